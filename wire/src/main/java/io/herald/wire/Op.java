@@ -1,0 +1,121 @@
+package io.herald.wire;
+
+/**
+ * Operation codes. 0-17 are goim's, with goim's meaning; 18-999 are Herald's additions; business
+ * ops are 1000 and above by convention. {@code docs/protocol.md} gives every op's body.
+ */
+public final class Op {
+  public static final int HANDSHAKE = 0;
+  public static final int HANDSHAKE_REPLY = 1;
+
+  /** Client heartbeat; empty body. */
+  public static final int HEARTBEAT = 2;
+
+  /** Heartbeat reply; body: int32 online count of the connection's room. */
+  public static final int HEARTBEAT_REPLY = 3;
+
+  /** Upstream message from a client. */
+  public static final int SEND_MSG = 4;
+
+  /** Reply to {@link #SEND_MSG}, carrying the same seq. */
+  public static final int SEND_MSG_REPLY = 5;
+
+  /** The server is closing the connection; in version 2 the body is the UTF-8 reason. */
+  public static final int DISCONNECT_REPLY = 6;
+
+  /** Authentication; body: the JSON auth request. Must be the first frame. */
+  public static final int AUTH = 7;
+
+  /** Authentication succeeded; empty body in version 1. */
+  public static final int AUTH_REPLY = 8;
+
+  /** Batched delivery: the body is several whole frames concatenated. */
+  public static final int RAW = 9;
+
+  public static final int PROTO_READY = 10;
+  public static final int PROTO_FINISH = 11;
+
+  /** Change the connection's room; body: the new room id ({@code type://id}). */
+  public static final int CHANGE_ROOM = 12;
+
+  public static final int CHANGE_ROOM_REPLY = 13;
+
+  /** Subscribe to ops; body: comma-separated op list. */
+  public static final int SUB = 14;
+
+  public static final int SUB_REPLY = 15;
+
+  /** Unsubscribe from ops; body: comma-separated op list. */
+  public static final int UNSUB = 16;
+
+  public static final int UNSUB_REPLY = 17;
+
+  /** Client acknowledges unicast messages; body: int64 message ids. */
+  public static final int ACK = 18;
+
+  /** Client asks for inbox messages after a sequence number; body: int64 last seen sequence. */
+  public static final int SYNC = 19;
+
+  /** Inbox messages after the requested sequence; body: an op-9 style batch of frames. */
+  public static final int SYNC_REPLY = 20;
+
+  /** Server asks the client to reconnect elsewhere; body: UTF-8 JSON with node hints. */
+  public static final int RECONNECT = 21;
+
+  /** Join one more room; body: room id. */
+  public static final int JOIN_ROOM = 22;
+
+  public static final int JOIN_ROOM_REPLY = 23;
+
+  /** Leave a room; body: room id. */
+  public static final int LEAVE_ROOM = 24;
+
+  public static final int LEAVE_ROOM_REPLY = 25;
+
+  /** Business ops start here by convention. */
+  public static final int BUSINESS_MIN = 1000;
+
+  private static final String[] NAMES = {
+    "HANDSHAKE",
+    "HANDSHAKE_REPLY",
+    "HEARTBEAT",
+    "HEARTBEAT_REPLY",
+    "SEND_MSG",
+    "SEND_MSG_REPLY",
+    "DISCONNECT_REPLY",
+    "AUTH",
+    "AUTH_REPLY",
+    "RAW",
+    "PROTO_READY",
+    "PROTO_FINISH",
+    "CHANGE_ROOM",
+    "CHANGE_ROOM_REPLY",
+    "SUB",
+    "SUB_REPLY",
+    "UNSUB",
+    "UNSUB_REPLY",
+    "ACK",
+    "SYNC",
+    "SYNC_REPLY",
+    "RECONNECT",
+    "JOIN_ROOM",
+    "JOIN_ROOM_REPLY",
+    "LEAVE_ROOM",
+    "LEAVE_ROOM_REPLY"
+  };
+
+  private Op() {}
+
+  /** A readable name for logs: the constant's name, {@code BUSINESS(1001)} or {@code OP(42)}. */
+  public static String name(int op) {
+    if (op >= 0 && op < NAMES.length) {
+      return NAMES[op];
+    }
+    return (isBusiness(op) ? "BUSINESS(" : "OP(") + op + ")";
+  }
+
+  /** Whether {@code op} lies in the business range (1000 and above). */
+  public static boolean isBusiness(int op) {
+    return op >= BUSINESS_MIN;
+  }
+}
