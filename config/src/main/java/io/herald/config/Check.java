@@ -52,7 +52,7 @@ public final class Check {
   public static Duration positive(String name, Duration value) {
     notNull(name, value);
     if (value.isNegative() || value.isZero()) {
-      throw invalid(name, Durations.format(value), "> 0");
+      throw invalid(name, value, "> 0");
     }
     return value;
   }
@@ -79,6 +79,7 @@ public final class Check {
   }
 
   private static IllegalArgumentException invalid(String name, Object value, String expected) {
-    return new IllegalArgumentException(name + ": " + value + " (expected: " + expected + ")");
+    Object shown = value instanceof Duration duration ? Durations.format(duration) : value;
+    return new IllegalArgumentException(name + ": " + shown + " (expected: " + expected + ")");
   }
 }
