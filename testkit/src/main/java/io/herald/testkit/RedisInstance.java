@@ -1,0 +1,119 @@
+package io.herald.testkit;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The Redis this test JVM uses: the one at {@code REDIS_URL}, or a redis-server it started. */
+final class RedisInstance implements AutoCloseable {
+
+  private static final String SCRATCH_PREFIX = "herald-redis-";
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
+  private static final Duration EXTERNAL_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
+  private final String host;
+  private final int port;
+  private final String uri;
+  private final ChildProcess process;
+  private final ScratchDirectory directory;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private RedisInstance(
+      String host, int port, String uri, ChildProcess process, ScratchDirectory directory) {
+    this.host = host;
+    this.port = port;
+    this.uri = uri;
+    this.process = process;
+    this.directory = directory;
+  }
+
+  static RedisInstance connect(TestEnvironment env) throws StartupFailure {
+    var url = env.get(TestEnvironment.REDIS_URL);
+    return url.isPresent() ? external(url.get()) : start();
+  }
+
+  private static RedisInstance external(String url) throws StartupFailure {
+    URI parsed;
+    try {
+      parsed = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new StartupFailure(TestEnvironment.REDIS_URL + "=" + url + " is not a URI", e);
+    }
+    if (parsed.getHost() == null) {
+      throw new StartupFailure(
+          TestEnvironment.REDIS_URL + "=" + url + " has no host (expected: redis://host:port)");
+    }
+    String host = parsed.getHost();
+    int port = parsed.getPort() < 0 ? 6379 : parsed.getPort();
+    Poller.await(
+        "Redis at " + TestEnvironment.REDIS_URL + "=" + url + " answers PING",
+        EXTERNAL_TIMEOUT,
+        () -> RespPing.answers(host, port));
+    return new RedisInstance(host, port, url, null, null);
+  }
+
+  private static RedisInstance start() throws StartupFailure {
+    OrphanReaper.reap(SCRATCH_PREFIX);
+    ScratchDirectory directory = ScratchDirectory.create(SCRATCH_PREFIX);
+    try {
+      int port = PortPicker.system().pick();
+      List<String> command =
+          List.of(
+              "redis-server",
+              "--port",
+              Integer.toString(port),
+              "--bind",
+              "127.0.0.1",
+              "--save",
+              "",
+              "--appendonly",
+              "no",
+              "--daemonize",
+              "no",
+              "--dir",
+              directory.path().toString());
+      ChildProcess process = ChildProcess.start(command, directory.resolve("redis.log"));
+      try {
+        directory.recordServer(process.pid());
+        process.awaitReady(
+            "redis-server answers PING on 127.0.0.1:" + port,
+            STARTUP_TIMEOUT,
+            () -> RespPing.answers("127.0.0.1", port));
+      } catch (StartupFailure e) {
+        process.stop(STOP_GRACE);
+        throw e;
+      }
+      return new RedisInstance("127.0.0.1", port, "redis://127.0.0.1:" + port, process, directory);
+    } catch (StartupFailure e) {
+      directory.close();
+      throw e;
+    }
+  }
+
+  String host() {
+    return host;
+  }
+
+  int port() {
+    return port;
+  }
+
+  String uri() {
+    return uri;
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true) && process != null) {
+      process.stop(STOP_GRACE);
+      directory.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return process == null ? uri : uri + " (redis-server pid " + process.pid() + ")";
+  }
+}

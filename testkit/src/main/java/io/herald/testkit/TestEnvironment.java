@@ -1,0 +1,54 @@
+package io.herald.testkit;
+
+import java.util.Map;
+import java.util.Optional;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * What the testkit reads from its surroundings, and the one policy that depends on it: a server
+ * that cannot be started or reached fails the test on CI ({@code CI=true}) and aborts it (reported
+ * as skipped) on a developer's machine.
+ */
+final class TestEnvironment {
+
+  static final String REDIS_URL = "REDIS_URL";
+  static final String KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
+  static final String PG_URL = "PG_URL";
+
+  private final Map<String, String> env;
+  private final String userName;
+
+  TestEnvironment(Map<String, String> env, String userName) {
+    this.env = Map.copyOf(env);
+    this.userName = userName;
+  }
+
+  static TestEnvironment system() {
+    return new TestEnvironment(System.getenv(), System.getProperty("user.name", ""));
+  }
+
+  /** The variable's value, or empty when it is unset or blank. */
+  Optional<String> get(String name) {
+    return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+  }
+
+  boolean ci() {
+    return get("CI").map(v -> v.equalsIgnoreCase("true") || v.equals("1")).orElse(false);
+  }
+
+  boolean runsAsRoot() {
+    return userName.equals("root");
+  }
+
+  /**
+   * The exception to throw when a server is unavailable: {@link ServerUnavailableException} on CI,
+   * {@link TestAbortedException} elsewhere.
+   */
+  RuntimeException unavailable(String message, Throwable cause) {
+    if (ci()) {
+      return new ServerUnavailableException(message, cause);
+    }
+    return new TestAbortedException(
+        message + "\n(aborted rather than failed because CI is not true)", cause);
+  }
+}
