@@ -1,0 +1,70 @@
+package io.herald.balancer.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.herald.balancer.locate.CidrTable;
+import io.herald.balancer.locate.ClientLocator;
+import io.herald.config.ConfigException;
+import io.herald.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BalancerConfigTest {
+  private static final ConfigLoader<BalancerConfig> LOADER =
+      new ConfigLoader<>(BalancerConfig.class, BalancerConfig.defaults(), "BALANCER");
+
+  @Test
+  void theDeployExampleLoadsAndItsTablesAgree() {
+    BalancerConfig config =
+        LOADER.load(Path.of("..", "deploy", "balancer.yaml"), Map.of()).config();
+
+    assertThat(config.server().port()).isEqualTo(3131);
+    assertThat(config.regions()).hasSize(9);
+    assertThat(config.cidrs()).containsEntry("2001:db8:100::/40", "jp");
+    assertThat(config.heartbeat().interval()).isEqualTo(Duration.ofMinutes(4));
+    assertThat(config.registry().renewInterval()).isEqualTo(Duration.ofSeconds(10));
+    // The CIDR table and default region name configured regions: the locator accepts them.
+    new ClientLocator(
+        config.rankingRegions(),
+        CidrTable.of(config.cidrs()),
+        Optional.empty(),
+        Optional.of(config.defaultRegion()));
+  }
+
+  @Test
+  void environmentOverridesTheExample() {
+    BalancerConfig config =
+        LOADER
+            .load(
+                Path.of("..", "deploy", "balancer.yaml"),
+                Map.of(
+                    "BALANCER_SERVER_PORT", "4131",
+                    "BALANCER_REGISTRY_REDIS_URI", "redis://redis.internal:6379"))
+            .config();
+    assertThat(config.server().port()).isEqualTo(4131);
+    assertThat(config.registry().redis().uri()).isEqualTo("redis://redis.internal:6379");
+  }
+
+  @Test
+  void startedAloneItReadsTheRedisRegistry() {
+    assertThat(LOADER.load(null, Map.of()).config().registry().backend()).isEqualTo("redis");
+  }
+
+  @Test
+  void badValuesAreNamed(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("balancer.yaml");
+    Files.writeString(file, "limits:\n  defaultNodes: 30\n");
+    assertThatThrownBy(() -> LOADER.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(file + ": limits.defaultNodes: 30 (expected: 1-20)");
+    Files.writeString(file, "backoff:\n  jitter: 2\n");
+    assertThatThrownBy(() -> LOADER.load(file, Map.of()))
+        .hasMessage(file + ": backoff.jitter: 2.0 (expected: 0.0 to 1.0)");
+  }
+}
