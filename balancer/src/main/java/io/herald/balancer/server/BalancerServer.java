@@ -11,19 +11,11 @@ import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import com.linecorp.armeria.server.healthcheck.SettableHealthChecker;
 import io.herald.balancer.NodeSelector;
-import io.herald.balancer.locate.CidrTable;
-import io.herald.balancer.locate.ClientLocator;
-import io.herald.balancer.locate.GeoIpDatabase;
-import io.herald.balancer.rank.NodeRanker;
-import io.herald.balancer.rank.Regions;
+import io.herald.balancer.NodeSelectors;
 import io.herald.registry.Registry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
-import java.util.Optional;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +34,7 @@ public final class BalancerServer {
   private final PrometheusMeterRegistry meters;
   private final SettableHealthChecker ready = new SettableHealthChecker(false);
   private Server server;
-  private GeoIpDatabase geoIp;
+  private NodeSelectors.Opened selection;
 
   public BalancerServer(BalancerConfig config, Registry registry, PrometheusMeterRegistry meters) {
     this.config = config;
@@ -54,25 +46,11 @@ public final class BalancerServer {
     if (server != null) {
       return;
     }
-    Regions regions = config.rankingRegions();
-    geoIp = openGeoIp();
-    NodeSelector selector =
-        new NodeSelector(
-            new ClientLocator(
-                regions,
-                CidrTable.of(config.cidrs()),
-                Optional.ofNullable(geoIp),
-                Optional.of(config.defaultRegion()).filter(name -> !name.isEmpty())),
-            new NodeRanker(regions),
-            registry,
-            config.heartbeat(),
-            config.backoff(),
-            config.limits().defaultNodes(),
-            config.limits().maxNodes());
+    selection = NodeSelectors.open(config.selection(), registry);
     registry.start();
     // Ready once the registry has answered; stays unready (503 on /health) until then.
     var unused = registry.ready().thenRun(() -> ready.setHealthy(true));
-    server = build(selector).build();
+    server = build(selection.selector()).build();
     server.start().join();
     log.info("Balancer listening on {}:{}", config.server().host(), port());
   }
@@ -111,18 +89,6 @@ public final class BalancerServer {
     return trusted;
   }
 
-  private GeoIpDatabase openGeoIp() {
-    if (config.geoipDatabase().isEmpty()) {
-      return null;
-    }
-    try {
-      return GeoIpDatabase.open(Path.of(config.geoipDatabase()));
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "geoipDatabase: " + config.geoipDatabase() + " cannot be opened: " + e.getMessage(), e);
-    }
-  }
-
   /** The bound port (useful when the configured one is 0 in tests). */
   public int port() {
     return server.activeLocalPort();
@@ -135,13 +101,7 @@ public final class BalancerServer {
     ready.setHealthy(false);
     server.stop().join();
     registry.stop();
-    if (geoIp != null) {
-      try {
-        geoIp.close();
-      } catch (IOException e) {
-        log.warn("Closing the GeoIP database failed", e);
-      }
-    }
+    selection.close();
     server = null;
   }
 }

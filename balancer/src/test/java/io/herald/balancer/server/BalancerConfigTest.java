@@ -25,16 +25,16 @@ class BalancerConfigTest {
         LOADER.load(Path.of("..", "deploy", "balancer.yaml"), Map.of()).config();
 
     assertThat(config.server().port()).isEqualTo(3131);
-    assertThat(config.regions()).hasSize(9);
-    assertThat(config.cidrs()).containsEntry("2001:db8:100::/40", "jp");
-    assertThat(config.heartbeat().interval()).isEqualTo(Duration.ofMinutes(4));
+    assertThat(config.selection().regions()).hasSize(9);
+    assertThat(config.selection().cidrs()).containsEntry("2001:db8:100::/40", "jp");
+    assertThat(config.selection().heartbeat().interval()).isEqualTo(Duration.ofMinutes(4));
     assertThat(config.registry().renewInterval()).isEqualTo(Duration.ofSeconds(10));
     // The CIDR table and default region name configured regions: the locator accepts them.
     new ClientLocator(
-        config.rankingRegions(),
-        CidrTable.of(config.cidrs()),
+        config.selection().rankingRegions(),
+        CidrTable.of(config.selection().cidrs()),
         Optional.empty(),
-        Optional.of(config.defaultRegion()));
+        Optional.of(config.selection().defaultRegion()));
   }
 
   @Test
@@ -59,12 +59,12 @@ class BalancerConfigTest {
   @Test
   void badValuesAreNamed(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("balancer.yaml");
-    Files.writeString(file, "limits:\n  defaultNodes: 30\n");
+    Files.writeString(file, "selection:\n  limits:\n    defaultNodes: 30\n");
     assertThatThrownBy(() -> LOADER.load(file, Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessage(file + ": limits.defaultNodes: 30 (expected: 1-20)");
-    Files.writeString(file, "backoff:\n  jitter: 2\n");
+        .hasMessage(file + ": selection.limits.defaultNodes: 30 (expected: 1-20)");
+    Files.writeString(file, "selection:\n  backoff:\n    jitter: 2\n");
     assertThatThrownBy(() -> LOADER.load(file, Map.of()))
-        .hasMessage(file + ": backoff.jitter: 2.0 (expected: 0.0 to 1.0)");
+        .hasMessage(file + ": selection.backoff.jitter: 2.0 (expected: 0.0 to 1.0)");
   }
 }

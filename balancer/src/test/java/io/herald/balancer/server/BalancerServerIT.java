@@ -18,6 +18,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.herald.balancer.ClientBackoff;
 import io.herald.balancer.ClientHeartbeat;
+import io.herald.balancer.SelectionConfig;
 import io.herald.proto.balancer.v1.BalancerGrpc;
 import io.herald.proto.balancer.v1.NodesRequest;
 import io.herald.proto.balancer.v1.NodesResponse;
@@ -72,13 +73,14 @@ class BalancerServerIT {
     BalancerConfig config =
         new BalancerConfig(
             new BalancerConfig.Server("127.0.0.1", 0, List.of("127.0.0.1/32")),
-            new BalancerConfig.Limits(5, 20),
-            BalancerConfig.defaults().regions(),
-            "",
-            Map.of("203.0.113.0/24", "jp"),
-            "",
-            ClientHeartbeat.DEFAULT,
-            ClientBackoff.DEFAULT,
+            new SelectionConfig(
+                new SelectionConfig.Limits(5, 20),
+                SelectionConfig.defaults().regions(),
+                "",
+                Map.of("203.0.113.0/24", "jp"),
+                "",
+                ClientHeartbeat.DEFAULT,
+                ClientBackoff.DEFAULT),
             registry);
     balancer =
         new BalancerServer(

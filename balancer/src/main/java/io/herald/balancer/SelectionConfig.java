@@ -1,0 +1,85 @@
+package io.herald.balancer;
+
+import io.herald.balancer.rank.RankRequest;
+import io.herald.balancer.rank.Region;
+import io.herald.balancer.rank.Regions;
+import io.herald.config.Check;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How nodes are chosen for clients — shared by the Balancer service and Logic's goim node API.
+ *
+ * @param limits how many nodes a reply holds by default and at most
+ * @param regions the regions nodes run in, with their coordinates
+ * @param defaultRegion where an unlocated client is placed; empty for nowhere (then nodes are
+ *     ranked by weight and load alone)
+ * @param cidrs client network (CIDR) to region; longest prefix wins
+ * @param geoipDatabase a MaxMind-format (MMDB) city database file; empty for none
+ * @param heartbeat the heartbeat clients are told to use
+ * @param backoff the reconnect backoff clients are told to use
+ */
+public record SelectionConfig(
+    Limits limits,
+    List<RegionEntry> regions,
+    String defaultRegion,
+    Map<String, String> cidrs,
+    String geoipDatabase,
+    ClientHeartbeat heartbeat,
+    ClientBackoff backoff) {
+
+  public static SelectionConfig defaults() {
+    return new SelectionConfig(
+        new Limits(RankRequest.DEFAULT_LIMIT, 20),
+        Regions.example().all().stream().map(RegionEntry::of).toList(),
+        "",
+        Map.of(),
+        "",
+        ClientHeartbeat.DEFAULT,
+        ClientBackoff.DEFAULT);
+  }
+
+  public SelectionConfig {
+    Check.notNull("limits", limits);
+    regions = regions == null ? List.of() : List.copyOf(regions);
+    defaultRegion = defaultRegion == null ? "" : defaultRegion.strip();
+    cidrs = cidrs == null ? Map.of() : Map.copyOf(cidrs);
+    geoipDatabase = geoipDatabase == null ? "" : geoipDatabase.strip();
+    Check.notNull("heartbeat", heartbeat);
+    Check.notNull("backoff", backoff);
+  }
+
+  /** The configured regions as the ranking library takes them. */
+  public Regions rankingRegions() {
+    return Regions.of(regions.stream().map(RegionEntry::toRegion).toList());
+  }
+
+  /**
+   * How many nodes a reply holds.
+   *
+   * @param defaultNodes nodes per reply when the client asks for no number
+   * @param maxNodes the most a client may ask for
+   */
+  public record Limits(int defaultNodes, int maxNodes) {
+    public Limits {
+      Check.inRange("maxNodes", maxNodes, 1, RankRequest.MAX_LIMIT);
+      Check.inRange("defaultNodes", defaultNodes, 1, maxNodes);
+    }
+  }
+
+  /** A region: a name and where it is, in decimal degrees. */
+  public record RegionEntry(String name, double latitude, double longitude) {
+    public RegionEntry {
+      Check.notBlank("name", name);
+    }
+
+    static RegionEntry of(Region region) {
+      return new RegionEntry(
+          region.name(), region.location().latitude(), region.location().longitude());
+    }
+
+    Region toRegion() {
+      return Region.of(name, latitude, longitude);
+    }
+  }
+}
