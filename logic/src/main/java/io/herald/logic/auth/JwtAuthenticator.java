@@ -1,0 +1,101 @@
+package io.herald.logic.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.BadJWSException;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import io.herald.config.ConfigException;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/**
+ * The production default: the AUTH body's {@code token} is a JWT signed by the business service
+ * (HS256, RS256 or ES256, as {@link JwtConfig} allows); the user id is its {@code sub}. The {@code
+ * mid} in the body is ignored. Verification is CPU-only, so the future is complete on return.
+ *
+ * <p>Refusals are {@code UNAUTHENTICATED} with a message naming the fault: token missing,
+ * malformed, algorithm not allowed, no matching key, bad signature, expired, not yet valid, wrong
+ * issuer, wrong audience, sub missing or not a user id.
+ */
+public final class JwtAuthenticator implements Authenticator {
+  private final Set<JWSAlgorithm> algorithms;
+  private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+  private final JwtClaimsVerifier claims;
+
+  /**
+   * @param keys the verification keys (secret, public keys); see {@link JwtConfig}'s key sources
+   * @param clock the time {@code exp} and {@code nbf} are checked against
+   * @throws IllegalArgumentException if a key is too weak, or none serves an allowed algorithm
+   */
+  public JwtAuthenticator(JwtConfig config, JWKSet keys, Clock clock) {
+    this.algorithms =
+        config.algorithms().stream()
+            .map(JWSAlgorithm::parse)
+            .collect(Collectors.toUnmodifiableSet());
+    processor.setJWSKeySelector(new JwtKeySelector(keys, algorithms));
+    // The claims are checked below, against the injected clock and with client-safe messages.
+    processor.setJWTClaimsSetVerifier((claimsSet, context) -> {});
+    this.claims = new JwtClaimsVerifier(config, clock);
+  }
+
+  /**
+   * Reads the key files {@code config} names and builds the authenticator.
+   *
+   * @throws ConfigException naming the key at fault
+   */
+  public static JwtAuthenticator load(JwtConfig config, Clock clock) {
+    JWKSet keys = JwtKeySource.load(config);
+    try {
+      return new JwtAuthenticator(config, keys, clock);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("auth.jwt: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Identity> authenticate(AuthRequest request) {
+    try {
+      return CompletableFuture.completedFuture(new Identity(verify(request.token())));
+    } catch (AuthException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private long verify(String token) {
+    if (token.isEmpty()) {
+      throw refused("token: missing");
+    }
+    SignedJWT jwt;
+    try {
+      jwt = SignedJWT.parse(token);
+    } catch (ParseException e) {
+      throw refused("token: malformed (expected: a signed JWT)");
+    }
+    if (!algorithms.contains(jwt.getHeader().getAlgorithm())) {
+      throw refused("token: algorithm not allowed");
+    }
+    JWTClaimsSet verified;
+    try {
+      verified = processor.process(jwt, null);
+    } catch (JwtKeySelector.NoMatchingKeyException e) {
+      throw refused("token: no key matches its kid");
+    } catch (BadJWSException e) {
+      throw refused("token: bad signature");
+    } catch (BadJOSEException | JOSEException e) {
+      throw refused("token: malformed (expected: a signed JWT)");
+    }
+    return claims.mid(verified);
+  }
+
+  private static AuthException refused(String message) {
+    return new AuthException(AuthException.Reason.UNAUTHENTICATED, message);
+  }
+}

@@ -1,0 +1,62 @@
+package io.herald.logic.push;
+
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
+import com.linecorp.armeria.common.ResponseHeaders;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * goim's HTTP replies: {@code {"code":0,"message":"","data":...}} with HTTP 200, the outcome in
+ * {@code code} ({@code -400} a bad request, {@code -500} a server error), as goim's {@code
+ * result()} and {@code errors()} write them. Only a refused bearer token gets another HTTP status:
+ * 401 with {@code code} -401.
+ */
+final class GoimReplies {
+  private static final Logger log = LoggerFactory.getLogger(GoimReplies.class);
+
+  static final int OK = 0;
+  static final int REQUEST_ERROR = -400;
+  static final int UNAUTHORIZED = -401;
+  static final int SERVER_ERROR = -500;
+
+  private GoimReplies() {}
+
+  static HttpResponse ok(Object data) {
+    Map<String, Object> body = body(OK, "");
+    body.put("data", data);
+    return HttpResponse.ofJson(body);
+  }
+
+  /** {@code -400} for a refused request, {@code -500} for anything else. */
+  static HttpResponse failure(Throwable failure) {
+    Throwable cause = PushService.unwrap(failure);
+    if (cause instanceof IllegalArgumentException) {
+      return HttpResponse.ofJson(body(REQUEST_ERROR, cause.getMessage()));
+    }
+    if (cause instanceof PushUnavailableException) {
+      log.debug("Push not queued: {}", cause.getMessage());
+    } else {
+      log.warn("Push API request failed", cause);
+    }
+    return HttpResponse.ofJson(body(SERVER_ERROR, PushService.reason(cause)));
+  }
+
+  static HttpResponse unauthorized(String reason) {
+    return HttpResponse.ofJson(
+        ResponseHeaders.builder(HttpStatus.UNAUTHORIZED)
+            .add(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer")
+            .build(),
+        body(UNAUTHORIZED, reason));
+  }
+
+  private static Map<String, Object> body(int code, String message) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("code", code);
+    body.put("message", message);
+    return body;
+  }
+}

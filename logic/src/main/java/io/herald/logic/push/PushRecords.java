@@ -1,0 +1,77 @@
+package io.herald.logic.push;
+
+import io.herald.logic.session.Session;
+import io.herald.proto.queue.v1.PushMsg;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The records one push becomes: one per target Comet for keys and mids, one for a room or a
+ * broadcast; and the Kafka key that keeps one target's records in order.
+ */
+public final class PushRecords {
+  private PushRecords() {}
+
+  /**
+   * The record key: {@code server_id} for KEYS and MIDS, {@code room} for ROOM, the message id in
+   * decimal for BROADCAST (see {@code push_msg.proto}).
+   */
+  public static String key(PushMsg msg) {
+    return switch (msg.getType()) {
+      case PUSH_TYPE_KEYS, PUSH_TYPE_MIDS -> msg.getServerId();
+      case PUSH_TYPE_ROOM -> msg.getRoom();
+      case PUSH_TYPE_BROADCAST -> Long.toString(msg.getMessageId());
+      default -> throw new IllegalArgumentException("type: " + msg.getType() + " (no record key)");
+    };
+  }
+
+  /** One KEYS record per Comet holding some of {@code keys}, in order of first appearance. */
+  static List<PushMsg> byServer(
+      PushMsg template, Collection<String> keys, Map<String, Session> live) {
+    Map<String, Set<String>> keysByServer = new LinkedHashMap<>();
+    for (String key : keys) {
+      Session session = live.get(key);
+      if (session != null) {
+        keysByServer.computeIfAbsent(session.serverId(), s -> new LinkedHashSet<>()).add(key);
+      }
+    }
+    List<PushMsg> records = new ArrayList<>(keysByServer.size());
+    keysByServer.forEach(
+        (server, serverKeys) ->
+            records.add(template.toBuilder().setServerId(server).addAllKeys(serverKeys).build()));
+    return records;
+  }
+
+  /**
+   * One MIDS record per Comet holding devices of {@code mids}: the devices' keys there and the mids
+   * they belong to.
+   */
+  static List<PushMsg> byServerOfMids(
+      PushMsg template, Collection<Long> mids, Map<Long, List<Session>> live) {
+    Map<String, Set<String>> keysByServer = new LinkedHashMap<>();
+    Map<String, Set<Long>> midsByServer = new LinkedHashMap<>();
+    for (Long mid : mids) {
+      for (Session session : live.getOrDefault(mid, List.of())) {
+        keysByServer
+            .computeIfAbsent(session.serverId(), s -> new LinkedHashSet<>())
+            .add(session.key());
+        midsByServer.computeIfAbsent(session.serverId(), s -> new LinkedHashSet<>()).add(mid);
+      }
+    }
+    List<PushMsg> records = new ArrayList<>(keysByServer.size());
+    keysByServer.forEach(
+        (server, serverKeys) ->
+            records.add(
+                template.toBuilder()
+                    .setServerId(server)
+                    .addAllKeys(serverKeys)
+                    .addAllMids(midsByServer.get(server))
+                    .build()));
+    return records;
+  }
+}

@@ -1,0 +1,112 @@
+package io.herald.logic.push;
+
+import com.google.protobuf.ByteString;
+import io.herald.logic.push.PushConfig.Api;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The push API's argument rules, shared by HTTP and gRPC. Each check throws an {@link
+ * InvalidPushException} naming the parameter as goim's HTTP API calls it ({@code operation}, {@code
+ * keys}, {@code mids}, {@code type}, {@code room}, {@code speed}, {@code body}, {@code limit},
+ * {@code rooms}).
+ */
+final class RequestChecks {
+  /** Room types and ids: no whitespace, and no {@code ://} (the room is {@code type://room}). */
+  private static final Pattern BAD_ROOM_PART = Pattern.compile("\\s|://");
+
+  /** Online queries answer at most this many rooms, and take at most this many room ids. */
+  static final int MAX_ROOMS = 1000;
+
+  private final int maxTargets;
+  private final int maxBodyBytes;
+
+  RequestChecks(Api api) {
+    this.maxTargets = api.maxTargets();
+    this.maxBodyBytes = api.maxBodyBytes();
+  }
+
+  static int operation(int op) {
+    if (op < 0) {
+      throw InvalidPushException.of("operation", op, ">= 0");
+    }
+    return op;
+  }
+
+  /** The distinct keys, in order; none blank, 1 to {@code maxTargets} of them. */
+  Set<String> keys(Collection<String> keys) {
+    targets("keys", keys, "device keys");
+    Set<String> distinct = new LinkedHashSet<>(keys);
+    int i = 0;
+    for (String key : keys) {
+      if (key == null || key.isBlank()) {
+        throw InvalidPushException.of("keys[" + i + "]", "empty", "a device key");
+      }
+      i++;
+    }
+    return distinct;
+  }
+
+  /** The distinct mids, in order; 1 to {@code maxTargets} of them. */
+  Set<Long> mids(Collection<Long> mids) {
+    targets("mids", mids, "user ids");
+    return new LinkedHashSet<>(mids);
+  }
+
+  private void targets(String name, Collection<?> targets, String what) {
+    if (targets.isEmpty()) {
+      throw InvalidPushException.of(name, "empty", "1 to " + maxTargets + " " + what);
+    }
+    if (targets.size() > maxTargets) {
+      throw InvalidPushException.of(name, targets.size() + " " + what, "at most " + maxTargets);
+    }
+  }
+
+  /** Any body up to the limit, empty included (goim pushes empty bodies too). */
+  ByteString body(ByteString body) {
+    if (body.size() > maxBodyBytes) {
+      throw InvalidPushException.of("body", body.size() + " bytes", "at most " + maxBodyBytes);
+    }
+    return body;
+  }
+
+  /** {@code type://room}. */
+  static String room(String type, String room) {
+    return roomPart("type", type) + "://" + roomPart("room", room);
+  }
+
+  static String roomPart(String name, String value) {
+    if (value == null || value.isEmpty()) {
+      throw InvalidPushException.of(name, "missing", "a value");
+    }
+    if (BAD_ROOM_PART.matcher(value).find()) {
+      throw InvalidPushException.of(name, "'" + value + "'", "no whitespace and no ://");
+    }
+    return value;
+  }
+
+  static int speed(int speed) {
+    if (speed < 0) {
+      throw InvalidPushException.of("speed", speed, ">= 0");
+    }
+    return speed;
+  }
+
+  static int limit(int limit) {
+    if (limit < 1 || limit > MAX_ROOMS) {
+      throw InvalidPushException.of("limit", limit, "1-" + MAX_ROOMS);
+    }
+    return limit;
+  }
+
+  static List<String> rooms(List<String> rooms) {
+    if (rooms.isEmpty() || rooms.size() > MAX_ROOMS) {
+      throw InvalidPushException.of("rooms", rooms.size() + " room ids", "1 to " + MAX_ROOMS);
+    }
+    rooms.forEach(room -> roomPart("rooms", room));
+    return rooms;
+  }
+}

@@ -1,0 +1,85 @@
+package io.herald.logic.server;
+
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.server.ServerBuilder;
+import io.herald.logic.comet.GoimNodes;
+import io.herald.proto.logic.v1.NodesResponse;
+import io.herald.proto.registry.v1.CometNode;
+import io.herald.registry.RegistryView;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * goim's node routes, for clients (no token): {@code GET /goim/nodes/weighted?platform=} — hosts
+ * best first with the shared ports, heartbeat and backoff in goim's units (seconds) — and {@code
+ * GET /goim/nodes/instances} — every Comet the registry lists, draining ones with their state.
+ */
+final class GoimNodesHttpApi {
+  private final GoimNodes nodes;
+  private final RegistryView registry;
+
+  GoimNodesHttpApi(GoimNodes nodes, RegistryView registry) {
+    this.nodes = nodes;
+    this.registry = registry;
+  }
+
+  void bindTo(ServerBuilder server) {
+    server
+        .route()
+        .get("/goim/nodes/weighted")
+        .build(
+            (ctx, req) ->
+                ok(
+                    weighted(
+                        nodes.nodes(
+                            ctx.queryParams().get("platform", ""),
+                            ctx.clientAddress().getHostAddress()))));
+    server
+        .route()
+        .get("/goim/nodes/instances")
+        .build(
+            (ctx, req) -> ok(registry.nodes().stream().map(GoimNodesHttpApi::instance).toList()));
+  }
+
+  private static Map<String, Object> weighted(NodesResponse reply) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("domain", reply.getDomain());
+    data.put("tcp_port", reply.getTcpPort());
+    data.put("ws_port", reply.getWsPort());
+    data.put("wss_port", reply.getWssPort());
+    data.put("heartbeat", reply.getHeartbeat().getIntervalMs() / 1000);
+    data.put("heartbeat_max", reply.getHeartbeat().getMaxMissed());
+    data.put("nodes", List.copyOf(reply.getNodesList()));
+    Map<String, Object> backoff = new LinkedHashMap<>();
+    backoff.put("max_delay", reply.getBackoff().getMaxDelayMs() / 1000);
+    backoff.put("base_delay", reply.getBackoff().getBaseDelayMs() / 1000);
+    backoff.put("factor", reply.getBackoff().getFactor());
+    backoff.put("jitter", reply.getBackoff().getJitter());
+    data.put("backoff", backoff);
+    return data;
+  }
+
+  private static Map<String, Object> instance(CometNode node) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("server_id", node.getServerId());
+    json.put("region", node.getRegion());
+    json.put("tcp", node.getTcpAddress());
+    json.put("ws", node.getWsAddress());
+    json.put("wss", node.getWssAddress());
+    json.put("weight", node.getWeight());
+    json.put("connections", node.getConnections());
+    json.put("capacity", node.getCapacity());
+    json.put("state", node.getState().name().replace("NODE_STATE_", "").toLowerCase(Locale.ROOT));
+    return json;
+  }
+
+  private static HttpResponse ok(Object data) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("code", 0);
+    body.put("message", "");
+    body.put("data", data);
+    return HttpResponse.ofJson(body);
+  }
+}

@@ -1,0 +1,106 @@
+package io.herald.logic.server;
+
+import io.herald.balancer.SelectionConfig;
+import io.herald.config.Check;
+import io.herald.logic.auth.AuthConfig;
+import io.herald.logic.comet.GoimNodes;
+import io.herald.logic.push.PushConfig;
+import io.herald.logic.receive.ReceiveConfig;
+import io.herald.logic.session.StoreConfig;
+import io.herald.registry.RegistryConfig;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Logic's configuration (YAML, overridden by {@code LOGIC_*} variables). The defaults are the
+ * production backends: JWT auth, sessions in Redis, pushes to Kafka, the Redis registry.
+ *
+ * @param server where Logic listens
+ * @param auth how connections are authenticated
+ * @param store where sessions and online counts live
+ * @param push the push API and its Kafka queue
+ * @param receive where upstream client messages go
+ * @param registry where the Comets are registered
+ * @param selection how goim's node API ranks Comets (as the Balancer does)
+ * @param nodes goim's node API settings (domain, ports)
+ * @param singleLoginPlatforms platforms on which a new login kicks the user's older connection
+ * @param cometCallTimeout how long a call to a Comet (a kick) may take
+ */
+public record LogicConfig(
+    Server server,
+    AuthConfig auth,
+    StoreConfig store,
+    PushConfig push,
+    ReceiveConfig receive,
+    RegistryConfig registry,
+    SelectionConfig selection,
+    GoimNodes.Config nodes,
+    List<String> singleLoginPlatforms,
+    Duration cometCallTimeout) {
+
+  /** goim's Logic ports. */
+  public static final int DEFAULT_HTTP_PORT = 3111;
+
+  public static final int DEFAULT_GRPC_PORT = 3119;
+
+  public static LogicConfig defaults() {
+    StoreConfig store = StoreConfig.defaults();
+    RegistryConfig registry = RegistryConfig.defaults();
+    return new LogicConfig(
+        new Server("0.0.0.0", DEFAULT_HTTP_PORT, DEFAULT_GRPC_PORT, List.of()),
+        AuthConfig.defaults(),
+        new StoreConfig(
+            StoreConfig.REDIS,
+            store.redis(),
+            store.sessionTtl(),
+            store.purgeBatch(),
+            store.onlineTtl(),
+            store.onlineRefresh()),
+        PushConfig.defaults(),
+        ReceiveConfig.defaults(),
+        new RegistryConfig(
+            RegistryConfig.REDIS,
+            registry.redis(),
+            registry.ttl(),
+            registry.renewInterval(),
+            registry.pollInterval(),
+            List.of()),
+        SelectionConfig.defaults(),
+        GoimNodes.Config.DEFAULT,
+        List.of(),
+        Duration.ofSeconds(2));
+  }
+
+  public LogicConfig {
+    Check.notNull("server", server);
+    Check.notNull("auth", auth);
+    Check.notNull("store", store);
+    Check.notNull("push", push);
+    Check.notNull("receive", receive);
+    Check.notNull("registry", registry);
+    Check.notNull("selection", selection);
+    Check.notNull("nodes", nodes);
+    singleLoginPlatforms =
+        singleLoginPlatforms == null ? List.of() : List.copyOf(singleLoginPlatforms);
+    Check.positive("cometCallTimeout", cometCallTimeout);
+  }
+
+  /**
+   * Where Logic listens. Both ports serve everything (HTTP API, gRPC, health, metrics); goim's
+   * users find HTTP on the first and gRPC on the second.
+   *
+   * @param host the address to bind
+   * @param httpPort goim's HTTP port (3111)
+   * @param grpcPort goim's gRPC port (3119)
+   * @param trustedProxies CIDRs whose {@code X-Forwarded-For} names the client
+   */
+  public record Server(String host, int httpPort, int grpcPort, List<String> trustedProxies) {
+    public Server {
+      Check.notBlank("host", host);
+      Check.port("httpPort", httpPort);
+      Check.port("grpcPort", grpcPort);
+      Check.state(grpcPort != httpPort, "grpcPort", grpcPort, "!= httpPort " + httpPort);
+      trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package io.herald.logic.server;
+
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.common.util.InetAddressPredicates;
+import com.linecorp.armeria.server.ClientAddressSource;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.ServerPort;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import com.linecorp.armeria.server.healthcheck.SettableHealthChecker;
+import io.herald.balancer.NodeSelectors;
+import io.herald.logic.auth.Authenticators;
+import io.herald.logic.comet.CometClients;
+import io.herald.logic.comet.Connections;
+import io.herald.logic.comet.DuplicateLoginPolicy;
+import io.herald.logic.comet.GoimNodes;
+import io.herald.logic.comet.LogicGrpcErrors;
+import io.herald.logic.comet.LogicGrpcService;
+import io.herald.logic.online.OnlineCounts;
+import io.herald.logic.push.GoimPushHttpApi;
+import io.herald.logic.push.KafkaPushQueue;
+import io.herald.logic.push.PushGrpcService;
+import io.herald.logic.push.PushService;
+import io.herald.logic.push.SnowflakeMessageIds;
+import io.herald.logic.receive.UpstreamSink;
+import io.herald.logic.receive.UpstreamSinks;
+import io.herald.logic.session.StoreBackend;
+import io.herald.registry.Registries;
+import io.herald.registry.Registry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logic: the Comet-facing gRPC service, the push API (goim's HTTP paths and gRPC), goim's node API,
+ * {@code /health} and {@code /metrics}, on goim's two ports. {@link #start()} starts the parts in
+ * order (registry, stores, online counts, queue, server) and {@link #stop()} stops them in reverse;
+ * both are idempotent and the constructor does no I/O.
+ */
+public final class LogicServer {
+  private static final Logger log = LoggerFactory.getLogger(LogicServer.class);
+
+  private final LogicConfig config;
+  private final Clock clock;
+  private final PrometheusMeterRegistry meters;
+  private final SettableHealthChecker ready = new SettableHealthChecker(false);
+  private final Deque<Runnable> stops = new ArrayDeque<>();
+  private Server server;
+
+  public LogicServer(LogicConfig config, Clock clock, PrometheusMeterRegistry meters) {
+    this.config = config;
+    this.clock = clock;
+    this.meters = meters;
+  }
+
+  public synchronized void start() {
+    if (server != null) {
+      return;
+    }
+    try {
+      Registry registry = Registries.create(config.registry(), clock, meters);
+      registry.start();
+      stops.push(registry::stop);
+      StoreBackend stores = StoreBackend.create(config.store(), clock, meters);
+      stores.start();
+      stops.push(stores::stop);
+      OnlineCounts online =
+          new OnlineCounts(stores.online(), config.store().onlineRefresh(), meters);
+      online.start();
+      stops.push(online::stop);
+      UpstreamSink upstream = UpstreamSinks.create(config.receive());
+      stops.push(upstream::close);
+      CometClients comets = new CometClients(registry, config.cometCallTimeout());
+      stops.push(comets::close);
+      NodeSelectors.Opened selection = NodeSelectors.open(config.selection(), registry);
+      stops.push(selection::close);
+      KafkaPushQueue queue = new KafkaPushQueue(config.push().kafka(), meters);
+      queue.start();
+      stops.push(queue::stop);
+
+      PushService pushes =
+          new PushService(
+              stores.sessions(),
+              queue,
+              new SnowflakeMessageIds(config.push().messageIds().instanceId(), clock),
+              config.push().api(),
+              clock);
+      GoimNodes nodes = new GoimNodes(selection.selector(), config.nodes());
+      LogicGrpcService logic =
+          new LogicGrpcService(
+              Authenticators.create(config.auth(), clock, meters),
+              stores.sessions(),
+              stores.online(),
+              online,
+              upstream,
+              new Connections(
+                  stores.sessions(),
+                  comets,
+                  new DuplicateLoginPolicy(config.singleLoginPlatforms()),
+                  config.selection().heartbeat(),
+                  meters),
+              nodes,
+              clock);
+      ServerBuilder builder =
+          Server.builder()
+              .port(port(config.server().httpPort()))
+              .port(port(config.server().grpcPort()))
+              .clientAddressSources(ClientAddressSource.ofHeader(HttpHeaderNames.X_FORWARDED_FOR))
+              .clientAddressTrustedProxyFilter(trustedProxies())
+              .service(
+                  GrpcService.builder()
+                      .addService(logic)
+                      .addService(
+                          new PushGrpcService(pushes, online, config.push().api(), meters)
+                              .grpcService())
+                      .exceptionHandler(
+                          new LogicGrpcErrors().orElse(PushGrpcService.exceptionHandler()))
+                      .build())
+              .service("/health", HealthCheckService.of(ready))
+              .service(
+                  "/metrics",
+                  (ctx, req) ->
+                      HttpResponse.of(
+                          MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
+                          meters.scrape()));
+      new GoimPushHttpApi(pushes, online, config.push().api(), meters).bindTo(builder);
+      new GoimNodesHttpApi(nodes, registry).bindTo(builder);
+      server = builder.build();
+      server.start().join();
+      var unused = registry.ready().thenRun(() -> ready.setHealthy(true));
+      log.info(
+          "Logic listening on {} (HTTP {}, gRPC {})",
+          config.server().host(),
+          httpPort(),
+          grpcPort());
+    } catch (RuntimeException e) {
+      stopParts();
+      throw e;
+    }
+  }
+
+  private ServerPort port(int port) {
+    return new ServerPort(
+        new InetSocketAddress(config.server().host(), port), SessionProtocol.HTTP);
+  }
+
+  private Predicate<InetAddress> trustedProxies() {
+    Predicate<InetAddress> trusted = address -> false;
+    for (String cidr : config.server().trustedProxies()) {
+      trusted = trusted.or(InetAddressPredicates.ofCidr(cidr));
+    }
+    return trusted;
+  }
+
+  public int httpPort() {
+    return config.server().httpPort();
+  }
+
+  public int grpcPort() {
+    return config.server().grpcPort();
+  }
+
+  public synchronized void stop() {
+    ready.setHealthy(false);
+    if (server != null) {
+      server.stop().join();
+      server = null;
+    }
+    stopParts();
+  }
+
+  private void stopParts() {
+    while (!stops.isEmpty()) {
+      try {
+        stops.pop().run();
+      } catch (RuntimeException e) {
+        log.warn("Stopping a Logic component failed", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.herald.logic.session;
+
+import java.util.Locale;
+
+/** What a Redis round trip was for: the {@code op} tag of {@code herald.logic.redis.latency}. */
+public enum RedisOp {
+  /** Recording a new session. */
+  PUT,
+  /** Renewing (or recreating) a session on a Heartbeat. */
+  RENEW,
+  /** Removing a closed connection's session. */
+  REMOVE,
+  /** Reading sessions by mid or by key. */
+  LOOKUP,
+  /** Dropping index entries a lookup found dead. */
+  CLEANUP,
+  /** Deleting a restarted Comet's stale sessions. */
+  PURGE,
+  /** Storing a Comet's online report. */
+  ONLINE_REPORT,
+  /** Reading every Comet's online report. */
+  ONLINE_READ;
+
+  /** The tag value, e.g. {@code online_report}. */
+  public String tag() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,226 @@
+package io.herald.logic.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.logic.push.GoimHttpClient.Reply;
+import io.herald.proto.queue.v1.PushType;
+import io.herald.testkit.KafkaBroker;
+import io.herald.testkit.RealKafka;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * goim's HTTP API over a real socket, publishing to a real Kafka topic (one partition, so records
+ * read back in the order they were published).
+ */
+@RealKafka
+class GoimPushHttpApiIT {
+  private static final List<String> PUSH_PATHS =
+      List.of(
+          "/goim/push/keys?operation=1000&keys=phone-42",
+          "/goim/push/mids?operation=1000&mids=42",
+          "/goim/push/room?operation=1000&type=live&room=1000",
+          "/goim/push/all?operation=1000&speed=0");
+  private static final List<String> ONLINE_PATHS =
+      List.of(
+          "/goim/online/top?type=live&limit=10",
+          "/goim/online/room?type=live&rooms=1000",
+          "/goim/online/total");
+
+  private PushServer server;
+  private TopicReader topic;
+  private GoimHttpClient http;
+
+  @BeforeEach
+  void start(KafkaBroker kafka) {
+    String name = kafka.newTopic(1);
+    server = new PushServer(PushServer.kafka(kafka.bootstrapServers(), name));
+    topic = new TopicReader(kafka, name);
+    http = GoimHttpClient.withToken(server.port(), PushServer.TOKEN);
+    TestSessions.put(server.sessions, 42, "phone-42", "comet-1");
+    TestSessions.put(server.sessions, 42, "web-42", "comet-2");
+  }
+
+  @AfterEach
+  void stop() {
+    topic.close();
+    server.close();
+  }
+
+  @Test
+  void pushKeysAnswersOnceQueuedWithTheMessageIdAndOfflineKeys() {
+    Reply reply =
+        http.post("/goim/push/keys?operation=1000&keys=phone-42,web-42&keys=gone", "hello");
+
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.code()).isZero();
+    assertThat(reply.message()).isEmpty();
+    assertThat(reply.data().get("offline").get(0).asText()).isEqualTo("gone");
+    long messageId = reply.data().get("message_id").asLong();
+    assertThat(topic.take(2))
+        .allSatisfy(
+            read -> {
+              assertThat(read.msg().getType()).isEqualTo(PushType.PUSH_TYPE_KEYS);
+              assertThat(read.msg().getMessageId()).isEqualTo(messageId);
+              assertThat(read.msg().getBody().toStringUtf8()).isEqualTo("hello");
+            })
+        .extracting(read -> read.msg().getServerId())
+        .containsExactlyInAnyOrder("comet-1", "comet-2");
+    assertThat(server.pushes("keys", "ok")).isEqualTo(1);
+  }
+
+  @Test
+  void pushMidsReachesEachServerOfTheUser() {
+    Reply reply = http.post("/goim/push/mids?operation=1001&mids=42,99", "to the user");
+
+    assertThat(reply.code()).isZero();
+    assertThat(reply.data().get("offline").get(0).asLong()).isEqualTo(99);
+    assertThat(topic.take(2))
+        .allSatisfy(read -> assertThat(read.msg().getMidsList()).containsExactly(42L))
+        .extracting(read -> read.msg().getOp())
+        .containsOnly(1001);
+  }
+
+  @Test
+  void pushRoomAndPushAllAreOneRecordEach() {
+    Reply room = http.post("/goim/push/room?operation=1000&type=live&room=1000", "in the room");
+    Reply all = http.post("/goim/push/all?operation=1002&speed=300", "everyone");
+
+    assertThat(room.code()).isZero();
+    assertThat(all.code()).isZero();
+    List<TopicReader.Read> records = topic.take(2);
+    assertThat(records.get(0).key()).isEqualTo("live://1000");
+    assertThat(records.get(0).msg().getMessageId())
+        .isEqualTo(room.data().get("message_id").asLong());
+    assertThat(records.get(1).msg().getType()).isEqualTo(PushType.PUSH_TYPE_BROADCAST);
+    assertThat(records.get(1).msg().getSpeed()).isEqualTo(300);
+    assertThat(records.get(1).msg().getBody().toStringUtf8()).isEqualTo("everyone");
+  }
+
+  @Test
+  void onlineQueriesAnswerInGoimsShapes() {
+    Reply top = http.get("/goim/online/top?type=live&limit=10");
+    Reply rooms = http.get("/goim/online/room?type=live&rooms=1000,1001&rooms=9");
+    Reply total = http.get("/goim/online/total");
+
+    assertThat(top.code()).isZero();
+    assertThat(top.data().toString())
+        .isEqualTo("[{\"room_id\":\"1000\",\"count\":12},{\"room_id\":\"1001\",\"count\":3}]");
+    assertThat(rooms.data().toString()).isEqualTo("{\"1000\":12,\"1001\":3,\"9\":0}");
+    assertThat(total.data().toString()).isEqualTo("{\"ip_count\":4,\"conn_count\":20}");
+  }
+
+  @Test
+  void badRequestsAnswerMinus400NamingTheParameter() {
+    assertRefused(
+        http.post("/goim/push/keys?keys=phone-42", "x"),
+        "operation: missing (expected: an integer)");
+    assertRefused(
+        http.post("/goim/push/keys?operation=abc&keys=phone-42", "x"),
+        "operation: 'abc' (expected: an integer)");
+    assertRefused(
+        http.post("/goim/push/keys?operation=1000&keys=", "x"),
+        "keys: empty (expected: 1 to 3 device keys)");
+    assertRefused(
+        http.post("/goim/push/keys?operation=1000&keys=a,b,c,d", "x"),
+        "keys: 4 device keys (expected: at most 3)");
+    assertRefused(
+        http.post("/goim/push/mids?operation=1000&mids=42,x1", "x"),
+        "mids: 'x1' (expected: 64-bit integers)");
+    assertRefused(
+        http.post("/goim/push/mids?operation=1000&mids=1,2,3,4", "x"),
+        "mids: 4 user ids (expected: at most 3)");
+    assertRefused(
+        http.post("/goim/push/room?operation=1000&type=live", "x"),
+        "room: missing (expected: a value)");
+    assertRefused(
+        http.post("/goim/push/room?operation=1000&room=1000", "x"),
+        "type: missing (expected: a value)");
+    assertRefused(
+        http.post("/goim/push/all?operation=1000&speed=-5", "x"), "speed: -5 (expected: >= 0)");
+    assertRefused(
+        http.post("/goim/push/room?operation=1000&type=live&room=1", new byte[5000]),
+        "body: 5000 bytes (expected: at most 4096)");
+    assertRefused(http.get("/goim/online/top?limit=5"), "type: missing (expected: a value)");
+    assertRefused(http.get("/goim/online/top?type=live&limit=0"), "limit: 0 (expected: 1-1000)");
+    assertRefused(
+        http.get("/goim/online/room?type=live"), "rooms: 0 room ids (expected: 1 to 1000)");
+
+    // Far over the limit (64 KiB past it), the body is not even read.
+    assertThat(
+            http.postStatus(
+                "/goim/push/room?operation=1000&type=live&room=1", new byte[4096 + 65536 + 1]))
+        .isEqualTo(413);
+
+    assertThat(server.pushes("keys", "bad_request")).isEqualTo(4);
+    assertNothingQueuedBefore(http.post("/goim/push/all?operation=1&speed=0", "marker"));
+  }
+
+  @Test
+  void withoutTheRightTokenEveryPathAnswers401AndNothingMoves() {
+    GoimHttpClient anonymous = new GoimHttpClient(server.port(), null);
+    GoimHttpClient wrong = GoimHttpClient.withToken(server.port(), "not-the-token");
+    GoimHttpClient basic = new GoimHttpClient(server.port(), "Basic dXNlcjpwYXNz");
+    for (GoimHttpClient caller : List.of(anonymous, wrong, basic)) {
+      for (String path : PUSH_PATHS) {
+        assertUnauthorized(caller.post(path, "must not move"));
+      }
+      for (String path : ONLINE_PATHS) {
+        assertUnauthorized(caller.get(path));
+      }
+    }
+
+    assertThat(server.pushes("keys", "unauthorized")).isEqualTo(3);
+    assertThat(server.pushes("all", "unauthorized")).isEqualTo(3);
+    // The second configured token works too; its push is the first record on the topic.
+    GoimHttpClient other = GoimHttpClient.withToken(server.port(), PushServer.OTHER_TOKEN);
+    assertNothingQueuedBefore(other.post("/goim/push/all?operation=1&speed=0", "marker"));
+  }
+
+  @Test
+  void anUnreachableBrokerAnswersMinus500WithTheReason() {
+    try (PushServer dead =
+        new PushServer(PushServer.kafka(PushServer.deadBroker(), "herald-push"))) {
+      TestSessions.put(dead.sessions, 42, "phone-42", "comet-1");
+      GoimHttpClient client = GoimHttpClient.withToken(dead.port(), PushServer.TOKEN);
+
+      List<CompletableFuture<Reply>> replies =
+          PUSH_PATHS.stream()
+              .map(path -> CompletableFuture.supplyAsync(() -> client.post(path, "lost?")))
+              .toList();
+
+      assertThat(replies)
+          .allSatisfy(
+              reply -> {
+                Reply answer = reply.join();
+                assertThat(answer.status()).isEqualTo(200);
+                assertThat(answer.code()).isEqualTo(-500);
+                assertThat(answer.message())
+                    .matches("push \\d+: 1 of 1 records not queued: kafka topic herald-push: .+");
+              });
+      assertThat(dead.pushes("room", "error")).isEqualTo(1);
+    }
+  }
+
+  private void assertNothingQueuedBefore(Reply marker) {
+    assertThat(marker.code()).isZero();
+    TopicReader.Read first = topic.takeOne();
+    assertThat(first.msg().getMessageId()).isEqualTo(marker.data().get("message_id").asLong());
+  }
+
+  private static void assertRefused(Reply reply, String message) {
+    assertThat(reply.status()).isEqualTo(200);
+    assertThat(reply.code()).isEqualTo(-400);
+    assertThat(reply.message()).isEqualTo(message);
+    assertThat(reply.data()).isNull();
+  }
+
+  private static void assertUnauthorized(Reply reply) {
+    assertThat(reply.status()).isEqualTo(401);
+    assertThat(reply.code()).isEqualTo(-401);
+    assertThat(reply.message()).isNotEmpty();
+  }
+}

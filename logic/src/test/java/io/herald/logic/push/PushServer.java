@@ -1,0 +1,88 @@
+package io.herald.logic.push;
+
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.grpc.GrpcService;
+import io.herald.logic.online.OnlineView;
+import io.herald.logic.session.SessionStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The push API as Logic serves it, for tests: HTTP and gRPC on one Armeria port (0: a free one),
+ * publishing to a Kafka topic through a {@link KafkaPushQueue}, sessions in memory.
+ */
+final class PushServer implements AutoCloseable {
+  static final String TOKEN = "test-token-7f3a9c";
+  static final String OTHER_TOKEN = "second-token-51b2";
+
+  final SessionStore sessions = TestSessions.memory();
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  final KafkaPushQueue queue;
+  private final Server server;
+
+  PushServer(PushConfig.Kafka kafka) {
+    PushConfig.Api api = new PushConfig.Api(true, List.of(TOKEN, OTHER_TOKEN), 4096, 3);
+    queue = new KafkaPushQueue(kafka, meters);
+    PushService pushes =
+        new PushService(
+            sessions, queue, new SnowflakeMessageIds(1, Clock.systemUTC()), api, Clock.systemUTC());
+    OnlineView online = TestSessions.online();
+    PushGrpcService grpc = new PushGrpcService(pushes, online, api, meters);
+    ServerBuilder sb =
+        Server.builder().http(0).gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO);
+    new GoimPushHttpApi(pushes, online, api, meters).bindTo(sb);
+    sb.service(
+        GrpcService.builder()
+            .addService(grpc.grpcService())
+            .exceptionHandler(PushGrpcService.exceptionHandler())
+            .build());
+    server = sb.build();
+    queue.start();
+    server.start().join();
+  }
+
+  /** Kafka settings for a test topic, failing fast when the broker is gone. */
+  static PushConfig.Kafka kafka(String bootstrapServers, String topic) {
+    return new PushConfig.Kafka(
+        bootstrapServers,
+        topic,
+        "push-test",
+        Duration.ofMillis(800),
+        Duration.ofMillis(800),
+        Duration.ofMillis(1500),
+        Duration.ofMillis(1),
+        Map.of());
+  }
+
+  /** {@code 127.0.0.1:<port>} where nothing listens. */
+  static String deadBroker() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return "127.0.0.1:" + socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  int port() {
+    return server.activeLocalPort();
+  }
+
+  double pushes(String target, String result) {
+    var counter =
+        meters.find("herald.logic.pushes").tags("target", target, "result", result).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Override
+  public void close() {
+    server.stop().join();
+    queue.stop();
+  }
+}

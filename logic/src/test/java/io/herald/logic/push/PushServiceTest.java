@@ -1,0 +1,166 @@
+package io.herald.logic.push;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.google.protobuf.ByteString;
+import io.herald.logic.session.SessionStore;
+import io.herald.proto.queue.v1.PushMsg;
+import io.herald.proto.queue.v1.PushType;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The push rules, over the in-memory session store and a recording queue. */
+class PushServiceTest {
+  private static final ByteString BODY = ByteString.copyFromUtf8("hello");
+  private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
+
+  private final SessionStore sessions = TestSessions.memory();
+  private final RecordingPushQueue queue = new RecordingPushQueue();
+  private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+  private final PushService pushes =
+      new PushService(
+          sessions,
+          queue,
+          new SnowflakeMessageIds(5, clock),
+          new PushConfig.Api(false, List.of(), 4096, 4),
+          clock);
+
+  @BeforeEach
+  void devices() {
+    TestSessions.put(sessions, 1, "phone-1", "comet-a");
+    TestSessions.put(sessions, 1, "web-1", "comet-b");
+    TestSessions.put(sessions, 2, "phone-2", "comet-a");
+  }
+
+  @Test
+  void keysBecomeOneRecordPerServerAndUnknownKeysAreOffline() {
+    PushResult result = pushes.pushKeys(1000, List.of("phone-1", "web-1", "nobody"), BODY).join();
+
+    assertThat(result.offlineKeys()).containsExactly("nobody");
+    assertThat(queue.published).hasSize(2);
+    assertThat(queue.published)
+        .allSatisfy(
+            msg -> {
+              assertThat(msg.getType()).isEqualTo(PushType.PUSH_TYPE_KEYS);
+              assertThat(msg.getMessageId()).isEqualTo(result.messageId()).isPositive();
+              assertThat(msg.getAcceptUnixMs()).isEqualTo(NOW.toEpochMilli());
+              assertThat(msg.getBody()).isEqualTo(BODY);
+            });
+    assertThat(queue.published)
+        .extracting(PushMsg::getServerId, PushMsg::getKeysList)
+        .containsExactlyInAnyOrder(
+            tuple("comet-a", List.of("phone-1")), tuple("comet-b", List.of("web-1")));
+  }
+
+  @Test
+  void midsReachEveryDeviceAndUsersWithoutOneAreOffline() {
+    PushResult result = pushes.pushMids(1001, List.of(1L, 2L, 3L), BODY, true).join();
+
+    assertThat(result.offlineMids()).containsExactly(3L);
+    PushMsg onA = only("comet-a");
+    assertThat(onA.getKeysList()).containsExactlyInAnyOrder("phone-1", "phone-2");
+    assertThat(onA.getMidsList()).containsExactlyInAnyOrder(1L, 2L);
+    assertThat(onA.getRequireAck()).isTrue();
+    assertThat(only("comet-b").getMidsList()).containsExactly(1L);
+  }
+
+  @Test
+  void aPushToNobodyOnlineQueuesNothingButStillHasAnId() {
+    PushResult result = pushes.pushMids(1000, List.of(7L, 8L), BODY).join();
+
+    assertThat(result.messageId()).isPositive();
+    assertThat(result.offlineMids()).containsExactly(7L, 8L);
+    assertThat(queue.published).isEmpty();
+  }
+
+  @Test
+  void roomAndBroadcastAreOneRecordEach() {
+    long roomId = pushes.pushRoom(1000, "live", "1000", BODY).join().messageId();
+    long allId = pushes.pushAll(1002, 500, ByteString.EMPTY).join().messageId();
+
+    assertThat(queue.published).hasSize(2);
+    assertThat(queue.published.get(0).getRoom()).isEqualTo("live://1000");
+    assertThat(queue.published.get(0).getMessageId()).isEqualTo(roomId);
+    assertThat(queue.published.get(1).getType()).isEqualTo(PushType.PUSH_TYPE_BROADCAST);
+    assertThat(queue.published.get(1).getSpeed()).isEqualTo(500);
+    assertThat(queue.published.get(1).getMessageId()).isEqualTo(allId).isGreaterThan(roomId);
+  }
+
+  @Test
+  void badRequestsAreRefusedNamingTheParameterAndQueueNothing() {
+    assertRefused(pushes.pushKeys(-1, List.of("phone-1"), BODY), "operation: -1 (expected: >= 0)");
+    assertRefused(
+        pushes.pushKeys(1000, List.of(), BODY), "keys: empty (expected: 1 to 4 device keys)");
+    assertRefused(
+        pushes.pushKeys(1000, List.of("a", " "), BODY), "keys[1]: empty (expected: a device key)");
+    assertRefused(
+        pushes.pushMids(1000, LongStream.range(0, 5).boxed().toList(), BODY),
+        "mids: 5 user ids (expected: at most 4)");
+    assertRefused(
+        pushes.pushKeys(1000, List.of("phone-1"), ByteString.copyFrom(new byte[5000])),
+        "body: 5000 bytes (expected: at most 4096)");
+    assertRefused(pushes.pushRoom(1000, "", "1000", BODY), "type: missing (expected: a value)");
+    assertRefused(
+        pushes.pushRoom(1000, "live", "live://1", BODY),
+        "room: 'live://1' (expected: no whitespace and no ://)");
+    assertRefused(
+        pushes.pushRoom(1000, "live", "10 00", BODY),
+        "room: '10 00' (expected: no whitespace and no ://)");
+    assertRefused(pushes.pushAll(1000, -1, BODY), "speed: -1 (expected: >= 0)");
+    assertThat(queue.published).isEmpty();
+  }
+
+  @Test
+  void anEmptyBodyIsAMessageToo() {
+    pushes.pushKeys(1000, List.of("phone-1"), ByteString.EMPTY).join();
+
+    assertThat(queue.published).singleElement().satisfies(m -> assertThat(m.getBody()).isEmpty());
+  }
+
+  @Test
+  void ifAnyRecordIsRefusedThePushFailsWithTheReason() {
+    queue.refuse(msg -> msg.getServerId().equals("comet-b"));
+
+    CompletableFuture<PushResult> push = pushes.pushMids(1000, List.of(1L), BODY);
+
+    assertThatThrownBy(push::join)
+        .isInstanceOf(CompletionException.class)
+        .cause()
+        .isInstanceOf(PushUnavailableException.class)
+        .hasMessageEndingWith("1 of 2 records not queued: broker said no");
+  }
+
+  @Test
+  void keysAskedTwiceAreDeliveredOnce() {
+    pushes.pushKeys(1000, Collections.nCopies(3, "phone-2"), BODY).join();
+
+    assertThat(only("comet-a").getKeysList()).containsExactly("phone-2");
+  }
+
+  private PushMsg only(String serverId) {
+    return queue.published.stream()
+        .filter(msg -> msg.getServerId().equals(serverId))
+        .reduce(
+            (a, b) -> {
+              throw new AssertionError("two records for " + serverId);
+            })
+        .orElseThrow();
+  }
+
+  private static void assertRefused(CompletableFuture<PushResult> push, String message) {
+    assertThatThrownBy(push::join)
+        .cause()
+        .isInstanceOf(InvalidPushException.class)
+        .hasMessage(message);
+  }
+}

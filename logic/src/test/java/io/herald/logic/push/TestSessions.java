@@ -1,0 +1,49 @@
+package io.herald.logic.push;
+
+import io.herald.logic.online.InMemoryOnlineStore;
+import io.herald.logic.online.OnlineCounts;
+import io.herald.logic.online.OnlineView;
+import io.herald.logic.online.ServerOnline;
+import io.herald.logic.session.InMemorySessionStore;
+import io.herald.logic.session.Session;
+import io.herald.logic.session.SessionStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Sessions and online counts for push tests: the standalone (in-memory) implementations, with
+ * devices and Comet reports put in directly.
+ */
+final class TestSessions {
+  private TestSessions() {}
+
+  static SessionStore memory() {
+    return new InMemorySessionStore(Clock.systemUTC(), Duration.ofMinutes(15));
+  }
+
+  static void put(SessionStore store, long mid, String key, String serverId) {
+    store.put(new Session(mid, key, serverId, 1L, "web")).join();
+  }
+
+  /**
+   * Two Comets' reports: {@code live://1000} 12 (10 + 2), {@code live://1001} 3, {@code chat://7}
+   * 5; 20 connections from 4 IPs.
+   */
+  static OnlineView online() {
+    Clock clock = Clock.systemUTC();
+    OnlineCounts counts =
+        new OnlineCounts(
+            new InMemoryOnlineStore(clock, Duration.ofMinutes(1)),
+            Duration.ofSeconds(10),
+            new SimpleMeterRegistry());
+    counts.apply(
+        new ServerOnline(
+            "comet-1", 1, Map.of("live://1000", 10, "chat://7", 5), 15, 3, clock.millis()));
+    counts.apply(
+        new ServerOnline(
+            "comet-2", 1, Map.of("live://1000", 2, "live://1001", 3), 5, 1, clock.millis()));
+    return counts;
+  }
+}

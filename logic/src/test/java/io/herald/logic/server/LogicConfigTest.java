@@ -1,0 +1,61 @@
+package io.herald.logic.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.herald.config.ConfigException;
+import io.herald.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogicConfigTest {
+  private static final ConfigLoader<LogicConfig> LOADER =
+      new ConfigLoader<>(LogicConfig.class, LogicConfig.defaults(), "LOGIC");
+
+  @Test
+  void theDeployExampleLoads() {
+    LogicConfig config = LOADER.load(Path.of("..", "deploy", "logic.yaml"), Map.of()).config();
+    assertThat(config.server().httpPort()).isEqualTo(3111);
+    assertThat(config.server().grpcPort()).isEqualTo(3119);
+    assertThat(config.auth().mode()).isEqualTo("jwt");
+    assertThat(config.store().backend()).isEqualTo("redis");
+    assertThat(config.store().sessionTtl()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(config.push().kafka().topic()).isEqualTo("herald-push");
+    assertThat(config.receive().sink()).isEqualTo("kafka");
+    assertThat(config.singleLoginPlatforms()).containsExactly("android", "ios");
+    assertThat(config.nodes().domain()).isEqualTo("conn.example.com");
+  }
+
+  @Test
+  void startedAloneItUsesTheProductionBackends() {
+    LogicConfig config = LOADER.load(null, Map.of()).config();
+    assertThat(config.auth().mode()).isEqualTo("jwt");
+    assertThat(config.store().backend()).isEqualTo("redis");
+    assertThat(config.registry().backend()).isEqualTo("redis");
+    assertThat(config.push().api().requireToken()).isTrue();
+  }
+
+  @Test
+  void environmentOverridesAndValidation(@TempDir Path dir) throws Exception {
+    LogicConfig config =
+        LOADER
+            .load(
+                Path.of("..", "deploy", "logic.yaml"),
+                Map.of(
+                    "LOGIC_PUSH_API_TOKENS", "a-token,another-token",
+                    "LOGIC_STORE_REDIS_URI", "redis://redis.internal:6379"))
+            .config();
+    assertThat(config.push().api().tokens()).containsExactly("a-token", "another-token");
+    assertThat(config.store().redis().uri()).isEqualTo("redis://redis.internal:6379");
+
+    Path file = dir.resolve("logic.yaml");
+    Files.writeString(file, "server:\n  httpPort: 3119\n");
+    assertThatThrownBy(() -> LOADER.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(file + ": server.grpcPort: 3119 (expected: != httpPort 3119)");
+  }
+}

@@ -1,0 +1,45 @@
+package io.herald.logic.session;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** A clock that moves only when a test advances it. */
+public final class ManualClock extends Clock {
+  private final AtomicLong millis;
+
+  public ManualClock() {
+    this(Instant.parse("2025-03-01T08:00:00Z"));
+  }
+
+  public ManualClock(Instant start) {
+    this.millis = new AtomicLong(start.toEpochMilli());
+  }
+
+  public void advance(Duration duration) {
+    millis.addAndGet(duration.toMillis());
+  }
+
+  @Override
+  public long millis() {
+    return millis.get();
+  }
+
+  @Override
+  public Instant instant() {
+    return Instant.ofEpochMilli(millis.get());
+  }
+
+  @Override
+  public ZoneId getZone() {
+    return ZoneOffset.UTC;
+  }
+
+  @Override
+  public Clock withZone(ZoneId zone) {
+    throw new UnsupportedOperationException();
+  }
+}
