@@ -21,9 +21,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The registry in Redis, shared by every process: one record per Comet with a TTL, and an index set
@@ -86,6 +88,9 @@ public final class RedisRegistry implements Registry {
     client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()
+            // We reconnect ourselves (see commands()): Lettuce's auto-reconnect reuses one
+            // CommandHandler for the old and the new channel, which can orphan its read buffer.
+            .autoReconnect(false)
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(config.timeout()))
             .socketOptions(SocketOptions.builder().connectTimeout(config.timeout()).build())
@@ -108,12 +113,31 @@ public final class RedisRegistry implements Registry {
       }
       poller.shutdownNow();
     }
-    client.shutdown(Duration.ZERO, config.timeout());
     long timeoutMillis = config.timeout().toMillis();
+    closeConnection(timeoutMillis);
+    client.shutdown(Duration.ZERO, config.timeout());
     resources
         .shutdown(0, timeoutMillis, TimeUnit.MILLISECONDS)
         .awaitUninterruptibly(2 * timeoutMillis);
     publisher.close();
+  }
+
+  /**
+   * Closes the connection, waiting out a connect still in flight (one that lands after the client
+   * shut down would otherwise hold its channel, and Lettuce's buffers, until the event loops die).
+   */
+  private void closeConnection(long timeoutMillis) {
+    CompletableFuture<StatefulRedisConnection<String, byte[]>> last;
+    synchronized (this) {
+      last = connection;
+    }
+    try {
+      last.get(timeoutMillis, TimeUnit.MILLISECONDS).close();
+    } catch (ExecutionException | TimeoutException e) {
+      // Never connected (or still not): nothing to close; the client's shutdown covers the rest.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Override
@@ -178,12 +202,18 @@ public final class RedisRegistry implements Registry {
     return refusal != null ? CompletableFuture.failedFuture(refusal) : commands();
   }
 
-  /** The connection's commands, reconnecting first if the last attempt to connect failed. */
+  /**
+   * The connection's commands, reconnecting first if the last attempt to connect failed or the
+   * connection was lost (each reconnect is a fresh connection with fresh handlers).
+   */
   private synchronized CompletableFuture<RedisAsyncCommands<String, byte[]>> commands() {
     if (lifecycle != Lifecycle.STARTED) {
       return CompletableFuture.failedFuture(new IllegalStateException("registry stopped"));
     }
     if (connection.isCompletedExceptionally()) {
+      connection = connect();
+    } else if (connection.isDone() && !connection.join().isOpen()) {
+      var unused = connection.join().closeAsync();
       connection = connect();
     }
     return connection.thenApply(StatefulRedisConnection::async);

@@ -15,7 +15,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -64,6 +66,9 @@ public final class RedisConnection {
     client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()
+            // We reconnect ourselves (see commands()): Lettuce's auto-reconnect reuses one
+            // CommandHandler for the old and the new channel, which can orphan its read buffer.
+            .autoReconnect(false)
             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
             .timeoutOptions(TimeoutOptions.enabled(config.timeout()))
             .socketOptions(SocketOptions.builder().connectTimeout(config.timeout()).build())
@@ -79,8 +84,9 @@ public final class RedisConnection {
         return;
       }
     }
-    client.shutdown(Duration.ZERO, config.timeout());
     long timeoutMillis = config.timeout().toMillis();
+    closeConnection(timeoutMillis);
+    client.shutdown(Duration.ZERO, config.timeout());
     resources
         .shutdown(0, timeoutMillis, TimeUnit.MILLISECONDS)
         .awaitUninterruptibly(2 * timeoutMillis);
@@ -97,7 +103,28 @@ public final class RedisConnection {
     return result.whenComplete((value, error) -> latency.record(op, error, start));
   }
 
-  /** The connection's commands, reconnecting first if the last attempt to connect failed. */
+  /**
+   * Closes the connection, waiting out a connect still in flight (one that lands after the client
+   * shut down would otherwise hold its channel, and Lettuce's buffers, until the event loops die).
+   */
+  private void closeConnection(long timeoutMillis) {
+    CompletableFuture<StatefulRedisConnection<String, String>> last;
+    synchronized (this) {
+      last = connection;
+    }
+    try {
+      last.get(timeoutMillis, TimeUnit.MILLISECONDS).close();
+    } catch (ExecutionException | TimeoutException e) {
+      // Never connected (or still not): nothing to close; the client's shutdown covers the rest.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * The connection's commands, reconnecting first if the last attempt to connect failed or the
+   * connection was lost (each reconnect is a fresh connection with fresh handlers).
+   */
   private synchronized CompletableFuture<RedisAsyncCommands<String, String>> commands() {
     String refusal =
         switch (state) {
@@ -109,6 +136,9 @@ public final class RedisConnection {
       return CompletableFuture.failedFuture(new IllegalStateException(refusal));
     }
     if (connection.isCompletedExceptionally()) {
+      connection = connect();
+    } else if (connection.isDone() && !connection.join().isOpen()) {
+      var unused = connection.join().closeAsync();
       connection = connect();
     }
     return connection.thenApply(StatefulRedisConnection::async);
