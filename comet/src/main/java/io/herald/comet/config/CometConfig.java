@@ -1,0 +1,260 @@
+package io.herald.comet.config;
+
+import io.herald.config.Check;
+import io.herald.registry.RegistryConfig;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The Comet's configuration (YAML, overridden by {@code COMET_*} variables, e.g. {@code
+ * COMET_LISTEN_TCPPORT}, {@code COMET_LOGIC_TARGET}).
+ *
+ * @param node who this Comet is and how clients reach it (what it registers)
+ * @param listen where it listens
+ * @param protocol frame limits and the handshake
+ * @param heartbeat how silent connections are found and how often sessions are renewed
+ * @param limits rate limits on clients
+ * @param outbound the per-connection write queue and what happens to slow consumers
+ * @param logic where Logic is
+ * @param registry where the Comet registers
+ * @param onlineReport how often room counts go to Logic
+ * @param drain how long draining lets clients leave before closing the rest
+ */
+public record CometConfig(
+    Node node,
+    Listen listen,
+    Protocol protocol,
+    Heartbeat heartbeat,
+    Limits limits,
+    Outbound outbound,
+    Logic logic,
+    RegistryConfig registry,
+    Duration onlineReport,
+    Duration drain) {
+
+  public static CometConfig defaults() {
+    RegistryConfig registry = RegistryConfig.defaults();
+    return new CometConfig(
+        new Node("comet-1", "", 0, 0, 10, 100_000, "", "", "", ""),
+        new Listen("0.0.0.0", 3101, 3102, 0, 0, 3109, "/sub", new Tls("", "")),
+        new Protocol(4096, Duration.ofSeconds(10), 32),
+        new Heartbeat(
+            Duration.ofMinutes(4),
+            2,
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(11),
+            Duration.ofMinutes(5)),
+        new Limits(50, 100, 1000),
+        new Outbound(32 * 1024, 64 * 1024, Duration.ofSeconds(10)),
+        new Logic("127.0.0.1:3119", Duration.ofSeconds(3)),
+        new RegistryConfig(
+            RegistryConfig.REDIS,
+            registry.redis(),
+            registry.ttl(),
+            registry.renewInterval(),
+            registry.pollInterval(),
+            List.of()),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(30));
+  }
+
+  public CometConfig {
+    Check.notNull("node", node);
+    Check.notNull("listen", listen);
+    Check.notNull("protocol", protocol);
+    Check.notNull("heartbeat", heartbeat);
+    Check.notNull("limits", limits);
+    Check.notNull("outbound", outbound);
+    Check.notNull("logic", logic);
+    Check.notNull("registry", registry);
+    Check.positive("onlineReport", onlineReport);
+    Check.positive("drain", drain);
+    if (listen.wssPort() != 0 || listen.tcpTlsPort() != 0) {
+      Check.notBlank("listen.tls.certificateChain", listen.tls().certificateChain());
+      Check.notBlank("listen.tls.privateKey", listen.tls().privateKey());
+    }
+  }
+
+  /**
+   * Who this Comet is, as it registers.
+   *
+   * @param serverId unique in the cluster, stable across restarts (e.g. {@code comet-sh-01})
+   * @param region the region it runs in (see the Balancer's regions); may be empty
+   * @param latitude where it is, decimal degrees
+   * @param longitude where it is, decimal degrees
+   * @param weight relative size for the Balancer; 0 never offers it
+   * @param capacity connections it is sized for; the Balancer stops offering it when full
+   * @param tcpAddress {@code host:port} clients reach its TCP port at; empty: derived from listen
+   * @param wsAddress {@code host:port} for WebSocket; empty: derived from listen
+   * @param wssAddress {@code host:port} for WSS; empty when not served
+   * @param grpcAddress {@code host:port} Job and Logic reach its gRPC port at; empty: derived
+   */
+  public record Node(
+      String serverId,
+      String region,
+      double latitude,
+      double longitude,
+      int weight,
+      long capacity,
+      String tcpAddress,
+      String wsAddress,
+      String wssAddress,
+      String grpcAddress) {
+    public Node {
+      Check.notBlank("serverId", serverId);
+      region = region == null ? "" : region.strip();
+      Check.inRange("latitude", latitude, -90.0, 90.0);
+      Check.inRange("longitude", longitude, -180.0, 180.0);
+      Check.inRange("weight", weight, 0, 1_000_000);
+      Check.positive("capacity", capacity);
+      tcpAddress = tcpAddress == null ? "" : tcpAddress.strip();
+      wsAddress = wsAddress == null ? "" : wsAddress.strip();
+      wssAddress = wssAddress == null ? "" : wssAddress.strip();
+      grpcAddress = grpcAddress == null ? "" : grpcAddress.strip();
+    }
+  }
+
+  /**
+   * Where the Comet listens; a port of 0 turns that listener off (TCP and gRPC are required).
+   *
+   * @param host the address to bind
+   * @param tcpPort plain TCP (goim's 3101)
+   * @param wsPort WebSocket (goim's 3102); 0 for none
+   * @param wssPort WebSocket over TLS (goim's 3103); 0 for none
+   * @param tcpTlsPort TCP over TLS; 0 for none
+   * @param grpcPort the Comet gRPC service for Job and Logic (goim's 3109)
+   * @param wsPath the WebSocket path (goim's {@code /sub})
+   * @param tls certificate and key (PEM files) for WSS and TCP+TLS
+   */
+  public record Listen(
+      String host,
+      int tcpPort,
+      int wsPort,
+      int wssPort,
+      int tcpTlsPort,
+      int grpcPort,
+      String wsPath,
+      Tls tls) {
+    public Listen {
+      Check.notBlank("host", host);
+      Check.port("tcpPort", tcpPort);
+      Check.inRange("wsPort", wsPort, 0, 65535);
+      Check.inRange("wssPort", wssPort, 0, 65535);
+      Check.inRange("tcpTlsPort", tcpTlsPort, 0, 65535);
+      Check.port("grpcPort", grpcPort);
+      Check.state(
+          wsPath != null && wsPath.startsWith("/"), "wsPath", wsPath, "a path such as /sub");
+      Check.notNull("tls", tls);
+    }
+  }
+
+  /** PEM files for the TLS listeners. */
+  public record Tls(String certificateChain, String privateKey) {
+    public Tls {
+      certificateChain = certificateChain == null ? "" : certificateChain.strip();
+      privateKey = privateKey == null ? "" : privateKey.strip();
+    }
+  }
+
+  /**
+   * The frame protocol on this Comet.
+   *
+   * @param maxBodyBytes the largest frame body a client may send (goim's 4 KiB)
+   * @param handshakeTimeout how long a new connection has to authenticate
+   * @param buckets how many shards hold the connections (goim's 32)
+   */
+  public record Protocol(int maxBodyBytes, Duration handshakeTimeout, int buckets) {
+    public Protocol {
+      Check.inRange("maxBodyBytes", maxBodyBytes, 1, 64 << 20);
+      Check.positive("handshakeTimeout", handshakeTimeout);
+      Check.inRange("buckets", buckets, 1, 65536);
+    }
+  }
+
+  /**
+   * How silent connections are found. A connection is closed when nothing has arrived from it for
+   * {@code maxMissed} times its heartbeat interval, clamped to [minTimeout, maxTimeout]. The
+   * interval is Logic's (from Connect), else {@code interval}.
+   *
+   * @param interval the heartbeat interval assumed when Logic gives none (goim's 4 min)
+   * @param maxMissed heartbeats that may go missing before the connection is closed
+   * @param minTimeout the shortest silence tolerated
+   * @param maxTimeout the longest silence tolerated
+   * @param sessionRenewal at most how often a connection's session is renewed in Logic (a fraction
+   *     of Logic's session TTL, 15 min by default)
+   */
+  public record Heartbeat(
+      Duration interval,
+      int maxMissed,
+      Duration minTimeout,
+      Duration maxTimeout,
+      Duration sessionRenewal) {
+    public Heartbeat {
+      Check.positive("interval", interval);
+      Check.inRange("maxMissed", maxMissed, 1, 100);
+      Check.positive("minTimeout", minTimeout);
+      Check.state(
+          maxTimeout != null && maxTimeout.compareTo(minTimeout) >= 0,
+          "maxTimeout",
+          maxTimeout,
+          ">= minTimeout");
+      Check.positive("sessionRenewal", sessionRenewal);
+    }
+  }
+
+  /**
+   * Rate limits, counted in metrics when hit.
+   *
+   * @param upstreamPerSecond frames a connection may send per second (heartbeats included),
+   *     averaged; a connection over it is closed
+   * @param upstreamBurst how far above the rate a connection may burst
+   * @param connectionsPerIp concurrent connections one client IP may hold; more are refused
+   */
+  public record Limits(int upstreamPerSecond, int upstreamBurst, int connectionsPerIp) {
+    public Limits {
+      Check.positive("upstreamPerSecond", upstreamPerSecond);
+      Check.state(
+          upstreamBurst >= upstreamPerSecond,
+          "upstreamBurst",
+          upstreamBurst,
+          ">= upstreamPerSecond");
+      Check.positive("connectionsPerIp", connectionsPerIp);
+    }
+  }
+
+  /**
+   * The per-connection outbound queue (Netty's write-buffer watermarks). Above the high mark a
+   * connection is unwritable; pushes to it still queue up to 4 times the high mark (a burst must
+   * not cost a healthy client messages), and beyond that are dropped and counted; a connection
+   * unwritable for longer than {@code maxUnwritable} is closed. So a client that stops reading
+   * costs at most 4 times the high mark, for at most {@code maxUnwritable}.
+   *
+   * @param lowWatermarkBytes writable again below this
+   * @param highWatermarkBytes unwritable above this
+   * @param maxUnwritable how long a connection may stay unwritable before it is closed
+   */
+  public record Outbound(int lowWatermarkBytes, int highWatermarkBytes, Duration maxUnwritable) {
+    public Outbound {
+      Check.positive("lowWatermarkBytes", lowWatermarkBytes);
+      Check.state(
+          highWatermarkBytes > lowWatermarkBytes,
+          "highWatermarkBytes",
+          highWatermarkBytes,
+          "> lowWatermarkBytes");
+      Check.positive("maxUnwritable", maxUnwritable);
+    }
+  }
+
+  /**
+   * Where Logic is.
+   *
+   * @param target Logic's gRPC address, {@code host:port} (goim's 3119)
+   * @param callTimeout the deadline of each call
+   */
+  public record Logic(String target, Duration callTimeout) {
+    public Logic {
+      Check.notBlank("target", target);
+      Check.positive("callTimeout", callTimeout);
+    }
+  }
+}

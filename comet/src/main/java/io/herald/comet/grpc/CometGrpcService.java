@@ -1,0 +1,215 @@
+package io.herald.comet.grpc;
+
+import io.grpc.stub.StreamObserver;
+import io.herald.comet.push.Notices;
+import io.herald.comet.push.Pusher;
+import io.herald.comet.session.Buckets;
+import io.herald.comet.session.Connection;
+import io.herald.proto.comet.v1.BroadcastRequest;
+import io.herald.proto.comet.v1.BroadcastResponse;
+import io.herald.proto.comet.v1.BroadcastRoomRequest;
+import io.herald.proto.comet.v1.BroadcastRoomResponse;
+import io.herald.proto.comet.v1.CometGrpc;
+import io.herald.proto.comet.v1.DrainRequest;
+import io.herald.proto.comet.v1.DrainResponse;
+import io.herald.proto.comet.v1.KickRequest;
+import io.herald.proto.comet.v1.KickResponse;
+import io.herald.proto.comet.v1.PushMsgRequest;
+import io.herald.proto.comet.v1.PushMsgResponse;
+import io.herald.proto.comet.v1.RoomsRequest;
+import io.herald.proto.comet.v1.RoomsResponse;
+import io.herald.proto.common.v1.Frame;
+import io.herald.wire.Op;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The Comet service Job and Logic call: deliveries ({@code PushMsg}, {@code BroadcastRoom}, {@code
+ * Broadcast}) through the {@link Pusher}, the room list, {@code Kick} and {@code Drain}. Requests
+ * are checked here and refused with an {@link InvalidRequestException}, which {@link
+ * CometGrpcErrors} turns into INVALID_ARGUMENT; unknown keys and rooms are not errors.
+ *
+ * <p>{@code Kick} is fenced by epoch: a request naming another incarnation of this server kicks
+ * nothing, since the sessions it means died with that process. A kicked client gets op 6 with the
+ * reason ({@code duplicate_login}, {@code auth_revoked} or {@code admin}, then {@code ": "} and the
+ * request's message if any) and its connection is closed.
+ */
+public final class CometGrpcService extends CometGrpc.CometImplBase {
+  /** The most keys one PushMsg or Kick may name (Job splits larger sets). */
+  static final int MAX_KEYS = 1000;
+
+  /** The longest Drain grace accepted. */
+  static final Duration MAX_GRACE = Duration.ofMinutes(10);
+
+  private static final int MAX_KICK_MESSAGE_BYTES = 256;
+
+  private final Pusher pusher;
+  private final Buckets buckets;
+  private final String serverId;
+  private final long epoch;
+  private final int maxBodyBytes;
+  private final Duration defaultGrace;
+  private final Drainer drainer;
+
+  /**
+   * @param serverId this Comet's server id
+   * @param epoch this Comet's epoch (start time, Unix ms)
+   * @param maxBodyBytes the largest body a delivered frame may carry
+   * @param defaultGrace the drain grace when a request gives none
+   * @param drainer starts draining this Comet
+   */
+  public CometGrpcService(
+      Pusher pusher,
+      Buckets buckets,
+      String serverId,
+      long epoch,
+      int maxBodyBytes,
+      Duration defaultGrace,
+      Drainer drainer) {
+    this.pusher = pusher;
+    this.buckets = buckets;
+    this.serverId = serverId;
+    this.epoch = epoch;
+    this.maxBodyBytes = maxBodyBytes;
+    this.defaultGrace = defaultGrace;
+    this.drainer = drainer;
+  }
+
+  @Override
+  public void pushMsg(PushMsgRequest request, StreamObserver<PushMsgResponse> response) {
+    checkKeys(request.getKeysCount());
+    checkOp("op", request.getOp());
+    checkBody("body", request.getBody().size());
+    if (request.getRequireAck() && request.getMessageId() == 0) {
+      throw new InvalidRequestException("require_ack: true with message_id 0 (expected: an id)");
+    }
+    List<String> absent =
+        pusher.pushKeys(request.getKeysList(), request.getOp(), request.getBody().toByteArray());
+    reply(response, PushMsgResponse.newBuilder().addAllAbsentKeys(absent).build());
+  }
+
+  @Override
+  public void broadcastRoom(
+      BroadcastRoomRequest request, StreamObserver<BroadcastRoomResponse> response) {
+    if (request.getRoomId().isEmpty()) {
+      throw new InvalidRequestException("room_id: empty (expected: type://id)");
+    }
+    if (request.getFramesCount() == 0) {
+      throw new InvalidRequestException("frames: none (expected: at least one)");
+    }
+    for (int i = 0; i < request.getFramesCount(); i++) {
+      Frame frame = request.getFrames(i);
+      checkOp("frames[" + i + "].op", frame.getOp());
+      checkBody("frames[" + i + "].body", frame.getBody().size());
+    }
+    int recipients = pusher.broadcastRoom(request.getRoomId(), request.getFramesList());
+    reply(response, BroadcastRoomResponse.newBuilder().setRecipients(recipients).build());
+  }
+
+  @Override
+  public void broadcast(BroadcastRequest request, StreamObserver<BroadcastResponse> response) {
+    checkOp("op", request.getOp());
+    checkBody("body", request.getBody().size());
+    if (request.getSpeed() < 0) {
+      throw new InvalidRequestException(
+          "speed: " + request.getSpeed() + " (expected: >= 0, 0 = unpaced)");
+    }
+    long recipients =
+        pusher.broadcast(request.getOp(), request.getBody().toByteArray(), request.getSpeed());
+    reply(response, BroadcastResponse.newBuilder().setRecipients(recipients).build());
+  }
+
+  @Override
+  public void rooms(RoomsRequest request, StreamObserver<RoomsResponse> response) {
+    reply(
+        response,
+        RoomsResponse.newBuilder()
+            .putAllRoomCounts(buckets.roomCounts())
+            .setServerId(serverId)
+            .setEpoch(epoch)
+            .build());
+  }
+
+  @Override
+  public void kick(KickRequest request, StreamObserver<KickResponse> response) {
+    checkKeys(request.getKeysCount());
+    int messageBytes = request.getMessage().getBytes(StandardCharsets.UTF_8).length;
+    if (messageBytes > MAX_KICK_MESSAGE_BYTES) {
+      throw new InvalidRequestException(
+          "message: " + messageBytes + " bytes (expected: at most " + MAX_KICK_MESSAGE_BYTES + ")");
+    }
+    KickResponse.Builder kicked = KickResponse.newBuilder();
+    if (request.getEpoch() == 0 || request.getEpoch() == epoch) {
+      String reason = reason(request);
+      Set<String> keys = new LinkedHashSet<>(request.getKeysList());
+      for (String key : keys) {
+        Connection connection = buckets.get(key);
+        if (connection != null) {
+          Notices.disconnect(connection, reason);
+          kicked.addKickedKeys(key);
+        }
+      }
+    }
+    reply(response, kicked.build());
+  }
+
+  @Override
+  public void drain(DrainRequest request, StreamObserver<DrainResponse> response) {
+    long graceMs = request.getGraceMs();
+    if (graceMs < 0 || graceMs > MAX_GRACE.toMillis()) {
+      throw new InvalidRequestException(
+          "grace_ms: " + graceMs + " (expected: 0-" + MAX_GRACE.toMillis() + ")");
+    }
+    Duration grace = graceMs == 0 ? defaultGrace : Duration.ofMillis(graceMs);
+    DrainStatus status = drainer.drain(request.getHintsList(), grace);
+    reply(
+        response,
+        DrainResponse.newBuilder()
+            .setConnections(status.connections())
+            .setDeadlineUnixMs(status.deadline().toEpochMilli())
+            .setAlreadyDraining(status.alreadyDraining())
+            .build());
+  }
+
+  /** The op-6 text a kicked client receives. */
+  static String reason(KickRequest request) {
+    String reason =
+        switch (request.getReason()) {
+          case KICK_REASON_DUPLICATE_LOGIN -> "duplicate_login";
+          case KICK_REASON_AUTH_REVOKED -> "auth_revoked";
+          case KICK_REASON_ADMIN, KICK_REASON_UNSPECIFIED, UNRECOGNIZED -> "admin";
+        };
+    return request.getMessage().isEmpty() ? reason : reason + ": " + request.getMessage();
+  }
+
+  private static void checkKeys(int count) {
+    if (count == 0) {
+      throw new InvalidRequestException("keys: none (expected: at least one)");
+    }
+    if (count > MAX_KEYS) {
+      throw new InvalidRequestException(
+          "keys: " + count + " (expected: at most " + MAX_KEYS + " per request)");
+    }
+  }
+
+  private static void checkOp(String field, int op) {
+    if (op == Op.RAW) {
+      throw new InvalidRequestException(field + ": 9 (expected: not RAW; the Comet makes batches)");
+    }
+  }
+
+  private void checkBody(String field, int size) {
+    if (size > maxBodyBytes) {
+      throw new InvalidRequestException(
+          field + ": " + size + " bytes (expected: at most " + maxBodyBytes + ")");
+    }
+  }
+
+  private static <T> void reply(StreamObserver<T> response, T message) {
+    response.onNext(message);
+    response.onCompleted();
+  }
+}

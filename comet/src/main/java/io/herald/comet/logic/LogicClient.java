@@ -1,0 +1,34 @@
+package io.herald.comet.logic;
+
+import io.herald.proto.logic.v1.ConnectRequest;
+import io.herald.proto.logic.v1.ConnectResponse;
+import io.herald.proto.logic.v1.DisconnectRequest;
+import io.herald.proto.logic.v1.DisconnectResponse;
+import io.herald.proto.logic.v1.HeartbeatRequest;
+import io.herald.proto.logic.v1.HeartbeatResponse;
+import io.herald.proto.logic.v1.ReceiveRequest;
+import io.herald.proto.logic.v1.ReceiveResponse;
+import io.herald.proto.logic.v1.RenewOnlineRequest;
+import io.herald.proto.logic.v1.RenewOnlineResponse;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The Comet's calls to Logic. Every call is asynchronous and bounded by a deadline; a handler
+ * continues on its event loop with {@code whenCompleteAsync(..., ctx.executor())}, so no event loop
+ * ever waits on Logic. A refused AUTH is a normal {@link ConnectResponse} with a rejection; an
+ * exceptional completion means Logic could not be reached or could not decide.
+ */
+public interface LogicClient extends AutoCloseable {
+  CompletableFuture<ConnectResponse> connect(ConnectRequest request);
+
+  CompletableFuture<DisconnectResponse> disconnect(DisconnectRequest request);
+
+  CompletableFuture<HeartbeatResponse> heartbeat(HeartbeatRequest request);
+
+  CompletableFuture<RenewOnlineResponse> renewOnline(RenewOnlineRequest request);
+
+  CompletableFuture<ReceiveResponse> receive(ReceiveRequest request);
+
+  @Override
+  void close();
+}

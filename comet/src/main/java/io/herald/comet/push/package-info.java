@@ -1,0 +1,28 @@
+/**
+ * The Comet's write path: how pushes reach client channels.
+ *
+ * <ul>
+ *   <li>{@link io.herald.comet.push.Pusher} writes to device keys, a room's members, or every
+ *       connection. A push is encoded once per protocol version and every recipient of that version
+ *       gets a retained duplicate of the same buffer: no per-recipient copy. Several room frames
+ *       travel as one op-9 batch (the batch body on TCP, one op-9 message on WebSocket).
+ *   <li>Filtering: a connection gets only the ops it accepts. In a room batch, members accepting
+ *       every op share the batch; one accepting some gets an encoding of those (shared with the
+ *       members accepting the same subset); one accepting none is skipped. Filtered frames are not
+ *       drops and are not counted.
+ *   <li>Slow consumers: a push to a channel above its high watermark is dropped and counted; the
+ *       {@link io.herald.comet.push.SlowConsumerHandler} closes a channel that stays unwritable
+ *       past {@code outbound.maxUnwritable}.
+ *   <li>Pacing: a broadcast with a speed writes at most that many connections per second, in chunks
+ *       on a scheduler, after the call returns; broadcasts are independent of each other.
+ *   <li>{@link io.herald.comet.push.Notices}: op 6 before a kick (version 2), op 21 to drain.
+ * </ul>
+ *
+ * <p>Delivery is best-effort: a returned call means the frames were queued to the channels.
+ *
+ * <p>Metrics: {@code herald.comet.pushes{kind=keys|room|broadcast}} and {@code
+ * herald.comet.push.dropped{reason=unwritable|closed|stopped}} count frames; {@code
+ * herald.comet.write.queue.unwritable} gauges unwritable channels; {@code
+ * herald.comet.slow.consumers.closed} counts channels closed for it.
+ */
+package io.herald.comet.push;

@@ -1,0 +1,283 @@
+package io.herald.comet.transport;
+
+import com.google.protobuf.ByteString;
+import io.herald.comet.push.Notices;
+import io.herald.comet.session.Buckets;
+import io.herald.comet.session.Connection;
+import io.herald.comet.session.Room;
+import io.herald.proto.logic.v1.DisconnectRequest;
+import io.herald.proto.logic.v1.HeartbeatRequest;
+import io.herald.proto.logic.v1.ReceiveRequest;
+import io.herald.proto.logic.v1.ReceiveResponse;
+import io.herald.wire.Frame;
+import io.herald.wire.Op;
+import io.herald.wire.ProtocolVersion;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves an authenticated connection (it replaces {@link AuthHandler}). Replies carry the request's
+ * seq and are written in the request's version.
+ *
+ * <ul>
+ *   <li>op 2 HEARTBEAT: op 3 with the online count of the connection's room (the smallest room id
+ *       when it is in several; 0 when in none);
+ *   <li>op 4 SEND_MSG and business ops (1000+): handed to Logic's {@code Receive}; its {@code
+ *       reply_op} (if not 0) goes back with its body. A failed call is counted ({@code
+ *       herald.comet.upstream{result=error}}) and answered with nothing; the connection stays;
+ *   <li>op 14 SUB / 16 UNSUB (comma-separated ops): the connection's accepted ops, reply 15 / 17
+ *       echoing the body;
+ *   <li>op 12 CHANGE_ROOM (empty: leave all), 22 JOIN_ROOM, 24 LEAVE_ROOM: its rooms, reply 13 / 23
+ *       / 25 echoing the room id. A room id not {@code type://id}, or a join past {@value
+ *       #MAX_ROOMS} rooms, is answered with nothing and counted;
+ *   <li>any other op (unknown, or one this Comet does not serve) is counted in {@code
+ *       herald.comet.requests.invalid{reason=unsupported_op}} and ignored, so a newer client keeps
+ *       its connection on an older Comet.
+ * </ul>
+ *
+ * <p>Silence: every inbound frame moves the connection's deadline to now + its timeout (Logic's
+ * heartbeat interval x {@code maxMissed}, clamped). One task per connection checks it and
+ * reschedules itself for the remaining time; a connection found silent is closed ({@code
+ * herald.comet.heartbeat.timeouts}). Inbound frames also renew the session in Logic, at most once
+ * per {@code heartbeat.sessionRenewal}. On close the connection leaves the buckets and its session
+ * is removed in Logic, unless a newer connection of the same key replaced it here.
+ */
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
+
+  /** Rooms one connection may be in at once (JOIN_ROOM past it is refused). */
+  static final int MAX_ROOMS = 32;
+
+  private final TransportContext context;
+  private final TransportMetrics metrics;
+  private final Connection connection;
+  private final long timeoutNanos;
+  private final long renewalNanos;
+  private long lastReadAt;
+  private long renewedAt;
+  private ScheduledFuture<?> silenceCheck;
+
+  ConnectionHandler(
+      TransportContext context,
+      TransportMetrics metrics,
+      Connection connection,
+      long timeoutNanos) {
+    this.context = context;
+    this.metrics = metrics;
+    this.connection = connection;
+    this.timeoutNanos = timeoutNanos;
+    this.renewalNanos = context.config().heartbeat().sessionRenewal().toNanos();
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    long now = ctx.executor().ticker().nanoTime();
+    lastReadAt = now;
+    renewedAt = now; // Connect recorded the session just now
+    scheduleSilenceCheck(ctx, timeoutNanos);
+  }
+
+  private void scheduleSilenceCheck(ChannelHandlerContext ctx, long delayNanos) {
+    silenceCheck =
+        ctx.executor().schedule(() -> checkSilence(ctx), delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void checkSilence(ChannelHandlerContext ctx) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    long silent = ctx.executor().ticker().nanoTime() - lastReadAt;
+    if (silent < timeoutNanos) {
+      scheduleSilenceCheck(ctx, timeoutNanos - silent);
+      return;
+    }
+    metrics.heartbeatTimeouts.increment();
+    log.debug("Closing {}: silent for {} ms", connection, TimeUnit.NANOSECONDS.toMillis(silent));
+    Notices.disconnect(connection, "heartbeat timeout");
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof Frame frame)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    try {
+      long now = ctx.executor().ticker().nanoTime();
+      lastReadAt = now;
+      if (now - renewedAt >= renewalNanos) {
+        renewedAt = now;
+        renewSession();
+      }
+      handle(ctx, frame);
+    } finally {
+      frame.release();
+    }
+  }
+
+  private void handle(ChannelHandlerContext ctx, Frame frame) {
+    int op = frame.op();
+    switch (op) {
+      case Op.HEARTBEAT -> write(ctx, frame.reply(Op.HEARTBEAT_REPLY, onlineCount(ctx)));
+      case Op.SEND_MSG -> receive(ctx, frame);
+      case Op.SUB, Op.UNSUB -> subscription(ctx, frame);
+      case Op.CHANGE_ROOM, Op.JOIN_ROOM, Op.LEAVE_ROOM -> room(ctx, frame);
+      default -> {
+        if (Op.isBusiness(op)) {
+          receive(ctx, frame);
+        } else {
+          invalid("unsupported_op", frame);
+        }
+      }
+    }
+  }
+
+  private ByteBuf onlineCount(ChannelHandlerContext ctx) {
+    Set<String> rooms = connection.rooms();
+    String roomId = null;
+    for (String id : rooms) {
+      if (roomId == null || id.compareTo(roomId) < 0) {
+        roomId = id;
+      }
+    }
+    Room room = roomId == null ? null : context.buckets().room(roomId);
+    return ctx.alloc().buffer(4).writeInt(room == null ? 0 : room.onlineCount());
+  }
+
+  private void receive(ChannelHandlerContext ctx, Frame frame) {
+    ReceiveRequest request =
+        ReceiveRequest.newBuilder()
+            .setMid(connection.mid())
+            .setKey(connection.key())
+            .setServerId(context.serverId())
+            .setOp(frame.op())
+            .setBody(ByteString.copyFrom(frame.body().nioBuffer()))
+            .setSeq(frame.seq())
+            .build();
+    ProtocolVersion version = frame.version();
+    var unused =
+        LogicCalls.call(() -> context.logic().receive(request))
+            .whenCompleteAsync(
+                (response, error) -> received(ctx, version, request, response, error),
+                ctx.executor());
+  }
+
+  private void received(
+      ChannelHandlerContext ctx,
+      ProtocolVersion version,
+      ReceiveRequest request,
+      ReceiveResponse response,
+      Throwable error) {
+    if (error != null) {
+      metrics.upstreamError.increment();
+      log.debug("Logic did not take {} from {}: {}", Op.name(request.getOp()), connection, error);
+      return;
+    }
+    metrics.upstreamOk.increment();
+    if (response.getReplyOp() != 0 && ctx.channel().isActive()) {
+      ByteBuf body = Unpooled.wrappedBuffer(response.getReplyBody().asReadOnlyByteBuffer());
+      write(ctx, new Frame(version, response.getReplyOp(), request.getSeq(), body));
+    }
+  }
+
+  private void subscription(ChannelHandlerContext ctx, Frame frame) {
+    int[] ops = RequestBodies.opList(frame.body());
+    if (ops == null) {
+      invalid("bad_op_list", frame);
+      return;
+    }
+    if (frame.op() == Op.SUB) {
+      connection.subscribe(ops);
+    } else {
+      connection.unsubscribe(ops);
+    }
+    write(ctx, frame.reply(frame.op() + 1, frame.body().retainedDuplicate()));
+  }
+
+  private void room(ChannelHandlerContext ctx, Frame frame) {
+    Buckets buckets = context.buckets();
+    if (frame.op() == Op.CHANGE_ROOM && !frame.body().isReadable()) {
+      buckets.change(connection, "");
+      write(ctx, frame.reply(Op.CHANGE_ROOM_REPLY, Unpooled.EMPTY_BUFFER));
+      return;
+    }
+    String room = RequestBodies.roomId(frame.body());
+    if (room == null) {
+      invalid("bad_room_id", frame);
+      return;
+    }
+    switch (frame.op()) {
+      case Op.CHANGE_ROOM -> buckets.change(connection, room);
+      case Op.JOIN_ROOM -> {
+        Set<String> rooms = connection.rooms();
+        if (!rooms.contains(room) && rooms.size() >= MAX_ROOMS) {
+          invalid("room_limit", frame);
+          return;
+        }
+        buckets.join(connection, room);
+      }
+      default -> buckets.leave(connection, room);
+    }
+    write(ctx, frame.reply(frame.op() + 1, frame.body().retainedDuplicate()));
+  }
+
+  private void invalid(String reason, Frame frame) {
+    metrics.invalidRequest(reason);
+    log.debug("Ignoring {} from {}: {}", frame, connection, reason);
+  }
+
+  private static void write(ChannelHandlerContext ctx, Frame reply) {
+    ChannelFuture unused = ctx.writeAndFlush(reply, ctx.voidPromise());
+  }
+
+  private void renewSession() {
+    HeartbeatRequest request =
+        HeartbeatRequest.newBuilder()
+            .setMid(connection.mid())
+            .setKey(connection.key())
+            .setServerId(context.serverId())
+            .setServerEpoch(context.epoch())
+            .setPlatform(connection.platform())
+            .build();
+    LogicCalls.fireAndForget("heartbeat", () -> context.logic().heartbeat(request));
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cancelSilenceCheck();
+    Buckets buckets = context.buckets();
+    boolean current = buckets.get(connection.key()) == connection;
+    buckets.remove(connection);
+    if (current) {
+      DisconnectRequest request =
+          DisconnectRequest.newBuilder()
+              .setMid(connection.mid())
+              .setKey(connection.key())
+              .setServerId(context.serverId())
+              .setServerEpoch(context.epoch())
+              .build();
+      LogicCalls.fireAndForget("disconnect", () -> context.logic().disconnect(request));
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    cancelSilenceCheck();
+  }
+
+  private void cancelSilenceCheck() {
+    if (silenceCheck != null) {
+      silenceCheck.cancel(false);
+      silenceCheck = null;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package io.herald.comet.transport;
+
+import io.herald.wire.ProtocolException;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of every client pipeline: whatever goes wrong on a connection closes that
+ * connection and nothing else.
+ *
+ * <ul>
+ *   <li>a {@link ProtocolException} (oversized frame, bad header, bad checksum, text message, ...)
+ *       is logged at DEBUG with the peer and the reason and counted in {@code
+ *       herald.comet.protocol.errors{reason=<tag>}}; a broken TLS handshake or WebSocket frame
+ *       likewise, as {@code tls} / {@code bad_websocket} ({@code frame_too_large} for a WebSocket
+ *       message over the limit);
+ *   <li>an {@link IOException} (connection reset, broken pipe) is the peer leaving: DEBUG;
+ *   <li>anything else is a bug here: WARN with the stack trace.
+ * </ul>
+ *
+ * Messages nobody handled are released here. One instance per initializer, shared by its channels.
+ */
+@Sharable
+final class ProtocolErrorHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(ProtocolErrorHandler.class);
+
+  private final TransportMetrics metrics;
+
+  ProtocolErrorHandler(TransportMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    String reason = protocolReason(cause);
+    if (reason != null) {
+      metrics.protocolError(reason);
+      if (log.isDebugEnabled()) {
+        log.debug(
+            "Closing {}: protocol error {}: {}",
+            ctx.channel().remoteAddress(),
+            reason,
+            cause.getMessage());
+      }
+    } else if (find(cause, IOException.class) != null) {
+      log.debug("Closing {}: {}", ctx.channel().remoteAddress(), cause.toString());
+    } else {
+      log.warn("Closing {} after an unexpected error", ctx.channel().remoteAddress(), cause);
+    }
+    ChannelFuture unused = ctx.close();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ReferenceCountUtil.release(msg);
+  }
+
+  /** The metric tag of a client's protocol error, or {@code null} if {@code cause} is none. */
+  static String protocolReason(Throwable cause) {
+    ProtocolException protocol = find(cause, ProtocolException.class);
+    if (protocol != null) {
+      return protocol.error().tag();
+    }
+    CorruptedWebSocketFrameException websocket =
+        find(cause, CorruptedWebSocketFrameException.class);
+    if (websocket != null) {
+      return WebSocketCloseStatus.MESSAGE_TOO_BIG.equals(websocket.closeStatus())
+          ? "frame_too_large"
+          : "bad_websocket";
+    }
+    if (find(cause, WebSocketHandshakeException.class) != null) {
+      return "bad_websocket";
+    }
+    if (find(cause, SSLException.class) != null) { // NotSslRecordException included
+      return "tls";
+    }
+    return null;
+  }
+
+  private static <T extends Throwable> T find(Throwable cause, Class<T> type) {
+    Throwable t = cause;
+    for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+}

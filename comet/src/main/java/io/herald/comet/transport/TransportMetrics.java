@@ -1,0 +1,104 @@
+package io.herald.comet.transport;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The transport's counters, registered once per initializer (Micrometer hands both initializers of
+ * a server the same meters). Every tag value is one of a fixed set; none is a user id, key or room.
+ *
+ * <ul>
+ *   <li>{@code herald.comet.handshakes{result}}: {@code ok}, {@code rejected} (Logic refused),
+ *       {@code error} (Logic unreachable), {@code not_auth} (another op first), {@code timeout};
+ *   <li>{@code herald.comet.frames{direction}} and {@code herald.comet.bytes{direction}}: frames
+ *       and their encoded bytes, {@code in} (after op-9 batches are split) and {@code out};
+ *   <li>{@code herald.comet.heartbeat.timeouts}: connections closed for silence;
+ *   <li>{@code herald.comet.protocol.errors{reason}}: a {@code ProtocolError} tag, or {@code tls},
+ *       {@code bad_websocket};
+ *   <li>{@code herald.comet.rate.limited{kind}}: {@code upstream} (frame rate), {@code per_ip};
+ *   <li>{@code herald.comet.upstream{result}}: messages handed to Logic ({@code ok}, {@code
+ *       error});
+ *   <li>{@code herald.comet.requests.invalid{reason}}: requests answered with nothing and ignored:
+ *       {@code unknown_op}, {@code bad_room_id}, {@code bad_op_list}, {@code room_limit}, {@code
+ *       pending_overflow}.
+ * </ul>
+ */
+final class TransportMetrics {
+  final Counter framesIn;
+  final Counter framesOut;
+  final Counter bytesIn;
+  final Counter bytesOut;
+  final Counter heartbeatTimeouts;
+  final Counter rateLimitedUpstream;
+  final Counter upstreamOk;
+  final Counter upstreamError;
+  private final MeterRegistry meters;
+  private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
+  private final Map<String, Counter> protocolErrors = new ConcurrentHashMap<>();
+  private final Map<String, Counter> invalidRequests = new ConcurrentHashMap<>();
+
+  TransportMetrics(MeterRegistry meters) {
+    this.meters = meters;
+    framesIn = counter("herald.comet.frames", "direction", "in", "Frames from clients");
+    framesOut = counter("herald.comet.frames", "direction", "out", "Frames to clients");
+    bytesIn = counter("herald.comet.bytes", "direction", "in", "Frame bytes from clients");
+    bytesOut = counter("herald.comet.bytes", "direction", "out", "Frame bytes to clients");
+    heartbeatTimeouts =
+        Counter.builder("herald.comet.heartbeat.timeouts")
+            .description("Connections closed because nothing arrived before their deadline")
+            .register(meters);
+    rateLimitedUpstream = rateLimited(meters, "upstream");
+    upstreamOk = counter("herald.comet.upstream", "result", "ok", "Upstream messages to Logic");
+    upstreamError =
+        counter("herald.comet.upstream", "result", "error", "Upstream messages to Logic");
+  }
+
+  /**
+   * {@code herald.comet.rate.limited{kind}}; {@link ConnectionLimiter} registers {@code per_ip}.
+   */
+  static Counter rateLimited(MeterRegistry meters, String kind) {
+    return Counter.builder("herald.comet.rate.limited")
+        .tag("kind", kind)
+        .description("Connections closed or refused by a rate limit")
+        .register(meters);
+  }
+
+  void handshake(String result) {
+    handshakes
+        .computeIfAbsent(
+            result, r -> counter("herald.comet.handshakes", "result", r, "AUTH handshakes"))
+        .increment();
+  }
+
+  void protocolError(String reason) {
+    protocolErrors
+        .computeIfAbsent(
+            reason,
+            r ->
+                counter(
+                    "herald.comet.protocol.errors",
+                    "reason",
+                    r,
+                    "Connections closed for breaking the protocol"))
+        .increment();
+  }
+
+  void invalidRequest(String reason) {
+    invalidRequests
+        .computeIfAbsent(
+            reason,
+            r ->
+                counter(
+                    "herald.comet.requests.invalid",
+                    "reason",
+                    r,
+                    "Client requests ignored (unknown op, bad room id, ...)"))
+        .increment();
+  }
+
+  private Counter counter(String name, String tag, String value, String description) {
+    return Counter.builder(name).tag(tag, value).description(description).register(meters);
+  }
+}

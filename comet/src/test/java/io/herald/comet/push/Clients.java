@@ -1,0 +1,165 @@
+package io.herald.comet.push;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.herald.comet.session.Buckets;
+import io.herald.comet.session.Connection;
+import io.herald.wire.Frame;
+import io.herald.wire.FrameCodec;
+import io.herald.wire.FrameLimits;
+import io.herald.wire.Op;
+import io.herald.wire.ProtocolVersion;
+import io.herald.wire.RawBatch;
+import io.herald.wire.codec.TcpFrameEncoder;
+import io.herald.wire.codec.WebSocketFrameCodec;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Authenticated client connections on real (embedded) Netty channels with the transports' outbound
+ * encoders, registered in {@link Buckets}, and what their clients read. {@link #finish()} checks
+ * every channel was left with nothing unread.
+ */
+final class Clients {
+  /** What a client reading batches accepts. */
+  static final FrameLimits LIMITS = new FrameLimits(64 * 1024);
+
+  private final Buckets buckets;
+  private final List<EmbeddedChannel> channels = new ArrayList<>();
+
+  Clients(Buckets buckets) {
+    this.buckets = buckets;
+  }
+
+  /** A frame as the client decoded it; {@code batch} holds an op-9 frame's inner frames. */
+  record Received(ProtocolVersion version, int op, int seq, String body, List<Received> batch) {}
+
+  /** A TCP connection of {@code key} in {@code rooms}; no {@code accepts} means every op. */
+  EmbeddedChannel tcp(String key, ProtocolVersion version, Set<String> rooms, int... accepts) {
+    return connect(new EmbeddedChannel(TcpFrameEncoder.INSTANCE), key, version, rooms, accepts);
+  }
+
+  EmbeddedChannel webSocket(
+      String key, ProtocolVersion version, Set<String> rooms, int... accepts) {
+    EmbeddedChannel channel = new EmbeddedChannel(new WebSocketFrameCodec(LIMITS));
+    return connect(channel, key, version, rooms, accepts);
+  }
+
+  private EmbeddedChannel connect(
+      EmbeddedChannel channel,
+      String key,
+      ProtocolVersion version,
+      Set<String> rooms,
+      int... accepts) {
+    channel.freezeTime();
+    Connection connection = new Connection(channel, 1L, key, "web", version, rooms, accepts);
+    channel.attr(Connection.KEY).set(connection);
+    buckets.add(connection);
+    channels.add(channel);
+    return channel;
+  }
+
+  static Connection connection(EmbeddedChannel channel) {
+    return Connection.of(channel);
+  }
+
+  /** Queues {@code bytes} unflushed on a channel with tiny watermarks, so it is unwritable. */
+  static void fillWriteQueue(EmbeddedChannel channel, int bytes) {
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+    ChannelFuture unused = channel.write(Unpooled.wrappedBuffer(new byte[bytes]));
+    assertThat(channel.isWritable()).isFalse();
+  }
+
+  /** Everything written to {@code channel}, as its client decodes it; the buffers are released. */
+  static List<Received> read(EmbeddedChannel channel) {
+    List<Received> received = new ArrayList<>();
+    for (Object msg = channel.readOutbound(); msg != null; msg = channel.readOutbound()) {
+      try {
+        received.addAll(decode(msg));
+      } finally {
+        ReferenceCountUtil.release(msg);
+      }
+    }
+    return received;
+  }
+
+  /**
+   * One outbound message as the client decodes it: the frames of a TCP buffer, or the one frame of
+   * a WebSocket message. {@code msg} is not released.
+   */
+  static List<Received> decode(Object msg) {
+    List<Received> received = new ArrayList<>();
+    if (msg instanceof BinaryWebSocketFrame message) {
+      ByteBuf in = message.content().duplicate();
+      received.add(decode(in));
+      assertThat(in.isReadable()).as("bytes after the frame of a message").isFalse();
+    } else {
+      ByteBuf in = ((ByteBuf) msg).duplicate();
+      while (in.isReadable()) {
+        received.add(decode(in));
+      }
+    }
+    return received;
+  }
+
+  private static Received decode(ByteBuf in) {
+    Frame frame = FrameCodec.decode(in, LIMITS);
+    try {
+      List<Received> batch = List.of();
+      if (frame.op() == Op.RAW) {
+        List<Frame> inner = RawBatch.split(frame.body(), LIMITS);
+        try {
+          batch = inner.stream().map(Clients::received).toList();
+        } finally {
+          inner.forEach(Frame::release);
+        }
+      }
+      return new Received(
+          frame.version(), frame.op(), frame.seq(), frame.body().toString(UTF_8), batch);
+    } finally {
+      frame.release();
+    }
+  }
+
+  private static Received received(Frame frame) {
+    return new Received(
+        frame.version(), frame.op(), frame.seq(), frame.body().toString(UTF_8), List.of());
+  }
+
+  /** A frame as a client should receive a push: seq 0, no batch. */
+  static Received pushed(ProtocolVersion version, int op, String body) {
+    return new Received(version, op, 0, body, List.of());
+  }
+
+  /** Whether two buffers are views of the same bytes (not copies of them). */
+  static boolean sameMemory(ByteBuf a, ByteBuf b) {
+    if (a.hasMemoryAddress() && b.hasMemoryAddress()) {
+      return a.memoryAddress() + a.readerIndex() == b.memoryAddress() + b.readerIndex();
+    }
+    return a.hasArray()
+        && b.hasArray()
+        && a.array() == b.array()
+        && a.arrayOffset() + a.readerIndex() == b.arrayOffset() + b.readerIndex();
+  }
+
+  static double count(MeterRegistry registry, String name, String tag, String value) {
+    return registry.get(name).tag(tag, value).counter().count();
+  }
+
+  /** Asserts every channel was left with nothing unread or unreleased. */
+  void finish() {
+    for (EmbeddedChannel channel : channels) {
+      assertThat(channel.finishAndReleaseAll()).as("%s left messages", channel).isFalse();
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.herald.comet.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.herald.comet.config.CometConfig;
+import io.herald.config.ConfigException;
+import io.herald.config.ConfigLoader;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** deploy/comet.yaml loads, as {@link CometMain} loads it. */
+class CometConfigExampleTest {
+  private static final ConfigLoader<CometConfig> LOADER =
+      new ConfigLoader<>(CometConfig.class, CometConfig.defaults(), "COMET");
+  private static final Path EXAMPLE = Path.of("..", "deploy", "comet.yaml");
+
+  @Test
+  void theDeployExampleLoads() {
+    ConfigLoader.Loaded<CometConfig> loaded = LOADER.load(EXAMPLE, Map.of());
+    CometConfig config = loaded.config();
+
+    assertThat(loaded.ignoredVariables()).isEmpty();
+    assertThat(config.node().serverId()).isEqualTo("comet-sh-01");
+    assertThat(config.node().region()).isEqualTo("cn-east");
+    assertThat(config.node().grpcAddress()).isEqualTo("10.0.1.21:3109");
+    assertThat(config.listen().tcpPort()).isEqualTo(3101);
+    assertThat(config.listen().wsPort()).isEqualTo(3102);
+    assertThat(config.listen().wssPort()).isEqualTo(3103);
+    assertThat(config.listen().grpcPort()).isEqualTo(3109);
+    assertThat(config.listen().tls().privateKey()).isEqualTo("/etc/herald/tls/comet.key");
+    assertThat(config.protocol().maxBodyBytes()).isEqualTo(4096);
+    assertThat(config.heartbeat().interval()).isEqualTo(Duration.ofMinutes(4));
+    assertThat(config.outbound().highWatermarkBytes()).isEqualTo(65536);
+    assertThat(config.logic().target()).isEqualTo("logic.internal:3119");
+    assertThat(config.registry().backend()).isEqualTo("redis");
+    assertThat(config.registry().renewInterval()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.onlineReport()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.drain()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void theExampleShowsEveryKey() throws Exception {
+    JsonNode example = new ObjectMapper(new YAMLFactory()).readTree(EXAMPLE.toFile());
+    Set<String> shown = new TreeSet<>();
+    paths("", example, shown);
+    Set<String> keys = new TreeSet<>();
+    paths("", CometConfig.class, keys);
+    // Static registry nodes are for the in-process registry only.
+    keys.remove("registry.staticNodes");
+
+    assertThat(shown).isEqualTo(keys);
+  }
+
+  private static void paths(String prefix, JsonNode node, Set<String> out) {
+    node.fieldNames()
+        .forEachRemaining(
+            name -> {
+              JsonNode child = node.get(name);
+              if (child.isObject()) {
+                paths(prefix + name + ".", child, out);
+              } else {
+                out.add(prefix + name);
+              }
+            });
+  }
+
+  private static void paths(String prefix, Class<?> type, Set<String> out) {
+    for (RecordComponent component : type.getRecordComponents()) {
+      if (component.getType().isRecord()) {
+        paths(prefix + component.getName() + ".", component.getType(), out);
+      } else {
+        out.add(prefix + component.getName());
+      }
+    }
+  }
+
+  @Test
+  void environmentOverridesTheExample() {
+    CometConfig config =
+        LOADER
+            .load(
+                EXAMPLE,
+                Map.of(
+                    "COMET_NODE_SERVERID", "comet-sh-02",
+                    "COMET_LISTEN_TCPPORT", "4101",
+                    "COMET_LOGIC_TARGET", "logic:3119",
+                    "COMET_REGISTRY_REDIS_URI", "redis://redis.internal:6379",
+                    "COMET_DRAIN", "45s"))
+            .config();
+    assertThat(config.node().serverId()).isEqualTo("comet-sh-02");
+    assertThat(config.listen().tcpPort()).isEqualTo(4101);
+    assertThat(config.logic().target()).isEqualTo("logic:3119");
+    assertThat(config.registry().redis().uri()).isEqualTo("redis://redis.internal:6379");
+    assertThat(config.drain()).isEqualTo(Duration.ofSeconds(45));
+  }
+
+  @Test
+  void aTlsListenerWithoutCertificatesIsNamed(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("comet.yaml");
+    Files.writeString(file, "listen:\n  wssPort: 3103\n");
+    assertThatThrownBy(() -> LOADER.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("listen.tls.certificateChain");
+  }
+}

@@ -1,0 +1,326 @@
+package io.herald.comet.transport;
+
+import static io.herald.comet.transport.TransportFixture.read;
+import static io.herald.comet.transport.TransportFixture.readBytes;
+import static io.herald.comet.transport.TransportFixture.send;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.herald.comet.session.Connection;
+import io.herald.proto.logic.v1.ReceiveRequest;
+import io.herald.proto.logic.v1.ReceiveResponse;
+import io.herald.wire.Op;
+import io.herald.wire.ProtocolVersion;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ConnectionHandlerTest {
+  private final TransportFixture fixture = new TransportFixture();
+
+  @Test
+  void heartbeatIsAnsweredWithTheRoomsOnlineCountAndTheSameSeq() {
+    fixture.logic.onConnect =
+        request -> CompletableFuture.completedFuture(FakeLogic.accepted(7, "k", "live://1000"));
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
+    fixture.buckets.room("live://1000").onlineCount(12);
+
+    send(channel, ProtocolVersion.V1, Op.HEARTBEAT, 2, "");
+
+    // docs/protocol.md, heartbeat-reply-v1: op 3, seq 2, body int32 12.
+    assertThat(ByteBufUtil.hexDump(readBytes(channel)))
+        .isEqualTo("00000014001000010000000300000002" + "0000000c");
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void version2HeartbeatIsAnsweredInVersion2() {
+    fixture.logic.onConnect =
+        request -> CompletableFuture.completedFuture(FakeLogic.accepted(7, "k", "live://1000"));
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+    fixture.buckets.room("live://1000").onlineCount(12);
+
+    send(channel, ProtocolVersion.V2, Op.HEARTBEAT, 2, "");
+
+    // docs/protocol.md, heartbeat-reply-v2.
+    assertThat(ByteBufUtil.hexDump(readBytes(channel)))
+        .isEqualTo("00000018001400020000000300000002" + "1e103949" + "0000000c");
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void heartbeatOfAConnectionInNoRoomCountsZero() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
+
+    send(channel, ProtocolVersion.V1, Op.HEARTBEAT, 5, "");
+
+    WireFrame reply = read(channel);
+    assertThat(reply.op()).isEqualTo(Op.HEARTBEAT_REPLY);
+    assertThat(reply.seq()).isEqualTo(5);
+    assertThat(reply.bodyInt()).isZero();
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void silencePastTheDeadlineClosesAndRemovesTheSession() {
+    // Logic's interval 60 s x maxMissed 2 = 120 s.
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
+    Connection connection = Connection.of(channel);
+
+    advance(channel, 100);
+    send(channel, ProtocolVersion.V1, Op.HEARTBEAT, 2, "");
+    read(channel);
+    advance(channel, 119); // 219 s since AUTH, 119 s since the heartbeat
+    assertThat(channel.isOpen()).isTrue();
+    advance(channel, 1);
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(fixture.count("herald.comet.heartbeat.timeouts")).isEqualTo(1);
+    assertThat(fixture.buckets.get(connection.key())).isNull();
+    assertThat(fixture.logic.disconnects)
+        .singleElement()
+        .satisfies(
+            request -> {
+              assertThat(request.getKey()).isEqualTo("key-1");
+              assertThat(request.getMid()).isEqualTo(7);
+              assertThat(request.getServerId()).isEqualTo("comet-test");
+              assertThat(request.getServerEpoch()).isEqualTo(42);
+            });
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void sessionIsRenewedInLogicAtMostOncePerSessionRenewal() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
+    long renewal = TransportFixture.SESSION_RENEWAL.toSeconds();
+
+    for (long second = 60; second < renewal; second += 60) {
+      advance(channel, 60);
+      heartbeat(channel);
+    }
+    assertThat(fixture.logic.heartbeats).isEmpty();
+    advance(channel, renewal % 60 == 0 ? 60 : renewal % 60);
+    heartbeat(channel);
+    heartbeat(channel);
+    heartbeat(channel);
+    assertThat(fixture.logic.heartbeats)
+        .singleElement()
+        .satisfies(
+            request -> {
+              assertThat(request.getKey()).isEqualTo("key-1");
+              assertThat(request.getPlatform()).isEqualTo("web");
+              assertThat(request.getServerEpoch()).isEqualTo(42);
+            });
+    for (long second = 0; second < renewal; second += 60) {
+      advance(channel, 60);
+      heartbeat(channel);
+    }
+    assertThat(fixture.logic.heartbeats).hasSize(2);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void subAndUnsubChangeTheAcceptedOpsAndEchoTheBody() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
+    Connection connection = Connection.of(channel);
+    connection.unsubscribe(1000, 1001); // accepts everything but these
+
+    send(channel, ProtocolVersion.V1, Op.SUB, 4, "1000, 1001");
+    WireFrame sub = read(channel);
+    assertThat(sub.op()).isEqualTo(Op.SUB_REPLY);
+    assertThat(sub.seq()).isEqualTo(4);
+    assertThat(sub.text()).isEqualTo("1000, 1001");
+    assertThat(connection.accepts(1000)).isTrue();
+
+    send(channel, ProtocolVersion.V1, Op.UNSUB, 5, "1001");
+    WireFrame unsub = read(channel);
+    assertThat(unsub.op()).isEqualTo(Op.UNSUB_REPLY);
+    assertThat(unsub.text()).isEqualTo("1001");
+    assertThat(connection.accepts(1001)).isFalse();
+    assertThat(connection.accepts(1000)).isTrue();
+
+    send(channel, ProtocolVersion.V1, Op.SUB, 6, "1000,abc");
+    assertThat(read(channel)).isNull();
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(fixture.count("herald.comet.requests.invalid", "reason", "bad_op_list"))
+        .isEqualTo(1);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void changeJoinAndLeaveMoveTheConnectionBetweenRooms() {
+    fixture.logic.onConnect =
+        request -> CompletableFuture.completedFuture(FakeLogic.accepted(7, "k", "live://1"));
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
+    Connection connection = Connection.of(channel);
+
+    send(channel, ProtocolVersion.V1, Op.CHANGE_ROOM, 1, "live://2");
+    assertReply(channel, Op.CHANGE_ROOM_REPLY, 1, "live://2");
+    assertThat(connection.rooms()).containsExactly("live://2");
+    assertThat(fixture.buckets.room("live://1")).isNull();
+    assertThat(fixture.buckets.room("live://2").size()).isEqualTo(1);
+
+    send(channel, ProtocolVersion.V1, Op.JOIN_ROOM, 2, "chat://9");
+    assertReply(channel, Op.JOIN_ROOM_REPLY, 2, "chat://9");
+    assertThat(connection.rooms()).containsExactlyInAnyOrder("live://2", "chat://9");
+    assertThat(fixture.buckets.room("chat://9").size()).isEqualTo(1);
+
+    send(channel, ProtocolVersion.V1, Op.LEAVE_ROOM, 3, "live://2");
+    assertReply(channel, Op.LEAVE_ROOM_REPLY, 3, "live://2");
+    assertThat(connection.rooms()).containsExactly("chat://9");
+    assertThat(fixture.buckets.room("live://2")).isNull();
+
+    send(channel, ProtocolVersion.V1, Op.CHANGE_ROOM, 4, "");
+    assertReply(channel, Op.CHANGE_ROOM_REPLY, 4, "");
+    assertThat(connection.rooms()).isEmpty();
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void badRoomIdsAreIgnoredAndCountedWithoutClosing() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
+
+    send(channel, ProtocolVersion.V1, Op.JOIN_ROOM, 1, "1000");
+    send(channel, ProtocolVersion.V1, Op.CHANGE_ROOM, 2, "live://");
+    send(channel, ProtocolVersion.V1, Op.LEAVE_ROOM, 3, "://1");
+    send(channel, ProtocolVersion.V1, Op.JOIN_ROOM, 4, "live://a b");
+
+    assertThat(read(channel)).isNull();
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(Connection.of(channel).rooms()).isEmpty();
+    assertThat(fixture.count("herald.comet.requests.invalid", "reason", "bad_room_id"))
+        .isEqualTo(4);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void joiningPastTheRoomLimitIsRefused() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
+    for (int i = 0; i < ConnectionHandler.MAX_ROOMS; i++) {
+      send(channel, ProtocolVersion.V1, Op.JOIN_ROOM, i, "live://" + i);
+      assertThat(read(channel).op()).isEqualTo(Op.JOIN_ROOM_REPLY);
+    }
+
+    send(channel, ProtocolVersion.V1, Op.JOIN_ROOM, 99, "live://99");
+
+    assertThat(read(channel)).isNull();
+    assertThat(Connection.of(channel).rooms()).hasSize(ConnectionHandler.MAX_ROOMS);
+    assertThat(fixture.count("herald.comet.requests.invalid", "reason", "room_limit")).isEqualTo(1);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void sendMsgGoesToLogicAndIsAnsweredWithOp5AndTheSameSeq() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+
+    send(channel, ProtocolVersion.V2, Op.SEND_MSG, 77, "hello");
+
+    WireFrame reply = read(channel);
+    assertThat(reply.op()).isEqualTo(Op.SEND_MSG_REPLY);
+    assertThat(reply.seq()).isEqualTo(77);
+    assertThat(reply.version()).isEqualTo(ProtocolVersion.V2);
+    ReceiveRequest request = fixture.logic.receives.get(0);
+    assertThat(request.getOp()).isEqualTo(Op.SEND_MSG);
+    assertThat(request.getSeq()).isEqualTo(77);
+    assertThat(request.getBody().toStringUtf8()).isEqualTo("hello");
+    assertThat(request.getMid()).isEqualTo(7);
+    assertThat(request.getKey()).isEqualTo("key-1");
+    assertThat(request.getServerId()).isEqualTo("comet-test");
+    assertThat(fixture.count("herald.comet.upstream", "result", "ok")).isEqualTo(1);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void businessOpsGoToLogicAndItsReplyOpAndBodyComeBack() {
+    fixture.logic.onReceive =
+        request ->
+            CompletableFuture.completedFuture(
+                ReceiveResponse.newBuilder()
+                    .setReplyOp(2001)
+                    .setReplyBody(ByteString.copyFromUtf8("ok:" + request.getBody().toStringUtf8()))
+                    .build());
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
+
+    send(channel, ProtocolVersion.V1, 2000, 8, "ping");
+
+    WireFrame reply = read(channel);
+    assertThat(reply.op()).isEqualTo(2001);
+    assertThat(reply.seq()).isEqualTo(8);
+    assertThat(reply.text()).isEqualTo("ok:ping");
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void replyOpZeroMeansNoReply() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
+
+    send(channel, ProtocolVersion.V1, 1000, 8, "x"); // the fake answers reply_op 0 to business ops
+
+    assertThat(fixture.logic.receives).hasSize(1);
+    assertThat(read(channel)).isNull();
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aFailedReceiveIsCountedAndAnsweredWithNothingAndTheConnectionStays() {
+    fixture.logic.onReceive =
+        request -> CompletableFuture.failedFuture(new IllegalStateException("DEADLINE_EXCEEDED"));
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+
+    send(channel, ProtocolVersion.V2, Op.SEND_MSG, 1, "hello");
+
+    assertThat(read(channel)).isNull();
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(fixture.count("herald.comet.upstream", "result", "error")).isEqualTo(1);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void unknownAndServerOnlyOpsAreIgnoredAndCounted() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
+
+    send(channel, ProtocolVersion.V1, 999, 1, "from a newer client");
+    send(channel, ProtocolVersion.V1, Op.AUTH_REPLY, 2, "");
+    send(channel, ProtocolVersion.V1, Op.AUTH, 3, TransportFixture.AUTH_JSON);
+
+    assertThat(read(channel)).isNull();
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(fixture.logic.connects).hasSize(1);
+    assertThat(fixture.count("herald.comet.requests.invalid", "reason", "unsupported_op"))
+        .isEqualTo(3);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void closingRemovesTheConnectionFromBucketsAndItsSessionFromLogic() {
+    fixture.logic.onConnect =
+        request -> CompletableFuture.completedFuture(FakeLogic.accepted(7, "key-1", "live://1"));
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
+
+    assertThat(channel.close().isDone()).isTrue();
+
+    assertThat(fixture.buckets.get("key-1")).isNull();
+    assertThat(fixture.buckets.room("live://1")).isNull();
+    assertThat(fixture.logic.disconnects).hasSize(1);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  private static void heartbeat(EmbeddedChannel channel) {
+    send(channel, ProtocolVersion.V1, Op.HEARTBEAT, 1, "");
+    assertThat(read(channel).op()).isEqualTo(Op.HEARTBEAT_REPLY);
+  }
+
+  private static void advance(EmbeddedChannel channel, long seconds) {
+    channel.advanceTimeBy(seconds, TimeUnit.SECONDS);
+    channel.runPendingTasks();
+  }
+
+  private static void assertReply(EmbeddedChannel channel, int op, int seq, String body) {
+    WireFrame reply = read(channel);
+    assertThat(reply.op()).isEqualTo(op);
+    assertThat(reply.seq()).isEqualTo(seq);
+    assertThat(reply.text()).isEqualTo(body);
+  }
+}

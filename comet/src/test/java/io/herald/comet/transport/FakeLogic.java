@@ -1,0 +1,81 @@
+package io.herald.comet.transport;
+
+import io.herald.comet.logic.LogicClient;
+import io.herald.proto.common.v1.HeartbeatPolicy;
+import io.herald.proto.logic.v1.ConnectRequest;
+import io.herald.proto.logic.v1.ConnectResponse;
+import io.herald.proto.logic.v1.DisconnectRequest;
+import io.herald.proto.logic.v1.DisconnectResponse;
+import io.herald.proto.logic.v1.HeartbeatRequest;
+import io.herald.proto.logic.v1.HeartbeatResponse;
+import io.herald.proto.logic.v1.ReceiveRequest;
+import io.herald.proto.logic.v1.ReceiveResponse;
+import io.herald.proto.logic.v1.RenewOnlineRequest;
+import io.herald.proto.logic.v1.RenewOnlineResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/** A {@link LogicClient} that records every call and answers as the test says. */
+final class FakeLogic implements LogicClient {
+  final List<ConnectRequest> connects = new CopyOnWriteArrayList<>();
+  final List<DisconnectRequest> disconnects = new CopyOnWriteArrayList<>();
+  final List<HeartbeatRequest> heartbeats = new CopyOnWriteArrayList<>();
+  final List<ReceiveRequest> receives = new CopyOnWriteArrayList<>();
+
+  private final AtomicInteger keys = new AtomicInteger();
+
+  /** By default every connection is accepted as user 7 with a new key: key-1, key-2, ... */
+  volatile Function<ConnectRequest, CompletableFuture<ConnectResponse>> onConnect =
+      request -> CompletableFuture.completedFuture(accepted(7, "key-" + keys.incrementAndGet()));
+
+  volatile Function<ReceiveRequest, CompletableFuture<ReceiveResponse>> onReceive =
+      request ->
+          CompletableFuture.completedFuture(
+              ReceiveResponse.newBuilder().setReplyOp(request.getOp() == 4 ? 5 : 0).build());
+
+  /** Logic's acceptance of user {@code mid} as device {@code key}, in {@code rooms}. */
+  static ConnectResponse accepted(long mid, String key, String... rooms) {
+    return ConnectResponse.newBuilder()
+        .setMid(mid)
+        .setKey(key)
+        .setPlatform("web")
+        .addAllRooms(List.of(rooms))
+        .setHeartbeat(HeartbeatPolicy.newBuilder().setIntervalMs(60_000).setMaxMissed(2))
+        .build();
+  }
+
+  @Override
+  public CompletableFuture<ConnectResponse> connect(ConnectRequest request) {
+    connects.add(request);
+    return onConnect.apply(request);
+  }
+
+  @Override
+  public CompletableFuture<DisconnectResponse> disconnect(DisconnectRequest request) {
+    disconnects.add(request);
+    return CompletableFuture.completedFuture(DisconnectResponse.getDefaultInstance());
+  }
+
+  @Override
+  public CompletableFuture<HeartbeatResponse> heartbeat(HeartbeatRequest request) {
+    heartbeats.add(request);
+    return CompletableFuture.completedFuture(HeartbeatResponse.getDefaultInstance());
+  }
+
+  @Override
+  public CompletableFuture<RenewOnlineResponse> renewOnline(RenewOnlineRequest request) {
+    return CompletableFuture.completedFuture(RenewOnlineResponse.getDefaultInstance());
+  }
+
+  @Override
+  public CompletableFuture<ReceiveResponse> receive(ReceiveRequest request) {
+    receives.add(request);
+    return onReceive.apply(request);
+  }
+
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,152 @@
+package io.herald.comet.transport;
+
+import io.herald.comet.config.CometConfig;
+import io.herald.comet.session.Buckets;
+import io.herald.comet.session.Connection;
+import io.herald.wire.Frame;
+import io.herald.wire.FrameCodec;
+import io.herald.wire.FrameLimits;
+import io.herald.wire.ProtocolVersion;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * One Comet's transport around a {@link FakeLogic}: client channels are {@link EmbeddedChannel}s
+ * built by the real initializers, with frozen time the tests advance.
+ */
+final class TransportFixture {
+  static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  static final Duration SESSION_RENEWAL = Duration.ofMinutes(5);
+  static final String AUTH_JSON =
+      "{\"mid\":123,\"room_id\":\"live://1000\",\"platform\":\"web\",\"accepts\":[1000,1001]}";
+
+  final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  final Buckets buckets = new Buckets(4);
+  final FakeLogic logic = new FakeLogic();
+  final CometConfig config;
+  final TransportContext context;
+  private final TcpChannelInitializer tcp;
+
+  TransportFixture() {
+    this(new CometConfig.Limits(50, 100, 1000));
+  }
+
+  TransportFixture(CometConfig.Limits limits) {
+    CometConfig defaults = CometConfig.defaults();
+    config =
+        new CometConfig(
+            defaults.node(),
+            defaults.listen(),
+            new CometConfig.Protocol(4096, HANDSHAKE_TIMEOUT, 4),
+            new CometConfig.Heartbeat(
+                Duration.ofMinutes(4),
+                2,
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(10),
+                SESSION_RENEWAL),
+            limits,
+            defaults.outbound(),
+            defaults.logic(),
+            defaults.registry(),
+            defaults.onlineReport(),
+            defaults.drain());
+    context =
+        new TransportContext(
+            config,
+            "comet-test",
+            42L,
+            buckets,
+            logic,
+            meters,
+            Clock.systemUTC(),
+            new ConnectionLimiter(limits.connectionsPerIp(), meters));
+    tcp = new TcpChannelInitializer(context, null);
+  }
+
+  /** A new client connection over TCP; time stands still until the test advances it. */
+  EmbeddedChannel tcp() {
+    EmbeddedChannel channel = new EmbeddedChannel(tcp);
+    channel.freezeTime();
+    return channel;
+  }
+
+  /** A TCP connection that sent AUTH (version {@code version}) and was accepted. */
+  EmbeddedChannel authenticated(ProtocolVersion version) {
+    EmbeddedChannel channel = tcp();
+    send(channel, version, 7, 1, AUTH_JSON);
+    WireFrame reply = read(channel);
+    if (reply == null || reply.op() != 8) {
+      throw new AssertionError("expected AUTH_REPLY, got " + reply);
+    }
+    return channel;
+  }
+
+  static Connection connection(EmbeddedChannel channel) {
+    return Connection.of(channel);
+  }
+
+  static ByteBuf encode(ProtocolVersion version, int op, int seq, byte[] body) {
+    Frame frame = new Frame(version, op, seq, Unpooled.wrappedBuffer(body));
+    try {
+      return FrameCodec.encode(ByteBufAllocator.DEFAULT, frame);
+    } finally {
+      frame.release();
+    }
+  }
+
+  static void send(EmbeddedChannel channel, ProtocolVersion version, int op, int seq, String body) {
+    channel.writeInbound(encode(version, op, seq, body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * The next frame the server wrote, or {@code null}; runs pending tasks (Logic's replies) first.
+   */
+  static WireFrame read(EmbeddedChannel channel) {
+    channel.runPendingTasks();
+    ByteBuf out = channel.readOutbound();
+    if (out == null) {
+      return null;
+    }
+    try {
+      Frame frame = FrameCodec.decode(out, new FrameLimits(1 << 16));
+      try {
+        if (out.isReadable()) {
+          throw new AssertionError(out.readableBytes() + " bytes after one frame");
+        }
+        return WireFrame.of(frame);
+      } finally {
+        frame.release();
+      }
+    } finally {
+      out.release();
+    }
+  }
+
+  /** The next buffer the server wrote, as bytes. */
+  static byte[] readBytes(EmbeddedChannel channel) {
+    channel.runPendingTasks();
+    ByteBuf out = channel.readOutbound();
+    if (out == null) {
+      return null;
+    }
+    try {
+      byte[] bytes = new byte[out.readableBytes()];
+      out.readBytes(bytes);
+      return bytes;
+    } finally {
+      out.release();
+    }
+  }
+
+  double count(String name, String... tags) {
+    Counter counter = meters.find(name).tags(tags).counter();
+    return counter == null ? 0 : counter.count();
+  }
+}

@@ -1,0 +1,188 @@
+package io.herald.comet.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.herald.proto.common.v1.Transport;
+import io.herald.wire.Frame;
+import io.herald.wire.FrameCodec;
+import io.herald.wire.FrameLimits;
+import io.herald.wire.Op;
+import io.herald.wire.ProtocolVersion;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Both pipelines on real loopback sockets and a real event loop, with a fake Logic. */
+class TransportLoopbackTest {
+  private final TransportFixture fixture = new TransportFixture();
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+
+  @AfterEach
+  void stop() {
+    group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  @Test
+  void aGoimTcpClientAuthenticatesAndHeartbeats() throws Exception {
+    InetSocketAddress address = bind(new TcpChannelInitializer(fixture.context, null));
+    try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+      socket.setSoTimeout(10_000);
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+
+      socket
+          .getOutputStream()
+          .write(bytes(ProtocolVersion.V1, Op.AUTH, 1, TransportFixture.AUTH_JSON));
+      assertThat(ByteBufUtil.hexDump(readPacket(in))).isEqualTo("00000010001000010000000800000001");
+      socket.getOutputStream().write(bytes(ProtocolVersion.V1, Op.HEARTBEAT, 2, ""));
+      assertThat(ByteBufUtil.hexDump(readPacket(in)))
+          .isEqualTo("00000014001000010000000300000002" + "00000000");
+
+      assertThat(fixture.logic.connects.get(0).getClientIp()).isEqualTo("127.0.0.1");
+      assertThat(fixture.logic.connects.get(0).getTransport()).isEqualTo(Transport.TRANSPORT_TCP);
+      assertThat(fixture.buckets.get("key-1")).isNotNull();
+    }
+  }
+
+  @Test
+  void aTcpClientSendingGarbageIsDisconnected() throws Exception {
+    InetSocketAddress address = bind(new TcpChannelInitializer(fixture.context, null));
+    try (Socket socket = new Socket(address.getAddress(), address.getPort())) {
+      socket.setSoTimeout(10_000);
+
+      socket.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+
+      assertThat(socket.getInputStream().read()).isEqualTo(-1);
+      await()
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          fixture.count(
+                              "herald.comet.protocol.errors", "reason", "frame_too_large"))
+                      .isEqualTo(1));
+    }
+  }
+
+  @Test
+  void aWebSocketClientAuthenticatesWithABinaryMessageAndIsRefusedForText() throws Exception {
+    InetSocketAddress address = bind(new WebSocketChannelInitializer(fixture.context, null));
+    URI uri = URI.create("ws://127.0.0.1:" + address.getPort() + "/sub");
+    Listener listener = new Listener();
+    WebSocket socket =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .buildAsync(uri, listener)
+            .get(10, TimeUnit.SECONDS);
+
+    socket
+        .sendBinary(
+            ByteBuffer.wrap(bytes(ProtocolVersion.V2, Op.AUTH, 1, TransportFixture.AUTH_JSON)),
+            true)
+        .get(10, TimeUnit.SECONDS);
+    byte[] reply = listener.messages.poll(10, TimeUnit.SECONDS);
+    assertThat(reply).isNotNull();
+    Frame frame = FrameCodec.decode(Unpooled.wrappedBuffer(reply), FrameLimits.DEFAULT);
+    try {
+      assertThat(frame.op()).isEqualTo(Op.AUTH_REPLY);
+      assertThat(frame.version()).isEqualTo(ProtocolVersion.V2);
+    } finally {
+      frame.release();
+    }
+    assertThat(fixture.logic.connects.get(0).getTransport())
+        .isEqualTo(Transport.TRANSPORT_WEBSOCKET);
+
+    socket.sendText("hello", true).get(10, TimeUnit.SECONDS);
+    assertThat(listener.closed.get(10, TimeUnit.SECONDS)).isTrue();
+    await()
+        .untilAsserted(
+            () ->
+                assertThat(fixture.count("herald.comet.protocol.errors", "reason", "not_binary"))
+                    .isEqualTo(1));
+  }
+
+  private InetSocketAddress bind(ChannelInitializer<Channel> initializer) {
+    Channel server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(initializer)
+            .bind("127.0.0.1", 0)
+            .syncUninterruptibly()
+            .channel();
+    return (InetSocketAddress) server.localAddress();
+  }
+
+  private static byte[] bytes(ProtocolVersion version, int op, int seq, String body) {
+    ByteBuf buf = TransportFixture.encode(version, op, seq, body.getBytes(StandardCharsets.UTF_8));
+    try {
+      return ByteBufUtil.getBytes(buf);
+    } finally {
+      buf.release();
+    }
+  }
+
+  private static byte[] readPacket(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    byte[] packet = new byte[length];
+    ByteBuffer.wrap(packet).putInt(length);
+    in.readFully(packet, 4, length - 4);
+    return packet;
+  }
+
+  /** Collects whole binary messages; completes {@code closed} when the server closes. */
+  private static final class Listener implements WebSocket.Listener {
+    final BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
+    final CompletableFuture<Boolean> closed = new CompletableFuture<>();
+    private ByteBuffer partial = ByteBuffer.allocate(0);
+
+    @Override
+    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+      ByteBuffer joined = ByteBuffer.allocate(partial.remaining() + data.remaining());
+      joined.put(partial).put(data).flip();
+      partial = joined;
+      if (last) {
+        byte[] message = new byte[partial.remaining()];
+        partial.get(message);
+        messages.add(message);
+        partial = ByteBuffer.allocate(0);
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      closed.complete(true);
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      closed.complete(true);
+    }
+  }
+}
