@@ -59,6 +59,15 @@ public record RegistryConfig(
   }
 
   /** In-process, 30 s TTL renewed every 10 s, polled every 2 s; Redis on localhost when chosen. */
+  /**
+   * The production registry: Redis, with the default timings; what a service started alone uses.
+   */
+  public static RegistryConfig redisDefaults() {
+    RegistryConfig base = defaults();
+    return new RegistryConfig(
+        REDIS, base.redis(), base.ttl(), base.renewInterval(), base.pollInterval(), List.of());
+  }
+
   public static RegistryConfig defaults() {
     return new RegistryConfig(
         MEMORY,

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.proto.registry.v1.NodeState;
+import io.herald.testkit.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;

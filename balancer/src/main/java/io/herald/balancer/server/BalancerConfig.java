@@ -21,25 +21,13 @@ public record BalancerConfig(Server server, SelectionConfig selection, RegistryC
     return new BalancerConfig(
         new Server("0.0.0.0", DEFAULT_PORT, List.of()),
         SelectionConfig.defaults(),
-        productionRegistry());
+        RegistryConfig.redisDefaults());
   }
 
   public BalancerConfig {
     Check.notNull("server", server);
     Check.notNull("selection", selection);
     Check.notNull("registry", registry);
-  }
-
-  /** Started alone, the Balancer reads the production registry: Redis. */
-  private static RegistryConfig productionRegistry() {
-    RegistryConfig base = RegistryConfig.defaults();
-    return new RegistryConfig(
-        RegistryConfig.REDIS,
-        base.redis(),
-        base.ttl(),
-        base.renewInterval(),
-        base.pollInterval(),
-        List.of());
   }
 
   /**

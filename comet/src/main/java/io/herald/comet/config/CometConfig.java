@@ -3,7 +3,6 @@ package io.herald.comet.config;
 import io.herald.config.Check;
 import io.herald.registry.RegistryConfig;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * The Comet's configuration (YAML, overridden by {@code COMET_*} variables, e.g. {@code
@@ -33,7 +32,6 @@ public record CometConfig(
     Duration drain) {
 
   public static CometConfig defaults() {
-    RegistryConfig registry = RegistryConfig.defaults();
     return new CometConfig(
         new Node("comet-1", "", 0, 0, 10, 100_000, "", "", "", ""),
         new Listen("0.0.0.0", 3101, 3102, 0, 0, 3109, "/sub", new Tls("", "")),
@@ -47,13 +45,7 @@ public record CometConfig(
         new Limits(50, 100, 1000),
         new Outbound(32 * 1024, 64 * 1024, Duration.ofSeconds(10)),
         new Logic("127.0.0.1:3119", Duration.ofSeconds(3)),
-        new RegistryConfig(
-            RegistryConfig.REDIS,
-            registry.redis(),
-            registry.ttl(),
-            registry.renewInterval(),
-            registry.pollInterval(),
-            List.of()),
+        RegistryConfig.redisDefaults(),
         Duration.ofSeconds(10),
         Duration.ofSeconds(30));
   }

@@ -45,7 +45,6 @@ public record LogicConfig(
 
   public static LogicConfig defaults() {
     StoreConfig store = StoreConfig.defaults();
-    RegistryConfig registry = RegistryConfig.defaults();
     return new LogicConfig(
         new Server("0.0.0.0", DEFAULT_HTTP_PORT, DEFAULT_GRPC_PORT, List.of()),
         AuthConfig.defaults(),
@@ -58,13 +57,7 @@ public record LogicConfig(
             store.onlineRefresh()),
         PushConfig.defaults(),
         ReceiveConfig.defaults(),
-        new RegistryConfig(
-            RegistryConfig.REDIS,
-            registry.redis(),
-            registry.ttl(),
-            registry.renewInterval(),
-            registry.pollInterval(),
-            List.of()),
+        RegistryConfig.redisDefaults(),
         SelectionConfig.defaults(),
         GoimNodes.Config.DEFAULT,
         List.of(),

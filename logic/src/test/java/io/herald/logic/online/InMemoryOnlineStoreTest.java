@@ -2,7 +2,7 @@ package io.herald.logic.online;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.logic.session.ManualClock;
+import io.herald.testkit.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.logic.online.OnlineView.RoomCount;
 import io.herald.logic.online.OnlineView.Totals;
-import io.herald.logic.session.ManualClock;
+import io.herald.testkit.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.herald.logic.push;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.herald.testkit.ManualClock;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;

@@ -2,6 +2,7 @@ package io.herald.logic.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.testkit.ManualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

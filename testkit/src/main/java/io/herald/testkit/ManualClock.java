@@ -1,4 +1,4 @@
-package io.herald.registry;
+package io.herald.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,14 +8,18 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock that moves only when a test advances it. */
-final class ManualClock extends Clock {
+public final class ManualClock extends Clock {
   private final AtomicLong millis;
 
-  ManualClock(Instant start) {
+  public ManualClock() {
+    this(Instant.parse("2025-03-01T08:00:00Z"));
+  }
+
+  public ManualClock(Instant start) {
     this.millis = new AtomicLong(start.toEpochMilli());
   }
 
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     millis.addAndGet(duration.toMillis());
   }
 
