@@ -4,7 +4,7 @@ import io.herald.config.Check;
 import io.herald.config.Durations;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.proto.registry.v1.NodeState;
-import io.lettuce.core.RedisURI;
+import io.herald.redis.RedisEndpoint;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -24,7 +24,7 @@ import java.util.Set;
  */
 public record RegistryConfig(
     String backend,
-    Redis redis,
+    RedisEndpoint redis,
     Duration ttl,
     Duration renewInterval,
     Duration pollInterval,
@@ -71,43 +71,11 @@ public record RegistryConfig(
   public static RegistryConfig defaults() {
     return new RegistryConfig(
         MEMORY,
-        Redis.defaults(),
+        RedisEndpoint.local("herald:registry"),
         Duration.ofSeconds(30),
         Duration.ofSeconds(10),
         Duration.ofSeconds(2),
         List.of());
-  }
-
-  /**
-   * How to reach Redis and name the keys.
-   *
-   * @param uri as Lettuce reads it, e.g. {@code redis://10.0.0.5:6379/0} or {@code rediss://...}
-   * @param keyPrefix the hash tag every registry key carries, {@code {<keyPrefix>}:...}, so all of
-   *     them share one cluster slot; no braces
-   * @param timeout bound on each command and on connecting
-   */
-  public record Redis(String uri, String keyPrefix, Duration timeout) {
-    public Redis {
-      Check.notBlank("uri", uri);
-      try {
-        RedisURI.create(uri);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "uri: " + uri + " (expected: redis://host:port, rediss://... or redis-sentinel://...)",
-            e);
-      }
-      Check.notBlank("keyPrefix", keyPrefix);
-      Check.state(
-          keyPrefix.indexOf('{') < 0 && keyPrefix.indexOf('}') < 0,
-          "keyPrefix",
-          keyPrefix,
-          "no braces");
-      Check.positive("timeout", timeout);
-    }
-
-    public static Redis defaults() {
-      return new Redis("redis://127.0.0.1:6379", "herald:registry", Duration.ofSeconds(2));
-    }
   }
 
   /**

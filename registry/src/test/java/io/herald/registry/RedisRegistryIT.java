@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.proto.registry.v1.NodeState;
+import io.herald.redis.RedisEndpoint;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -204,8 +205,8 @@ class RedisRegistryIT {
     renewal.start();
   }
 
-  private static RegistryConfig.Redis config(String uri, RedisServer redis) {
-    return new RegistryConfig.Redis(uri, redis.keyPrefix(), Duration.ofSeconds(1));
+  private static RedisEndpoint config(String uri, RedisServer redis) {
+    return new RedisEndpoint(uri, redis.keyPrefix(), Duration.ofSeconds(1));
   }
 
   private static ConditionFactory withinAPoll() {

@@ -3,6 +3,7 @@ package io.herald.registry;
 import static io.herald.registry.Nodes.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.redis.RedisEndpoint;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +21,7 @@ class RegistriesTest {
     RegistryConfig config =
         new RegistryConfig(
             RegistryConfig.MEMORY,
-            RegistryConfig.Redis.defaults(),
+            RedisEndpoint.local("herald:registry"),
             Duration.ofSeconds(30),
             Duration.ofSeconds(10),
             Duration.ofSeconds(2),
@@ -42,8 +43,7 @@ class RegistriesTest {
     RegistryConfig config =
         new RegistryConfig(
             RegistryConfig.REDIS,
-            new RegistryConfig.Redis(
-                "redis://127.0.0.1:1", "herald:registry", Duration.ofSeconds(1)),
+            new RedisEndpoint("redis://127.0.0.1:1", "herald:registry", Duration.ofSeconds(1)),
             Duration.ofSeconds(30),
             Duration.ofSeconds(10),
             Duration.ofSeconds(2),

@@ -7,6 +7,7 @@ import io.herald.config.ConfigException;
 import io.herald.config.ConfigLoader;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.proto.registry.v1.NodeState;
+import io.herald.redis.RedisEndpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RegistryConfigTest {
-  private static final RegistryConfig.Redis REDIS = RegistryConfig.Redis.defaults();
+  private static final RedisEndpoint REDIS = RedisEndpoint.local("herald:registry");
   private static final Duration S30 = Duration.ofSeconds(30);
   private static final Duration S10 = Duration.ofSeconds(10);
   private static final Duration S2 = Duration.ofSeconds(2);
@@ -37,7 +38,7 @@ class RegistryConfigTest {
     assertThat(config.pollInterval()).isEqualTo(S2);
     assertThat(config.staticNodes()).isEmpty();
     assertThat(config.redis())
-        .isEqualTo(new RegistryConfig.Redis("redis://127.0.0.1:6379", "herald:registry", S2));
+        .isEqualTo(new RedisEndpoint("redis://127.0.0.1:6379", "herald:registry", S2));
   }
 
   @Test
@@ -65,11 +66,11 @@ class RegistryConfigTest {
 
   @Test
   void refusesRedisSettingsThatCannotWork() {
-    assertThatThrownBy(() -> new RegistryConfig.Redis("localhost:6379", "herald", S2))
+    assertThatThrownBy(() -> new RedisEndpoint("localhost:6379", "herald", S2))
         .hasMessageStartingWith("uri: localhost:6379 (expected: redis://host:port");
-    assertThatThrownBy(() -> new RegistryConfig.Redis("redis://h:1", "{herald}", S2))
+    assertThatThrownBy(() -> new RedisEndpoint("redis://h:1", "{herald}", S2))
         .hasMessage("keyPrefix: {herald} (expected: no braces)");
-    assertThatThrownBy(() -> new RegistryConfig.Redis("redis://h:1", " ", S2))
+    assertThatThrownBy(() -> new RedisEndpoint("redis://h:1", " ", S2))
         .hasMessage("keyPrefix: empty (expected: a value)");
   }
 

@@ -28,6 +28,7 @@ import io.herald.proto.registry.v1.GetNodeRequest;
 import io.herald.proto.registry.v1.ListNodesRequest;
 import io.herald.proto.registry.v1.NodeState;
 import io.herald.proto.registry.v1.RegistryGrpc;
+import io.herald.redis.RedisEndpoint;
 import io.herald.registry.Registries;
 import io.herald.registry.Registry;
 import io.herald.registry.RegistryConfig;
@@ -63,7 +64,7 @@ class BalancerServerIT {
     RegistryConfig registry =
         new RegistryConfig(
             RegistryConfig.REDIS,
-            new RegistryConfig.Redis(redis.uri(), redis.keyPrefix(), Duration.ofSeconds(2)),
+            new RedisEndpoint(redis.uri(), redis.keyPrefix(), Duration.ofSeconds(2)),
             Duration.ofSeconds(2),
             Duration.ofMillis(500),
             Duration.ofMillis(100),

@@ -2,7 +2,7 @@ package io.herald.logic.session;
 
 import io.herald.config.Check;
 import io.herald.config.Durations;
-import io.lettuce.core.RedisURI;
+import io.herald.redis.RedisEndpoint;
 import java.time.Duration;
 
 /**
@@ -24,7 +24,7 @@ import java.time.Duration;
  */
 public record StoreConfig(
     String backend,
-    Redis redis,
+    RedisEndpoint redis,
     Duration sessionTtl,
     int purgeBatch,
     Duration onlineTtl,
@@ -52,7 +52,7 @@ public record StoreConfig(
   public static StoreConfig defaults() {
     return new StoreConfig(
         MEMORY,
-        Redis.defaults(),
+        RedisEndpoint.local("herald"),
         Duration.ofMinutes(15),
         500,
         Duration.ofSeconds(30),
@@ -63,38 +63,5 @@ public record StoreConfig(
   private static void atLeastAMillisecond(String name, Duration ttl) {
     Check.positive(name, ttl);
     Check.state(ttl.toMillis() > 0, name, ttl, ">= 1ms");
-  }
-
-  /**
-   * How to reach Redis and name the keys.
-   *
-   * @param uri as Lettuce reads it, e.g. {@code redis://10.0.0.5:6379/0} or {@code rediss://...}
-   * @param keyPrefix the start of every key, e.g. {@code herald} for {@code herald:mid:42}; no
-   *     braces, since the online keys wrap it in a hash tag
-   * @param timeout bound on each command and on connecting
-   */
-  public record Redis(String uri, String keyPrefix, Duration timeout) {
-    public Redis {
-      Check.notBlank("uri", uri);
-      try {
-        RedisURI.create(uri);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "uri: " + uri + " (expected: redis://host:port, rediss://... or redis-sentinel://...)",
-            e);
-      }
-      Check.notBlank("keyPrefix", keyPrefix);
-      Check.state(
-          keyPrefix.indexOf('{') < 0 && keyPrefix.indexOf('}') < 0,
-          "keyPrefix",
-          keyPrefix,
-          "no braces");
-      Check.positive("timeout", timeout);
-    }
-
-    /** {@code redis://127.0.0.1:6379}, keys under {@code herald}, 2 s timeout. */
-    public static Redis defaults() {
-      return new Redis("redis://127.0.0.1:6379", "herald", Duration.ofSeconds(2));
-    }
   }
 }

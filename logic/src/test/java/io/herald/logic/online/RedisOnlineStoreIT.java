@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.herald.logic.online.OnlineView.RoomCount;
 import io.herald.logic.online.OnlineView.Totals;
 import io.herald.logic.session.RedisConnection;
-import io.herald.logic.session.StoreConfig;
+import io.herald.redis.RedisEndpoint;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -38,8 +38,7 @@ class RedisOnlineStoreIT {
     String prefix = server.keyPrefix() + "o";
     tag = "{" + prefix + ":online}";
     connection =
-        new RedisConnection(
-            new StoreConfig.Redis(server.uri(), prefix, Duration.ofSeconds(2)), meters);
+        new RedisConnection(new RedisEndpoint(server.uri(), prefix, Duration.ofSeconds(2)), meters);
     connection.start();
     client = RedisClient.create(server.uri());
     StatefulRedisConnection<String, String> inspect = client.connect();

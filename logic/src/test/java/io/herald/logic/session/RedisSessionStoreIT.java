@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.herald.redis.RedisEndpoint;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
@@ -35,8 +36,7 @@ class RedisSessionStoreIT {
   void connect(RedisServer server) {
     prefix = server.keyPrefix() + "s";
     connection =
-        new RedisConnection(
-            new StoreConfig.Redis(server.uri(), prefix, Duration.ofSeconds(2)), meters);
+        new RedisConnection(new RedisEndpoint(server.uri(), prefix, Duration.ofSeconds(2)), meters);
     connection.start();
     store = new RedisSessionStore(connection, TTL, 2, meters);
     client = RedisClient.create(server.uri());
@@ -200,8 +200,7 @@ class RedisSessionStoreIT {
   @Test
   void aStoreNeedsAStartedConnection(RedisServer server) {
     RedisConnection idle =
-        new RedisConnection(
-            new StoreConfig.Redis(server.uri(), prefix, Duration.ofSeconds(1)), meters);
+        new RedisConnection(new RedisEndpoint(server.uri(), prefix, Duration.ofSeconds(1)), meters);
     RedisSessionStore unstarted = new RedisSessionStore(idle, TTL, 10, meters);
 
     assertThatThrownBy(() -> unstarted.put(WEB).join()).hasRootCauseMessage("redis not started");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.herald.config.ConfigLoader;
 import io.herald.logic.online.InMemoryOnlineStore;
 import io.herald.logic.online.RedisOnlineStore;
+import io.herald.redis.RedisEndpoint;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class StoreConfigTest {
-  private static final StoreConfig.Redis REDIS = StoreConfig.Redis.defaults();
+  private static final RedisEndpoint REDIS = RedisEndpoint.local("herald");
   private static final Duration M15 = Duration.ofMinutes(15);
   private static final Duration S30 = Duration.ofSeconds(30);
   private static final Duration S5 = Duration.ofSeconds(5);
@@ -35,8 +36,7 @@ class StoreConfigTest {
     assertThat(config.onlineTtl()).isEqualTo(S30);
     assertThat(config.onlineRefresh()).isEqualTo(S5);
     assertThat(config.redis())
-        .isEqualTo(
-            new StoreConfig.Redis("redis://127.0.0.1:6379", "herald", Duration.ofSeconds(2)));
+        .isEqualTo(new RedisEndpoint("redis://127.0.0.1:6379", "herald", Duration.ofSeconds(2)));
   }
 
   @Test
@@ -57,13 +57,13 @@ class StoreConfigTest {
 
   @Test
   void refusesABadRedisUriPrefixOrTimeout() {
-    assertThatThrownBy(() -> new StoreConfig.Redis("http://x", "herald", S5))
+    assertThatThrownBy(() -> new RedisEndpoint("http://x", "herald", S5))
         .hasMessageStartingWith("uri: http://x (expected: redis://host:port");
-    assertThatThrownBy(() -> new StoreConfig.Redis("redis://x:6379", "{herald}", S5))
+    assertThatThrownBy(() -> new RedisEndpoint("redis://x:6379", "{herald}", S5))
         .hasMessage("keyPrefix: {herald} (expected: no braces)");
-    assertThatThrownBy(() -> new StoreConfig.Redis("redis://x:6379", " ", S5))
+    assertThatThrownBy(() -> new RedisEndpoint("redis://x:6379", " ", S5))
         .hasMessage("keyPrefix: empty (expected: a value)");
-    assertThatThrownBy(() -> new StoreConfig.Redis("redis://x:6379", "h", Duration.ZERO))
+    assertThatThrownBy(() -> new RedisEndpoint("redis://x:6379", "h", Duration.ZERO))
         .hasMessage("timeout: 0ms (expected: > 0)");
   }
 
@@ -86,7 +86,7 @@ class StoreConfigTest {
 
     assertThat(config.backend()).isEqualTo("redis");
     assertThat(config.redis())
-        .isEqualTo(new StoreConfig.Redis("redis://10.0.0.5:6379/1", "prod", Duration.ofSeconds(2)));
+        .isEqualTo(new RedisEndpoint("redis://10.0.0.5:6379/1", "prod", Duration.ofSeconds(2)));
     assertThat(config.sessionTtl()).isEqualTo(Duration.ofMinutes(20));
     assertThat(config.onlineTtl()).isEqualTo(Duration.ofMinutes(1));
     assertThat(config.onlineRefresh()).isEqualTo(S5);
