@@ -42,7 +42,7 @@ public record CometConfig(
             Duration.ofSeconds(30),
             Duration.ofMinutes(11),
             Duration.ofMinutes(5)),
-        new Limits(50, 100, 1000),
+        new Limits(50, 100, 1000, 200, 1000),
         new Outbound(32 * 1024, 64 * 1024, Duration.ofSeconds(10)),
         new Logic("127.0.0.1:3119", Duration.ofSeconds(3)),
         RegistryConfig.redisDefaults(),
@@ -201,8 +201,17 @@ public record CometConfig(
    *     averaged; a connection over it is closed
    * @param upstreamBurst how far above the rate a connection may burst
    * @param connectionsPerIp concurrent connections one client IP may hold; more are refused
+   * @param newConnectionsPerIpPerSecond new connections one client IP may open per second,
+   *     averaged; more are refused
+   * @param newConnectionsPerIpBurst how far above that rate one IP may burst (a NAT's clients
+   *     coming back after a node died)
    */
-  public record Limits(int upstreamPerSecond, int upstreamBurst, int connectionsPerIp) {
+  public record Limits(
+      int upstreamPerSecond,
+      int upstreamBurst,
+      int connectionsPerIp,
+      int newConnectionsPerIpPerSecond,
+      int newConnectionsPerIpBurst) {
     public Limits {
       Check.positive("upstreamPerSecond", upstreamPerSecond);
       Check.state(
@@ -211,6 +220,12 @@ public record CometConfig(
           upstreamBurst,
           ">= upstreamPerSecond");
       Check.positive("connectionsPerIp", connectionsPerIp);
+      Check.positive("newConnectionsPerIpPerSecond", newConnectionsPerIpPerSecond);
+      Check.state(
+          newConnectionsPerIpBurst >= newConnectionsPerIpPerSecond,
+          "newConnectionsPerIpBurst",
+          newConnectionsPerIpBurst,
+          ">= newConnectionsPerIpPerSecond");
     }
   }
 

@@ -236,7 +236,7 @@ public final class CometServer {
             logic,
             meters,
             clock,
-            new ConnectionLimiter(config.limits().connectionsPerIp(), meters));
+            new ConnectionLimiter(config.limits(), meters));
     listeners.bind("tcp", listen.tcpPort(), new TcpChannelInitializer(transport, null));
     if (listen.wsPort() != 0) {
       listeners.bind("ws", listen.wsPort(), new WebSocketChannelInitializer(transport, null));

@@ -1,6 +1,6 @@
 package io.herald.comet.transport;
 
-import io.herald.config.Check;
+import io.herald.comet.config.CometConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,9 +25,19 @@ import org.slf4j.LoggerFactory;
  * so a refused connection costs no handshake); one instance per server, shared by all its
  * listeners.
  *
- * <p>A client IP holding {@code connectionsPerIp} connections has its next one closed at once,
- * counted in {@code herald.comet.rate.limited{kind=per_ip}}. An IP's entry is removed when its last
- * connection closes, so memory follows the open connections, not every address ever seen.
+ * <p>Two limits per client IP, each refusing a connection by closing it at once:
+ *
+ * <ul>
+ *   <li>concurrent: an IP holding {@code connectionsPerIp} connections has its next one refused,
+ *       counted in {@code herald.comet.rate.limited{kind=per_ip}};
+ *   <li>rate: new connections from one IP take a token from a bucket refilled at {@code
+ *       newPerSecond} holding {@code newBurst}; one that finds none is refused, counted in {@code
+ *       herald.comet.rate.limited{kind=per_ip_rate}}.
+ * </ul>
+ *
+ * <p>An IP's entry goes once it holds no connection and its bucket is full again (swept every
+ * {@value #SWEEP_EVERY} connections), so memory follows the open connections and the IPs that
+ * connected within the last {@code newBurst / newPerSecond} seconds, not every address ever seen.
  *
  * <p>{@code herald.comet.connections{transport}} gauges the admitted connections per transport
  * (authenticated or not yet).
@@ -36,18 +47,33 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ConnectionLimiter.class);
   private static final AttributeKey<String> ADMITTED = AttributeKey.valueOf("herald.admittedIp");
 
+  static final int SWEEP_EVERY = 4096;
+
   private final int connectionsPerIp;
-  private final Map<String, Integer> perIp = new ConcurrentHashMap<>();
+  private final int newPerSecond;
+  private final int newBurst;
+  private final LongSupplier nanoTime;
+  private final Map<String, IpState> perIp = new ConcurrentHashMap<>();
+  private final AtomicLong admissions = new AtomicLong();
   private final Map<TransportKind, AtomicLong> open = new EnumMap<>(TransportKind.class);
   private final Counter refused;
+  private final Counter refusedRate;
+
+  /** The limits of {@code limits}, timed by {@link System#nanoTime()}. */
+  public ConnectionLimiter(CometConfig.Limits limits, MeterRegistry meters) {
+    this(limits, meters, System::nanoTime);
+  }
 
   /**
-   * @param connectionsPerIp concurrent connections one client IP may hold ({@code
-   *     limits.connectionsPerIp})
+   * @param limits {@code connectionsPerIp}, {@code newConnectionsPerIpPerSecond} and {@code
+   *     newConnectionsPerIpBurst}
+   * @param nanoTime the clock of the rate limit (tests move it)
    */
-  public ConnectionLimiter(int connectionsPerIp, MeterRegistry meters) {
-    Check.positive("connectionsPerIp", connectionsPerIp);
-    this.connectionsPerIp = connectionsPerIp;
+  public ConnectionLimiter(CometConfig.Limits limits, MeterRegistry meters, LongSupplier nanoTime) {
+    this.connectionsPerIp = limits.connectionsPerIp();
+    this.newPerSecond = limits.newConnectionsPerIpPerSecond();
+    this.newBurst = limits.newConnectionsPerIpBurst();
+    this.nanoTime = nanoTime;
     for (TransportKind kind : TransportKind.values()) {
       AtomicLong count = new AtomicLong();
       open.put(kind, count);
@@ -57,17 +83,28 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
           .register(meters);
     }
     this.refused = TransportMetrics.rateLimited(meters, "per_ip");
+    this.refusedRate = TransportMetrics.rateLimited(meters, "per_ip_rate");
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     Channel channel = ctx.channel();
     String ip = clientIp(channel);
-    int count = perIp.merge(ip, 1, Integer::sum);
-    if (count > connectionsPerIp) {
-      release(ip);
-      refused.increment();
-      log.debug("Refusing {}: {} already holds {} connections", channel, ip, connectionsPerIp);
+    long now = nanoTime.getAsLong();
+    Admission admission = admit(ip, now);
+    if ((admissions.incrementAndGet() & (SWEEP_EVERY - 1)) == 0) {
+      sweep(now);
+    }
+    if (admission != Admission.ADMITTED) {
+      boolean rate = admission == Admission.OVER_RATE;
+      (rate ? refusedRate : refused).increment();
+      log.debug(
+          "Refusing {}: {} {}",
+          channel,
+          ip,
+          rate
+              ? "opens more than " + newPerSecond + " connections/s"
+              : "already holds " + connectionsPerIp + " connections");
       ChannelFuture unused = ctx.close();
       return;
     }
@@ -93,11 +130,59 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     ctx.fireChannelInactive();
   }
 
-  private void release(String ip) {
-    perIp.computeIfPresent(ip, (key, count) -> count <= 1 ? null : count - 1);
+  private enum Admission {
+    ADMITTED,
+    OVER_CONCURRENT,
+    OVER_RATE
   }
 
-  /** Distinct client IPs with open connections. */
+  private Admission admit(String ip, long now) {
+    Admission[] result = new Admission[1];
+    perIp.compute(
+        ip,
+        (key, state) -> {
+          IpState current = state != null ? state : new IpState(newPerSecond, newBurst);
+          if (current.open >= connectionsPerIp) {
+            result[0] = Admission.OVER_CONCURRENT;
+          } else if (!current.bucket.tryTake(now)) {
+            result[0] = Admission.OVER_RATE;
+          } else {
+            current.open++;
+            result[0] = Admission.ADMITTED;
+          }
+          return current;
+        });
+    return result[0];
+  }
+
+  private void release(String ip) {
+    perIp.computeIfPresent(
+        ip,
+        (key, state) -> {
+          state.open--;
+          return state;
+        });
+  }
+
+  /** Forgets the IPs that hold no connection and could open {@code newBurst} again. */
+  void sweep(long now) {
+    for (String ip : perIp.keySet()) {
+      perIp.computeIfPresent(
+          ip, (key, state) -> state.open == 0 && state.bucket.isFull(now) ? null : state);
+    }
+  }
+
+  /** One client IP: its open connections and its new-connection bucket; guarded by the map. */
+  private static final class IpState {
+    final TokenBucket bucket;
+    int open;
+
+    IpState(int perSecond, int burst) {
+      this.bucket = new TokenBucket(perSecond, burst);
+    }
+  }
+
+  /** Distinct client IPs remembered: with open connections or a recent connection burst. */
   public int clientIps() {
     return perIp.size();
   }

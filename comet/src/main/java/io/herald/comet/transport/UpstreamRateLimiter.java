@@ -5,7 +5,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,21 +19,14 @@ import org.slf4j.LoggerFactory;
  */
 final class UpstreamRateLimiter extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(UpstreamRateLimiter.class);
-  private static final double NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
 
-  private final double perNano;
-  private final double burst;
+  private final TokenBucket bucket;
   private final TransportMetrics metrics;
-  private double tokens;
-  private long refilledAt;
-  private boolean started;
   private boolean limited;
 
   UpstreamRateLimiter(int perSecond, int burst, TransportMetrics metrics) {
-    this.perNano = perSecond / NANOS_PER_SECOND;
-    this.burst = burst;
+    this.bucket = new TokenBucket(perSecond, burst);
     this.metrics = metrics;
-    this.tokens = burst;
   }
 
   @Override
@@ -47,31 +39,15 @@ final class UpstreamRateLimiter extends ChannelInboundHandlerAdapter {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (take(ctx.executor().ticker().nanoTime())) {
+    if (bucket.tryTake(ctx.executor().ticker().nanoTime())) {
       ctx.fireChannelRead(msg);
       return;
     }
     limited = true;
     ReferenceCountUtil.release(msg);
     metrics.rateLimitedUpstream.increment();
-    log.debug("Closing {}: more than {} frames/s", ctx.channel().remoteAddress(), perSecond());
+    log.debug(
+        "Closing {}: more than {} frames/s", ctx.channel().remoteAddress(), bucket.perSecond());
     ChannelFuture unused = ctx.close();
-  }
-
-  private boolean take(long now) {
-    if (started) {
-      tokens = Math.min(burst, tokens + (now - refilledAt) * perNano);
-    }
-    started = true;
-    refilledAt = now;
-    if (tokens < 1) {
-      return false;
-    }
-    tokens -= 1;
-    return true;
-  }
-
-  private long perSecond() {
-    return Math.round(perNano * NANOS_PER_SECOND);
   }
 }

@@ -8,13 +8,15 @@ import io.herald.comet.config.CometConfig;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class LimitsTest {
   @Test
   void aConnectionSendingFasterThanItsRateIsClosed() {
-    TransportFixture fixture = new TransportFixture(new CometConfig.Limits(5, 10, 100));
+    TransportFixture fixture = new TransportFixture(new CometConfig.Limits(5, 10, 100, 200, 1000));
     EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1); // AUTH took one token
 
     for (int i = 0; i < 9; i++) {
@@ -32,7 +34,7 @@ class LimitsTest {
 
   @Test
   void theBucketRefillsAtTheConfiguredRate() {
-    TransportFixture fixture = new TransportFixture(new CometConfig.Limits(5, 10, 100));
+    TransportFixture fixture = new TransportFixture(new CometConfig.Limits(5, 10, 100, 200, 1000));
     EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
     for (int i = 0; i < 9; i++) {
       send(channel, ProtocolVersion.V1, Op.HEARTBEAT, i, "");
@@ -55,7 +57,7 @@ class LimitsTest {
 
   @Test
   void connectionsOverThePerIpLimitAreRefusedAndTheCountFollowsCloses() {
-    TransportFixture fixture = new TransportFixture(new CometConfig.Limits(5, 10, 2));
+    TransportFixture fixture = new TransportFixture(new CometConfig.Limits(5, 10, 2, 200, 1000));
     ConnectionLimiter limiter = fixture.context.connectionLimiter();
     EmbeddedChannel first = fixture.tcp();
     EmbeddedChannel second = fixture.tcp();
@@ -77,10 +79,52 @@ class LimitsTest {
 
     assertThat(second.close().isDone()).isTrue();
     assertThat(fourth.close().isDone()).isTrue();
+    fixture.nanoTime.addAndGet(TimeUnit.SECONDS.toNanos(10));
+    limiter.sweep(fixture.nanoTime.get());
     assertThat(limiter.clientIps()).isZero();
     assertThat(limiter.openConnections(TransportKind.TCP)).isZero();
     for (EmbeddedChannel channel : new EmbeddedChannel[] {first, second, third, fourth}) {
       assertThat(channel.finishAndReleaseAll()).isFalse();
     }
+  }
+
+  @Test
+  void newConnectionsOverThePerIpRateAreRefusedUntilTheBucketRefills() {
+    TransportFixture fixture = new TransportFixture(new CometConfig.Limits(5, 10, 100, 2, 3));
+    List<EmbeddedChannel> admitted = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      admitted.add(fixture.tcp());
+    }
+
+    EmbeddedChannel fourth = fixture.tcp();
+
+    assertThat(admitted).allMatch(EmbeddedChannel::isOpen);
+    assertThat(fourth.isOpen()).isFalse();
+    assertThat(fixture.count("herald.comet.rate.limited", "kind", "per_ip_rate")).isEqualTo(1);
+    assertThat(fixture.count("herald.comet.rate.limited", "kind", "per_ip")).isZero();
+
+    fixture.nanoTime.addAndGet(TimeUnit.MILLISECONDS.toNanos(500));
+    EmbeddedChannel afterHalfASecond = fixture.tcp();
+    EmbeddedChannel tooSoon = fixture.tcp();
+
+    assertThat(afterHalfASecond.isOpen()).isTrue();
+    assertThat(tooSoon.isOpen()).isFalse();
+    assertThat(fixture.count("herald.comet.rate.limited", "kind", "per_ip_rate")).isEqualTo(2);
+    assertThat(fixture.context.connectionLimiter().openConnections(TransportKind.TCP)).isEqualTo(4);
+  }
+
+  @Test
+  void anIpIsForgottenOnceItHoldsNothingAndItsBucketIsFull() {
+    TransportFixture fixture = new TransportFixture(new CometConfig.Limits(5, 10, 100, 2, 3));
+    ConnectionLimiter limiter = fixture.context.connectionLimiter();
+    EmbeddedChannel channel = fixture.tcp();
+    assertThat(channel.close().isDone()).isTrue();
+
+    limiter.sweep(fixture.nanoTime.get());
+    assertThat(limiter.clientIps()).as("its bucket is not full yet").isEqualTo(1);
+
+    fixture.nanoTime.addAndGet(TimeUnit.SECONDS.toNanos(1));
+    limiter.sweep(fixture.nanoTime.get());
+    assertThat(limiter.clientIps()).isZero();
   }
 }

@@ -16,6 +16,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Comet's transport around a {@link FakeLogic}: client channels are {@link EmbeddedChannel}s
@@ -28,6 +29,10 @@ final class TransportFixture {
       "{\"mid\":123,\"room_id\":\"live://1000\",\"platform\":\"web\",\"accepts\":[1000,1001]}";
 
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+  /** The per-IP rate limit's clock. */
+  final AtomicLong nanoTime = new AtomicLong();
+
   final Buckets buckets = new Buckets(4);
   final FakeLogic logic = new FakeLogic();
   final CometConfig config;
@@ -35,7 +40,7 @@ final class TransportFixture {
   private final TcpChannelInitializer tcp;
 
   TransportFixture() {
-    this(new CometConfig.Limits(50, 100, 1000));
+    this(new CometConfig.Limits(50, 100, 1000, 200, 1000));
   }
 
   TransportFixture(CometConfig.Limits limits) {
@@ -66,7 +71,7 @@ final class TransportFixture {
             logic,
             meters,
             Clock.systemUTC(),
-            new ConnectionLimiter(limits.connectionsPerIp(), meters));
+            new ConnectionLimiter(limits, meters, nanoTime::get));
     tcp = new TcpChannelInitializer(context, null);
   }
 
