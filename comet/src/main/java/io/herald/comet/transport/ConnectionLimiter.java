@@ -6,10 +6,10 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.EnumMap;
@@ -45,7 +45,6 @@ import org.slf4j.LoggerFactory;
 @Sharable
 public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ConnectionLimiter.class);
-  private static final AttributeKey<String> ADMITTED = AttributeKey.valueOf("herald.admittedIp");
 
   static final int SWEEP_EVERY = 4096;
 
@@ -58,6 +57,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   private final Map<TransportKind, AtomicLong> open = new EnumMap<>(TransportKind.class);
   private final Counter refused;
   private final Counter refusedRate;
+  private final ChannelFutureListener releaseOnClose = future -> released(future.channel());
 
   /** The limits of {@code limits}, timed by {@link System#nanoTime()}. */
   public ConnectionLimiter(CometConfig.Limits limits, MeterRegistry meters) {
@@ -108,26 +108,24 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
       ChannelFuture unused = ctx.close();
       return;
     }
-    channel.attr(ADMITTED).set(ip);
     TransportKind kind = TransportKind.of(channel);
     if (kind != null) {
       open.get(kind).incrementAndGet();
     }
+    // Admitted: the close is all that is left to watch, and a listener costs a connection less
+    // than a pipeline slot.
+    channel.closeFuture().addListener(releaseOnClose);
+    ctx.pipeline().remove(this);
     ctx.fireChannelActive();
   }
 
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    Channel channel = ctx.channel();
-    String ip = channel.attr(ADMITTED).getAndSet(null);
-    if (ip != null) {
-      release(ip);
-      TransportKind kind = TransportKind.of(channel);
-      if (kind != null) {
-        open.get(kind).decrementAndGet();
-      }
+  /** Gives back an admitted channel's slot when it closes. */
+  private void released(Channel channel) {
+    release(clientIp(channel));
+    TransportKind kind = TransportKind.of(channel);
+    if (kind != null) {
+      open.get(kind).decrementAndGet();
     }
-    ctx.fireChannelInactive();
   }
 
   private enum Admission {

@@ -4,8 +4,10 @@ import io.herald.comet.config.CometConfig;
 import io.herald.comet.push.SlowConsumerHandler;
 import io.herald.wire.FrameLimits;
 import io.herald.wire.codec.RawBatchSplitter;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
@@ -16,7 +18,7 @@ import io.netty.handler.ssl.SslContext;
  * it are shared by the initializer's channels.
  *
  * <pre>
- * limiter → [tls] → (transport codec) → batches → meter → flush → slow-consumer → rate
+ * limiter (gone once it admits) → [tls] → (transport codec) → batches → meter → flush → slow-consumer → rate
  *   → auth (replaced by connection once AUTH succeeds) → errors
  * </pre>
  */
@@ -37,6 +39,9 @@ final class PipelineTail {
   private final TransportMetrics metrics;
   private final FrameMeter meter;
   private final ProtocolErrorHandler errors;
+  // Shared by every channel: both are immutable settings, not per-connection state.
+  private final WriteBufferWaterMark waterMark;
+  private final RecvByteBufAllocator receiveSizes = new AdaptiveRecvByteBufAllocator();
 
   PipelineTail(TransportContext context) {
     this.context = context;
@@ -44,6 +49,9 @@ final class PipelineTail {
     this.metrics = new TransportMetrics(context.meters());
     this.meter = new FrameMeter(metrics);
     this.errors = new ProtocolErrorHandler(metrics);
+    CometConfig.Outbound outbound = context.config().outbound();
+    this.waterMark =
+        new WriteBufferWaterMark(outbound.lowWatermarkBytes(), outbound.highWatermarkBytes());
   }
 
   FrameLimits limits() {
@@ -52,12 +60,8 @@ final class PipelineTail {
 
   /** Marks the channel's transport, sets its write watermarks, adds the limiter and TLS. */
   void addHead(Channel channel, TransportKind kind, SslContext sslOrNull) {
-    channel.attr(TransportKind.KEY).set(kind);
-    CometConfig.Outbound outbound = context.config().outbound();
-    channel
-        .config()
-        .setWriteBufferWaterMark(
-            new WriteBufferWaterMark(outbound.lowWatermarkBytes(), outbound.highWatermarkBytes()));
+    kind.mark(channel);
+    channel.config().setWriteBufferWaterMark(waterMark).setRecvByteBufAllocator(receiveSizes);
     ChannelPipeline pipeline = channel.pipeline();
     pipeline.addLast(LIMITER, context.connectionLimiter());
     if (sslOrNull != null) {

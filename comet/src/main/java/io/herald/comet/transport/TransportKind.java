@@ -35,8 +35,18 @@ public enum TransportKind {
     return proto;
   }
 
-  /** The transport of {@code channel}, or {@code null} if no initializer set it. */
+  /**
+   * Marks {@code channel} as served over this transport. A client channel is marked through its
+   * listener's channel, so the mark costs a connection nothing.
+   */
+  public void mark(Channel channel) {
+    Channel holder = channel.parent() != null ? channel.parent() : channel;
+    holder.attr(KEY).set(this);
+  }
+
+  /** The transport of {@code channel}, or {@code null} if no initializer marked it. */
   public static TransportKind of(Channel channel) {
-    return channel.attr(KEY).get();
+    Channel holder = channel.parent() != null ? channel.parent() : channel;
+    return holder.attr(KEY).get();
   }
 }

@@ -1,0 +1,21 @@
+package io.herald.bench;
+
+import io.herald.bench.load.ClientsCommand;
+import io.herald.bench.scenario.CometMemoryCommand;
+import io.herald.bench.scenario.RoomFanoutCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The benchmark CLI: {@code Bench <scenario> [options]}; see bench/README.md. */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Herald load generator and benchmark scenarios.",
+    subcommands = {ClientsCommand.class, CometMemoryCommand.class, RoomFanoutCommand.class})
+public final class Bench {
+  private Bench() {}
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(Bench.class).execute(args));
+  }
+}

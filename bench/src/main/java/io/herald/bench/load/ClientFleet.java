@@ -1,0 +1,241 @@
+package io.herald.bench.load;
+
+import io.herald.wire.Frame;
+import io.herald.wire.FrameCodec;
+import io.herald.wire.Op;
+import io.herald.wire.ProtocolVersion;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Opens many client connections to Comets over TCP, paced, bound to several source addresses;
+ * authenticates them in one room (goim's JSON AUTH body, for a Logic in {@code trust} mode), sends
+ * heartbeats, and records what arrives in {@link DeliveryStats}. Frames are parsed in place (no
+ * per-frame objects) so one client process keeps up with a Comet's fan-out.
+ */
+public final class ClientFleet implements AutoCloseable {
+  /** Largest frame a client takes: op-9 batches of many messages. */
+  private static final int MAX_FRAME = 1 << 20;
+
+  private final Settings settings;
+  private final EventLoopGroup group;
+  private final Bootstrap bootstrap;
+  private final DeliveryStats stats = new DeliveryStats();
+  private final AtomicInteger connected = new AtomicInteger();
+  private final AtomicInteger authenticated = new AtomicInteger();
+  private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicInteger closed = new AtomicInteger();
+  private final byte[] heartbeat;
+
+  /**
+   * What a fleet opens.
+   *
+   * @param host the Comets' address
+   * @param ports the Comets' TCP ports; connection {@code i} goes to {@code ports[i % n]}
+   * @param sources local addresses to bind; connection {@code i} uses {@code sources[i % n]}
+   * @param connections how many connections
+   * @param perSecond connection attempts per second
+   * @param version protocol version spoken
+   * @param room the room every connection joins at AUTH
+   * @param firstMid the mid of connection 0; connection {@code i} is {@code firstMid + i}
+   * @param heartbeat interval of each connection's heartbeats (first one at a random offset)
+   * @param threads event loop threads
+   */
+  public record Settings(
+      String host,
+      List<Integer> ports,
+      List<String> sources,
+      int connections,
+      int perSecond,
+      ProtocolVersion version,
+      String room,
+      long firstMid,
+      Duration heartbeat,
+      int threads) {}
+
+  public ClientFleet(Settings settings) {
+    this.settings = settings;
+    boolean epoll = Epoll.isAvailable();
+    this.group =
+        new MultiThreadIoEventLoopGroup(
+            settings.threads(), epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+    this.heartbeat = encode(settings.version(), Op.HEARTBEAT, 0, new byte[0]);
+    this.bootstrap =
+        new Bootstrap()
+            .group(group)
+            .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 10_000)
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    ch.pipeline()
+                        .addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, -4, 0))
+                        .addLast(new Receiver());
+                  }
+                });
+  }
+
+  /** Opens every connection at the configured pace; returns once all attempts are made. */
+  public void open() {
+    long interval = TimeUnit.SECONDS.toNanos(1) / Math.max(1, settings.perSecond());
+    long next = System.nanoTime();
+    for (int i = 0; i < settings.connections(); i++) {
+      long wait = next - System.nanoTime();
+      if (wait > 0) {
+        LockSupport.parkNanos(wait);
+      }
+      next += interval;
+      connect(i);
+    }
+  }
+
+  private void connect(int i) {
+    String source = settings.sources().get(i % settings.sources().size());
+    int port = settings.ports().get(i % settings.ports().size());
+    long mid = settings.firstMid() + i;
+    ChannelFuture future =
+        bootstrap.connect(
+            new InetSocketAddress(settings.host(), port), new InetSocketAddress(source, 0));
+    future.addListener(
+        (ChannelFuture f) -> {
+          if (!f.isSuccess()) {
+            failed.incrementAndGet();
+            return;
+          }
+          connected.incrementAndGet();
+          Channel channel = f.channel();
+          channel.closeFuture().addListener(c -> closed.incrementAndGet());
+          String auth =
+              "{\"mid\":"
+                  + mid
+                  + ",\"key\":\"bench-"
+                  + mid
+                  + "\",\"room_id\":\""
+                  + settings.room()
+                  + "\",\"platform\":\"bench\",\"accepts\":[1000]}";
+          var unused =
+              channel.writeAndFlush(
+                  Unpooled.wrappedBuffer(
+                      encode(
+                          settings.version(), Op.AUTH, 1, auth.getBytes(StandardCharsets.UTF_8))));
+          long period = settings.heartbeat().toMillis();
+          var unusedSchedule =
+              channel
+                  .eventLoop()
+                  .scheduleAtFixedRate(
+                      () -> {
+                        if (channel.isActive()) {
+                          var ignored = channel.writeAndFlush(Unpooled.wrappedBuffer(heartbeat));
+                        }
+                      },
+                      ThreadLocalRandom.current().nextLong(period),
+                      period,
+                      TimeUnit.MILLISECONDS);
+        });
+  }
+
+  private static byte[] encode(ProtocolVersion version, int op, int seq, byte[] body) {
+    Frame frame = new Frame(version, op, seq, Unpooled.wrappedBuffer(body));
+    ByteBuf encoded = FrameCodec.encode(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, frame);
+    try {
+      byte[] bytes = new byte[encoded.readableBytes()];
+      encoded.readBytes(bytes);
+      return bytes;
+    } finally {
+      encoded.release();
+      frame.release();
+    }
+  }
+
+  public DeliveryStats stats() {
+    return stats;
+  }
+
+  public int connected() {
+    return connected.get();
+  }
+
+  public int authenticated() {
+    return authenticated.get();
+  }
+
+  public int failed() {
+    return failed.get();
+  }
+
+  public int closed() {
+    return closed.get();
+  }
+
+  @Override
+  public void close() {
+    group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  /** Parses whole frames in place: AUTH_REPLY counts, business messages are measured. */
+  private final class Receiver extends SimpleChannelInboundHandler<ByteBuf> {
+    private long lastSeq = -1;
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+      read(frame, frame.readerIndex(), frame.readableBytes());
+    }
+
+    private void read(ByteBuf buffer, int start, int length) {
+      int packetLength = buffer.getInt(start);
+      int headerLength = buffer.getUnsignedShort(start + 4);
+      int op = buffer.getInt(start + 8);
+      if (packetLength > length || headerLength > packetLength) {
+        throw new IllegalStateException("bad frame: length " + packetLength + "/" + length);
+      }
+      if (op == Op.RAW) {
+        int inner = start + headerLength;
+        int end = start + packetLength;
+        while (inner < end) {
+          int innerLength = buffer.getInt(inner);
+          read(buffer, inner, end - inner);
+          inner += innerLength;
+        }
+      } else if (op == Op.AUTH_REPLY) {
+        authenticated.incrementAndGet();
+      } else if (Op.isBusiness(op) && packetLength - headerLength >= Payload.HEADER) {
+        int body = start + headerLength;
+        long seq = Payload.seq(buffer, body);
+        stats.record(seq, lastSeq, Payload.nowMicros() - Payload.sentMicros(buffer, body));
+        lastSeq = Math.max(lastSeq, seq);
+      }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      var unused = ctx.close();
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package io.herald.bench.load;
+
+import io.herald.wire.ProtocolVersion;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * One client process: a {@link ClientFleet} driven over standard input by a scenario (or a person).
+ * Commands, one per line: {@code status}, {@code stats}, {@code reset}, {@code quit}. Replies are
+ * single lines starting with the command's name in capitals. The process exits by itself after
+ * {@code --max-duration}.
+ */
+@Command(
+    name = "clients",
+    mixinStandardHelpOptions = true,
+    description = "Open client connections to Comets and report what arrives (driven over stdin).")
+public final class ClientsCommand implements Callable<Integer> {
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Comet address")
+  String host;
+
+  @Option(
+      names = "--ports",
+      split = ",",
+      defaultValue = "3101",
+      description = "Comet TCP ports, used round-robin")
+  List<Integer> ports;
+
+  @Option(
+      names = "--sources",
+      split = ",",
+      defaultValue = "127.0.0.2",
+      description = "local addresses to bind, used round-robin (each reaches a port ~28k times)")
+  List<String> sources;
+
+  @Option(names = "--connections", defaultValue = "1000")
+  int connections;
+
+  @Option(names = "--rate", defaultValue = "2000", description = "connection attempts per second")
+  int rate;
+
+  @Option(names = "--version", defaultValue = "1", description = "protocol version: 1 or 2")
+  int version;
+
+  @Option(names = "--room", defaultValue = "live://bench")
+  String room;
+
+  @Option(names = "--first-mid", defaultValue = "1")
+  long firstMid;
+
+  @Option(names = "--heartbeat", defaultValue = "60", description = "seconds between heartbeats")
+  int heartbeatSeconds;
+
+  @Option(names = "--threads", defaultValue = "1", description = "event loop threads")
+  int threads;
+
+  @Option(
+      names = "--max-duration",
+      defaultValue = "600",
+      description = "seconds after which the process exits whatever happens")
+  int maxDurationSeconds;
+
+  @Override
+  public Integer call() throws IOException {
+    ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor();
+    var unused =
+        watchdog.schedule(() -> Runtime.getRuntime().halt(3), maxDurationSeconds, TimeUnit.SECONDS);
+    PrintStream out = System.out;
+    ClientFleet.Settings settings =
+        new ClientFleet.Settings(
+            host,
+            ports,
+            sources,
+            connections,
+            rate,
+            version == 2 ? ProtocolVersion.V2 : ProtocolVersion.V1,
+            room,
+            firstMid,
+            Duration.ofSeconds(heartbeatSeconds),
+            threads);
+    try (ClientFleet fleet = new ClientFleet(settings)) {
+      Thread opener = new Thread(fleet::open, "opener");
+      opener.setDaemon(true);
+      opener.start();
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        switch (line.trim()) {
+          case "status" ->
+              out.printf(
+                  "STATUS connected=%d authenticated=%d failed=%d closed=%d%n",
+                  fleet.connected(), fleet.authenticated(), fleet.failed(), fleet.closed());
+          case "stats" -> out.println(stats(fleet.stats()));
+          case "reset" -> {
+            fleet.stats().reset();
+            out.println("RESET");
+          }
+          case "quit" -> {
+            return 0;
+          }
+          default -> out.println("ERROR unknown command: " + line);
+        }
+        out.flush();
+      }
+      return 0;
+    } finally {
+      watchdog.shutdownNow();
+    }
+  }
+
+  /** {@code STATS delivered gaps reordered <latency histogram, compressed, base64>}. */
+  static String stats(DeliveryStats stats) {
+    Histogram latency = stats.latency();
+    ByteBuffer buffer = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
+    int length = latency.encodeIntoCompressedByteBuffer(buffer);
+    byte[] bytes = new byte[length];
+    buffer.flip();
+    buffer.get(bytes);
+    return "STATS "
+        + stats.delivered()
+        + " "
+        + stats.gaps()
+        + " "
+        + stats.reordered()
+        + " "
+        + Base64.getEncoder().encodeToString(bytes);
+  }
+}

@@ -1,0 +1,79 @@
+package io.herald.bench.scenario;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/** A {@code clients} process started by a scenario, asked questions over its stdin/stdout. */
+final class ClientProcess implements AutoCloseable {
+
+  private final Process process;
+  private final PrintWriter in;
+  private final BufferedReader out;
+
+  ClientProcess(Process process) {
+    this.process = process;
+    this.in =
+        new PrintWriter(
+            new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8),
+            true);
+    this.out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+  }
+
+  /** Sends {@code command} and returns its reply line (the one starting with it in capitals). */
+  synchronized String ask(String command) throws IOException {
+    in.println(command);
+    String prefix = command.toUpperCase(Locale.ROOT);
+    for (String line = out.readLine(); line != null; line = out.readLine()) {
+      if (line.startsWith(prefix)) {
+        return line;
+      }
+      if (line.startsWith("ERROR")) {
+        throw new IOException("client process: " + line);
+      }
+    }
+    throw new IOException("client process " + process.pid() + " ended");
+  }
+
+  /** {@code status}: connections authenticated so far. */
+  int authenticated() throws IOException {
+    return field(ask("status"), "authenticated");
+  }
+
+  /** {@code status}: connections that failed to connect or were closed. */
+  int lost() throws IOException {
+    String status = ask("status");
+    return field(status, "failed") + field(status, "closed");
+  }
+
+  private static int field(String status, String name) {
+    for (String part : status.split(" ", -1)) {
+      if (part.startsWith(name + "=")) {
+        return Integer.parseInt(part.substring(name.length() + 1));
+      }
+    }
+    throw new IllegalArgumentException("no " + name + " in " + status);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public void close() {
+    in.println("quit");
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,243 @@
+package io.herald.bench.scenario;
+
+import io.herald.bench.proc.ProcStats;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Logic and one Comet, each in its own JVM on loopback, and client processes connected to the
+ * Comet: what the Comet scenarios measure. Logic runs with in-memory sessions and {@code trust}
+ * auth, so it needs no Redis or Kafka; the scenarios call the Comet's gRPC as Job would.
+ *
+ * <p>Every process is a child of this one, ended by {@link #close()} (and with it on exit).
+ */
+final class LocalCluster implements AutoCloseable {
+  private final Path dir;
+  private final List<String> cometCpus;
+  private final List<String> clientCpus;
+  private final List<Process> servers = new ArrayList<>();
+  private final List<ClientProcess> clients = new ArrayList<>();
+  final int logicGrpcPort;
+  final int cometTcpPort;
+  final int cometGrpcPort;
+  private Process comet;
+  private int connectionsOpened;
+
+  /**
+   * @param cometCpus {@code taskset} CPU list for the Comet (empty: not pinned)
+   * @param clientCpus {@code taskset} CPU list for the client processes (empty: not pinned)
+   */
+  LocalCluster(Path dir, String cometCpus, String clientCpus) throws IOException {
+    this.dir = dir;
+    this.cometCpus = cometCpus.isEmpty() ? List.of() : List.of("taskset", "-c", cometCpus);
+    this.clientCpus = clientCpus.isEmpty() ? List.of() : List.of("taskset", "-c", clientCpus);
+    this.logicGrpcPort = freePort();
+    this.cometTcpPort = freePort();
+    this.cometGrpcPort = freePort();
+  }
+
+  /** Starts Logic, then the Comet with {@code heap} (e.g. {@code 1g}), and waits for both. */
+  void start(String heap) throws IOException, InterruptedException {
+    Path logicYaml = dir.resolve("logic.yaml");
+    Files.writeString(
+        logicYaml,
+        String.join(
+            "\n",
+            "server: {host: 127.0.0.1, httpPort: "
+                + freePort()
+                + ", grpcPort: "
+                + logicGrpcPort
+                + "}",
+            "auth: {mode: trust, allowTrust: true}",
+            "store: {backend: memory}",
+            "push: {kafka: {bootstrapServers: '127.0.0.1:1'}, api: {requireToken: false}}",
+            "receive: {sink: log}",
+            "registry: {backend: memory}",
+            ""));
+    servers.add(
+        java(
+            List.of(),
+            List.of("-Xmx512m"),
+            "io.herald.logic.server.LogicMain",
+            logicYaml,
+            "logic"));
+    awaitPort(logicGrpcPort);
+
+    Path cometYaml = dir.resolve("comet.yaml");
+    Files.writeString(
+        cometYaml,
+        String.join(
+            "\n",
+            "node: {serverId: bench-comet, capacity: 200000}",
+            "listen: {host: 127.0.0.1, tcpPort: "
+                + cometTcpPort
+                + ", wsPort: "
+                + freePort()
+                + ", grpcPort: "
+                + cometGrpcPort
+                + "}",
+            "limits: {connectionsPerIp: 100000, newConnectionsPerIpPerSecond: 100000,"
+                + " newConnectionsPerIpBurst: 100000}",
+            "logic: {target: '127.0.0.1:" + logicGrpcPort + "'}",
+            "registry: {backend: memory}",
+            ""));
+    comet =
+        java(
+            cometCpus,
+            List.of(
+                "-Xms" + heap,
+                "-Xmx" + heap,
+                "-XX:+UseG1GC",
+                // The whole heap resident from the start: RSS growth is then memory outside it.
+                "-XX:+AlwaysPreTouch",
+                "-XX:NativeMemoryTracking=summary",
+                "-Xlog:gc:file=" + gcLog() + ":uptime"),
+            "io.herald.comet.server.CometMain",
+            cometYaml,
+            "comet");
+    servers.add(comet);
+    awaitPort(cometTcpPort);
+    awaitPort(cometGrpcPort);
+  }
+
+  long cometPid() {
+    return comet.pid();
+  }
+
+  Path gcLog() {
+    return dir.resolve("comet-gc.log");
+  }
+
+  /**
+   * Starts {@code processes} client processes holding {@code connections} in all, process {@code k}
+   * bound to 127.0.0.{k+2}, and waits until all are authenticated.
+   */
+  List<ClientProcess> connect(int connections, int processes, int perSecond, Duration timeout)
+      throws IOException, InterruptedException {
+    int each = connections / processes;
+    int already = clients.size();
+    int total = connections + connectionsOpened;
+    for (int k = already; k < already + processes; k++) {
+      int count = k == already + processes - 1 ? connections - each * (processes - 1) : each;
+      List<String> command = new ArrayList<>(clientCpus);
+      command.addAll(javaCommand(List.of("-Xmx1g"), "io.herald.bench.Bench"));
+      command.addAll(
+          List.of(
+              "clients",
+              "--ports=" + cometTcpPort,
+              "--sources=127.0.0." + (k + 2),
+              "--connections=" + count,
+              "--rate=" + Math.max(1, perSecond / processes),
+              "--first-mid=" + (1 + connectionsOpened + (long) (k - already) * each),
+              "--max-duration=1800"));
+      Process process =
+          new ProcessBuilder(command)
+              .redirectError(dir.resolve("clients-" + k + ".log").toFile())
+              .start();
+      clients.add(new ClientProcess(process));
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      int authenticated = 0;
+      int lost = 0;
+      for (ClientProcess client : clients) {
+        authenticated += client.authenticated();
+        lost += client.lost();
+      }
+      if (authenticated >= total) {
+        connectionsOpened = total;
+        return clients;
+      }
+      if (lost > 0 || System.nanoTime() > deadline) {
+        throw new IOException(
+            authenticated + " of " + total + " authenticated, " + lost + " failed or closed");
+      }
+      TimeUnit.MILLISECONDS.sleep(500);
+    }
+  }
+
+  /** Ends every client process: their connections close. */
+  void disconnectAll() {
+    for (ClientProcess client : clients) {
+      client.close();
+    }
+    clients.clear();
+    connectionsOpened = 0;
+  }
+
+  /** The Comet's RSS and heap after a full GC. */
+  Memory cometMemory() throws IOException, InterruptedException {
+    long heap = ProcStats.heapAfterGc(comet.pid());
+    return new Memory(ProcStats.rssBytes(comet.pid()), heap);
+  }
+
+  record Memory(long rssBytes, long heapBytes) {}
+
+  private Process java(
+      List<String> prefix, List<String> jvmOptions, String main, Path config, String name)
+      throws IOException {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(javaCommand(jvmOptions, main));
+    command.add(config.toString());
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve(name + ".log").toFile())
+        .start();
+  }
+
+  private static List<String> javaCommand(List<String> jvmOptions, String main) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(main);
+    return command;
+  }
+
+  private static void awaitPort(int port) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+        return;
+      } catch (IOException e) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException("nothing listens on " + port + " after 60 s", e);
+        }
+        TimeUnit.MILLISECONDS.sleep(200);
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (ClientProcess client : clients) {
+      client.close();
+    }
+    for (int i = servers.size() - 1; i >= 0; i--) {
+      Process server = servers.get(i);
+      server.destroyForcibly();
+      try {
+        server.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
