@@ -43,6 +43,8 @@ final class LocalCluster implements AutoCloseable {
     this.logicGrpcPort = freePort();
     this.cometTcpPort = freePort();
     this.cometGrpcPort = freePort();
+    // A scenario stopped by a signal still ends its servers and clients.
+    Runtime.getRuntime().addShutdownHook(new Thread(this::close, "bench-cluster-stop"));
   }
 
   /** Starts Logic, then the Comet with {@code heap} (e.g. {@code 1g}), and waits for both. */
@@ -226,10 +228,11 @@ final class LocalCluster implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     for (ClientProcess client : clients) {
       client.close();
     }
+    clients.clear();
     for (int i = servers.size() - 1; i >= 0; i--) {
       Process server = servers.get(i);
       server.destroyForcibly();
@@ -239,5 +242,6 @@ final class LocalCluster implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    servers.clear();
   }
 }

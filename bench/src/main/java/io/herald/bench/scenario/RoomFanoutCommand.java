@@ -104,7 +104,7 @@ public final class RoomFanoutCommand implements Callable<Integer> {
             clientCpus,
             dir);
         System.out.println(
-            "rate msg/s | delivered/s | loss | CPU s per 1M deliveries | p50 ms | p99 ms | p99.9 ms"
+            "rate msg/s | delivered/s | loss | Comet CPU s per 1M deliveries | client CPU | p50 ms | p99 ms | p99.9 ms"
                 + " | max ms | GC pauses (max ms)");
         long seq = 0;
         // Warm-up: the JIT compiles the write path before the first measured rate.
@@ -116,6 +116,7 @@ public final class RoomFanoutCommand implements Callable<Integer> {
           }
           int gcFrom = ProcStats.lines(cluster.gcLog());
           long cpuBefore = ProcStats.cpuNanos(cluster.cometPid());
+          long clientCpuBefore = clientCpu(clients);
           long started = System.nanoTime();
           long first = seq;
           seq = publish(comet, seq, rate, durationSeconds);
@@ -124,6 +125,7 @@ public final class RoomFanoutCommand implements Callable<Integer> {
           Step step = await(clients, expected);
           double seconds = (System.nanoTime() - started) / 1e9;
           long cpu = ProcStats.cpuNanos(cluster.cometPid()) - cpuBefore;
+          double clientCpuShare = (clientCpu(clients) - clientCpuBefore) / 1e9 / seconds;
           DoubleSummaryStatistics pauses =
               ProcStats.pausesMillis(cluster.gcLog(), gcFrom).stream()
                   .mapToDouble(Double::doubleValue)
@@ -131,11 +133,12 @@ public final class RoomFanoutCommand implements Callable<Integer> {
           long lost = expected - step.delivered;
           Histogram latency = step.latency;
           System.out.printf(
-              "%,10d | %,11.0f | %d | %.2f | %.1f | %.1f | %.1f | %.1f | %d (%.1f)%n",
+              "%,10d | %,11.0f | %d | %.2f | %.0f%% | %.1f | %.1f | %.1f | %.1f | %d (%.1f)%n",
               rate,
               step.delivered / seconds,
               lost,
               cpu / 1e9 / (step.delivered / 1e6),
+              100 * clientCpuShare,
               latency.getValueAtPercentile(50) / 1e3,
               latency.getValueAtPercentile(99) / 1e3,
               latency.getValueAtPercentile(99.9) / 1e3,
@@ -173,6 +176,15 @@ public final class RoomFanoutCommand implements Callable<Integer> {
       var unused = comet.broadcastRoom(request.build());
     }
     return seq;
+  }
+
+  /** CPU time of every client process so far; their share shows when clients are the limit. */
+  private static long clientCpu(List<ClientProcess> clients) throws java.io.IOException {
+    long total = 0;
+    for (ClientProcess client : clients) {
+      total += ProcStats.cpuNanos(client.pid());
+    }
+    return total;
   }
 
   private record Step(long delivered, Histogram latency) {}
