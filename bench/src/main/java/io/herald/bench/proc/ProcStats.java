@@ -84,6 +84,12 @@ public final class ProcStats {
     return jcmd(pid, "VM.native_memory summary.diff scale=KB");
   }
 
+  /** Writes the JVM's running flight recording to {@code file}. */
+  public static void dumpFlightRecording(long pid, Path file)
+      throws IOException, InterruptedException {
+    jcmd(pid, "JFR.dump filename=" + file);
+  }
+
   private static String jcmd(long pid, String command) throws IOException, InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     Process process =

@@ -49,6 +49,11 @@ final class LocalCluster implements AutoCloseable {
 
   /** Starts Logic, then the Comet with {@code heap} (e.g. {@code 1g}), and waits for both. */
   void start(String heap) throws IOException, InterruptedException {
+    start(heap, List.of());
+  }
+
+  /** As {@link #start(String)}, with {@code cometJvmOptions} added to the Comet's. */
+  void start(String heap, List<String> cometJvmOptions) throws IOException, InterruptedException {
     Path logicYaml = dir.resolve("logic.yaml");
     Files.writeString(
         logicYaml,
@@ -92,20 +97,17 @@ final class LocalCluster implements AutoCloseable {
             "logic: {target: '127.0.0.1:" + logicGrpcPort + "'}",
             "registry: {backend: memory}",
             ""));
-    comet =
-        java(
-            cometCpus,
-            List.of(
-                "-Xms" + heap,
-                "-Xmx" + heap,
-                "-XX:+UseG1GC",
-                // The whole heap resident from the start: RSS growth is then memory outside it.
-                "-XX:+AlwaysPreTouch",
-                "-XX:NativeMemoryTracking=summary",
-                "-Xlog:gc:file=" + gcLog() + ":uptime"),
-            "io.herald.comet.server.CometMain",
-            cometYaml,
-            "comet");
+    List<String> options = new ArrayList<>(cometJvmOptions);
+    options.addAll(
+        List.of(
+            "-Xms" + heap,
+            "-Xmx" + heap,
+            "-XX:+UseG1GC",
+            // The whole heap resident from the start: RSS growth is then memory outside it.
+            "-XX:+AlwaysPreTouch",
+            "-XX:NativeMemoryTracking=summary",
+            "-Xlog:gc:file=" + gcLog() + ":uptime"));
+    comet = java(cometCpus, options, "io.herald.comet.server.CometMain", cometYaml, "comet");
     servers.add(comet);
     awaitPort(cometTcpPort);
     awaitPort(cometGrpcPort);

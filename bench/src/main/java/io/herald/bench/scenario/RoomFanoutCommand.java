@@ -70,6 +70,11 @@ public final class RoomFanoutCommand implements Callable<Integer> {
   @Option(names = "--max-p99-ms", defaultValue = "100")
   double maxP99Millis;
 
+  @Option(
+      names = "--profile",
+      description = "record the Comet with JFR (comet.jfr in the logs directory; read it with jfr)")
+  boolean profile;
+
   @Option(names = "--heap", defaultValue = "1g")
   String heap;
 
@@ -83,7 +88,12 @@ public final class RoomFanoutCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("herald-bench-fanout");
     try (LocalCluster cluster = new LocalCluster(dir, cometCpus, clientCpus)) {
-      cluster.start(heap);
+      Path recording = dir.resolve("comet.jfr");
+      cluster.start(
+          heap,
+          profile
+              ? List.of("-XX:StartFlightRecording=filename=" + recording + ",settings=profile")
+              : List.of());
       List<ClientProcess> clients =
           cluster.connect(connections, clientProcesses, connectRate, Duration.ofMinutes(5));
       ManagedChannel channel =
@@ -149,6 +159,10 @@ public final class RoomFanoutCommand implements Callable<Integer> {
             System.out.println("stopping: loss or p99 over " + maxP99Millis + " ms");
             break;
           }
+        }
+        if (profile) {
+          ProcStats.dumpFlightRecording(cluster.cometPid(), recording);
+          System.out.println("flight recording: " + recording);
         }
       } finally {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
