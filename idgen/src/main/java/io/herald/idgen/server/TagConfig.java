@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * @param minStep segment tags: the smallest step (default: {@code step})
  * @param maxStep segment tags: the largest step (default 100,000, or {@code step} if larger)
  */
-public record TagConfig(String name, Mode mode, long firstId, int step, int minStep, int maxStep) {
+public record TagConfig(
+    String name, Mode mode, Long firstId, Integer step, Integer minStep, Integer maxStep) {
   public static final int DEFAULT_STEP = 1_000;
   public static final int DEFAULT_MAX_STEP = 100_000;
 
@@ -28,23 +29,23 @@ public record TagConfig(String name, Mode mode, long firstId, int step, int minS
         name,
         "1 to 64 characters of a-z, 0-9, '_', '.', '-'");
     Check.notNull("mode", mode);
-    firstId = firstId == 0 ? 1 : firstId;
-    step = step == 0 ? DEFAULT_STEP : step;
-    minStep = minStep == 0 ? step : minStep;
-    maxStep = maxStep == 0 ? Math.max(DEFAULT_MAX_STEP, step) : maxStep;
+    firstId = firstId == null || firstId == 0 ? 1 : firstId;
+    step = step == null || step == 0 ? DEFAULT_STEP : step;
+    minStep = minStep == null || minStep == 0 ? step : minStep;
+    maxStep = maxStep == null || maxStep == 0 ? Math.max(DEFAULT_MAX_STEP, step) : maxStep;
     if (mode == Mode.SEGMENT) {
-      var unused = segment();
+      var unused = new SegmentTagConfig(firstId, step, minStep, maxStep); // validates
     }
   }
 
   /** A time-based tag. */
   public static TagConfig of(String name, Mode mode) {
-    return new TagConfig(name, mode, 0, 0, 0, 0);
+    return new TagConfig(name, mode, null, null, null, null);
   }
 
   /** A segment tag with a step. */
   public static TagConfig segment(String name, int step) {
-    return new TagConfig(name, Mode.SEGMENT, 0, step, 0, 0);
+    return new TagConfig(name, Mode.SEGMENT, null, step, null, null);
   }
 
   public SegmentTagConfig segment() {
