@@ -1,0 +1,63 @@
+package io.herald.job.config;
+
+import io.herald.config.Check;
+import io.herald.config.Durations;
+import java.time.Duration;
+
+/**
+ * How Job calls the Comets.
+ *
+ * @param callTimeout the deadline of one Comet call (default 5 s); a call past it is retried
+ * @param initialBackoff the wait before the first retry of a failed call (default 100 ms); it
+ *     doubles on each further failure
+ * @param maxBackoff the longest wait between retries (default 5 s)
+ * @param giveUpAfter how long a registered Comet may keep failing one call before Job gives up on
+ *     it, counts it and moves on (default 5 min): the bound that keeps one broken Comet from
+ *     holding its partitions forever
+ * @param unknownCometGrace how long a unicast record for a Comet Job has not seen in the registry
+ *     waits, from Logic's accept time, for the registry to show it (default 5 s: a Comet that just
+ *     started may be seen by Logic's lookup before Job's next registry refresh); after it the
+ *     record counts as undeliverable
+ * @param roomRefresh how often each Comet is asked which rooms it holds (default 1 s)
+ * @param maxKeysPerCall the most keys one PushMsg call names (default 1000, the Comet's limit)
+ */
+public record DeliveryConfig(
+    Duration callTimeout,
+    Duration initialBackoff,
+    Duration maxBackoff,
+    Duration giveUpAfter,
+    Duration unknownCometGrace,
+    Duration roomRefresh,
+    int maxKeysPerCall) {
+
+  public static DeliveryConfig defaults() {
+    return new DeliveryConfig(
+        Duration.ofSeconds(5),
+        Duration.ofMillis(100),
+        Duration.ofSeconds(5),
+        Duration.ofMinutes(5),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(1),
+        1000);
+  }
+
+  public DeliveryConfig {
+    Check.positive("callTimeout", callTimeout);
+    Check.positive("initialBackoff", initialBackoff);
+    Check.positive("maxBackoff", maxBackoff);
+    Check.state(
+        maxBackoff.compareTo(initialBackoff) >= 0,
+        "maxBackoff",
+        Durations.format(maxBackoff),
+        ">= initialBackoff " + Durations.format(initialBackoff));
+    Check.positive("giveUpAfter", giveUpAfter);
+    Check.notNull("unknownCometGrace", unknownCometGrace);
+    Check.state(
+        !unknownCometGrace.isNegative(),
+        "unknownCometGrace",
+        Durations.format(unknownCometGrace),
+        ">= 0");
+    Check.positive("roomRefresh", roomRefresh);
+    Check.inRange("maxKeysPerCall", maxKeysPerCall, 1, 1000);
+  }
+}

@@ -1,0 +1,17 @@
+package io.herald.job.dispatch;
+
+/** The Comet call a delivery makes: the {@code call} tag of Job's fan-out metrics. */
+enum CallKind {
+  /** {@code Comet.PushMsg}: unicast, by keys or mids. */
+  PUSH("push"),
+  /** {@code Comet.BroadcastRoom}: a batch of room messages. */
+  ROOM("room"),
+  /** {@code Comet.Broadcast}: everyone on the Comet. */
+  BROADCAST("broadcast");
+
+  final String tag;
+
+  CallKind(String tag) {
+    this.tag = tag;
+  }
+}

@@ -1,0 +1,253 @@
+package io.herald.job.dispatch;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import io.grpc.Status;
+import io.herald.proto.registry.v1.CometNode;
+import io.herald.registry.RegistryView;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One lane per Comet: its calls go out one at a time, in the order they were submitted, so one
+ * target's messages reach its Comet in queue order, retries included (a failing call holds back the
+ * calls behind it to the same Comet, and no other Comet's).
+ *
+ * <p>A call that fails transiently is retried with backoff ({@link RetryPolicy}) while its Comet is
+ * registered; a Comet that left the registry ends its calls as {@link Outcome#GONE}; a call that
+ * keeps failing ends as {@link Outcome#GAVE_UP} after {@code giveUpAfter}; a refused one as {@link
+ * Outcome#REJECTED}. Calls whose records were abandoned are dropped unsent.
+ *
+ * <p>Everything runs on the dispatcher's loop, which also runs the gRPC callbacks: no locks.
+ */
+final class CometLanes {
+  private static final Logger log = LoggerFactory.getLogger(CometLanes.class);
+
+  private final RegistryView registry;
+  private final CometChannels channels;
+  private final RetryPolicy policy;
+  private final long callTimeoutMillis;
+  private final ScheduledExecutorService loop;
+  private final Clock clock;
+  private final DispatchMetrics metrics;
+  private final Map<String, Lane> lanes = new HashMap<>();
+  private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
+  private int pending;
+  private boolean stopped;
+
+  CometLanes(
+      RegistryView registry,
+      CometChannels channels,
+      RetryPolicy policy,
+      Duration callTimeout,
+      ScheduledExecutorService loop,
+      Clock clock,
+      DispatchMetrics metrics) {
+    this.registry = registry;
+    this.channels = channels;
+    this.policy = policy;
+    this.callTimeoutMillis = callTimeout.toMillis();
+    this.loop = loop;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  /** Queues {@code call} on its Comet's lane; returns its outcome. Loop thread only. */
+  CompletableFuture<Outcome> submit(CometCall call) {
+    if (stopped) {
+      finish(call, Outcome.STOPPED, false);
+      return call.done;
+    }
+    pending++;
+    Lane lane = lanes.computeIfAbsent(call.serverId, Lane::new);
+    lane.queue.add(call);
+    if (lane.current == null) {
+      lane.next();
+    }
+    return call.done;
+  }
+
+  /** Calls submitted and not yet ended. */
+  int pending() {
+    return pending;
+  }
+
+  /** Completes when no call is pending (at once if none is). Loop thread only. */
+  CompletableFuture<Void> idle() {
+    if (pending == 0) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> idle = new CompletableFuture<>();
+    idleWaiters.add(idle);
+    return idle;
+  }
+
+  /** Closes the channels of Comets that left the registry and have nothing queued. */
+  void retain(Collection<String> registered) {
+    Set<String> live = Set.copyOf(registered);
+    for (String serverId : channels.open()) {
+      Lane lane = lanes.get(serverId);
+      if (!live.contains(serverId) && (lane == null || lane.current == null)) {
+        lanes.remove(serverId);
+        channels.close(serverId);
+      }
+    }
+  }
+
+  /** Ends every queued and running call as {@link Outcome#STOPPED}; later submits too. */
+  void stop() {
+    stopped = true;
+    for (Lane lane : List.copyOf(lanes.values())) {
+      if (lane.retry != null) {
+        lane.retry.cancel(false);
+      }
+      List<CometCall> calls = new ArrayList<>(lane.queue);
+      lane.queue.clear();
+      if (lane.current != null) {
+        calls.add(0, lane.current);
+        lane.current = null;
+      }
+      calls.forEach(call -> finish(call, Outcome.STOPPED, true));
+    }
+    lanes.clear();
+  }
+
+  /** Ends {@code call}; {@code queued} if it was counted in {@link #pending}. */
+  private void finish(CometCall call, Outcome outcome, boolean queued) {
+    if (queued) {
+      pending--;
+    }
+    metrics.call(call.kind, outcome);
+    if (outcome == Outcome.OK) {
+      metrics.latency(call.kind, call.acceptUnixMs, clock.millis());
+    }
+    call.done.complete(outcome);
+    if (pending == 0 && !idleWaiters.isEmpty()) {
+      List<CompletableFuture<Void>> waiters = List.copyOf(idleWaiters);
+      idleWaiters.clear();
+      waiters.forEach(w -> w.complete(null));
+    }
+  }
+
+  private final class Lane {
+    final String serverId;
+    final ArrayDeque<CometCall> queue = new ArrayDeque<>();
+    CometCall current;
+    ScheduledFuture<?> retry;
+
+    Lane(String serverId) {
+      this.serverId = serverId;
+    }
+
+    void next() {
+      current = queue.poll();
+      if (current != null) {
+        attempt(current);
+      } else if (registry.node(serverId).isEmpty()) {
+        lanes.remove(serverId);
+        channels.close(serverId);
+      }
+    }
+
+    void end(CometCall call, Outcome outcome) {
+      if (current != call) {
+        return; // ended by stop() while its reply was on the way
+      }
+      finish(call, outcome, true);
+      next();
+    }
+
+    void attempt(CometCall call) {
+      retry = null;
+      if (current != call) {
+        return;
+      }
+      if (call.abandoned.getAsBoolean()) {
+        end(call, Outcome.ABANDONED);
+        return;
+      }
+      CometNode node = registry.node(serverId).orElse(null);
+      if (node == null) {
+        end(call, Outcome.GONE);
+        return;
+      }
+      ListenableFuture<?> reply;
+      try {
+        reply =
+            call.send.apply(
+                channels.stub(node).withDeadlineAfter(callTimeoutMillis, TimeUnit.MILLISECONDS));
+      } catch (RuntimeException e) {
+        reply = Futures.immediateFailedFuture(e);
+      }
+      Futures.addCallback(
+          reply,
+          new FutureCallback<Object>() {
+            @Override
+            public void onSuccess(Object result) {
+              end(call, Outcome.OK);
+            }
+
+            @Override
+            public void onFailure(Throwable error) {
+              failed(call, error);
+            }
+          },
+          loop);
+    }
+
+    void failed(CometCall call, Throwable error) {
+      if (current != call) {
+        return;
+      }
+      Status status = Status.fromThrowable(error);
+      if (!RetryPolicy.isTransient(status)) {
+        log.warn(
+            "Comet {} refused a {} call ({}); skipped",
+            serverId,
+            call.kind.tag,
+            status.getCode() + ": " + status.getDescription());
+        end(call, Outcome.REJECTED);
+        return;
+      }
+      long now = clock.millis();
+      if (call.failures++ == 0) {
+        call.firstFailureMillis = now;
+      }
+      if (policy.givesUp(call.firstFailureMillis, now)) {
+        log.warn(
+            "Comet {} failed a {} call for {} ms ({} attempts, last {}); given up",
+            serverId,
+            call.kind.tag,
+            now - call.firstFailureMillis,
+            call.failures,
+            status.getCode());
+        end(call, Outcome.GAVE_UP);
+        return;
+      }
+      metrics.retried(call.kind);
+      if (call.failures == 1) {
+        log.debug("Comet {} failed a {} call ({}); retrying", serverId, call.kind.tag, status);
+      }
+      if (status.getCode() == Status.Code.UNAVAILABLE) {
+        channels.resetBackoff(serverId);
+      }
+      retry =
+          loop.schedule(
+              () -> attempt(call), policy.backoff(call.failures).toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+}

@@ -1,0 +1,523 @@
+package io.herald.job.dispatch;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.MoreExecutors;
+import io.herald.job.config.BatchConfig;
+import io.herald.job.config.DeliveryConfig;
+import io.herald.proto.comet.v1.BroadcastRequest;
+import io.herald.proto.comet.v1.BroadcastRoomRequest;
+import io.herald.proto.comet.v1.PushMsgRequest;
+import io.herald.proto.comet.v1.RoomsRequest;
+import io.herald.proto.comet.v1.RoomsResponse;
+import io.herald.proto.common.v1.Frame;
+import io.herald.proto.queue.v1.PushMsg;
+import io.herald.proto.registry.v1.CometNode;
+import io.herald.registry.RegistryListener;
+import io.herald.registry.RegistryView;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers push records to the Comets concerned; the part of Job that does not know where records
+ * come from (Kafka, or the in-process queue of {@code herald standalone}).
+ *
+ * <ul>
+ *   <li><b>Unicast</b> (KEYS, MIDS): the record names its Comet; its keys go to that Comet's {@code
+ *       PushMsg}, at most {@code maxKeysPerCall} per call. A Comet not in the registry is gone: the
+ *       record is counted undeliverable and skipped (after {@code unknownCometGrace} from Logic's
+ *       accept, for a Comet that just started and is not in Job's registry view yet).
+ *   <li><b>Room</b>: merged per room into batches ({@link RoomBatcher}) and sent with {@code
+ *       BroadcastRoom} to the Comets holding members of the room ({@link RoomIndex}, refreshed from
+ *       each Comet's {@code Rooms()} every {@code roomRefresh}).
+ *   <li><b>Broadcast</b>: {@code Broadcast} on every registered Comet (UP or DRAINING), the speed
+ *       split among them by their connections ({@link BroadcastSpeeds}).
+ * </ul>
+ *
+ * <p><b>Guarantee.</b> {@link #dispatch} returns a future that completes normally once every Comet
+ * call for the record has ended by policy: answered OK, or given up (Comet gone, request refused,
+ * failing for {@code giveUpAfter}) and counted. Until then a transient failure is retried with
+ * backoff. Calls to one Comet go out one at a time in dispatch order ({@link CometLanes}), so a
+ * target's messages keep their queue order. It completes exceptionally with {@link
+ * DispatcherStoppedException} only when Job stops first: the record must then be delivered again by
+ * whoever takes its partition. Cancelling the future abandons the record: calls not yet sent for it
+ * are dropped.
+ *
+ * <p>Threads: one loop thread ({@code herald-job-dispatch}) owns all state and runs the gRPC
+ * callbacks; {@link #dispatch} may be called from any thread. The constructor does no I/O; {@link
+ * #start()} and {@link #stop(Duration)} are idempotent.
+ */
+public final class Dispatcher {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final DeliveryConfig delivery;
+  private final RegistryView registry;
+  private final Clock clock;
+  private final DispatchMetrics metrics;
+  private final RoomBatcher batcher;
+  private final RoomIndex index = new RoomIndex();
+  private final CometChannels channels = new CometChannels();
+  private final RetryPolicy policy;
+  private final RegistryListener listener = this::registryChanged;
+  private final HashSet<String> refreshing = new HashSet<>();
+  private final HashSet<CompletableFuture<Void>> awaitingRegistry = new HashSet<>();
+  private volatile int roomsIndexed;
+  private volatile int pendingCalls;
+  private ScheduledExecutorService loop;
+  private CometLanes lanes;
+  private ScheduledFuture<?> flushTimer;
+  private long flushAt = Long.MAX_VALUE;
+  private boolean started;
+  private volatile boolean stopped;
+
+  public Dispatcher(
+      DeliveryConfig delivery,
+      BatchConfig batch,
+      RegistryView registry,
+      Clock clock,
+      MeterRegistry meters) {
+    this.delivery = delivery;
+    this.registry = registry;
+    this.clock = clock;
+    this.metrics = new DispatchMetrics(meters);
+    this.batcher = new RoomBatcher(batch, clock);
+    this.policy = new RetryPolicy(delivery);
+    Gauge.builder("herald.job.room.index.rooms", this, d -> d.roomsIndexed)
+        .description("Rooms the Comets reported members of, in Job's room index")
+        .register(meters);
+    Gauge.builder("herald.job.calls.pending", this, d -> d.pendingCalls)
+        .description("Comet calls queued or under way, retries included")
+        .register(meters);
+  }
+
+  /** Starts the loop, follows the registry and begins refreshing the room index. */
+  public synchronized void start() {
+    if (started) {
+      return;
+    }
+    started = true;
+    loop =
+        Executors.newSingleThreadScheduledExecutor(
+            task -> {
+              Thread thread = new Thread(task, "herald-job-dispatch");
+              thread.setDaemon(true);
+              return thread;
+            });
+    lanes =
+        new CometLanes(registry, channels, policy, delivery.callTimeout(), loop, clock, metrics);
+    registry.addListener(listener);
+    long refresh = delivery.roomRefresh().toMillis();
+    var unused = loop.scheduleWithFixedDelay(this::refreshRooms, 0, refresh, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Delivers one record; see the class comment for what the returned future means. Safe from any
+   * thread.
+   */
+  public CompletableFuture<Void> dispatch(PushMsg msg) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    ScheduledExecutorService running = loop;
+    if (running == null || stopped) {
+      done.completeExceptionally(new DispatcherStoppedException("dispatcher not running"));
+      return done;
+    }
+    try {
+      running.execute(() -> route(msg, done));
+    } catch (RejectedExecutionException e) {
+      done.completeExceptionally(new DispatcherStoppedException("dispatcher stopped"));
+    }
+    return done;
+  }
+
+  private void route(PushMsg msg, CompletableFuture<Void> done) {
+    if (stopped) {
+      done.completeExceptionally(new DispatcherStoppedException("dispatcher stopped"));
+      return;
+    }
+    switch (msg.getType()) {
+      case PUSH_TYPE_KEYS, PUSH_TYPE_MIDS -> {
+        if (msg.getServerId().isEmpty() || msg.getKeysCount() == 0 || msg.getOp() == 9) {
+          invalid(msg, done);
+        } else {
+          metrics.consumed(msg.getType());
+          unicast(msg, done, true);
+        }
+      }
+      case PUSH_TYPE_ROOM -> {
+        if (msg.getRoom().isEmpty() || msg.getOp() == 9) {
+          invalid(msg, done);
+        } else {
+          metrics.consumed(msg.getType());
+          room(msg, done);
+        }
+      }
+      case PUSH_TYPE_BROADCAST -> {
+        if (msg.getOp() == 9 || msg.getSpeed() < 0) {
+          invalid(msg, done);
+        } else {
+          metrics.consumed(msg.getType());
+          broadcast(msg, done);
+        }
+      }
+      default -> invalid(msg, done);
+    }
+    pendingCalls = lanes.pending();
+  }
+
+  private void invalid(PushMsg msg, CompletableFuture<Void> done) {
+    metrics.invalid();
+    log.warn(
+        "Skipping a push record Job cannot route: type {}, message id {}",
+        msg.getType(),
+        msg.getMessageId());
+    done.complete(null);
+  }
+
+  // --- unicast ---
+
+  /**
+   * Sends a unicast record to its Comet; {@code mayWait} lets a record for a Comet missing from the
+   * registry wait out {@code unknownCometGrace} once before it counts as undeliverable.
+   */
+  private void unicast(PushMsg msg, CompletableFuture<Void> done, boolean mayWait) {
+    if (registry.node(msg.getServerId()).isEmpty()) {
+      long waitUntil = msg.getAcceptUnixMs() + delivery.unknownCometGrace().toMillis();
+      long wait = waitUntil - clock.millis();
+      if (!mayWait || wait <= 0) {
+        metrics.call(CallKind.PUSH, Outcome.GONE);
+        metrics.undeliverable(Outcome.GONE);
+        done.complete(null);
+        return;
+      }
+      // A Comet Logic just saw may not be in this Job's registry view yet: look again later.
+      awaitingRegistry.add(done);
+      var unused =
+          loop.schedule(
+              () -> {
+                if (awaitingRegistry.remove(done)) {
+                  unicast(msg, done, false);
+                }
+              },
+              wait,
+              TimeUnit.MILLISECONDS);
+      return;
+    }
+    List<CompletableFuture<Outcome>> calls = new ArrayList<>();
+    int perCall = delivery.maxKeysPerCall();
+    long inboxSeq = msg.getMidsCount() == 1 ? msg.getInboxSeq() : 0;
+    for (int from = 0; from < msg.getKeysCount(); from += perCall) {
+      PushMsgRequest request =
+          PushMsgRequest.newBuilder()
+              .addAllKeys(
+                  msg.getKeysList().subList(from, Math.min(from + perCall, msg.getKeysCount())))
+              .setOp(msg.getOp())
+              .setBody(msg.getBody())
+              .setMessageId(msg.getMessageId())
+              .setRequireAck(msg.getRequireAck() && msg.getMessageId() != 0)
+              .setInboxSeq(inboxSeq)
+              .setAcceptUnixMs(msg.getAcceptUnixMs())
+              .build();
+      calls.add(
+          lanes.submit(
+              new CometCall(
+                  CallKind.PUSH,
+                  msg.getServerId(),
+                  stub ->
+                      Futures.transform(
+                          stub.pushMsg(request),
+                          reply -> {
+                            if (reply.getAbsentKeysCount() > 0) {
+                              metrics.absentKeys(reply.getAbsentKeysCount());
+                            }
+                            return reply;
+                          },
+                          MoreExecutors.directExecutor()),
+                  msg.getAcceptUnixMs(),
+                  done::isCancelled)));
+    }
+    whenAll(calls, List.of(done), true);
+  }
+
+  // --- rooms ---
+
+  private void room(PushMsg msg, CompletableFuture<Void> done) {
+    Frame frame = Frame.newBuilder().setOp(msg.getOp()).setBody(msg.getBody()).build();
+    send(batcher.add(msg.getRoom(), frame, msg.getAcceptUnixMs(), done));
+    scheduleFlush();
+  }
+
+  private void scheduleFlush() {
+    long due = batcher.nextDue().orElse(Long.MAX_VALUE);
+    if (due >= flushAt) {
+      return;
+    }
+    if (flushTimer != null) {
+      flushTimer.cancel(false);
+    }
+    flushAt = due;
+    flushTimer =
+        loop.schedule(this::flushDue, Math.max(0, due - clock.millis()), TimeUnit.MILLISECONDS);
+  }
+
+  private void flushDue() {
+    flushTimer = null;
+    flushAt = Long.MAX_VALUE;
+    send(batcher.due());
+    scheduleFlush();
+  }
+
+  private void send(List<RoomBatch> batches) {
+    for (RoomBatch batch : batches) {
+      if (batch.abandoned()) {
+        continue;
+      }
+      List<CometNode> targets = index.cometsFor(batch.room(), registry.nodes());
+      if (targets.isEmpty()) {
+        metrics.roomSkipped();
+        batch.records().forEach(record -> record.complete(null));
+        continue;
+      }
+      metrics.batch(batch);
+      BroadcastRoomRequest request =
+          BroadcastRoomRequest.newBuilder()
+              .setRoomId(batch.room())
+              .addAllFrames(batch.frames())
+              .setAcceptUnixMs(batch.oldestAcceptUnixMs())
+              .build();
+      List<CompletableFuture<Outcome>> calls = new ArrayList<>(targets.size());
+      for (CometNode node : targets) {
+        calls.add(
+            lanes.submit(
+                new CometCall(
+                    CallKind.ROOM,
+                    node.getServerId(),
+                    stub -> stub.broadcastRoom(request),
+                    batch.oldestAcceptUnixMs(),
+                    batch::abandoned)));
+      }
+      whenAll(calls, batch.records(), false);
+    }
+  }
+
+  // --- broadcast ---
+
+  private void broadcast(PushMsg msg, CompletableFuture<Void> done) {
+    List<CometNode> nodes = registry.nodes();
+    if (nodes.isEmpty()) {
+      done.complete(null);
+      return;
+    }
+    Map<String, Integer> speeds = BroadcastSpeeds.split(msg.getSpeed(), nodes);
+    List<CompletableFuture<Outcome>> calls = new ArrayList<>(nodes.size());
+    speeds.forEach(
+        (serverId, speed) -> {
+          BroadcastRequest request =
+              BroadcastRequest.newBuilder()
+                  .setOp(msg.getOp())
+                  .setBody(msg.getBody())
+                  .setSpeed(speed)
+                  .setMessageId(msg.getMessageId())
+                  .setAcceptUnixMs(msg.getAcceptUnixMs())
+                  .build();
+          calls.add(
+              lanes.submit(
+                  new CometCall(
+                      CallKind.BROADCAST,
+                      serverId,
+                      stub -> stub.broadcast(request),
+                      msg.getAcceptUnixMs(),
+                      done::isCancelled)));
+        });
+    whenAll(calls, List.of(done), false);
+  }
+
+  /**
+   * Completes {@code records} once every call has ended: normally if none ended STOPPED, else with
+   * {@link DispatcherStoppedException}. For unicast, a call that ended undelivered counts the
+   * record as undeliverable (once).
+   */
+  private void whenAll(
+      List<CompletableFuture<Outcome>> calls,
+      List<CompletableFuture<Void>> records,
+      boolean unicast) {
+    var unused =
+        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
+            .thenRun(
+                () -> {
+                  Outcome worst = Outcome.OK;
+                  for (CompletableFuture<Outcome> call : calls) {
+                    Outcome outcome = call.join();
+                    if (outcome == Outcome.STOPPED) {
+                      worst = outcome;
+                      break;
+                    }
+                    if (outcome != Outcome.OK && worst == Outcome.OK) {
+                      worst = outcome;
+                    }
+                  }
+                  if (worst == Outcome.STOPPED) {
+                    records.forEach(
+                        r ->
+                            r.completeExceptionally(
+                                new DispatcherStoppedException("stopped before delivery")));
+                    return;
+                  }
+                  if (unicast) {
+                    metrics.undeliverable(worst);
+                  }
+                  records.forEach(r -> r.complete(null));
+                });
+  }
+
+  // --- registry and room index ---
+
+  private void registryChanged(List<CometNode> nodes) {
+    try {
+      loop.execute(
+          () -> {
+            List<String> ids = nodes.stream().map(CometNode::getServerId).toList();
+            index.retain(ids);
+            lanes.retain(ids);
+            roomsIndexed = index.rooms();
+          });
+    } catch (RejectedExecutionException e) {
+      // stopping
+    }
+  }
+
+  private void refreshRooms() {
+    for (CometNode node : registry.nodes()) {
+      String serverId = node.getServerId();
+      if (!refreshing.add(serverId)) {
+        continue; // the previous answer is still on its way
+      }
+      var call =
+          channels
+              .stub(node)
+              .withDeadlineAfter(delivery.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
+              .rooms(RoomsRequest.getDefaultInstance());
+      Futures.addCallback(
+          call,
+          new FutureCallback<>() {
+            @Override
+            public void onSuccess(RoomsResponse rooms) {
+              refreshing.remove(serverId);
+              if (registry.node(serverId).isPresent()) {
+                index.update(serverId, rooms.getEpoch(), rooms.getRoomCountsMap().keySet());
+                roomsIndexed = index.rooms();
+              }
+            }
+
+            @Override
+            public void onFailure(Throwable error) {
+              refreshing.remove(serverId);
+              log.debug("Comet {} did not list its rooms: {}", serverId, error.toString());
+            }
+          },
+          loop);
+    }
+    pendingCalls = lanes.pending();
+  }
+
+  /**
+   * The Comets a message for {@code room} would go to now: those that reported members of it and
+   * those that have not reported yet. For tests and diagnostics; waits for the loop.
+   */
+  public Set<String> roomTargets(String room) {
+    try {
+      return CompletableFuture.supplyAsync(
+              () ->
+                  Set.copyOf(
+                      index.cometsFor(room, registry.nodes()).stream()
+                          .map(CometNode::getServerId)
+                          .toList()),
+              loop)
+          .get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("the dispatch loop did not answer", e);
+    }
+  }
+
+  /**
+   * Stops: sends the open room batches, waits up to {@code grace} for the calls under way, then
+   * ends the rest (their records complete with {@link DispatcherStoppedException}) and closes the
+   * channels. Idempotent.
+   */
+  public void stop(Duration grace) {
+    ScheduledExecutorService running;
+    synchronized (this) {
+      if (!started || stopped) {
+        stopped = true;
+        return;
+      }
+      stopped = true;
+      running = loop;
+    }
+    registry.removeListener(listener);
+    try {
+      CompletableFuture<Void> idle =
+          CompletableFuture.supplyAsync(
+                  () -> {
+                    send(batcher.drain());
+                    return lanes.idle();
+                  },
+                  running)
+              .thenCompose(f -> f);
+      idle.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      log.info("Job stopping with Comet calls still pending after {} ms", grace.toMillis());
+    } catch (ExecutionException e) {
+      log.warn("Stopping the dispatcher failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      running
+          .submit(
+              () -> {
+                lanes.stop();
+                awaitingRegistry.forEach(
+                    r ->
+                        r.completeExceptionally(
+                            new DispatcherStoppedException("stopped before delivery")));
+                awaitingRegistry.clear();
+                batcher
+                    .drain()
+                    .forEach(
+                        b ->
+                            b.records()
+                                .forEach(
+                                    r ->
+                                        r.completeExceptionally(
+                                            new DispatcherStoppedException("stopped"))));
+                channels.close();
+              })
+          .get(5, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("Stopping the dispatcher's calls failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    running.shutdownNow();
+  }
+}

@@ -1,0 +1,33 @@
+package io.herald.job.dispatch;
+
+import io.herald.proto.common.v1.Frame;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Consecutive messages of one room, in queue order, sent together as one {@code BroadcastRoom}
+ * (written to each member as one op-9 batch).
+ *
+ * @param room the room id, {@code type://id}
+ * @param frames the messages, oldest first
+ * @param bytes the sum of the frames' body sizes
+ * @param oldestAcceptUnixMs when Logic accepted the oldest message
+ * @param records one completion per message, completed when the batch has been handled
+ */
+record RoomBatch(
+    String room,
+    List<Frame> frames,
+    int bytes,
+    long oldestAcceptUnixMs,
+    List<CompletableFuture<Void>> records) {
+
+  RoomBatch {
+    frames = List.copyOf(frames);
+    records = List.copyOf(records);
+  }
+
+  /** Whether every message's record was abandoned (its partition was revoked or lost). */
+  boolean abandoned() {
+    return records.stream().allMatch(CompletableFuture::isCancelled);
+  }
+}

@@ -1,0 +1,138 @@
+package io.herald.job.server;
+
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.MediaType;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.healthcheck.HealthCheckService;
+import com.linecorp.armeria.server.healthcheck.HealthChecker;
+import io.herald.job.config.JobConfig;
+import io.herald.job.dispatch.Dispatcher;
+import io.herald.job.kafka.KafkaPushConsumer;
+import io.herald.registry.Registries;
+import io.herald.registry.Registry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Job: the registry view, the {@link Dispatcher} that calls the Comets, the Kafka consumer that
+ * feeds it, and {@code /health} and {@code /metrics} on one HTTP port (default {@value
+ * JobConfig#DEFAULT_PORT}).
+ *
+ * <p>{@link #start()} starts the registry, the dispatcher and the HTTP server, and starts consuming
+ * once the registry has loaded for the first time (before that, every unicast record would look
+ * addressed to a Comet that is gone). {@code /health} answers 200 from then on while the consumer
+ * runs, 503 otherwise. {@link #stop()} stops consuming (waiting up to {@code kafka.revokeTimeout}
+ * for the deliveries under way, then committing), then the dispatcher, the registry and the HTTP
+ * server. Both are idempotent; the constructor does no I/O.
+ */
+public final class JobServer {
+  private static final Logger log = LoggerFactory.getLogger(JobServer.class);
+
+  private final JobConfig config;
+  private final Clock clock;
+  private final PrometheusMeterRegistry meters;
+  private Registry registry;
+  private Dispatcher dispatcher;
+  private KafkaPushConsumer consumer;
+  private Server server;
+  private volatile boolean consuming;
+  private boolean stopped;
+
+  public JobServer(JobConfig config, Clock clock, PrometheusMeterRegistry meters) {
+    this.config = config;
+    this.clock = clock;
+    this.meters = meters;
+  }
+
+  public synchronized void start() {
+    if (registry != null || stopped) {
+      return;
+    }
+    try {
+      registry = Registries.create(config.registry(), clock, meters);
+      registry.start();
+      dispatcher = new Dispatcher(config.delivery(), config.batch(), registry, clock, meters);
+      dispatcher.start();
+      consumer = new KafkaPushConsumer(config.kafka(), dispatcher::dispatch, clock, meters);
+      HealthChecker healthy = () -> consuming && consumer.running();
+      server =
+          Server.builder()
+              .http(new InetSocketAddress(config.server().host(), config.server().port()))
+              .service("/health", HealthCheckService.builder().checkers(healthy).build())
+              .service(
+                  "/metrics",
+                  (ctx, req) ->
+                      HttpResponse.of(
+                          MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
+                          meters.scrape()))
+              .build();
+      server.start().join();
+      var unused = registry.ready().thenRun(this::startConsuming);
+      log.info(
+          "Job listening on {}:{}; consuming {} once the registry has loaded",
+          config.server().host(),
+          port(),
+          config.kafka().topic());
+    } catch (RuntimeException e) {
+      stop();
+      throw e;
+    }
+  }
+
+  private synchronized void startConsuming() {
+    if (stopped || consumer == null) {
+      return;
+    }
+    consumer.start();
+    consuming = true;
+  }
+
+  /** The bound HTTP port. */
+  public int port() {
+    return server == null ? config.server().port() : server.activeLocalPort();
+  }
+
+  /** Whether the consumer is running (what {@code /health} reports). */
+  public boolean consuming() {
+    return consuming && consumer.running();
+  }
+
+  /** The delivery core, for tests and the standalone launcher. */
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  public PrometheusMeterRegistry meters() {
+    return meters;
+  }
+
+  /** Stops, waiting up to {@code kafka.revokeTimeout} for deliveries under way. */
+  public void stop() {
+    stop(config.kafka().revokeTimeout());
+  }
+
+  public synchronized void stop(Duration grace) {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    consuming = false;
+    if (consumer != null) {
+      consumer.stop(grace);
+    }
+    if (dispatcher != null) {
+      dispatcher.stop(Duration.ofSeconds(1));
+    }
+    if (registry != null) {
+      registry.stop();
+    }
+    if (server != null) {
+      server.stop().join();
+    }
+    log.info("Job stopped");
+  }
+}

@@ -1,0 +1,84 @@
+package io.herald.job.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.herald.config.ConfigException;
+import io.herald.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobConfigTest {
+  private static final ConfigLoader<JobConfig> LOADER =
+      new ConfigLoader<>(JobConfig.class, JobConfig.defaults(), "JOB");
+  private static final Path EXAMPLE = Path.of("..", "deploy", "job.yaml");
+
+  @Test
+  void theDeployExampleLoads() {
+    JobConfig config = LOADER.load(EXAMPLE, Map.of()).config();
+
+    assertThat(config.server().port()).isEqualTo(3129);
+    assertThat(config.kafka().topic()).isEqualTo("herald-push");
+    assertThat(config.kafka().groupId()).isEqualTo("herald-job");
+    assertThat(config.kafka().properties()).containsEntry("session.timeout.ms", "45000");
+    assertThat(config.registry().backend()).isEqualTo("redis");
+    assertThat(config.registry().redis().keyPrefix()).isEqualTo("herald:registry");
+    assertThat(config.delivery().giveUpAfter()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.batch().window()).isEqualTo(Duration.ofMillis(5));
+    assertThat(config.batch().maxMessages()).isEqualTo(64);
+  }
+
+  @Test
+  void theDefaultsAreProductionsAndMatchTheExample() {
+    JobConfig defaults = LOADER.load(null, Map.of()).config();
+    JobConfig example = LOADER.load(EXAMPLE, Map.of()).config();
+
+    assertThat(defaults.server().port()).isEqualTo(JobConfig.DEFAULT_PORT);
+    assertThat(defaults.registry().backend()).isEqualTo("redis");
+    assertThat(defaults.delivery()).isEqualTo(example.delivery());
+    assertThat(defaults.batch()).isEqualTo(example.batch());
+  }
+
+  @Test
+  void environmentOverridesTheExample() {
+    JobConfig config =
+        LOADER
+            .load(
+                EXAMPLE,
+                Map.of(
+                    "JOB_KAFKA_BOOTSTRAPSERVERS", "kafka-1:9092,kafka-2:9092",
+                    "JOB_BATCH_WINDOW", "20ms",
+                    "JOB_REGISTRY_REDIS_URI", "redis://redis.internal:6379"))
+            .config();
+
+    assertThat(config.kafka().bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
+    assertThat(config.batch().window()).isEqualTo(Duration.ofMillis(20));
+    assertThat(config.registry().redis().uri()).isEqualTo("redis://redis.internal:6379");
+  }
+
+  @Test
+  void badValuesAreNamed(@TempDir Path dir) throws Exception {
+    assertThat(failure(dir, "batch: {window: 2s}")).contains("window").contains("0-1s");
+    assertThat(failure(dir, "kafka: {maxInFlightPerPartition: 0}"))
+        .contains("maxInFlightPerPartition");
+    assertThat(failure(dir, "kafka: {properties: {enable.auto.commit: 'true'}}"))
+        .contains("enable.auto.commit");
+    assertThat(failure(dir, "kafka: {autoOffsetReset: none}")).contains("earliest or latest");
+    assertThat(failure(dir, "delivery: {initialBackoff: 10s, maxBackoff: 1s}"))
+        .contains("maxBackoff");
+    assertThat(failure(dir, "server: {port: 0}")).contains("port");
+  }
+
+  private static String failure(Path dir, String yaml) throws Exception {
+    Path file = dir.resolve("job-" + Math.abs(yaml.hashCode()) + ".yaml");
+    Files.writeString(file, yaml);
+    return assertThatThrownBy(() -> LOADER.load(file, Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .actual()
+        .getMessage();
+  }
+}
