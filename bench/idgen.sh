@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# IdGen benchmarks (docs/benchmarks-idgen.md): JMH in process (Snowflake, Sonyflake, segments), then
+# IdGen benchmarks (docs/benchmarks.md § IdGen): JMH in process (Snowflake, Sonyflake, segments), then
 # a gRPC load run of NextId and NextIds against an IdGen server in its own JVM (embedded H2 config).
 #   bench/idgen.sh            # everything, about 4-5 minutes
 #   bench/idgen.sh jmh        # JMH only
