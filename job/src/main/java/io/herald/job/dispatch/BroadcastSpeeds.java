@@ -29,7 +29,7 @@ final class BroadcastSpeeds {
         share = ceilDiv(speed, nodes.size());
       } else {
         long connections = Math.max(0, node.getConnections());
-        share = (int) Math.max(1, ceilDiv((long) speed * connections, total));
+        share = Math.max(1, ceilDiv((long) speed * connections, total));
       }
       speeds.put(node.getServerId(), share);
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,7 @@ final class CometLanes {
   private final RetryPolicy policy;
   private final long callTimeoutMillis;
   private final ScheduledExecutorService loop;
+  private final Executor callbacks;
   private final Clock clock;
   private final DispatchMetrics metrics;
   private final Map<String, Lane> lanes = new HashMap<>();
@@ -55,6 +57,7 @@ final class CometLanes {
       RetryPolicy policy,
       Duration callTimeout,
       ScheduledExecutorService loop,
+      Executor callbacks,
       Clock clock,
       DispatchMetrics metrics) {
     this.registry = registry;
@@ -62,6 +65,7 @@ final class CometLanes {
     this.policy = policy;
     this.callTimeoutMillis = callTimeout.toMillis();
     this.loop = loop;
+    this.callbacks = callbacks;
     this.clock = clock;
     this.metrics = metrics;
   }
@@ -206,7 +210,7 @@ final class CometLanes {
               failed(call, error);
             }
           },
-          loop);
+          callbacks);
     }
 
     void failed(CometCall call, Throwable error) {

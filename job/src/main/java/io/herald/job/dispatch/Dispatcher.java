@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -77,10 +78,16 @@ public final class Dispatcher {
   private final RetryPolicy policy;
   private final RegistryListener listener = this::registryChanged;
   private final HashSet<String> refreshing = new HashSet<>();
-  private final HashSet<CompletableFuture<Void>> awaitingRegistry = new HashSet<>();
+
+  /** Unicast records for a Comet not in the registry yet, waiting for it to show. */
+  private final List<Waiting> awaitingRegistry = new ArrayList<>();
+
+  private record Waiting(PushMsg msg, CompletableFuture<Void> record) {}
+
   private volatile int roomsIndexed;
   private volatile int pendingCalls;
   private ScheduledExecutorService loop;
+  private Executor callbacks;
   private CometLanes lanes;
   private ScheduledFuture<?> flushTimer;
   private long flushAt = Long.MAX_VALUE;
@@ -120,8 +127,19 @@ public final class Dispatcher {
               thread.setDaemon(true);
               return thread;
             });
+    ScheduledExecutorService running = loop;
+    // gRPC callbacks run on the loop; those arriving after it stopped have nothing left to do.
+    callbacks =
+        task -> {
+          try {
+            running.execute(task);
+          } catch (RejectedExecutionException e) {
+            log.debug("A Comet reply arrived after the dispatcher stopped");
+          }
+        };
     lanes =
-        new CometLanes(registry, channels, policy, delivery.callTimeout(), loop, clock, metrics);
+        new CometLanes(
+            registry, channels, policy, delivery.callTimeout(), loop, callbacks, clock, metrics);
     registry.addListener(listener);
     long refresh = delivery.roomRefresh().toMillis();
     var unused = loop.scheduleWithFixedDelay(this::refreshRooms, 0, refresh, TimeUnit.MILLISECONDS);
@@ -207,11 +225,12 @@ public final class Dispatcher {
         return;
       }
       // A Comet Logic just saw may not be in this Job's registry view yet: look again later.
-      awaitingRegistry.add(done);
+      Waiting waiting = new Waiting(msg, done);
+      awaitingRegistry.add(waiting);
       var unused =
           loop.schedule(
               () -> {
-                if (awaitingRegistry.remove(done)) {
+                if (awaitingRegistry.remove(waiting)) {
                   unicast(msg, done, false);
                 }
               },
@@ -396,6 +415,10 @@ public final class Dispatcher {
             index.retain(ids);
             lanes.retain(ids);
             roomsIndexed = index.rooms();
+            List<Waiting> shown =
+                awaitingRegistry.stream().filter(w -> ids.contains(w.msg().getServerId())).toList();
+            awaitingRegistry.removeAll(shown);
+            shown.forEach(w -> unicast(w.msg(), w.record(), false));
           });
     } catch (RejectedExecutionException e) {
       // stopping
@@ -431,7 +454,7 @@ public final class Dispatcher {
               log.debug("Comet {} did not list its rooms: {}", serverId, error.toString());
             }
           },
-          loop);
+          callbacks);
     }
     pendingCalls = lanes.pending();
   }
@@ -475,14 +498,12 @@ public final class Dispatcher {
     }
     registry.removeListener(listener);
     try {
-      CompletableFuture<Void> idle =
-          CompletableFuture.supplyAsync(
-                  () -> {
-                    send(batcher.drain());
-                    return lanes.idle();
-                  },
-                  running)
-              .thenCompose(f -> f);
+      CompletableFuture<Void> idle = new CompletableFuture<>();
+      running.execute(
+          () -> {
+            send(batcher.drain());
+            var unused = lanes.idle().whenComplete((ok, e) -> idle.complete(null));
+          });
       idle.get(grace.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       log.info("Job stopping with Comet calls still pending after {} ms", grace.toMillis());
@@ -497,9 +518,10 @@ public final class Dispatcher {
               () -> {
                 lanes.stop();
                 awaitingRegistry.forEach(
-                    r ->
-                        r.completeExceptionally(
-                            new DispatcherStoppedException("stopped before delivery")));
+                    w ->
+                        w.record()
+                            .completeExceptionally(
+                                new DispatcherStoppedException("stopped before delivery")));
                 awaitingRegistry.clear();
                 batcher
                     .drain()

@@ -74,7 +74,7 @@ class JobConfigTest {
   }
 
   private static String failure(Path dir, String yaml) throws Exception {
-    Path file = dir.resolve("job-" + Math.abs(yaml.hashCode()) + ".yaml");
+    Path file = dir.resolve("job-" + Integer.toHexString(yaml.hashCode()) + ".yaml");
     Files.writeString(file, yaml);
     return assertThatThrownBy(() -> LOADER.load(file, Map.of()))
         .isInstanceOf(ConfigException.class)

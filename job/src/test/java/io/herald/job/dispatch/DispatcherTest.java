@@ -1,0 +1,359 @@
+package io.herald.job.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.herald.job.config.BatchConfig;
+import io.herald.job.config.DeliveryConfig;
+import io.herald.job.support.StandInComet;
+import io.herald.proto.comet.v1.BroadcastRequest;
+import io.herald.proto.comet.v1.BroadcastRoomRequest;
+import io.herald.proto.comet.v1.PushMsgRequest;
+import io.herald.proto.queue.v1.PushMsg;
+import io.herald.proto.queue.v1.PushType;
+import io.herald.registry.InMemoryRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dispatcher against stand-in Comets on real ports, found through an in-process registry:
+ * routing, order through retries, and every way a call ends.
+ */
+class DispatcherTest {
+  private final Clock clock = Clock.systemUTC();
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private final List<StandInComet> comets = new ArrayList<>();
+  private InMemoryRegistry registry;
+  private Dispatcher dispatcher;
+
+  @BeforeEach
+  void start() {
+    registry =
+        new InMemoryRegistry(
+            clock, Duration.ofSeconds(30), Duration.ofMillis(100), List.of(), meters);
+    registry.start();
+  }
+
+  private void startDispatcher(DeliveryConfig delivery) {
+    dispatcher =
+        new Dispatcher(
+            delivery, new BatchConfig(Duration.ofMillis(5), 64, 32768), registry, clock, meters);
+    dispatcher.start();
+  }
+
+  private static DeliveryConfig delivery(Duration giveUpAfter, Duration unknownGrace, int keys) {
+    return new DeliveryConfig(
+        Duration.ofSeconds(2),
+        Duration.ofMillis(20),
+        Duration.ofMillis(100),
+        giveUpAfter,
+        unknownGrace,
+        Duration.ofMillis(100),
+        keys);
+  }
+
+  private StandInComet comet(String id) {
+    StandInComet comet = StandInComet.start(id);
+    comets.add(comet);
+    registry.register(comet.node()).join();
+    return comet;
+  }
+
+  @AfterEach
+  void stop() {
+    if (dispatcher != null) {
+      dispatcher.stop(Duration.ofMillis(200));
+    }
+    registry.stop();
+    for (StandInComet comet : comets) {
+      comet.close();
+    }
+  }
+
+  private PushMsg unicast(String server, String body, String... keys) {
+    return PushMsg.newBuilder()
+        .setType(PushType.PUSH_TYPE_MIDS)
+        .setOp(1000)
+        .setServerId(server)
+        .addAllKeys(List.of(keys))
+        .addMids(7)
+        .setInboxSeq(3)
+        .setRequireAck(true)
+        .setMessageId(42)
+        .setBody(ByteString.copyFromUtf8(body))
+        .setAcceptUnixMs(clock.millis())
+        .build();
+  }
+
+  private static PushMsg room(String room, String body) {
+    return PushMsg.newBuilder()
+        .setType(PushType.PUSH_TYPE_ROOM)
+        .setOp(1000)
+        .setRoom(room)
+        .setMessageId(1)
+        .setBody(ByteString.copyFromUtf8(body))
+        .build();
+  }
+
+  private double count(String name, String... tags) {
+    var counter = meters.find(name).tags(tags).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  void aUnicastRecordBecomesPushMsgCallsOnItsCometWithAtMostTheKeyLimitEach() throws Exception {
+    StandInComet a = comet("a");
+    StandInComet b = comet("b");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ofSeconds(1), 2));
+
+    dispatcher.dispatch(unicast("a", "hello", "k1", "k2", "k3")).get();
+
+    List<PushMsgRequest> calls = a.calls(PushMsgRequest.class);
+    assertThat(calls)
+        .extracting(r -> List.copyOf(r.getKeysList()))
+        .containsExactly(List.of("k1", "k2"), List.of("k3"));
+    PushMsgRequest first = calls.get(0);
+    assertThat(first.getBody().toStringUtf8()).isEqualTo("hello");
+    assertThat(first.getOp()).isEqualTo(1000);
+    assertThat(first.getMessageId()).isEqualTo(42);
+    assertThat(first.getRequireAck()).isTrue();
+    assertThat(first.getInboxSeq()).as("one user's record carries its inbox seq").isEqualTo(3);
+    assertThat(b.calls).isEmpty();
+    assertThat(count("herald.job.fanout", "call", "push", "result", "ok")).isEqualTo(2);
+    assertThat(count("herald.job.records.consumed", "type", "mids")).isOne();
+  }
+
+  @Test
+  void callsToOneCometKeepTheirOrderThroughRetries() throws Exception {
+    StandInComet a = comet("a");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ofSeconds(1), 1000));
+    a.failNext(5, Status.UNAVAILABLE);
+
+    List<CompletableFuture<Void>> records = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      records.add(dispatcher.dispatch(unicast("a", "m" + i, "k")));
+    }
+    CompletableFuture.allOf(records.toArray(CompletableFuture[]::new)).get();
+
+    assertThat(a.calls(PushMsgRequest.class))
+        .extracting(r -> r.getBody().toStringUtf8())
+        .containsExactlyElementsOf(IntStream.range(0, 30).mapToObj(i -> "m" + i).toList());
+    assertThat(a.failed).hasValue(5);
+    assertThat(count("herald.job.fanout.retries", "call", "push")).isEqualTo(5);
+    assertThat(count("herald.job.undeliverable", "reason", "comet_gone")).isZero();
+  }
+
+  @Test
+  void aFailingCometHoldsBackOnlyItsOwnCalls() throws Exception {
+    StandInComet a = comet("a");
+    StandInComet b = comet("b");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ofSeconds(1), 1000));
+    a.failAll(Status.UNAVAILABLE);
+
+    CompletableFuture<Void> toA = dispatcher.dispatch(unicast("a", "for a", "k"));
+    dispatcher.dispatch(unicast("b", "for b", "k")).get();
+
+    assertThat(b.calls).hasSize(1);
+    assertThat(toA).isNotDone();
+    a.failAll(null);
+    toA.get();
+    assertThat(a.calls).hasSize(1);
+  }
+
+  @Test
+  void aRecordForACometNotInTheRegistryIsCountedUndeliverableAndSkipped() throws Exception {
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ZERO, 1000));
+
+    dispatcher.dispatch(unicast("gone", "lost", "k")).get();
+
+    assertThat(count("herald.job.undeliverable", "reason", "comet_gone")).isOne();
+  }
+
+  @Test
+  void aRecordForACometThatJustStartedWaitsForTheRegistryToShowIt() throws Exception {
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ofSeconds(10), 1000));
+    StandInComet late = StandInComet.start("late");
+    comets.add(late);
+
+    CompletableFuture<Void> record = dispatcher.dispatch(unicast("late", "early bird", "k"));
+    registry.register(late.node()).join();
+    record.get();
+
+    assertThat(late.calls).hasSize(1);
+    assertThat(count("herald.job.undeliverable", "reason", "comet_gone")).isZero();
+  }
+
+  @Test
+  void aCometThatLeavesTheRegistryWhileFailingEndsItsCallsAsGone() throws Exception {
+    StandInComet a = comet("a");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ZERO, 1000));
+    a.failAll(Status.UNAVAILABLE);
+
+    CompletableFuture<Void> record = dispatcher.dispatch(unicast("a", "x", "k"));
+    await().until(() -> a.failed.get() >= 2);
+    registry.deregister("a").join();
+    record.get();
+
+    assertThat(count("herald.job.undeliverable", "reason", "comet_gone")).isOne();
+    assertThat(count("herald.job.fanout", "call", "push", "result", "gone")).isOne();
+  }
+
+  @Test
+  void aRefusedCallIsNotRetried() throws Exception {
+    StandInComet a = comet("a");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ZERO, 1000));
+    a.failNext(1, Status.INVALID_ARGUMENT);
+
+    dispatcher.dispatch(unicast("a", "bad", "k")).get();
+    dispatcher.dispatch(unicast("a", "good", "k")).get();
+
+    assertThat(a.failed).hasValue(1);
+    assertThat(a.calls(PushMsgRequest.class))
+        .extracting(r -> r.getBody().toStringUtf8())
+        .containsExactly("good");
+    assertThat(count("herald.job.undeliverable", "reason", "rejected")).isOne();
+  }
+
+  @Test
+  void aCometFailingPastGiveUpAfterIsSkippedAndCounted() throws Exception {
+    StandInComet a = comet("a");
+    startDispatcher(delivery(Duration.ofMillis(300), Duration.ZERO, 1000));
+    a.failAll(Status.UNAVAILABLE);
+
+    dispatcher.dispatch(unicast("a", "x", "k")).get();
+
+    assertThat(a.failed.get()).isGreaterThan(1);
+    assertThat(count("herald.job.undeliverable", "reason", "gave_up")).isOne();
+  }
+
+  @Test
+  void stoppingBeforeDeliveryFailsTheRecordSoItIsDeliveredAgain() {
+    StandInComet a = comet("a");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ZERO, 1000));
+    a.failAll(Status.UNAVAILABLE);
+
+    CompletableFuture<Void> record = dispatcher.dispatch(unicast("a", "x", "k"));
+    await().until(() -> a.failed.get() >= 1);
+    dispatcher.stop(Duration.ofMillis(100));
+
+    assertThat(record).isCompletedExceptionally();
+    assertThat(record)
+        .failsWithin(Duration.ZERO)
+        .withThrowableOfType(ExecutionException.class)
+        .withCauseInstanceOf(DispatcherStoppedException.class);
+    assertThat(dispatcher.dispatch(unicast("a", "y", "k"))).isCompletedExceptionally();
+  }
+
+  @Test
+  void anAbandonedRecordIsNotSent() {
+    StandInComet a = comet("a");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ZERO, 1000));
+    a.failAll(Status.UNAVAILABLE);
+
+    CompletableFuture<Void> blocked = dispatcher.dispatch(unicast("a", "first", "k"));
+    CompletableFuture<Void> abandoned = dispatcher.dispatch(unicast("a", "second", "k"));
+    abandoned.cancel(false);
+    blocked.cancel(false);
+    a.failAll(null);
+    CompletableFuture<Void> after = dispatcher.dispatch(unicast("a", "third", "k"));
+
+    await().until(after::isDone);
+    assertThat(a.calls(PushMsgRequest.class))
+        .extracting(r -> r.getBody().toStringUtf8())
+        .containsExactly("third");
+    assertThat(count("herald.job.fanout", "call", "push", "result", "abandoned")).isEqualTo(2);
+  }
+
+  @Test
+  void roomMessagesAreBatchedAndGoOnlyToCometsWithMembers() throws Exception {
+    StandInComet a = comet("a");
+    StandInComet b = comet("b");
+    a.rooms("live://1");
+    b.rooms("live://2");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ZERO, 1000));
+    await().until(() -> dispatcher.roomTargets("live://1").equals(Set.of("a")));
+
+    List<CompletableFuture<Void>> records = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      records.add(dispatcher.dispatch(room("live://1", "r" + i)));
+    }
+    CompletableFuture.allOf(records.toArray(CompletableFuture[]::new)).get();
+    dispatcher.dispatch(room("live://nobody", "void")).get();
+
+    List<String> delivered =
+        a.calls(BroadcastRoomRequest.class).stream()
+            .flatMap(r -> r.getFramesList().stream())
+            .map(f -> f.getBody().toStringUtf8())
+            .toList();
+    assertThat(delivered)
+        .containsExactlyElementsOf(IntStream.range(0, 10).mapToObj(i -> "r" + i).toList());
+    assertThat(a.calls(BroadcastRoomRequest.class).size()).isLessThan(10);
+    assertThat(b.calls).isEmpty();
+    assertThat(count("herald.job.room.skipped")).isOne();
+    assertThat(meters.find("herald.job.room.batch.messages").summary().max()).isGreaterThan(1);
+  }
+
+  @Test
+  void aCometThatHasNotListedItsRoomsGetsRoomTrafficRatherThanLoseIt() throws Exception {
+    StandInComet a = comet("a");
+    a.rooms("live://1");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ZERO, 1000));
+    await().until(() -> dispatcher.roomTargets("live://1").equals(Set.of("a")));
+    StandInComet fresh = StandInComet.start("fresh");
+    comets.add(fresh);
+    fresh.failAll(Status.UNAVAILABLE); // refuses deliveries until told; Rooms() still answers
+    registry.register(fresh.node()).join();
+
+    assertThat(dispatcher.roomTargets("live://2")).containsExactly("fresh");
+  }
+
+  @Test
+  void aBroadcastGoesToEveryCometWithTheSpeedSplit() throws Exception {
+    StandInComet a = comet("a");
+    StandInComet b = comet("b");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ZERO, 1000));
+
+    dispatcher
+        .dispatch(
+            PushMsg.newBuilder()
+                .setType(PushType.PUSH_TYPE_BROADCAST)
+                .setOp(1001)
+                .setSpeed(100)
+                .setMessageId(9)
+                .setBody(ByteString.copyFromUtf8("all"))
+                .build())
+        .get();
+
+    for (StandInComet comet : List.of(a, b)) {
+      assertThat(comet.calls(BroadcastRequest.class))
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.getSpeed()).isEqualTo(50);
+                assertThat(r.getBody().toStringUtf8()).isEqualTo("all");
+              });
+    }
+  }
+
+  @Test
+  void recordsJobCannotRouteAreCountedAndSkipped() throws Exception {
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ZERO, 1000));
+
+    dispatcher.dispatch(PushMsg.getDefaultInstance()).get();
+    dispatcher.dispatch(room("", "no room")).get();
+
+    assertThat(count("herald.job.records.consumed", "type", "invalid")).isEqualTo(2);
+  }
+}

@@ -1,0 +1,239 @@
+package io.herald.job.support;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.MoreExecutors;
+import com.google.protobuf.Message;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.herald.proto.comet.v1.BroadcastRequest;
+import io.herald.proto.comet.v1.BroadcastResponse;
+import io.herald.proto.comet.v1.BroadcastRoomRequest;
+import io.herald.proto.comet.v1.BroadcastRoomResponse;
+import io.herald.proto.comet.v1.CometGrpc;
+import io.herald.proto.comet.v1.PushMsgRequest;
+import io.herald.proto.comet.v1.PushMsgResponse;
+import io.herald.proto.comet.v1.RoomsRequest;
+import io.herald.proto.comet.v1.RoomsResponse;
+import io.herald.proto.registry.v1.CometNode;
+import io.herald.proto.registry.v1.NodeState;
+import io.herald.testkit.FreePorts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A Comet gRPC service on a real port that Job's tests control: it records the delivery calls it
+ * answered, fails the next N of them (or all, while told to) with a chosen status, and either
+ * answers itself (rooms as set by {@link #rooms}) or forwards every call to a real Comet — a flaky
+ * network path or a Comet in trouble in front of a real one. {@code Rooms()} never fails.
+ */
+public final class StandInComet implements AutoCloseable {
+  private final String serverId;
+  private final int port;
+  private final ManagedChannel forward;
+  private final Server server;
+  private final AtomicInteger failNext = new AtomicInteger();
+  private volatile Status failing;
+  private volatile Status failStatus = Status.UNAVAILABLE;
+  private volatile Map<String, Integer> rooms = Map.of();
+
+  /** Delivery calls answered OK, in the order they arrived. */
+  public final List<Message> calls = new CopyOnWriteArrayList<>();
+
+  /** Delivery calls answered with an error. */
+  public final AtomicInteger failed = new AtomicInteger();
+
+  private StandInComet(String serverId, String forwardTo) {
+    this.serverId = serverId;
+    this.port = FreePorts.next();
+    this.forward =
+        forwardTo == null
+            ? null
+            : Grpc.newChannelBuilder(forwardTo, InsecureChannelCredentials.create()).build();
+    this.server =
+        NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+            .addService(new Service())
+            .build();
+    try {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A stand-in answering every call itself. */
+  public static StandInComet start(String serverId) {
+    return new StandInComet(serverId, null);
+  }
+
+  /** A stand-in forwarding every call it does not fail to the Comet gRPC at {@code target}. */
+  public static StandInComet inFrontOf(String serverId, String target) {
+    return new StandInComet(serverId, target);
+  }
+
+  public String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** The registry record of a Comet reached through this stand-in. */
+  public CometNode node() {
+    return CometNode.newBuilder()
+        .setServerId(serverId)
+        .setGrpcAddress(address())
+        .setCapacity(1000)
+        .setWeight(10)
+        .setState(NodeState.NODE_STATE_UP)
+        .build();
+  }
+
+  /** Fails the next {@code count} delivery calls with {@code status}. */
+  public void failNext(int count, Status status) {
+    failStatus = status;
+    failNext.set(count);
+  }
+
+  /** Fails every delivery call with {@code status} until called with {@code null}. */
+  public void failAll(Status status) {
+    failing = status;
+  }
+
+  /** The rooms {@code Rooms()} reports (when not forwarding). */
+  public void rooms(String... roomIds) {
+    Map<String, Integer> counts = new ConcurrentHashMap<>();
+    for (String room : roomIds) {
+      counts.put(room, 1);
+    }
+    rooms = Map.copyOf(counts);
+  }
+
+  /** The recorded calls of one type. */
+  public <T extends Message> List<T> calls(Class<T> type) {
+    return calls.stream().filter(type::isInstance).map(type::cast).toList();
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      if (forward != null) {
+        forward.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Status failure() {
+    Status always = failing;
+    if (always != null) {
+      return always;
+    }
+    if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return failStatus;
+    }
+    return null;
+  }
+
+  private <Q extends Message, R extends Message> void answer(
+      Q request,
+      StreamObserver<R> response,
+      R own,
+      Function<CometGrpc.CometFutureStub, ListenableFuture<R>> forwarded) {
+    Status failure = failure();
+    if (failure != null) {
+      failed.incrementAndGet();
+      response.onError(failure.withDescription("stand-in failure").asRuntimeException());
+      return;
+    }
+    if (forward == null) {
+      calls.add(request);
+      response.onNext(own);
+      response.onCompleted();
+      return;
+    }
+    Futures.addCallback(
+        forwarded.apply(CometGrpc.newFutureStub(forward)),
+        new FutureCallback<R>() {
+          @Override
+          public void onSuccess(R result) {
+            calls.add(request);
+            response.onNext(result);
+            response.onCompleted();
+          }
+
+          @Override
+          public void onFailure(Throwable error) {
+            failed.incrementAndGet();
+            response.onError(Status.fromThrowable(error).asRuntimeException());
+          }
+        },
+        MoreExecutors.directExecutor());
+  }
+
+  private final class Service extends CometGrpc.CometImplBase {
+    @Override
+    public void pushMsg(PushMsgRequest request, StreamObserver<PushMsgResponse> response) {
+      answer(
+          request, response, PushMsgResponse.getDefaultInstance(), stub -> stub.pushMsg(request));
+    }
+
+    @Override
+    public void broadcastRoom(
+        BroadcastRoomRequest request, StreamObserver<BroadcastRoomResponse> response) {
+      answer(
+          request,
+          response,
+          BroadcastRoomResponse.getDefaultInstance(),
+          stub -> stub.broadcastRoom(request));
+    }
+
+    @Override
+    public void broadcast(BroadcastRequest request, StreamObserver<BroadcastResponse> response) {
+      answer(
+          request,
+          response,
+          BroadcastResponse.getDefaultInstance(),
+          stub -> stub.broadcast(request));
+    }
+
+    @Override
+    public void rooms(RoomsRequest request, StreamObserver<RoomsResponse> response) {
+      if (forward != null) {
+        Futures.addCallback(
+            CometGrpc.newFutureStub(forward).rooms(request),
+            new FutureCallback<RoomsResponse>() {
+              @Override
+              public void onSuccess(RoomsResponse result) {
+                response.onNext(result);
+                response.onCompleted();
+              }
+
+              @Override
+              public void onFailure(Throwable error) {
+                response.onError(Status.fromThrowable(error).asRuntimeException());
+              }
+            },
+            MoreExecutors.directExecutor());
+        return;
+      }
+      response.onNext(
+          RoomsResponse.newBuilder().putAllRoomCounts(rooms).setServerId(serverId).build());
+      response.onCompleted();
+    }
+  }
+}
