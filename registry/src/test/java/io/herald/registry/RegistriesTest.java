@@ -71,4 +71,27 @@ class RegistriesTest {
     assertThat(registry.nodes()).isEmpty();
     registry.stop();
   }
+
+  @Test
+  void anUnownedRegistrySharesRecordsButNotTheLifecycle() {
+    Registry owner =
+        new InMemoryRegistry(
+            Clock.systemUTC(), Duration.ofSeconds(30), Duration.ofHours(1), List.of(), meters);
+    owner.start();
+    try {
+      Registry shared = Registries.unowned(owner);
+      shared.start();
+      shared.register(Nodes.up("comet-a")).join();
+      assertThat(ids(owner.nodes())).containsExactly("comet-a");
+
+      shared.stop();
+
+      assertThat(ids(shared.nodes())).as("the owner still runs").containsExactly("comet-a");
+      assertThat(shared.ready()).isCompleted();
+      shared.deregister("comet-a").join();
+      assertThat(owner.nodes()).isEmpty();
+    } finally {
+      owner.stop();
+    }
+  }
 }

@@ -91,6 +91,9 @@ public final class CometServer {
   private NodeRenewal renewal;
   private Listeners listeners;
 
+  /** The host's registry, or null to build one from the config. */
+  private final Registry providedRegistry;
+
   /** A Comet calling Logic over gRPC at {@code config.logic().target()}. */
   public CometServer(CometConfig config, Clock clock, PrometheusMeterRegistry meters) {
     this(config, clock, meters, () -> new GrpcLogicClient(config.logic(), meters));
@@ -107,6 +110,25 @@ public final class CometServer {
       Clock clock,
       PrometheusMeterRegistry meters,
       Supplier<LogicClient> logicClients) {
+    this(config, clock, meters, logicClients, null);
+  }
+
+  /**
+   * A Comet calling Logic over gRPC and registering in {@code registry}, which its host owns (one
+   * registry for every role of {@code herald standalone}); the Comet neither starts nor stops it.
+   */
+  public CometServer(
+      CometConfig config, Clock clock, PrometheusMeterRegistry meters, Registry registry) {
+    this(config, clock, meters, () -> new GrpcLogicClient(config.logic(), meters), registry);
+  }
+
+  private CometServer(
+      CometConfig config,
+      Clock clock,
+      PrometheusMeterRegistry meters,
+      Supplier<LogicClient> logicClients,
+      Registry providedRegistry) {
+    this.providedRegistry = providedRegistry;
     this.config = config;
     this.clock = clock;
     this.meters = meters;
@@ -170,7 +192,10 @@ public final class CometServer {
     LogicClient logic = logicClients.get();
     stops.push(grace -> logic.close());
 
-    Registry registry = Registries.create(config.registry(), clock, meters);
+    Registry registry =
+        providedRegistry != null
+            ? Registries.unowned(providedRegistry)
+            : Registries.create(config.registry(), clock, meters);
     registry.start();
     stops.push(grace -> registry.stop());
 

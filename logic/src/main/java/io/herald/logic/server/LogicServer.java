@@ -24,6 +24,7 @@ import io.herald.logic.online.OnlineCounts;
 import io.herald.logic.push.GoimPushHttpApi;
 import io.herald.logic.push.KafkaPushQueue;
 import io.herald.logic.push.PushGrpcService;
+import io.herald.logic.push.PushQueue;
 import io.herald.logic.push.PushService;
 import io.herald.logic.push.SnowflakeMessageIds;
 import io.herald.logic.receive.UpstreamSink;
@@ -37,6 +38,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,10 +59,32 @@ public final class LogicServer {
   private final Deque<Runnable> stops = new ArrayDeque<>();
   private Server server;
 
+  /**
+   * What a host process hands a Logic in place of the parts its config would build ({@code herald
+   * standalone}: one registry for every role, an in-process queue in place of Kafka, the demo
+   * page's routes). The host owns them: the Logic neither starts nor stops them.
+   *
+   * @param registry the registry, or null to build it from {@code config.registry()}
+   * @param queue where pushes go, or null for Kafka from {@code config.push().kafka()}
+   * @param routes more routes on the Logic's HTTP server
+   */
+  public record Provided(Registry registry, PushQueue queue, Consumer<ServerBuilder> routes) {
+    /** Nothing provided: every part from the config. */
+    public static final Provided NONE = new Provided(null, null, builder -> {});
+  }
+
+  private final Provided provided;
+
   public LogicServer(LogicConfig config, Clock clock, PrometheusMeterRegistry meters) {
+    this(config, clock, meters, Provided.NONE);
+  }
+
+  public LogicServer(
+      LogicConfig config, Clock clock, PrometheusMeterRegistry meters, Provided provided) {
     this.config = config;
     this.clock = clock;
     this.meters = meters;
+    this.provided = provided;
   }
 
   public synchronized void start() {
@@ -68,7 +92,10 @@ public final class LogicServer {
       return;
     }
     try {
-      Registry registry = Registries.create(config.registry(), clock, meters);
+      Registry registry =
+          provided.registry() != null
+              ? Registries.unowned(provided.registry())
+              : Registries.create(config.registry(), clock, meters);
       registry.start();
       stops.push(registry::stop);
       StoreBackend stores = StoreBackend.create(config.store(), clock, meters);
@@ -84,9 +111,13 @@ public final class LogicServer {
       stops.push(comets::close);
       NodeSelectors.Opened selection = NodeSelectors.open(config.selection(), registry);
       stops.push(selection::close);
-      KafkaPushQueue queue = new KafkaPushQueue(config.push().kafka(), meters);
-      queue.start();
-      stops.push(queue::stop);
+      PushQueue queue = provided.queue();
+      if (queue == null) {
+        KafkaPushQueue kafka = new KafkaPushQueue(config.push().kafka(), meters);
+        kafka.start();
+        stops.push(kafka::stop);
+        queue = kafka;
+      }
 
       PushService pushes =
           new PushService(
@@ -135,6 +166,7 @@ public final class LogicServer {
                           meters.scrape()));
       new GoimPushHttpApi(pushes, online, config.push().api(), meters).bindTo(builder);
       new GoimNodesHttpApi(nodes, registry).bindTo(builder);
+      provided.routes().accept(builder);
       server = builder.build();
       server.start().join();
       var unused = registry.ready().thenRun(() -> ready.setHealthy(true));
