@@ -128,9 +128,13 @@ public final class Cluster implements AutoCloseable {
    * of its own gRPC port (a proxy in front of it).
    */
   public Comet comet(String serverId, Logic logic, String grpcAddress) {
+    return comet(serverId, logic, grpcAddress, FreePorts.next());
+  }
+
+  /** The same, its gRPC service on {@code grpcPort}. */
+  public Comet comet(String serverId, Logic logic, String grpcAddress, int grpcPort) {
     int tcpPort = FreePorts.next();
     int wsPort = FreePorts.next();
-    int grpcPort = FreePorts.next();
     Path file =
         write(
             serverId + ".yaml",
