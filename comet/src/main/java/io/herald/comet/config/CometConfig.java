@@ -31,10 +31,42 @@ public record CometConfig(
     Duration onlineReport,
     Duration drain) {
 
+  /** The operator port of a Comet run as a service ({@code CometMain}, {@code herald comet}). */
+  public static final int ADMIN_PORT = 3108;
+
+  /**
+   * The defaults of a Comet run as a service: {@link #defaults()} with the operator port on {@value
+   * #ADMIN_PORT}. (Embedded Comets, in tests or beside other Comets, have none unless configured.)
+   */
+  public static CometConfig serviceDefaults() {
+    CometConfig d = defaults();
+    Listen l = d.listen();
+    return new CometConfig(
+        d.node(),
+        new Listen(
+            l.host(),
+            l.tcpPort(),
+            l.wsPort(),
+            l.wssPort(),
+            l.tcpTlsPort(),
+            l.grpcPort(),
+            ADMIN_PORT,
+            l.wsPath(),
+            l.tls()),
+        d.protocol(),
+        d.heartbeat(),
+        d.limits(),
+        d.outbound(),
+        d.logic(),
+        d.registry(),
+        d.onlineReport(),
+        d.drain());
+  }
+
   public static CometConfig defaults() {
     return new CometConfig(
         new Node("comet-1", "", 0, 0, 10, 100_000, "", "", "", ""),
-        new Listen("0.0.0.0", 3101, 3102, 0, 0, 3109, "/sub", new Tls("", "")),
+        new Listen("0.0.0.0", 3101, 3102, 0, 0, 3109, 0, "/sub", new Tls("", "")),
         new Protocol(4096, Duration.ofSeconds(10), 32),
         new Heartbeat(
             Duration.ofMinutes(4),
@@ -115,6 +147,8 @@ public record CometConfig(
    * @param wssPort WebSocket over TLS (goim's 3103); 0 for none
    * @param tcpTlsPort TCP over TLS; 0 for none
    * @param grpcPort the Comet gRPC service for Job and Logic (goim's 3109)
+   * @param adminPort {@code /health}, {@code /ready} and {@code /metrics} over HTTP (3108 in the
+   *     launcher and {@code deploy/comet.yaml}); 0 for none
    * @param wsPath the WebSocket path (goim's {@code /sub})
    * @param tls certificate and key (PEM files) for WSS and TCP+TLS
    */
@@ -125,6 +159,7 @@ public record CometConfig(
       int wssPort,
       int tcpTlsPort,
       int grpcPort,
+      int adminPort,
       String wsPath,
       Tls tls) {
     public Listen {
@@ -134,6 +169,7 @@ public record CometConfig(
       Check.inRange("wssPort", wssPort, 0, 65535);
       Check.inRange("tcpTlsPort", tcpTlsPort, 0, 65535);
       Check.port("grpcPort", grpcPort);
+      Check.inRange("adminPort", adminPort, 0, 65535);
       Check.state(
           wsPath != null && wsPath.startsWith("/"), "wsPath", wsPath, "a path such as /sub");
       Check.notNull("tls", tls);

@@ -36,7 +36,7 @@ public final class CometMain {
 
   public static void main(String[] args) {
     ConfigLoader.Loaded<CometConfig> loaded =
-        new ConfigLoader<>(CometConfig.class, CometConfig.defaults(), "COMET")
+        new ConfigLoader<>(CometConfig.class, CometConfig.serviceDefaults(), "COMET")
             .load(args.length > 0 ? Path.of(args[0]) : null, System.getenv());
     loaded.ignoredVariables().forEach(name -> log.warn("{} matches no config key; ignored", name));
     CometConfig config = loaded.config();

@@ -237,6 +237,17 @@ public final class CometServer {
     renewal.start();
     stops.push(grace -> deregister(renewal, grace));
 
+    if (listen.adminPort() > 0) {
+      AdminEndpoint admin =
+          AdminEndpoint.start(
+              listen.host(),
+              listen.adminPort(),
+              () -> !stopping(),
+              () -> state == State.RUNNING,
+              meters);
+      stops.push(grace -> admin.stop());
+    }
+
     OnlineReporter reporter =
         new OnlineReporter(
             logic,

@@ -315,4 +315,33 @@ class CometServerTest {
       return false;
     }
   }
+
+  @Test
+  void theAdminPortAnswersHealthReadinessAndMetricsAndGoesNotReadyWhileDraining() throws Exception {
+    int admin = FreePorts.next();
+    server(List.of("  adminPort: " + admin)).start();
+    HttpClient http = HttpClient.newHttpClient();
+
+    assertThat(get(http, admin, "/health").statusCode()).isEqualTo(200);
+    assertThat(get(http, admin, "/ready").statusCode()).isEqualTo(200);
+    java.net.http.HttpResponse<String> metrics = get(http, admin, "/metrics");
+    assertThat(metrics.statusCode()).isEqualTo(200);
+    assertThat(metrics.body()).contains("herald_comet_connections_authenticated");
+
+    server.drain(List.of(), Duration.ofSeconds(30));
+
+    assertThat(get(http, admin, "/ready").statusCode()).isEqualTo(503);
+    assertThat(get(http, admin, "/health").statusCode()).isEqualTo(200);
+    server.stop(Duration.ofSeconds(2));
+    assertThat(free(admin)).isTrue();
+  }
+
+  private static java.net.http.HttpResponse<String> get(HttpClient http, int port, String path)
+      throws Exception {
+    return http.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
 }

@@ -28,6 +28,7 @@ class NodeRecordTest {
             wssPort,
             0,
             4109,
+            0,
             "/sub",
             new CometConfig.Tls(wssPort == 0 ? "" : "c.pem", wssPort == 0 ? "" : "k.pem")),
         defaults.protocol(),
