@@ -1,16 +1,11 @@
 package io.herald.job.dispatch;
 
-import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.herald.job.config.BatchConfig;
 import io.herald.job.config.DeliveryConfig;
 import io.herald.proto.comet.v1.BroadcastRequest;
-import io.herald.proto.comet.v1.BroadcastRoomRequest;
 import io.herald.proto.comet.v1.PushMsgRequest;
-import io.herald.proto.comet.v1.RoomsRequest;
-import io.herald.proto.comet.v1.RoomsResponse;
-import io.herald.proto.common.v1.Frame;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.RegistryListener;
@@ -20,7 +15,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +24,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -72,25 +65,22 @@ public final class Dispatcher {
   private final RegistryView registry;
   private final Clock clock;
   private final DispatchMetrics metrics;
-  private final RoomBatcher batcher;
-  private final RoomIndex index = new RoomIndex();
+  private final BatchConfig batch;
   private final CometChannels channels = new CometChannels();
   private final RetryPolicy policy;
   private final RegistryListener listener = this::registryChanged;
-  private final HashSet<String> refreshing = new HashSet<>();
 
   /** Unicast records for a Comet not in the registry yet, waiting for it to show. */
   private final List<Waiting> awaitingRegistry = new ArrayList<>();
 
   private record Waiting(PushMsg msg, CompletableFuture<Void> record) {}
 
-  private volatile int roomsIndexed;
   private volatile int pendingCalls;
   private ScheduledExecutorService loop;
   private Executor callbacks;
   private CometLanes lanes;
-  private ScheduledFuture<?> flushTimer;
-  private long flushAt = Long.MAX_VALUE;
+  private RoomIndexRefresher rooms;
+  private RoomBatches roomBatches;
   private boolean started;
   private volatile boolean stopped;
 
@@ -104,9 +94,9 @@ public final class Dispatcher {
     this.registry = registry;
     this.clock = clock;
     this.metrics = new DispatchMetrics(meters);
-    this.batcher = new RoomBatcher(batch, clock);
+    this.batch = batch;
     this.policy = new RetryPolicy(delivery);
-    Gauge.builder("herald.job.room.index.rooms", this, d -> d.roomsIndexed)
+    Gauge.builder("herald.job.room.index.rooms", this, d -> d.rooms == null ? 0 : d.rooms.rooms())
         .description("Rooms the Comets reported members of, in Job's room index")
         .register(meters);
     Gauge.builder("herald.job.calls.pending", this, d -> d.pendingCalls)
@@ -140,9 +130,20 @@ public final class Dispatcher {
     lanes =
         new CometLanes(
             registry, channels, policy, delivery.callTimeout(), loop, callbacks, clock, metrics);
+    rooms = new RoomIndexRefresher(registry, channels, delivery.callTimeout(), callbacks);
+    roomBatches =
+        new RoomBatches(new RoomBatcher(batch, clock), rooms, lanes, loop, clock, metrics);
     registry.addListener(listener);
     long refresh = delivery.roomRefresh().toMillis();
-    var unused = loop.scheduleWithFixedDelay(this::refreshRooms, 0, refresh, TimeUnit.MILLISECONDS);
+    var unused =
+        loop.scheduleWithFixedDelay(
+            () -> {
+              rooms.refresh();
+              pendingCalls = lanes.pending();
+            },
+            0,
+            refresh,
+            TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -239,20 +240,7 @@ public final class Dispatcher {
       return;
     }
     List<CompletableFuture<Outcome>> calls = new ArrayList<>();
-    int perCall = delivery.maxKeysPerCall();
-    long inboxSeq = msg.getMidsCount() == 1 ? msg.getInboxSeq() : 0;
-    for (int from = 0; from < msg.getKeysCount(); from += perCall) {
-      PushMsgRequest request =
-          PushMsgRequest.newBuilder()
-              .addAllKeys(
-                  msg.getKeysList().subList(from, Math.min(from + perCall, msg.getKeysCount())))
-              .setOp(msg.getOp())
-              .setBody(msg.getBody())
-              .setMessageId(msg.getMessageId())
-              .setRequireAck(msg.getRequireAck() && msg.getMessageId() != 0)
-              .setInboxSeq(inboxSeq)
-              .setAcceptUnixMs(msg.getAcceptUnixMs())
-              .build();
+    for (PushMsgRequest request : CometRequests.pushMsg(msg, delivery.maxKeysPerCall())) {
       calls.add(
           lanes.submit(
               new CometCall(
@@ -271,68 +259,13 @@ public final class Dispatcher {
                   msg.getAcceptUnixMs(),
                   done::isCancelled)));
     }
-    whenAll(calls, List.of(done), true);
+    RecordCompletion.whenAll(calls, List.of(done), true, metrics);
   }
 
   // --- rooms ---
 
   private void room(PushMsg msg, CompletableFuture<Void> done) {
-    Frame frame = Frame.newBuilder().setOp(msg.getOp()).setBody(msg.getBody()).build();
-    send(batcher.add(msg.getRoom(), frame, msg.getAcceptUnixMs(), done));
-    scheduleFlush();
-  }
-
-  private void scheduleFlush() {
-    long due = batcher.nextDue().orElse(Long.MAX_VALUE);
-    if (due >= flushAt) {
-      return;
-    }
-    if (flushTimer != null) {
-      flushTimer.cancel(false);
-    }
-    flushAt = due;
-    flushTimer =
-        loop.schedule(this::flushDue, Math.max(0, due - clock.millis()), TimeUnit.MILLISECONDS);
-  }
-
-  private void flushDue() {
-    flushTimer = null;
-    flushAt = Long.MAX_VALUE;
-    send(batcher.due());
-    scheduleFlush();
-  }
-
-  private void send(List<RoomBatch> batches) {
-    for (RoomBatch batch : batches) {
-      if (batch.abandoned()) {
-        continue;
-      }
-      List<CometNode> targets = index.cometsFor(batch.room(), registry.nodes());
-      if (targets.isEmpty()) {
-        metrics.roomSkipped();
-        batch.records().forEach(record -> record.complete(null));
-        continue;
-      }
-      metrics.batch(batch);
-      BroadcastRoomRequest request =
-          BroadcastRoomRequest.newBuilder()
-              .setRoomId(batch.room())
-              .addAllFrames(batch.frames())
-              .setAcceptUnixMs(batch.oldestAcceptUnixMs())
-              .build();
-      List<CompletableFuture<Outcome>> calls = new ArrayList<>(targets.size());
-      for (CometNode node : targets) {
-        calls.add(
-            lanes.submit(
-                new CometCall(
-                    CallKind.ROOM,
-                    node.getServerId(),
-                    stub -> stub.broadcastRoom(request),
-                    batch.oldestAcceptUnixMs(),
-                    batch::abandoned)));
-      }
-      whenAll(calls, batch.records(), false);
-    }
+    roomBatches.add(msg, done);
   }
 
   // --- broadcast ---
@@ -347,14 +280,7 @@ public final class Dispatcher {
     List<CompletableFuture<Outcome>> calls = new ArrayList<>(nodes.size());
     speeds.forEach(
         (serverId, speed) -> {
-          BroadcastRequest request =
-              BroadcastRequest.newBuilder()
-                  .setOp(msg.getOp())
-                  .setBody(msg.getBody())
-                  .setSpeed(speed)
-                  .setMessageId(msg.getMessageId())
-                  .setAcceptUnixMs(msg.getAcceptUnixMs())
-                  .build();
+          BroadcastRequest request = CometRequests.broadcast(msg, speed);
           calls.add(
               lanes.submit(
                   new CometCall(
@@ -364,45 +290,7 @@ public final class Dispatcher {
                       msg.getAcceptUnixMs(),
                       done::isCancelled)));
         });
-    whenAll(calls, List.of(done), false);
-  }
-
-  /**
-   * Completes {@code records} once every call has ended: normally if none ended STOPPED, else with
-   * {@link DispatcherStoppedException}. For unicast, a call that ended undelivered counts the
-   * record as undeliverable (once).
-   */
-  private void whenAll(
-      List<CompletableFuture<Outcome>> calls,
-      List<CompletableFuture<Void>> records,
-      boolean unicast) {
-    var unused =
-        CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new))
-            .thenRun(
-                () -> {
-                  Outcome worst = Outcome.OK;
-                  for (CompletableFuture<Outcome> call : calls) {
-                    Outcome outcome = call.join();
-                    if (outcome == Outcome.STOPPED) {
-                      worst = outcome;
-                      break;
-                    }
-                    if (outcome != Outcome.OK && worst == Outcome.OK) {
-                      worst = outcome;
-                    }
-                  }
-                  if (worst == Outcome.STOPPED) {
-                    records.forEach(
-                        r ->
-                            r.completeExceptionally(
-                                new DispatcherStoppedException("stopped before delivery")));
-                    return;
-                  }
-                  if (unicast) {
-                    metrics.undeliverable(worst);
-                  }
-                  records.forEach(r -> r.complete(null));
-                });
+    RecordCompletion.whenAll(calls, List.of(done), false, metrics);
   }
 
   // --- registry and room index ---
@@ -412,9 +300,8 @@ public final class Dispatcher {
       loop.execute(
           () -> {
             List<String> ids = nodes.stream().map(CometNode::getServerId).toList();
-            index.retain(ids);
+            rooms.retain(ids);
             lanes.retain(ids);
-            roomsIndexed = index.rooms();
             List<Waiting> shown =
                 awaitingRegistry.stream().filter(w -> ids.contains(w.msg().getServerId())).toList();
             awaitingRegistry.removeAll(shown);
@@ -425,40 +312,6 @@ public final class Dispatcher {
     }
   }
 
-  private void refreshRooms() {
-    for (CometNode node : registry.nodes()) {
-      String serverId = node.getServerId();
-      if (!refreshing.add(serverId)) {
-        continue; // the previous answer is still on its way
-      }
-      var call =
-          channels
-              .stub(node)
-              .withDeadlineAfter(delivery.callTimeout().toMillis(), TimeUnit.MILLISECONDS)
-              .rooms(RoomsRequest.getDefaultInstance());
-      Futures.addCallback(
-          call,
-          new FutureCallback<>() {
-            @Override
-            public void onSuccess(RoomsResponse rooms) {
-              refreshing.remove(serverId);
-              if (registry.node(serverId).isPresent()) {
-                index.update(serverId, rooms.getEpoch(), rooms.getRoomCountsMap().keySet());
-                roomsIndexed = index.rooms();
-              }
-            }
-
-            @Override
-            public void onFailure(Throwable error) {
-              refreshing.remove(serverId);
-              log.debug("Comet {} did not list its rooms: {}", serverId, error.toString());
-            }
-          },
-          callbacks);
-    }
-    pendingCalls = lanes.pending();
-  }
-
   /**
    * The Comets a message for {@code room} would go to now: those that reported members of it and
    * those that have not reported yet. For tests and diagnostics; waits for the loop.
@@ -466,11 +319,7 @@ public final class Dispatcher {
   public Set<String> roomTargets(String room) {
     try {
       return CompletableFuture.supplyAsync(
-              () ->
-                  Set.copyOf(
-                      index.cometsFor(room, registry.nodes()).stream()
-                          .map(CometNode::getServerId)
-                          .toList()),
+              () -> Set.copyOf(rooms.cometsFor(room).stream().map(CometNode::getServerId).toList()),
               loop)
           .get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -501,7 +350,7 @@ public final class Dispatcher {
       CompletableFuture<Void> idle = new CompletableFuture<>();
       running.execute(
           () -> {
-            send(batcher.drain());
+            roomBatches.flushAll();
             var unused = lanes.idle().whenComplete((ok, e) -> idle.complete(null));
           });
       idle.get(grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -523,15 +372,7 @@ public final class Dispatcher {
                             .completeExceptionally(
                                 new DispatcherStoppedException("stopped before delivery")));
                 awaitingRegistry.clear();
-                batcher
-                    .drain()
-                    .forEach(
-                        b ->
-                            b.records()
-                                .forEach(
-                                    r ->
-                                        r.completeExceptionally(
-                                            new DispatcherStoppedException("stopped"))));
+                roomBatches.stop();
                 channels.close();
               })
           .get(5, TimeUnit.SECONDS);

@@ -10,10 +10,8 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -62,8 +60,7 @@ public final class KafkaPushConsumer {
   private final Function<PushMsg, CompletableFuture<Void>> deliver;
   private final Clock clock;
   private final ConsumerMetrics metrics;
-  private final Map<TopicPartition, PartitionOffsets> assigned = new HashMap<>();
-  private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+  private final Assignment assignment = new Assignment();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile boolean running;
@@ -71,10 +68,6 @@ public final class KafkaPushConsumer {
   private boolean closing;
   private Thread thread;
   private long nextCommitMillis;
-
-  /** A delivery that ended, reported to the consumer thread. */
-  private record Completion(
-      TopicPartition partition, PartitionOffsets owner, long offset, boolean delivered) {}
 
   /**
    * @param deliver delivers one record; completes normally when its delivery has ended by policy,
@@ -156,7 +149,7 @@ public final class KafkaPushConsumer {
         for (ConsumerRecord<byte[], byte[]> record : records) {
           take(record);
         }
-        applyCompletions();
+        assignment.applyCompletions();
         flowControl();
         if (clock.millis() >= nextCommitMillis) {
           commitAsync();
@@ -180,8 +173,7 @@ public final class KafkaPushConsumer {
 
   private void take(ConsumerRecord<byte[], byte[]> record) {
     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-    PartitionOffsets offsets = assigned.get(partition);
-    if (offsets == null) {
+    if (!assignment.owns(partition)) {
       return; // not ours any more; its next owner reads it
     }
     PushMsg msg;
@@ -197,7 +189,7 @@ public final class KafkaPushConsumer {
           partition,
           record.offset(),
           e.getMessage());
-      offsets.skipped(record.offset());
+      assignment.skipped(partition, record.offset());
       return;
     }
     CompletableFuture<Void> delivery;
@@ -206,37 +198,19 @@ public final class KafkaPushConsumer {
     } catch (RuntimeException e) {
       delivery = CompletableFuture.failedFuture(e);
     }
-    long offset = record.offset();
-    offsets.taken(offset, delivery);
-    var unused =
-        delivery.whenComplete(
-            (ok, error) ->
-                completions.add(new Completion(partition, offsets, offset, error == null)));
-  }
-
-  private void applyCompletions() {
-    Completion completion;
-    while ((completion = completions.poll()) != null) {
-      apply(completion);
-    }
-  }
-
-  private void apply(Completion completion) {
-    if (completion.delivered() && assigned.get(completion.partition()) == completion.owner()) {
-      completion.owner().completed(completion.offset());
-    }
+    assignment.taken(partition, record.offset(), delivery);
   }
 
   private void flowControl() {
     Set<TopicPartition> paused = consumer.paused();
     int pausedNow = 0;
-    for (Map.Entry<TopicPartition, PartitionOffsets> entry : assigned.entrySet()) {
-      boolean full = entry.getValue().inFlight() >= config.maxInFlightPerPartition();
-      boolean isPaused = paused.contains(entry.getKey());
+    for (TopicPartition partition : assignment.partitions()) {
+      boolean full = assignment.inFlight(partition) >= config.maxInFlightPerPartition();
+      boolean isPaused = paused.contains(partition);
       if (full && !isPaused) {
-        consumer.pause(List.of(entry.getKey()));
+        consumer.pause(List.of(partition));
       } else if (!full && isPaused) {
-        consumer.resume(List.of(entry.getKey()));
+        consumer.resume(List.of(partition));
       }
       pausedNow += full ? 1 : 0;
     }
@@ -244,40 +218,21 @@ public final class KafkaPushConsumer {
   }
 
   private void measure() {
+    Set<TopicPartition> partitions = assignment.partitions();
     long lag = 0;
-    long inFlight = 0;
-    for (Map.Entry<TopicPartition, PartitionOffsets> entry : assigned.entrySet()) {
-      OptionalLong partitionLag = consumer.currentLag(entry.getKey());
-      lag += partitionLag.orElse(0);
-      inFlight += entry.getValue().inFlight();
+    for (TopicPartition partition : partitions) {
+      lag += consumer.currentLag(partition).orElse(0);
     }
     metrics.lag.set(lag);
-    metrics.inFlight.set(inFlight);
-    metrics.assigned.set(assigned.size());
-  }
-
-  private Map<TopicPartition, OffsetAndMetadata> toCommit(Collection<TopicPartition> partitions) {
-    Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-    for (TopicPartition partition : partitions) {
-      PartitionOffsets offsets = assigned.get(partition);
-      if (offsets != null) {
-        OptionalLong offset = offsets.toCommit();
-        if (offset.isPresent()) {
-          commits.put(partition, new OffsetAndMetadata(offset.getAsLong()));
-          offsets.committing(offset.getAsLong());
-        }
-      }
-    }
-    return commits;
+    metrics.inFlight.set(assignment.inFlight(partitions));
+    metrics.assigned.set(partitions.size());
   }
 
   private void commitAsync() {
-    Map<TopicPartition, OffsetAndMetadata> commits = toCommit(assigned.keySet());
+    Map<TopicPartition, OffsetAndMetadata> commits = assignment.toCommit(assignment.partitions());
     if (commits.isEmpty()) {
       return;
     }
-    Map<TopicPartition, PartitionOffsets> owners = new HashMap<>();
-    commits.keySet().forEach(partition -> owners.put(partition, assigned.get(partition)));
     consumer.commitAsync(
         commits,
         (committed, error) -> {
@@ -287,13 +242,12 @@ public final class KafkaPushConsumer {
           }
           metrics.commitsFailed.increment();
           log.warn("Committing offsets failed (retried at the next commit): {}", error.toString());
-          commits.forEach(
-              (partition, offset) -> owners.get(partition).commitFailed(offset.offset()));
+          assignment.commitFailed(commits);
         });
   }
 
   private void commitSync(Collection<TopicPartition> partitions) {
-    Map<TopicPartition, OffsetAndMetadata> commits = toCommit(partitions);
+    Map<TopicPartition, OffsetAndMetadata> commits = assignment.toCommit(partitions);
     if (commits.isEmpty()) {
       return;
     }
@@ -309,58 +263,23 @@ public final class KafkaPushConsumer {
     }
   }
 
-  /** Waits up to {@code timeout} for the deliveries of {@code partitions} to end. */
-  private void awaitDeliveries(Collection<TopicPartition> partitions, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    applyCompletions();
-    while (inFlight(partitions) > 0) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return;
-      }
-      try {
-        Completion completion = completions.poll(left, TimeUnit.NANOSECONDS);
-        if (completion != null) {
-          apply(completion);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
-  }
-
-  private int inFlight(Collection<TopicPartition> partitions) {
-    int count = 0;
-    for (TopicPartition partition : partitions) {
-      PartitionOffsets offsets = assigned.get(partition);
-      count += offsets == null ? 0 : offsets.inFlight();
-    }
-    return count;
-  }
-
   private void release(Collection<TopicPartition> partitions) {
-    for (TopicPartition partition : partitions) {
-      PartitionOffsets offsets = assigned.remove(partition);
-      if (offsets != null) {
-        int left = offsets.abandon();
-        if (left > 0) {
-          metrics.abandoned.increment(left);
-          log.info(
-              "Partition {} left with {} records in delivery; its next owner delivers them again",
-              partition,
-              left);
-        }
-      }
+    int left = assignment.release(partitions);
+    if (left > 0) {
+      metrics.abandoned.increment(left);
+      log.info(
+          "Gave up {} with {} records in delivery; their next owner delivers them again",
+          partitions,
+          left);
     }
-    metrics.assigned.set(assigned.size());
+    metrics.assigned.set(assignment.partitions().size());
   }
 
   private void close(KafkaConsumer<byte[], byte[]> kafka) {
-    awaitDeliveries(assigned.keySet(), closeGrace);
-    commitSync(assigned.keySet());
+    assignment.awaitDeliveries(assignment.partitions(), closeGrace);
+    commitSync(assignment.partitions());
     closing = true;
-    release(List.copyOf(assigned.keySet()));
+    release(assignment.partitions());
     kafka.close();
     log.info("Kafka consumer of {} closed", config.topic());
   }
@@ -368,10 +287,8 @@ public final class KafkaPushConsumer {
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-      for (TopicPartition partition : partitions) {
-        assigned.put(partition, new PartitionOffsets());
-      }
-      metrics.assigned.set(assigned.size());
+      assignment.assigned(partitions);
+      metrics.assigned.set(assignment.partitions().size());
       if (!partitions.isEmpty()) {
         log.info("Assigned {}", partitions);
       }
@@ -382,7 +299,7 @@ public final class KafkaPushConsumer {
       if (partitions.isEmpty() || closing) {
         return;
       }
-      awaitDeliveries(partitions, config.revokeTimeout());
+      assignment.awaitDeliveries(partitions, config.revokeTimeout());
       commitSync(partitions);
       release(partitions);
       log.info("Revoked {}", partitions);

@@ -164,7 +164,9 @@ class JobDeliveryIT {
       troubled.failAll(null);
       assertThat(onC.texts()).as("nothing reached comet-c before the kill").isEmpty();
 
-      try (JobProcess second = JobProcess.start(config, port, log).awaitHealthy()) {
+      JobProcess second = JobProcess.start(config, port, log);
+      try {
+        second.awaitHealthy();
         await()
             .atMost(Duration.ofSeconds(30))
             .untilAsserted(
@@ -177,6 +179,8 @@ class JobDeliveryIT {
             "Killed Job: comet-c got %d of %d after the restart; comet-a %d deliveries"
                 + " (%d duplicates)%n",
             onC.texts().size(), count, onA.texts().size(), onA.texts().size() - count);
+      } finally {
+        second.close();
       }
     }
   }

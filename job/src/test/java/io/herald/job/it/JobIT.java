@@ -251,10 +251,10 @@ class JobIT {
         assertThat(Set.copyOf(texts)).as("each message once").hasSize(senders * perSender);
         Map<String, List<Integer>> bySender = new HashMap<>();
         for (String text : texts) {
-          String[] parts = text.split(":");
+          int colon = text.indexOf(':');
           bySender
-              .computeIfAbsent(parts[0], s -> new ArrayList<>())
-              .add(Integer.parseInt(parts[1]));
+              .computeIfAbsent(text.substring(0, colon), s -> new ArrayList<>())
+              .add(Integer.parseInt(text.substring(colon + 1)));
         }
         assertThat(bySender).hasSize(senders);
         bySender.forEach(

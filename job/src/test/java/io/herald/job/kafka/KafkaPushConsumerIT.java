@@ -1,0 +1,172 @@
+package io.herald.job.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.herald.job.config.KafkaConfig;
+import io.herald.proto.queue.v1.PushMsg;
+import io.herald.proto.queue.v1.PushType;
+import io.herald.testkit.KafkaBroker;
+import io.herald.testkit.RealKafka;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The consumer on a real broker, with deliveries the test completes by hand: what is committed,
+ * what a successor reads again, and how far a partition runs ahead of its deliveries.
+ */
+@RealKafka
+class KafkaPushConsumerIT {
+
+  private static KafkaConfig config(
+      KafkaBroker kafka, String topic, String group, int maxInFlight) {
+    return new KafkaConfig(
+        kafka.bootstrapServers(),
+        topic,
+        group,
+        "",
+        5,
+        maxInFlight,
+        Duration.ofMillis(100),
+        Duration.ofSeconds(2),
+        "earliest",
+        Map.of());
+  }
+
+  private static void publish(KafkaBroker kafka, String topic, int count) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+      for (int i = 0; i < count; i++) {
+        PushMsg msg =
+            PushMsg.newBuilder()
+                .setType(PushType.PUSH_TYPE_ROOM)
+                .setRoom("live://1")
+                .setOp(1000)
+                .setMessageId(i)
+                .build();
+        var unused =
+            producer.send(
+                new ProducerRecord<>(
+                    topic, "live://1".getBytes(StandardCharsets.UTF_8), msg.toByteArray()));
+      }
+      producer.flush();
+    }
+  }
+
+  /** Deliveries the test ends by message id. */
+  private static final class HeldDeliveries {
+    final Map<Long, CompletableFuture<Void>> held = new ConcurrentHashMap<>();
+    final List<Long> seen = new CopyOnWriteArrayList<>();
+
+    CompletableFuture<Void> deliver(PushMsg msg) {
+      seen.add(msg.getMessageId());
+      CompletableFuture<Void> delivery = new CompletableFuture<>();
+      held.put(msg.getMessageId(), delivery);
+      return delivery;
+    }
+
+    void complete(long... ids) {
+      for (long id : ids) {
+        held.get(id).complete(null);
+      }
+    }
+  }
+
+  @Test
+  void aSuccessorReadsAgainFromTheFirstRecordWhoseDeliveryHadNotEnded(KafkaBroker kafka) {
+    String topic = kafka.newTopic(1);
+    String group = kafka.newGroupId();
+    publish(kafka, topic, 10);
+    HeldDeliveries first = new HeldDeliveries();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    KafkaPushConsumer consumer =
+        new KafkaPushConsumer(
+            config(kafka, topic, group, 100), first::deliver, Clock.systemUTC(), meters);
+    consumer.start();
+    await().until(() -> first.seen.size() == 10);
+
+    // Deliveries end out of order; 5 is still running when the consumer goes.
+    first.complete(0, 1, 2, 3, 4, 6, 7, 9);
+    await().until(() -> meters.get("herald.job.commits").tag("result", "ok").counter().count() > 0);
+    consumer.stop(Duration.ZERO);
+    assertThat(first.held.get(5L)).as("abandoned when its partition went").isCancelled();
+
+    HeldDeliveries second = new HeldDeliveries();
+    KafkaPushConsumer successor =
+        new KafkaPushConsumer(
+            config(kafka, topic, group, 100),
+            second::deliver,
+            Clock.systemUTC(),
+            new SimpleMeterRegistry());
+    successor.start();
+    try {
+      await().until(() -> second.seen.size() == 5);
+      assertThat(second.seen)
+          .as("from 5 on, the completed 6, 7 and 9 again: at least once, nothing skipped")
+          .containsExactly(5L, 6L, 7L, 8L, 9L);
+    } finally {
+      second.held.values().forEach(d -> d.complete(null));
+      successor.stop(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void aPartitionPausesAtItsInFlightBoundAndResumesAsDeliveriesEnd(KafkaBroker kafka) {
+    String topic = kafka.newTopic(1);
+    publish(kafka, topic, 60);
+    HeldDeliveries deliveries = new HeldDeliveries();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    KafkaPushConsumer consumer =
+        new KafkaPushConsumer(
+            config(kafka, topic, kafka.newGroupId(), 10),
+            deliveries::deliver,
+            Clock.systemUTC(),
+            meters);
+    consumer.start();
+    try {
+      await()
+          .until(
+              () ->
+                  meters
+                          .get("herald.job.consumer.partitions")
+                          .tag("state", "paused")
+                          .gauge()
+                          .value()
+                      == 1);
+      // At most the bound plus one poll (5) are ever held.
+      assertThat(deliveries.seen.size()).isBetween(10, 15);
+      assertThat(meters.get("herald.job.consumer.inflight").gauge().value()).isBetween(10.0, 15.0);
+
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () -> {
+                deliveries.held.values().forEach(d -> d.complete(null));
+                return deliveries.seen.size() == 60;
+              });
+      assertThat(deliveries.seen)
+          .containsExactlyElementsOf(LongStream.range(0, 60).boxed().toList());
+      assertThat(deliveries.seen.size()).isEqualTo(60);
+    } finally {
+      deliveries.held.values().forEach(d -> d.complete(null));
+      consumer.stop(Duration.ofSeconds(1));
+    }
+  }
+}
