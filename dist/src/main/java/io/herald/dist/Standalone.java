@@ -1,0 +1,188 @@
+package io.herald.dist;
+
+import com.linecorp.armeria.server.file.FileService;
+import io.herald.balancer.server.BalancerConfig;
+import io.herald.balancer.server.BalancerServer;
+import io.herald.comet.config.CometConfig;
+import io.herald.comet.server.CometMain;
+import io.herald.comet.server.CometServer;
+import io.herald.config.ConfigLoader;
+import io.herald.idgen.server.IdGenConfig;
+import io.herald.idgen.server.IdGenServer;
+import io.herald.job.config.JobConfig;
+import io.herald.job.dispatch.Dispatcher;
+import io.herald.logic.server.LogicConfig;
+import io.herald.logic.server.LogicServer;
+import io.herald.registry.Registries;
+import io.herald.registry.Registry;
+import io.herald.registry.RegistryConfig;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every role in one process on embedded defaults, for a first run and for development: the
+ * in-process registry, in-memory sessions, an in-process queue in place of Kafka ({@link
+ * InProcessPushQueue}), IdGen on an H2 file, {@code trust} authentication, goim's ports, and every
+ * listener on loopback — so the push API needs no token (production roles require one) and nothing
+ * is reachable from other machines. Each role's settings can still be changed through its
+ * environment variables ({@code LOGIC_*}, {@code COMET_*}, ...); they override the standalone
+ * defaults.
+ */
+final class Standalone {
+  private static final Logger log = LoggerFactory.getLogger(Standalone.class);
+
+  /** Pushes accepted and not yet delivered, at most. */
+  static final int QUEUE_CAPACITY = 100_000;
+
+  /** How long clients get to move when standalone stops. */
+  static final Duration DRAIN = Duration.ofSeconds(2);
+
+  private final Map<String, String> env;
+  private final Clock clock;
+  private final PrometheusMeterRegistry meters;
+  private final Deque<Runnable> stops = new ArrayDeque<>();
+  private LogicServer logic;
+  private CometServer comet;
+
+  Standalone(Map<String, String> env, Clock clock) {
+    this.env = env;
+    this.clock = clock;
+    this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmGcMetrics().bindTo(meters);
+  }
+
+  /** Starts every role; on a failure stops what had started and rethrows. */
+  synchronized void start() {
+    try {
+      Registry registry = Registries.create(RegistryConfig.defaults(), clock, meters);
+      registry.start();
+      stops.push(registry::stop);
+
+      IdGenServer idgen =
+          new IdGenServer(
+              load(
+                  IdGenConfig.class,
+                  IdGenConfig.defaults(),
+                  "IDGEN",
+                  Map.of("SERVER_HOST", LOOPBACK)),
+              clock,
+              meters);
+      idgen.start();
+      stops.push(idgen::stop);
+
+      JobConfig job = load(JobConfig.class, JobConfig.defaults(), "JOB", Map.of());
+      Dispatcher dispatcher = new Dispatcher(job.delivery(), job.batch(), registry, clock, meters);
+      dispatcher.start();
+      stops.push(() -> dispatcher.stop(Duration.ofSeconds(2)));
+
+      LogicConfig logicConfig =
+          load(
+              LogicConfig.class,
+              LogicConfig.defaults(),
+              "LOGIC",
+              Map.of(
+                  "SERVER_HOST", LOOPBACK,
+                  "AUTH_MODE", "trust",
+                  "AUTH_ALLOWTRUST", "true",
+                  "STORE_BACKEND", "memory",
+                  "PUSH_API_REQUIRETOKEN", "false",
+                  "RECEIVE_SINK", "log",
+                  "REGISTRY_BACKEND", "memory"));
+      logic =
+          new LogicServer(
+              logicConfig,
+              clock,
+              meters,
+              new LogicServer.Provided(
+                  registry,
+                  new InProcessPushQueue(dispatcher, QUEUE_CAPACITY, meters),
+                  routes ->
+                      routes.serviceUnder(
+                          "/demo", FileService.of(Standalone.class.getClassLoader(), "demo"))));
+      logic.start();
+      stops.push(logic::stop);
+
+      CometConfig cometConfig =
+          load(
+              CometConfig.class,
+              CometConfig.serviceDefaults(),
+              "COMET",
+              Map.of(
+                  "NODE_SERVERID",
+                  "standalone",
+                  "LISTEN_HOST",
+                  LOOPBACK,
+                  "LOGIC_TARGET",
+                  LOOPBACK + ":" + logicConfig.server().grpcPort(),
+                  "REGISTRY_BACKEND",
+                  "memory"));
+      comet = new CometServer(cometConfig, clock, meters, registry);
+      comet.start();
+      CometServer startedComet = comet;
+      stops.push(() -> CometMain.drainThenStop(startedComet, DRAIN));
+
+      BalancerServer balancer =
+          new BalancerServer(
+              load(
+                  BalancerConfig.class,
+                  BalancerConfig.defaults(),
+                  "BALANCER",
+                  Map.of("SERVER_HOST", LOOPBACK, "REGISTRY_BACKEND", "memory")),
+              Registries.unowned(registry),
+              meters);
+      balancer.start();
+      stops.push(balancer::stop);
+    } catch (RuntimeException e) {
+      stop();
+      throw e;
+    }
+    log.warn(
+        "herald standalone: trust authentication (any client may claim any user), sessions and"
+            + " pushes in memory only, everything on {} — for development, not production",
+        LOOPBACK);
+  }
+
+  /** Stops every role, last started first. */
+  synchronized void stop() {
+    while (!stops.isEmpty()) {
+      try {
+        stops.pop().run();
+      } catch (RuntimeException e) {
+        log.warn("Stopping a standalone part failed", e);
+      }
+    }
+  }
+
+  LogicServer logic() {
+    return logic;
+  }
+
+  CometServer comet() {
+    return comet;
+  }
+
+  PrometheusMeterRegistry meters() {
+    return meters;
+  }
+
+  private static final String LOOPBACK = "127.0.0.1";
+
+  /** The role's config: its defaults, the standalone settings, then the user's environment. */
+  private <C> C load(Class<C> type, C defaults, String prefix, Map<String, String> standalone) {
+    Map<String, String> merged = new HashMap<>();
+    standalone.forEach((key, value) -> merged.put(prefix + "_" + key, value));
+    merged.putAll(env);
+    return new ConfigLoader<>(type, defaults, prefix).load(null, merged).config();
+  }
+}
