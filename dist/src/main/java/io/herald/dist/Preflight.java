@@ -45,7 +45,8 @@ final class Preflight {
       }
     }
     if (!problems.isEmpty()) {
-      throw new LaunchException("herald " + role + " cannot start: " + String.join("; ", problems));
+      throw new LaunchException(
+          "herald " + role + " cannot start:\n  - " + String.join("\n  - ", problems));
     }
   }
 
