@@ -101,6 +101,11 @@ public final class KafkaPushConsumer {
         config.groupId());
   }
 
+  /** Completes when the consumer thread has ended: stopped, or failed. */
+  public CompletableFuture<Void> terminated() {
+    return terminated.copy();
+  }
+
   /** Whether the consumer thread is running (false before start, after stop, or if it failed). */
   public boolean running() {
     return running && !terminated.isDone();
@@ -252,9 +257,15 @@ public final class KafkaPushConsumer {
       return;
     }
     try {
-      consumer.commitSync(commits);
+      try {
+        consumer.commitSync(commits);
+      } catch (WakeupException e) {
+        // stop() woke the consumer while it was not polling; the wakeup is spent, commit again
+        consumer.commitSync(commits);
+      }
       metrics.commitsOk.increment();
     } catch (KafkaException e) {
+      assignment.commitFailed(commits);
       metrics.commitsFailed.increment();
       log.warn(
           "Committing offsets of {} failed; their records will be delivered again: {}",

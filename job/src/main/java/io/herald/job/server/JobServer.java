@@ -4,7 +4,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
-import com.linecorp.armeria.server.healthcheck.HealthChecker;
+import com.linecorp.armeria.server.healthcheck.SettableHealthChecker;
 import io.herald.job.config.JobConfig;
 import io.herald.job.dispatch.Dispatcher;
 import io.herald.job.kafka.KafkaPushConsumer;
@@ -39,7 +39,7 @@ public final class JobServer {
   private Dispatcher dispatcher;
   private KafkaPushConsumer consumer;
   private Server server;
-  private volatile boolean consuming;
+  private final SettableHealthChecker healthy = new SettableHealthChecker(false);
   private boolean stopped;
 
   public JobServer(JobConfig config, Clock clock, PrometheusMeterRegistry meters) {
@@ -58,11 +58,10 @@ public final class JobServer {
       dispatcher = new Dispatcher(config.delivery(), config.batch(), registry, clock, meters);
       dispatcher.start();
       consumer = new KafkaPushConsumer(config.kafka(), dispatcher::dispatch, clock, meters);
-      HealthChecker healthy = () -> consuming && consumer.running();
       server =
           Server.builder()
               .http(new InetSocketAddress(config.server().host(), config.server().port()))
-              .service("/health", HealthCheckService.builder().checkers(healthy).build())
+              .service("/health", HealthCheckService.of(healthy))
               .service(
                   "/metrics",
                   (ctx, req) ->
@@ -88,7 +87,8 @@ public final class JobServer {
       return;
     }
     consumer.start();
-    consuming = true;
+    healthy.setHealthy(true);
+    var unused = consumer.terminated().thenRun(() -> healthy.setHealthy(false));
   }
 
   /** The bound HTTP port. */
@@ -98,7 +98,7 @@ public final class JobServer {
 
   /** Whether the consumer is running (what {@code /health} reports). */
   public boolean consuming() {
-    return consuming && consumer.running();
+    return healthy.isHealthy() && consumer.running();
   }
 
   /** The delivery core, for tests and the standalone launcher. */
@@ -120,7 +120,7 @@ public final class JobServer {
       return;
     }
     stopped = true;
-    consuming = false;
+    healthy.setHealthy(false);
     if (consumer != null) {
       consumer.stop(grace);
     }

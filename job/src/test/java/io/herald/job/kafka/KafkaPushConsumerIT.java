@@ -33,6 +33,11 @@ class KafkaPushConsumerIT {
 
   private static KafkaConfig config(
       KafkaBroker kafka, String topic, String group, int maxInFlight) {
+    return config(kafka, topic, group, maxInFlight, Duration.ofMillis(100));
+  }
+
+  private static KafkaConfig config(
+      KafkaBroker kafka, String topic, String group, int maxInFlight, Duration commitInterval) {
     return new KafkaConfig(
         kafka.bootstrapServers(),
         topic,
@@ -40,20 +45,24 @@ class KafkaPushConsumerIT {
         "",
         5,
         maxInFlight,
-        Duration.ofMillis(100),
+        commitInterval,
         Duration.ofSeconds(2),
         "earliest",
         Map.of());
   }
 
   private static void publish(KafkaBroker kafka, String topic, int count) {
+    publish(kafka, topic, 0, count);
+  }
+
+  private static void publish(KafkaBroker kafka, String topic, int from, int count) {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
             Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-      for (int i = 0; i < count; i++) {
+      for (int i = from; i < from + count; i++) {
         PushMsg msg =
             PushMsg.newBuilder()
                 .setType(PushType.PUSH_TYPE_ROOM)
@@ -121,6 +130,52 @@ class KafkaPushConsumerIT {
       assertThat(second.seen)
           .as("from 5 on, the completed 6, 7 and 9 again: at least once, nothing skipped")
           .containsExactly(5L, 6L, 7L, 8L, 9L);
+    } finally {
+      second.held.values().forEach(d -> d.complete(null));
+      successor.stop(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void aGracefulStopWaitsForDeliveriesAndCommitsThem(KafkaBroker kafka) {
+    String topic = kafka.newTopic(1);
+    String group = kafka.newGroupId();
+    publish(kafka, topic, 20);
+    HeldDeliveries first = new HeldDeliveries();
+    // No periodic commit within the test: only the stop commits.
+    KafkaPushConsumer consumer =
+        new KafkaPushConsumer(
+            config(kafka, topic, group, 100, Duration.ofHours(1)),
+            first::deliver,
+            Clock.systemUTC(),
+            new SimpleMeterRegistry());
+    consumer.start();
+    await().until(() -> first.seen.size() == 20);
+    first.complete(LongStream.range(0, 19).toArray());
+    // The last delivery ends only once the stop has begun: the stop waits for it, then commits.
+    Thread finisher =
+        new Thread(
+            () -> {
+              await().until(() -> !consumer.running());
+              first.complete(19);
+            });
+    finisher.start();
+    consumer.stop(Duration.ofSeconds(10));
+    publish(kafka, topic, 20, 1);
+
+    HeldDeliveries second = new HeldDeliveries();
+    KafkaPushConsumer successor =
+        new KafkaPushConsumer(
+            config(kafka, topic, group, 100),
+            second::deliver,
+            Clock.systemUTC(),
+            new SimpleMeterRegistry());
+    successor.start();
+    try {
+      await().until(() -> !second.seen.isEmpty());
+      assertThat(second.seen)
+          .as("everything before was committed at the stop")
+          .containsExactly(20L);
     } finally {
       second.held.values().forEach(d -> d.complete(null));
       successor.stop(Duration.ofSeconds(1));
