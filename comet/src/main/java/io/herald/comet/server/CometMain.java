@@ -54,7 +54,7 @@ public final class CometMain {
    * Drains {@code server} over {@code grace} and waits for it to stop; stops it outright if that
    * takes much longer. What the shutdown hook runs.
    */
-  static void drainThenStop(CometServer server, Duration grace) {
+  public static void drainThenStop(CometServer server, Duration grace) {
     try {
       server.drain(List.of(), grace);
     } catch (CometStoppingException | IllegalStateException e) {
