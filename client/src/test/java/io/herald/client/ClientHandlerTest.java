@@ -168,8 +168,8 @@ class ClientHandlerTest {
   void closingFailsWaitingRequests() {
     authenticate();
     CompletableFuture<Message> reply = handler.request(4, utf8("a"), 5);
-    ((Frame) written()).release();
-    channel.close();
+    written().release();
+    var unused = channel.close();
     assertThat(failure(reply)).isInstanceOf(HeraldClientException.ConnectionLost.class);
     assertThat(events).containsExactly("closed");
     assertThat(failure(handler.request(4, utf8("b"), 5)))
@@ -180,7 +180,8 @@ class ClientHandlerTest {
   void heartbeatsAdaptAndAMissedReplyGivesTheConnectionUp() {
     authenticate();
     time.advance(Duration.ofSeconds(59));
-    assertThat((Object) channel.readOutbound()).isNull();
+    Object nothing = channel.readOutbound();
+    assertThat(nothing).isNull();
     time.advance(Duration.ofSeconds(1));
     Frame beat = written();
     assertThat(beat.op()).isEqualTo(Op.HEARTBEAT);
@@ -218,9 +219,9 @@ class ClientHandlerTest {
 
   @Test
   void aRejectedAuthFailsTheAttemptWithTheServersReason() {
-    ((Frame) written()).release();
+    written().release();
     channel.writeInbound(frame(Op.DISCONNECT_REPLY, 0, "token: missing"));
-    channel.close();
+    var unused = channel.close();
     assertThat(failure(handler.authenticated()))
         .hasMessage("closed before AUTH_REPLY: token: missing");
   }

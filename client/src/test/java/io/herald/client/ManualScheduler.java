@@ -2,10 +2,11 @@ package io.herald.client;
 
 import java.time.Duration;
 import java.util.PriorityQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Timers that fire only when the test advances time; tasks run on the test's thread. */
 final class ManualScheduler implements ClientScheduler {
-  private record Task(long due, long order, Runnable task, boolean[] cancelled) {}
+  private record Task(long due, long order, Runnable task, AtomicBoolean cancelled) {}
 
   private final PriorityQueue<Task> tasks =
       new PriorityQueue<>(
@@ -18,9 +19,9 @@ final class ManualScheduler implements ClientScheduler {
 
   @Override
   public synchronized Cancellable schedule(Runnable task, Duration delay) {
-    boolean[] cancelled = {false};
+    AtomicBoolean cancelled = new AtomicBoolean();
     tasks.add(new Task(now + delay.toNanos(), order++, task, cancelled));
-    return () -> cancelled[0] = true;
+    return () -> cancelled.set(true);
   }
 
   /** Moves time forward by {@code step}, running every task that falls due, in order. */
@@ -37,7 +38,7 @@ final class ManualScheduler implements ClientScheduler {
         tasks.poll();
         now = next.due();
       }
-      if (!next.cancelled()[0]) {
+      if (!next.cancelled().get()) {
         next.task().run();
       }
     }
@@ -45,7 +46,7 @@ final class ManualScheduler implements ClientScheduler {
 
   /** Tasks scheduled and not yet run or cancelled. */
   synchronized long pending() {
-    return tasks.stream().filter(t -> !t.cancelled()[0]).count();
+    return tasks.stream().filter(t -> !t.cancelled().get()).count();
   }
 
   synchronized long nanoTime() {

@@ -51,7 +51,7 @@ class ClientIT {
   }
 
   @AfterAll
-  void stop() throws InterruptedException {
+  void stop() {
     servers.close();
   }
 
@@ -156,7 +156,7 @@ class ClientIT {
       ConnectionInfo first = client.start().get(10, TimeUnit.SECONDS);
       client.joinRoom(joined).get(5, TimeUnit.SECONDS);
       Servers.Comet from = first.node().equals(a.tcp()) ? a : b;
-      Servers.Comet to = from == a ? b : a;
+      Servers.Comet to = from.equals(a) ? b : a;
 
       var unused = from.server().drain(List.of(to.address()), Duration.ofSeconds(6));
 
@@ -193,7 +193,7 @@ class ClientIT {
             .build()) {
       ConnectionInfo first = client.start().get(10, TimeUnit.SECONDS);
       Servers.Comet dead = first.node().equals(a.ws()) ? a : b;
-      Servers.Comet alive = dead == a ? b : a;
+      Servers.Comet alive = dead.equals(a) ? b : a;
       assertThat(dead.broadcastRoom(room, "before")).isEqualTo(1);
 
       dead.server().stop(Duration.ofSeconds(2)); // no notice: connections just close

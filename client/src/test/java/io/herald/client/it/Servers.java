@@ -187,10 +187,14 @@ final class Servers implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     balancers.forEach(BalancerServer::stop);
     for (Comet comet : comets) {
-      comet.grpc().shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      try {
+        comet.grpc().shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       comet.server().stop(Duration.ofSeconds(2));
     }
     logic.stop();
