@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 final class AdaptiveHeartbeat {
   private final HeartbeatPolicy policy;
-  private Duration current;
+  private volatile Duration current;
   private boolean settled;
 
   AdaptiveHeartbeat(HeartbeatPolicy policy) {
