@@ -99,6 +99,14 @@ class StandaloneIT {
       assertThat(post("/goim/push/mids?operation=1000&mids=123", "to user 123"))
           .contains("\"code\":0");
       assertThat(goim.nextBody(1000, WAIT)).isEqualTo("to user 123");
+      assertThat(post("/goim/push/all?operation=1000", "to everyone")).contains("\"code\":0");
+      assertThat(goim.nextBody(1000, WAIT)).isEqualTo("to everyone");
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(get(http, "/goim/online/room?type=live&rooms=1000").body())
+                      .contains("\"1000\":1"));
     }
   }
 
