@@ -1,6 +1,9 @@
 package io.herald.config;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Validation for config records' compact constructors. Each check throws {@link
@@ -72,6 +75,23 @@ public final class Check {
   }
 
   /** Fails unless {@code condition}; {@code expectation} says what holds when it does. */
+  /**
+   * A copy of {@code properties} (empty for null) that sets none of {@code reserved}: pass-through
+   * client properties must not override the settings a service fixes itself.
+   */
+  public static Map<String, String> notOverriding(
+      String name, Map<String, String> properties, Set<String> reserved) {
+    Map<String, String> copy = properties == null ? Map.of() : Map.copyOf(properties);
+    for (String key : copy.keySet()) {
+      state(
+          !reserved.contains(key),
+          name,
+          key,
+          "none of " + String.join(", ", new TreeSet<>(reserved)));
+    }
+    return copy;
+  }
+
   public static void state(boolean condition, String name, Object value, String expectation) {
     if (!condition) {
       throw invalid(name, value, expectation);

@@ -4,7 +4,6 @@ import io.herald.config.Check;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * How Job consumes the push topic. Offsets are committed by Job itself, never automatically: only
@@ -82,13 +81,6 @@ public record KafkaConfig(
         "autoOffsetReset",
         autoOffsetReset,
         "earliest or latest");
-    properties = properties == null ? Map.of() : Map.copyOf(properties);
-    for (String name : properties.keySet()) {
-      Check.state(
-          !FIXED_PROPERTIES.contains(name),
-          "properties",
-          name,
-          "none of " + String.join(", ", new TreeSet<>(FIXED_PROPERTIES)));
-    }
+    properties = Check.notOverriding("properties", properties, FIXED_PROPERTIES);
   }
 }

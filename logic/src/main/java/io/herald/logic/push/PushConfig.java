@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The push API's configuration: where pushes are queued, who may push, how big a push may be, and
@@ -93,14 +92,7 @@ public record PushConfig(Kafka kafka, Api api, Ids messageIds) {
           "deliveryTimeout",
           deliveryTimeout,
           "at least linger + requestTimeout");
-      properties = properties == null ? Map.of() : Map.copyOf(properties);
-      for (String name : properties.keySet()) {
-        Check.state(
-            !FIXED_PROPERTIES.contains(name),
-            "properties",
-            name,
-            "none of " + String.join(", ", new TreeSet<>(FIXED_PROPERTIES)));
-      }
+      properties = Check.notOverriding("properties", properties, FIXED_PROPERTIES);
     }
   }
 

@@ -1,0 +1,33 @@
+package io.herald.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class CheckTest {
+  private static final Set<String> RESERVED = Set.of("acks", "enable.idempotence");
+
+  @Test
+  void passThroughPropertiesMayNotOverrideReservedOnes() {
+    assertThatThrownBy(
+            () ->
+                Check.notOverriding("properties", Map.of("acks", "1", "linger.ms", "5"), RESERVED))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("properties: acks (expected: none of acks, enable.idempotence)");
+  }
+
+  @Test
+  void otherPropertiesAreKeptInAnImmutableCopy() {
+    Map<String, String> given = new HashMap<>(Map.of("linger.ms", "5"));
+
+    Map<String, String> kept = Check.notOverriding("properties", given, RESERVED);
+    given.put("acks", "0");
+
+    assertThat(kept).containsExactly(Map.entry("linger.ms", "5"));
+    assertThat(Check.notOverriding("properties", null, RESERVED)).isEmpty();
+  }
+}
