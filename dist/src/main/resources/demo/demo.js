@@ -1,0 +1,146 @@
+// The demo page: a HeraldClient in a room, and a form that pushes to the room over Logic's HTTP API
+// (same origin: this page is served by Logic).
+import { HeraldClient, text } from './herald-client.js';
+
+const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+let client = null;
+
+/** `live://1000` → {type: 'live', id: '1000'}; a bare `1000` means `live://1000`. */
+function parseRoom(value) {
+  const room = value.trim();
+  const at = room.indexOf('://');
+  if (at < 0) return { type: 'live', id: room, roomId: `live://${room}` };
+  return { type: room.slice(0, at), id: room.slice(at + 3), roomId: room };
+}
+
+/** The Comet's WebSocket URL: ?ws=, else the first node Logic lists, else goim's default port. */
+async function discoverWebSocket() {
+  if (params.get('ws')) return params.get('ws');
+  try {
+    const answer = await (await fetch('/goim/nodes/instances')).json();
+    const node = (answer.data ?? []).find((n) => n.ws && n.state === 'up');
+    if (node) return `ws://${node.ws}/sub`;
+  } catch {
+    // fall through to the default
+  }
+  return `ws://${location.hostname || '127.0.0.1'}:3102/sub`;
+}
+
+function setStatus(state, message) {
+  $('dot').className = `dot ${state}`;
+  $('status').textContent = message;
+  const busy = state !== 'idle';
+  $('connect').disabled = busy;
+  $('disconnect').disabled = !busy;
+  for (const id of ['room', 'mid', 'version', 'ws']) $(id).disabled = busy;
+}
+
+function addMessage(op, body, seq) {
+  const item = document.createElement('li');
+  const time = document.createElement('time');
+  time.textContent = new Date().toLocaleTimeString();
+  const meta = document.createElement('span');
+  meta.className = 'meta';
+  meta.textContent = `op ${op}${seq ? ` · seq ${seq}` : ''}`;
+  const content = document.createElement('span');
+  content.className = 'body';
+  content.textContent = text(body);
+  item.append(time, meta, content);
+  $('messages').prepend(item);
+  $('empty').hidden = true;
+  while ($('messages').children.length > 200) $('messages').lastChild.remove();
+}
+
+function join(event) {
+  event.preventDefault();
+  const room = parseRoom($('room').value);
+  const mid = Number($('mid').value);
+  const url = $('ws').value.trim();
+  setStatus('connecting', `Connecting to ${url} …`);
+  client = new HeraldClient({
+    url,
+    version: Number($('version').value),
+    heartbeatMs: 10_000, // a short interval keeps the online count fresh on this page
+    auth: { mid, room_id: room.roomId, platform: 'web', accepts: [] },
+    onOpen: (info) => {
+      const key = info.key ? `, key ${info.key}` : '';
+      setStatus('open', `In ${room.roomId} as mid ${mid}${key}, protocol v${info.version}`);
+    },
+    onClose: (e) => {
+      $('online').textContent = '–';
+      if (e.reconnectInMs >= 0) {
+        const why = e.reason ? ` (${e.reason})` : '';
+        const delay = (e.reconnectInMs / 1000).toFixed(1);
+        setStatus('connecting', `Disconnected${why}; retrying in ${delay} s …`);
+      } else {
+        setStatus('idle', 'Not connected');
+      }
+    },
+    onOnline: (count) => {
+      $('online').textContent = String(count);
+    },
+    onMessage: addMessage,
+    onError: (e) => console.warn('herald:', e),
+  });
+  client.connect();
+  updateCurl();
+}
+
+function leave() {
+  client?.close();
+  client = null;
+  setStatus('idle', 'Not connected');
+}
+
+function pushUrl() {
+  const room = parseRoom($('room').value);
+  const query = new URLSearchParams({ operation: $('op').value, type: room.type, room: room.id });
+  return `/goim/push/room?${query}`;
+}
+
+function updateCurl() {
+  const message = $('message').value.replaceAll("'", "'\\''");
+  $('curl').textContent = `curl -d '${message}' '${location.origin}${pushUrl()}'`;
+}
+
+async function push(event) {
+  event.preventDefault();
+  const result = $('push-result');
+  result.className = 'result';
+  result.textContent = 'Pushing …';
+  try {
+    const response = await fetch(pushUrl(), { method: 'POST', body: $('message').value });
+    const answer = await response.json();
+    if (answer.code === 0) {
+      result.classList.add('ok');
+      result.textContent = 'Accepted by Logic.';
+    } else {
+      result.classList.add('error');
+      result.textContent = `Refused: ${answer.code} ${answer.message}`;
+    }
+  } catch (e) {
+    result.classList.add('error');
+    result.textContent = `Failed: ${e.message}`;
+  }
+}
+
+async function init() {
+  $('mid').value = params.get('mid') ?? String(1 + Math.floor(Math.random() * 100_000));
+  if (params.get('room')) $('room').value = params.get('room');
+  if (params.get('version')) $('version').value = params.get('version');
+  $('join').addEventListener('submit', join);
+  $('disconnect').addEventListener('click', leave);
+  $('push').addEventListener('submit', push);
+  $('clear').addEventListener('click', () => {
+    $('messages').replaceChildren();
+    $('empty').hidden = false;
+  });
+  for (const id of ['room', 'op', 'message']) $(id).addEventListener('input', updateCurl);
+  updateCurl();
+  $('ws').value = await discoverWebSocket();
+  document.body.dataset.ready = 'true';
+  if (params.has('join')) $('join').requestSubmit();
+}
+
+init();

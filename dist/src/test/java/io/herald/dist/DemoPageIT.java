@@ -1,0 +1,193 @@
+package io.herald.dist;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.herald.testkit.FreePorts;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The demo page in a real browser against a running {@code herald standalone}: Debian's headless
+ * {@code chromium}, driven by playwright-core from {@code src/test/js/demo-page.mjs} (installed
+ * with {@code npm ci} into {@code target/browser-test/}; no browser is ever downloaded).
+ *
+ * <p>Two pages join the same room from the page's form, one per protocol version (the second one
+ * checks CRC32C against the server); each shows an online count of at least one. A push this test
+ * sends over the HTTP API appears on both, and so does a push sent from the page's own form.
+ *
+ * <p>Needs node, npm, {@code /usr/bin/chromium} and the npm registry (the first time): missing,
+ * they fail the test on CI ({@code CI=true}) and skip it elsewhere.
+ */
+class DemoPageIT {
+  private static final Duration STEP = Duration.ofSeconds(30);
+  private static final String ROOM = "4242";
+
+  private final List<String> lines = new CopyOnWriteArrayList<>();
+  private Standalone standalone;
+  private Process browser;
+
+  @AfterEach
+  void stop() {
+    if (browser != null) {
+      browser.descendants().forEach(ProcessHandle::destroyForcibly);
+      browser.destroyForcibly();
+    }
+    if (standalone != null) {
+      standalone.stop();
+    }
+  }
+
+  @Test
+  void aRoomPushOverHttpAppearsOnTheDemoPage(@TempDir Path data) throws Exception {
+    Path node = NodeTools.require("node", "/usr/bin/node", "apt-get install nodejs npm");
+    Path npm = NodeTools.require("npm", "/usr/bin/npm", "apt-get install npm");
+    Path chromium = NodeTools.require("chromium", "/usr/bin/chromium", "apt-get install chromium");
+    Path dir = NodeTools.installBrowserTest(npm);
+
+    int httpPort = FreePorts.next();
+    standalone = new Standalone(environment(httpPort, data), Clock.systemUTC());
+    standalone.start();
+
+    Path stderr = dir.resolve("demo-page.stderr.log");
+    ProcessBuilder builder =
+        new ProcessBuilder(node.toString(), "demo-page.mjs")
+            .directory(dir.toFile())
+            .redirectError(stderr.toFile());
+    builder
+        .environment()
+        .putAll(
+            Map.of(
+                "DEMO_URL",
+                "http://127.0.0.1:" + httpPort + "/demo/",
+                "ROOM",
+                "live://" + ROOM,
+                "CHROMIUM",
+                chromium.toString(),
+                "STEP_TIMEOUT_MS",
+                String.valueOf(STEP.toMillis())));
+    browser = builder.start();
+    Thread reader = new Thread(this::readLines, "demo-page-stdout");
+    reader.setDaemon(true);
+    reader.start();
+
+    for (String version : List.of("v1", "v2")) {
+      String joined = awaitLine("joined " + version + " online=", stderr);
+      assertThat(Integer.parseInt(joined.substring(joined.indexOf('=') + 1)))
+          .as("online count shown on the %s page", version)
+          .isGreaterThanOrEqualTo(1);
+    }
+
+    // The page waits for this text; room pushes are best-effort and reach a Comet once Job's room
+    // index lists it (refreshed every second), so the push is repeated until the page has it.
+    String text = "pushed over HTTP " + System.nanoTime();
+    Writer toPage = new java.io.OutputStreamWriter(browser.getOutputStream(), UTF_8);
+    toPage.write(text + "\n");
+    toPage.flush();
+    HttpClient http = HttpClient.newHttpClient();
+    await()
+        .atMost(STEP)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              assertThat(pushToRoom(http, httpPort, text)).contains("\"code\":0");
+              return hasLine("received " + text, stderr);
+            });
+
+    awaitLine("form ok", stderr);
+    awaitLine("done", stderr);
+    assertThat(browser.waitFor(STEP.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(browser.exitValue()).as(output(stderr)).isZero();
+  }
+
+  private static Map<String, String> environment(int httpPort, Path data) {
+    return Map.of(
+        "LOGIC_SERVER_HTTPPORT",
+        String.valueOf(httpPort),
+        "LOGIC_SERVER_GRPCPORT",
+        String.valueOf(FreePorts.next()),
+        "COMET_LISTEN_TCPPORT",
+        String.valueOf(FreePorts.next()),
+        "COMET_LISTEN_WSPORT",
+        String.valueOf(FreePorts.next()),
+        "COMET_LISTEN_GRPCPORT",
+        String.valueOf(FreePorts.next()),
+        "COMET_LISTEN_ADMINPORT",
+        String.valueOf(FreePorts.next()),
+        "BALANCER_SERVER_PORT",
+        String.valueOf(FreePorts.next()),
+        "IDGEN_SERVER_PORT",
+        String.valueOf(FreePorts.next()),
+        "IDGEN_DATABASE_URL",
+        "jdbc:h2:file:" + data.resolve("idgen").toAbsolutePath() + ";MODE=PostgreSQL");
+  }
+
+  private static String pushToRoom(HttpClient http, int port, String text)
+      throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + port
+                        + "/goim/push/room?operation=1000&type=live&room="
+                        + ROOM))
+            .POST(HttpRequest.BodyPublishers.ofString(text, UTF_8))
+            .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofString(UTF_8)).body();
+  }
+
+  private void readLines() {
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(browser.getInputStream(), UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        lines.add(line);
+      }
+    } catch (IOException e) {
+      lines.add("stdout: " + e);
+    }
+  }
+
+  private String awaitLine(String prefix, Path stderr) {
+    await().atMost(STEP).pollInterval(Duration.ofMillis(50)).until(() -> hasLine(prefix, stderr));
+    return lines.stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
+  }
+
+  /** Whether the script printed a line starting with {@code prefix}; fails once it has exited. */
+  private boolean hasLine(String prefix, Path stderr) {
+    if (lines.stream().anyMatch(l -> l.startsWith(prefix))) {
+      return true;
+    }
+    assertThat(browser.isAlive())
+        .as("demo-page.mjs exited before printing '%s'\n%s", prefix, output(stderr))
+        .isTrue();
+    return false;
+  }
+
+  private String output(Path stderr) {
+    String err;
+    try {
+      err = Files.exists(stderr) ? Files.readString(stderr, UTF_8) : "";
+    } catch (IOException e) {
+      err = e.toString();
+    }
+    return "stdout:\n" + String.join("\n", lines) + "\nstderr:\n" + err;
+  }
+}
