@@ -174,9 +174,13 @@ public final class Herald {
           "%nHerald standalone is running.%n"
               + "  Demo page:   http://127.0.0.1:%d/demo/%n"
               + "  Push a room: curl -d 'hello' 'http://127.0.0.1:%d/goim/push/room?operation=1000&type=live&room=1000'%n"
-              + "  Clients:     TCP 127.0.0.1:3101, WebSocket ws://127.0.0.1:3102/sub%n"
+              + "  Clients:     TCP 127.0.0.1:%d, WebSocket ws://127.0.0.1:%d%s%n"
               + "Ctrl-C stops it.%n",
-          http, http);
+          http,
+          http,
+          standalone.cometListen().tcpPort(),
+          standalone.cometListen().wsPort(),
+          standalone.cometListen().wsPath());
       serve();
       return 0;
     }

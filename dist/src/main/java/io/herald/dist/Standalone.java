@@ -53,6 +53,7 @@ final class Standalone {
   private final Deque<Runnable> stops = new ArrayDeque<>();
   private LogicServer logic;
   private CometServer comet;
+  private CometConfig cometConfig;
 
   Standalone(Map<String, String> env, Clock clock) {
     this.env = env;
@@ -81,7 +82,13 @@ final class Standalone {
       idgen.start();
       stops.push(idgen::stop);
 
-      JobConfig job = load(JobConfig.class, JobConfig.defaults(), "JOB", Map.of());
+      // Job asks the one Comet for its rooms often: a room's first member gets pushes at once.
+      JobConfig job =
+          load(
+              JobConfig.class,
+              JobConfig.defaults(),
+              "JOB",
+              Map.of("DELIVERY_ROOMREFRESH", "100ms"));
       Dispatcher dispatcher = new Dispatcher(job.delivery(), job.batch(), registry, clock, meters);
       dispatcher.start();
       stops.push(() -> dispatcher.stop(Duration.ofSeconds(2)));
@@ -127,6 +134,7 @@ final class Standalone {
                   LOOPBACK + ":" + logicConfig.server().grpcPort(),
                   "REGISTRY_BACKEND",
                   "memory"));
+      this.cometConfig = cometConfig;
       comet = new CometServer(cometConfig, clock, meters, registry);
       comet.start();
       CometServer startedComet = comet;
@@ -170,6 +178,11 @@ final class Standalone {
 
   CometServer comet() {
     return comet;
+  }
+
+  /** Where the Comet listens: what the start banner tells clients. */
+  CometConfig.Listen cometListen() {
+    return cometConfig.listen();
   }
 
   PrometheusMeterRegistry meters() {
