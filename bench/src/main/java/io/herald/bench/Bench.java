@@ -2,6 +2,7 @@ package io.herald.bench;
 
 import io.herald.bench.load.ClientsCommand;
 import io.herald.bench.scenario.CometMemoryCommand;
+import io.herald.bench.scenario.ConnectionStormCommand;
 import io.herald.bench.scenario.RoomFanoutCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,12 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Herald load generator and benchmark scenarios.",
-    subcommands = {ClientsCommand.class, CometMemoryCommand.class, RoomFanoutCommand.class})
+    subcommands = {
+      ClientsCommand.class,
+      CometMemoryCommand.class,
+      RoomFanoutCommand.class,
+      ConnectionStormCommand.class
+    })
 public final class Bench {
   private Bench() {}
 

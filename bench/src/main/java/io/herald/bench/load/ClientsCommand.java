@@ -20,9 +20,9 @@ import picocli.CommandLine.Option;
 
 /**
  * One client process: a {@link ClientFleet} driven over standard input by a scenario (or a person).
- * Commands, one per line: {@code status}, {@code stats}, {@code reset}, {@code quit}. Replies are
- * single lines starting with the command's name in capitals. The process exits by itself after
- * {@code --max-duration}.
+ * Commands, one per line: {@code status}, {@code stats}, {@code reset}, {@code go} (with {@code
+ * --wait-for-go}: start connecting), {@code quit}. Replies are single lines starting with the
+ * command's name in capitals. The process exits by itself after {@code --max-duration}.
  */
 @Command(
     name = "clients",
@@ -68,6 +68,11 @@ public final class ClientsCommand implements Callable<Integer> {
   int threads;
 
   @Option(
+      names = "--wait-for-go",
+      description = "open connections only when told `go` on stdin (to time a storm)")
+  boolean waitForGo;
+
+  @Option(
       names = "--max-duration",
       defaultValue = "600",
       description = "seconds after which the process exits whatever happens")
@@ -94,7 +99,9 @@ public final class ClientsCommand implements Callable<Integer> {
     try (ClientFleet fleet = new ClientFleet(settings)) {
       Thread opener = new Thread(fleet::open, "opener");
       opener.setDaemon(true);
-      opener.start();
+      if (!waitForGo) {
+        opener.start();
+      }
       BufferedReader in =
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -104,6 +111,12 @@ public final class ClientsCommand implements Callable<Integer> {
                   "STATUS connected=%d authenticated=%d failed=%d closed=%d%n",
                   fleet.connected(), fleet.authenticated(), fleet.failed(), fleet.closed());
           case "stats" -> out.println(stats(fleet.stats()));
+          case "go" -> {
+            if (opener.getState() == Thread.State.NEW) {
+              opener.start();
+            }
+            out.println("GO");
+          }
           case "reset" -> {
             fleet.stats().reset();
             out.println("RESET");

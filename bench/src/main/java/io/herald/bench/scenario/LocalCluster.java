@@ -30,7 +30,9 @@ final class LocalCluster implements AutoCloseable {
   final int cometTcpPort;
   final int cometGrpcPort;
   private Process comet;
+  private String redisUri = "";
   private int connectionsOpened;
+  private int pending;
 
   /**
    * @param cometCpus {@code taskset} CPU list for the Comet (empty: not pinned)
@@ -45,6 +47,31 @@ final class LocalCluster implements AutoCloseable {
     this.cometGrpcPort = freePort();
     // A scenario stopped by a signal still ends its servers and clients.
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "bench-cluster-stop"));
+  }
+
+  /**
+   * Keeps Logic's sessions in a {@code redis-server} of its own (from the PATH) on a free port, as
+   * production does, instead of in memory. Call before {@link #start}.
+   */
+  void withRedis() throws IOException, InterruptedException {
+    int port = freePort();
+    Process redis =
+        new ProcessBuilder(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--bind",
+                "127.0.0.1")
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("redis.log").toFile())
+            .start();
+    servers.add(redis);
+    awaitPort(port);
+    redisUri = "redis://127.0.0.1:" + port;
   }
 
   /** Starts Logic, then the Comet with {@code heap} (e.g. {@code 1g}), and waits for both. */
@@ -65,7 +92,9 @@ final class LocalCluster implements AutoCloseable {
                 + logicGrpcPort
                 + "}",
             "auth: {mode: trust, allowTrust: true}",
-            "store: {backend: memory}",
+            redisUri.isEmpty()
+                ? "store: {backend: memory}"
+                : "store: {backend: redis, redis: {uri: '" + redisUri + "'}}",
             "push: {kafka: {bootstrapServers: '127.0.0.1:1'}, api: {requireToken: false}}",
             "receive: {sink: log}",
             "registry: {backend: memory}",
@@ -127,6 +156,16 @@ final class LocalCluster implements AutoCloseable {
    */
   List<ClientProcess> connect(int connections, int processes, int perSecond, Duration timeout)
       throws IOException, InterruptedException {
+    start(connections, processes, perSecond, false);
+    return awaitAuthenticated(timeout);
+  }
+
+  /**
+   * Starts client processes for {@code connections} more connections without waiting; with {@code
+   * waitForGo} they connect only once told {@code go}.
+   */
+  List<ClientProcess> start(int connections, int processes, int perSecond, boolean waitForGo)
+      throws IOException {
     int each = connections / processes;
     int already = clients.size();
     int total = connections + connectionsOpened;
@@ -143,12 +182,23 @@ final class LocalCluster implements AutoCloseable {
               "--rate=" + Math.max(1, perSecond / processes),
               "--first-mid=" + (1 + connectionsOpened + (long) (k - already) * each),
               "--max-duration=1800"));
+      if (waitForGo) {
+        command.add("--wait-for-go");
+      }
       Process process =
           new ProcessBuilder(command)
               .redirectError(dir.resolve("clients-" + k + ".log").toFile())
               .start();
       clients.add(new ClientProcess(process));
     }
+    pending = total;
+    return clients;
+  }
+
+  /** Waits until every connection started so far is authenticated. */
+  List<ClientProcess> awaitAuthenticated(Duration timeout)
+      throws IOException, InterruptedException {
+    int total = pending;
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       int authenticated = 0;

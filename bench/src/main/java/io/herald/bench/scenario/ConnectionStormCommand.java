@@ -1,0 +1,89 @@
+package io.herald.bench.scenario;
+
+import io.herald.bench.proc.ProcStats;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Scenario 4, connection storm: every client of a Comet that died comes back at once. Client
+ * processes ready their connections, then all are told to go together and connect as fast as they
+ * can; the figure is connections authenticated per second into one Comet, each through Logic
+ * (sessions in a real Redis by default).
+ */
+@Command(
+    name = "connection-storm",
+    mixinStandardHelpOptions = true,
+    description = "Connect+auth per second one Comet accepts when every client comes at once.")
+public final class ConnectionStormCommand implements Callable<Integer> {
+  @Option(names = "--connections", defaultValue = "19000")
+  int connections;
+
+  @Option(names = "--client-processes", defaultValue = "2")
+  int clientProcesses;
+
+  @Option(
+      names = "--store",
+      defaultValue = "redis",
+      description = "Logic's session store: redis (a redis-server of its own) or memory")
+  String store;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "3000",
+      description = "connections opened and closed before the storm (0: a cold Comet)")
+  int warmup;
+
+  @Option(names = "--heap", defaultValue = "1g")
+  String heap;
+
+  @Option(names = "--comet-cpus", defaultValue = "", description = "taskset CPUs of the Comet")
+  String cometCpus;
+
+  @Option(names = "--client-cpus", defaultValue = "", description = "taskset CPUs of clients")
+  String clientCpus;
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = Files.createTempDirectory("herald-bench-storm");
+    try (LocalCluster cluster = new LocalCluster(dir, cometCpus, clientCpus)) {
+      if (store.equals("redis")) {
+        cluster.withRedis();
+      }
+      cluster.start(heap);
+      if (warmup > 0) {
+        // The surviving Comet of a real storm has served clients: its JIT code is in place.
+        cluster.connect(warmup, 1, 2000, Duration.ofMinutes(2));
+        cluster.disconnectAll();
+      }
+      List<ClientProcess> clients =
+          cluster.start(connections, clientProcesses, Integer.MAX_VALUE / 2, true);
+      for (ClientProcess client : clients) {
+        client.authenticated(); // answers once the process is up: its JVM start is not timed
+      }
+      long cpuBefore = ProcStats.cpuNanos(cluster.cometPid());
+      long started = System.nanoTime();
+      for (ClientProcess client : clients) {
+        client.ask("go");
+      }
+      cluster.awaitAuthenticated(Duration.ofMinutes(5));
+      double seconds = (System.nanoTime() - started) / 1e9;
+      double cpu = (ProcStats.cpuNanos(cluster.cometPid()) - cpuBefore) / 1e9;
+      System.out.printf(
+          "connection-storm %s: %,d connections from %d processes, Logic sessions in %s (logs in"
+              + " %s)%n",
+          LocalDate.now(ZoneOffset.UTC), connections, clientProcesses, store, dir);
+      System.out.printf(
+          "all authenticated in %.2f s = %,.0f connect+auth per second; Comet CPU %.1f s (%.0f µs"
+              + " per connection)%n",
+          seconds, connections / seconds, cpu, cpu * 1e6 / connections);
+    }
+    return 0;
+  }
+}
