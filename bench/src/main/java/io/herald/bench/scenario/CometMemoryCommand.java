@@ -87,6 +87,13 @@ public final class CometMemoryCommand implements Callable<Integer> {
                     (double) e.getValue().bytes() / added));
   }
 
+  private int authenticated;
+
+  /** Connections the last run had authenticated when it measured. */
+  public int authenticated() {
+    return authenticated;
+  }
+
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("herald-bench-memory");
@@ -121,6 +128,7 @@ public final class CometMemoryCommand implements Callable<Integer> {
       double connectSeconds = (System.nanoTime() - started) / 1e9;
       TimeUnit.SECONDS.sleep(settleSeconds);
       LocalCluster.Memory full = cluster.cometMemory();
+      authenticated = connections;
 
       System.out.printf("comet-memory %s (logs in %s)%n", LocalDate.now(ZoneOffset.UTC), dir);
       System.out.printf(

@@ -49,6 +49,13 @@ public final class ConnectionStormCommand implements Callable<Integer> {
   @Option(names = "--client-cpus", defaultValue = "", description = "taskset CPUs of clients")
   String clientCpus;
 
+  private double perSecond;
+
+  /** Connect+auth per second the last run measured; 0 before one completed. */
+  public double perSecond() {
+    return perSecond;
+  }
+
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("herald-bench-storm");
@@ -75,6 +82,7 @@ public final class ConnectionStormCommand implements Callable<Integer> {
       cluster.awaitAuthenticated(Duration.ofMinutes(5));
       double seconds = (System.nanoTime() - started) / 1e9;
       double cpu = (ProcStats.cpuNanos(cluster.cometPid()) - cpuBefore) / 1e9;
+      perSecond = connections / seconds;
       System.out.printf(
           "connection-storm %s: %,d connections from %d processes, Logic sessions in %s (logs in"
               + " %s)%n",

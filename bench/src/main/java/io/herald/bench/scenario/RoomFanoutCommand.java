@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.DoubleSummaryStatistics;
 import java.util.List;
@@ -84,6 +85,16 @@ public final class RoomFanoutCommand implements Callable<Integer> {
   @Option(names = "--client-cpus", defaultValue = "1", description = "taskset CPUs of clients")
   String clientCpus;
 
+  /** One rate's outcome: messages sent, deliveries expected (sent × members) and made. */
+  public record Result(int rate, long sent, long expected, long delivered) {}
+
+  private final List<Result> results = new ArrayList<>();
+
+  /** What the last run measured, rate by rate. */
+  public List<Result> results() {
+    return List.copyOf(results);
+  }
+
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("herald-bench-fanout");
@@ -142,6 +153,7 @@ public final class RoomFanoutCommand implements Callable<Integer> {
                   .summaryStatistics();
           long lost = expected - step.delivered;
           Histogram latency = step.latency;
+          results.add(new Result(rate, sent, expected, step.delivered));
           System.out.printf(
               "%,10d | %,11.0f | %d | %.2f | %.0f%% | %.1f | %.1f | %.1f | %.1f | %d (%.1f)%n",
               rate,
