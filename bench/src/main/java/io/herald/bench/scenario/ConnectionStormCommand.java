@@ -40,6 +40,17 @@ public final class ConnectionStormCommand implements Callable<Integer> {
       description = "connections opened and closed before the storm (0: a cold Comet)")
   int warmup;
 
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      description = "connection attempts per second over all clients; 0: all at once")
+  int rate;
+
+  @Option(
+      names = "--profile",
+      description = "record the Comet with JFR (comet.jfr in the logs directory)")
+  boolean profile;
+
   @Option(names = "--heap", defaultValue = "1g")
   String heap;
 
@@ -56,6 +67,14 @@ public final class ConnectionStormCommand implements Callable<Integer> {
     return perSecond;
   }
 
+  private static long clientCpu(List<ClientProcess> clients) throws java.io.IOException {
+    long total = 0;
+    for (ClientProcess client : clients) {
+      total += ProcStats.cpuNanos(client.pid());
+    }
+    return total;
+  }
+
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("herald-bench-storm");
@@ -63,18 +82,26 @@ public final class ConnectionStormCommand implements Callable<Integer> {
       if (store.equals("redis")) {
         cluster.withRedis();
       }
-      cluster.start(heap);
+      Path recording = dir.resolve("comet.jfr");
+      cluster.start(
+          heap,
+          profile
+              ? List.of("-XX:StartFlightRecording=filename=" + recording + ",settings=profile")
+              : List.of());
       if (warmup > 0) {
         // The surviving Comet of a real storm has served clients: its JIT code is in place.
         cluster.connect(warmup, 1, 2000, Duration.ofMinutes(2));
         cluster.disconnectAll();
       }
       List<ClientProcess> clients =
-          cluster.start(connections, clientProcesses, Integer.MAX_VALUE / 2, true);
+          cluster.start(
+              connections, clientProcesses, rate > 0 ? rate : Integer.MAX_VALUE / 2, true);
       for (ClientProcess client : clients) {
         client.authenticated(); // answers once the process is up: its JVM start is not timed
       }
       long cpuBefore = ProcStats.cpuNanos(cluster.cometPid());
+      long logicCpuBefore = ProcStats.cpuNanos(cluster.logicPid());
+      long clientCpuBefore = clientCpu(clients);
       long started = System.nanoTime();
       for (ClientProcess client : clients) {
         client.ask("go");
@@ -82,15 +109,25 @@ public final class ConnectionStormCommand implements Callable<Integer> {
       cluster.awaitAuthenticated(Duration.ofMinutes(5));
       double seconds = (System.nanoTime() - started) / 1e9;
       double cpu = (ProcStats.cpuNanos(cluster.cometPid()) - cpuBefore) / 1e9;
+      double logicCpu = (ProcStats.cpuNanos(cluster.logicPid()) - logicCpuBefore) / 1e9;
+      double clientCpu = (clientCpu(clients) - clientCpuBefore) / 1e9;
       perSecond = connections / seconds;
       System.out.printf(
           "connection-storm %s: %,d connections from %d processes, Logic sessions in %s (logs in"
               + " %s)%n",
           LocalDate.now(ZoneOffset.UTC), connections, clientProcesses, store, dir);
       System.out.printf(
-          "all authenticated in %.2f s = %,.0f connect+auth per second; Comet CPU %.1f s (%.0f µs"
-              + " per connection)%n",
-          seconds, connections / seconds, cpu, cpu * 1e6 / connections);
+          "all authenticated in %.2f s = %,.0f connect+auth per second; CPU per connection:"
+              + " Comet %.0f µs, Logic %.0f µs, clients %.0f µs%n",
+          seconds,
+          connections / seconds,
+          cpu * 1e6 / connections,
+          logicCpu * 1e6 / connections,
+          clientCpu * 1e6 / connections);
+      if (profile) {
+        ProcStats.dumpFlightRecording(cluster.cometPid(), recording);
+        System.out.println("flight recording: " + recording);
+      }
     }
     return 0;
   }

@@ -30,6 +30,7 @@ final class LocalCluster implements AutoCloseable {
   final int cometTcpPort;
   final int cometGrpcPort;
   private Process comet;
+  private Process logic;
   private String redisUri = "";
   private int connectionsOpened;
   private int pending;
@@ -99,13 +100,10 @@ final class LocalCluster implements AutoCloseable {
             "receive: {sink: log}",
             "registry: {backend: memory}",
             ""));
-    servers.add(
+    logic =
         java(
-            List.of(),
-            List.of("-Xmx512m"),
-            "io.herald.logic.server.LogicMain",
-            logicYaml,
-            "logic"));
+            List.of(), List.of("-Xmx512m"), "io.herald.logic.server.LogicMain", logicYaml, "logic");
+    servers.add(logic);
     awaitPort(logicGrpcPort);
 
     Path cometYaml = dir.resolve("comet.yaml");
@@ -144,6 +142,10 @@ final class LocalCluster implements AutoCloseable {
 
   long cometPid() {
     return comet.pid();
+  }
+
+  long logicPid() {
+    return logic.pid();
   }
 
   Path gcLog() {
