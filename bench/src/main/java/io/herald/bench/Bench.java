@@ -4,6 +4,7 @@ import io.herald.bench.load.ClientsCommand;
 import io.herald.bench.scenario.CometMemoryCommand;
 import io.herald.bench.scenario.ConnectionStormCommand;
 import io.herald.bench.scenario.RoomFanoutCommand;
+import io.herald.bench.scenario.UnicastCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +17,8 @@ import picocli.CommandLine.Command;
       ClientsCommand.class,
       CometMemoryCommand.class,
       RoomFanoutCommand.class,
-      ConnectionStormCommand.class
+      ConnectionStormCommand.class,
+      UnicastCommand.class
     })
 public final class Bench {
   private Bench() {}

@@ -31,6 +31,10 @@ final class LocalCluster implements AutoCloseable {
   final int cometGrpcPort;
   private Process comet;
   private Process logic;
+  private Process job;
+  private String kafka = "";
+  private String topic = "";
+  private final int logicHttpPort;
   private String redisUri = "";
   private int connectionsOpened;
   private int pending;
@@ -46,6 +50,7 @@ final class LocalCluster implements AutoCloseable {
     this.logicGrpcPort = freePort();
     this.cometTcpPort = freePort();
     this.cometGrpcPort = freePort();
+    this.logicHttpPort = freePort();
     // A scenario stopped by a signal still ends its servers and clients.
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "bench-cluster-stop"));
   }
@@ -75,6 +80,22 @@ final class LocalCluster implements AutoCloseable {
     redisUri = "redis://127.0.0.1:" + port;
   }
 
+  /** Uses the Redis at {@code uri} for Logic's sessions instead of starting one. */
+  void useRedis(String uri) {
+    redisUri = uri;
+  }
+
+  /**
+   * Runs the whole data path, as production does: Logic publishes pushes to {@code topic} on the
+   * Kafka at {@code bootstrapServers}, a Job process consumes them, and Logic, the Comet and Job
+   * meet in the Redis registry (needs {@link #withRedis()} or {@link #useRedis}). Call before
+   * {@link #start}.
+   */
+  void withKafka(String bootstrapServers, String topic) {
+    this.kafka = bootstrapServers;
+    this.topic = topic;
+  }
+
   /** Starts Logic, then the Comet with {@code heap} (e.g. {@code 1g}), and waits for both. */
   void start(String heap) throws IOException, InterruptedException {
     start(heap, List.of());
@@ -88,7 +109,7 @@ final class LocalCluster implements AutoCloseable {
         String.join(
             "\n",
             "server: {host: 127.0.0.1, httpPort: "
-                + freePort()
+                + logicHttpPort
                 + ", grpcPort: "
                 + logicGrpcPort
                 + "}",
@@ -96,9 +117,15 @@ final class LocalCluster implements AutoCloseable {
             redisUri.isEmpty()
                 ? "store: {backend: memory}"
                 : "store: {backend: redis, redis: {uri: '" + redisUri + "'}}",
-            "push: {kafka: {bootstrapServers: '127.0.0.1:1'}, api: {requireToken: false}}",
+            kafka.isEmpty()
+                ? "push: {kafka: {bootstrapServers: '127.0.0.1:1'}, api: {requireToken: false}}"
+                : "push: {kafka: {bootstrapServers: '"
+                    + kafka
+                    + "', topic: "
+                    + topic
+                    + "}, api: {requireToken: false, maxTargets: 1000}}",
             "receive: {sink: log}",
-            "registry: {backend: memory}",
+            registry(),
             ""));
     logic =
         java(
@@ -122,7 +149,7 @@ final class LocalCluster implements AutoCloseable {
             "limits: {connectionsPerIp: 100000, newConnectionsPerIpPerSecond: 100000,"
                 + " newConnectionsPerIpBurst: 100000}",
             "logic: {target: '127.0.0.1:" + logicGrpcPort + "'}",
-            "registry: {backend: memory}",
+            registry(),
             ""));
     List<String> options = new ArrayList<>(cometJvmOptions);
     options.addAll(
@@ -138,6 +165,40 @@ final class LocalCluster implements AutoCloseable {
     servers.add(comet);
     awaitPort(cometTcpPort);
     awaitPort(cometGrpcPort);
+    if (!kafka.isEmpty()) {
+      startJob();
+    }
+  }
+
+  private void startJob() throws IOException, InterruptedException {
+    int port = freePort();
+    Path jobYaml = dir.resolve("job.yaml");
+    Files.writeString(
+        jobYaml,
+        String.join(
+            "\n",
+            "server: {host: 127.0.0.1, port: " + port + "}",
+            "kafka: {bootstrapServers: '" + kafka + "', topic: " + topic + ", groupId: bench-job}",
+            registry(),
+            ""));
+    job = java(List.of(), List.of("-Xmx512m"), "io.herald.job.server.JobMain", jobYaml, "job");
+    servers.add(job);
+    awaitPort(port);
+  }
+
+  /** The registry every process shares: Redis in the whole-path mode, else in-process. */
+  private String registry() {
+    return kafka.isEmpty()
+        ? "registry: {backend: memory}"
+        : "registry: {backend: redis, redis: {uri: '" + redisUri + "'}, pollInterval: 500ms}";
+  }
+
+  long jobPid() {
+    return job.pid();
+  }
+
+  int logicHttpPort() {
+    return logicHttpPort;
   }
 
   long cometPid() {

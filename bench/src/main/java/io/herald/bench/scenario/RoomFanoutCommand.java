@@ -9,14 +9,12 @@ import io.herald.bench.proc.ProcStats;
 import io.herald.proto.comet.v1.BroadcastRoomRequest;
 import io.herald.proto.comet.v1.CometGrpc;
 import io.herald.proto.common.v1.Frame;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.DoubleSummaryStatistics;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -143,7 +141,7 @@ public final class RoomFanoutCommand implements Callable<Integer> {
           seq = publish(comet, seq, rate, durationSeconds);
           long sent = seq - first;
           long expected = sent * connections;
-          Step step = await(clients, expected);
+          Deliveries step = Deliveries.await(clients, expected);
           double seconds = (System.nanoTime() - started) / 1e9;
           long cpu = ProcStats.cpuNanos(cluster.cometPid()) - cpuBefore;
           double clientCpuShare = (clientCpu(clients) - clientCpuBefore) / 1e9 / seconds;
@@ -151,15 +149,15 @@ public final class RoomFanoutCommand implements Callable<Integer> {
               ProcStats.pausesMillis(cluster.gcLog(), gcFrom).stream()
                   .mapToDouble(Double::doubleValue)
                   .summaryStatistics();
-          long lost = expected - step.delivered;
-          Histogram latency = step.latency;
-          results.add(new Result(rate, sent, expected, step.delivered));
+          long lost = expected - step.delivered();
+          Histogram latency = step.latency();
+          results.add(new Result(rate, sent, expected, step.delivered()));
           System.out.printf(
               "%,10d | %,11.0f | %d | %.2f | %.0f%% | %.1f | %.1f | %.1f | %.1f | %d (%.1f)%n",
               rate,
-              step.delivered / seconds,
+              step.delivered() / seconds,
               lost,
-              cpu / 1e9 / (step.delivered / 1e6),
+              cpu / 1e9 / (step.delivered() / 1e6),
               100 * clientCpuShare,
               latency.getValueAtPercentile(50) / 1e3,
               latency.getValueAtPercentile(99) / 1e3,
@@ -211,33 +209,5 @@ public final class RoomFanoutCommand implements Callable<Integer> {
       total += ProcStats.cpuNanos(client.pid());
     }
     return total;
-  }
-
-  private record Step(long delivered, Histogram latency) {}
-
-  /** Waits until {@code expected} deliveries arrived or none arrived for 3 s. */
-  private static Step await(List<ClientProcess> clients, long expected) throws Exception {
-    long last = -1;
-    long stillSince = System.nanoTime();
-    while (true) {
-      long delivered = 0;
-      Histogram latency = new Histogram(3_600_000_000L, 3);
-      for (ClientProcess client : clients) {
-        String[] stats = client.ask("stats").split(" ", -1);
-        delivered += Long.parseLong(stats[1]);
-        latency.add(
-            Histogram.decodeFromCompressedByteBuffer(
-                ByteBuffer.wrap(Base64.getDecoder().decode(stats[4])), 0));
-      }
-      if (delivered >= expected
-          || (delivered == last && System.nanoTime() - stillSince > TimeUnit.SECONDS.toNanos(3))) {
-        return new Step(delivered, latency);
-      }
-      if (delivered != last) {
-        last = delivered;
-        stillSince = System.nanoTime();
-      }
-      TimeUnit.MILLISECONDS.sleep(200);
-    }
   }
 }
