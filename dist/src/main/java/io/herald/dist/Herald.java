@@ -1,13 +1,18 @@
 package io.herald.dist;
 
 import io.herald.config.ConfigException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code herald} launcher: {@code herald <role> [--config FILE]}, or {@code herald standalone}.
@@ -27,23 +32,49 @@ import picocli.CommandLine.Option;
       Herald.IdGen.class
     })
 public final class Herald {
-  private Herald() {}
+  private final Map<String, String> env;
+  private final Lifetime lifetime;
+
+  private Herald(Map<String, String> env, Lifetime lifetime) {
+    this.env = Map.copyOf(env);
+    this.lifetime = lifetime;
+  }
+
+  /** What the launcher does with a role once it has started. */
+  interface Lifetime {
+    /** Keeps the process serving until SIGTERM, which stops the role. */
+    Lifetime UNTIL_SIGTERM =
+        (name, running) -> {
+          Runtime.getRuntime()
+              .addShutdownHook(new Thread(running::stop, "herald-" + name + "-stop"));
+          new CountDownLatch(1).await();
+        };
+
+    void serve(String name, Role.Running running) throws InterruptedException;
+  }
 
   public static void main(String[] args) {
-    CommandLine commandLine =
-        new CommandLine(Herald.class)
-            .setExecutionExceptionHandler(
-                (e, cmd, parsed) -> {
-                  if (e instanceof LaunchException || e instanceof ConfigException) {
-                    cmd.getErr().println(e.getMessage());
-                    return 2;
-                  }
-                  throw e;
-                });
-    int code = commandLine.execute(args);
+    int code = commandLine(System.getenv(), Lifetime.UNTIL_SIGTERM).execute(args);
     if (code != 0 || args.length == 0 || isHelp(args)) {
       System.exit(code);
     }
+  }
+
+  /**
+   * The launcher's command line over {@code env} (the process environment in {@link #main}): a role
+   * that cannot start (an unreachable backend, an invalid config) prints why, without a stack
+   * trace, and exits with 2.
+   */
+  static CommandLine commandLine(Map<String, String> env, Lifetime lifetime) {
+    return new CommandLine(new Herald(env, lifetime))
+        .setExecutionExceptionHandler(
+            (e, cmd, parsed) -> {
+              if (e instanceof LaunchException || e instanceof ConfigException) {
+                cmd.getErr().println(e.getMessage());
+                return 2;
+              }
+              throw e;
+            });
   }
 
   private static boolean isHelp(String[] args) {
@@ -55,12 +86,9 @@ public final class Herald {
     return false;
   }
 
-  /** Blocks the main thread while the servers' own threads serve; SIGTERM ends the process. */
-  private static void serve() throws InterruptedException {
-    new CountDownLatch(1).await();
-  }
-
   abstract static class RoleCommand implements Callable<Integer> {
+    @ParentCommand Herald herald;
+
     @Option(
         names = {"-c", "--config"},
         paramLabel = "FILE",
@@ -71,8 +99,11 @@ public final class Herald {
 
     @Override
     public Integer call() throws InterruptedException {
-      role().run(config, System.getenv());
-      serve();
+      if (config != null && !Files.isRegularFile(config)) {
+        throw new LaunchException(
+            "herald " + role().name() + " cannot start: --config " + config + ": no such file");
+      }
+      herald.lifetime.serve(role().name(), role().run(config, herald.env));
       return 0;
     }
   }
@@ -82,9 +113,13 @@ public final class Herald {
       mixinStandardHelpOptions = true,
       description = {
         "Authentication, sessions, the push API (HTTP 3111, gRPC 3119).",
-        "Needs: Redis (store.redis.uri) unless store.backend=memory, Kafka"
-            + " (push.kafka.bootstrapServers), the registry (Redis) unless registry.backend=memory,"
-            + " push API tokens (push.api.tokens). Overrides: LOGIC_*."
+        "Needs:",
+        "  Redis for sessions (store.redis.uri) unless store.backend=memory",
+        "  Kafka for pushes (push.kafka.bootstrapServers)",
+        "  Kafka (receive.kafka.bootstrapServers) if receive.sink=kafka",
+        "  the registry's Redis (registry.redis.uri) unless registry.backend=memory",
+        "  push API tokens (push.api.tokens)",
+        "Overrides: LOGIC_* environment variables."
       })
   static final class Logic extends RoleCommand {
     @Override
@@ -99,8 +134,10 @@ public final class Herald {
       description = {
         "The edge node clients connect to (TCP 3101, WebSocket 3102, gRPC 3109, /health and"
             + " /metrics on 3108).",
-        "Needs: Logic's gRPC (logic.target), the registry (Redis) unless registry.backend=memory."
-            + " Overrides: COMET_*."
+        "Needs:",
+        "  Logic's gRPC (logic.target)",
+        "  the registry's Redis (registry.redis.uri) unless registry.backend=memory",
+        "Overrides: COMET_* environment variables."
       })
   static final class Comet extends RoleCommand {
     @Override
@@ -114,7 +151,10 @@ public final class Herald {
       mixinStandardHelpOptions = true,
       description = {
         "Consumes pushes from Kafka and delivers them to the Comets (/health, /metrics on 3129).",
-        "Needs: Kafka (kafka.bootstrapServers), the registry (Redis). Overrides: JOB_*."
+        "Needs:",
+        "  Kafka (kafka.bootstrapServers)",
+        "  the registry's Redis (registry.redis.uri)",
+        "Overrides: JOB_* environment variables."
       })
   static final class Job extends RoleCommand {
     @Override
@@ -128,7 +168,9 @@ public final class Herald {
       mixinStandardHelpOptions = true,
       description = {
         "Hands clients the nearest, least-loaded Comets (HTTP /nodes and gRPC on 3131).",
-        "Needs: the registry (Redis). Overrides: BALANCER_*."
+        "Needs:",
+        "  the registry's Redis (registry.redis.uri)",
+        "Overrides: BALANCER_* environment variables."
       })
   static final class Balancer extends RoleCommand {
     @Override
@@ -142,8 +184,10 @@ public final class Herald {
       mixinStandardHelpOptions = true,
       description = {
         "Snowflake, Sonyflake and segment ids over gRPC and HTTP (3121).",
-        "Needs: a database (database.url; an H2 file by default), Redis if leases.store=redis."
-            + " Overrides: IDGEN_*."
+        "Needs:",
+        "  a database (database.url; an H2 file by default)",
+        "  Redis for worker leases (leases.redis.uri) if leases.store=redis",
+        "Overrides: IDGEN_* environment variables."
       })
   static final class IdGen extends RoleCommand {
     @Override
@@ -163,25 +207,17 @@ public final class Herald {
             + " gRPC 3119, Balancer 3131, IdGen 3121."
       })
   static final class Standalone implements Callable<Integer> {
+    @ParentCommand Herald herald;
+    @Spec CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
       io.herald.dist.Standalone standalone =
-          new io.herald.dist.Standalone(System.getenv(), Clock.systemUTC());
+          new io.herald.dist.Standalone(herald.env, Clock.systemUTC());
       standalone.start();
-      Runtime.getRuntime().addShutdownHook(new Thread(standalone::stop, "herald-standalone-stop"));
-      int http = standalone.logic().httpPort();
-      System.out.printf(
-          "%nHerald standalone is running.%n"
-              + "  Demo page:   http://127.0.0.1:%d/demo/%n"
-              + "  Push a room: curl -d 'hello' 'http://127.0.0.1:%d/goim/push/room?operation=1000&type=live&room=1000'%n"
-              + "  Clients:     TCP 127.0.0.1:%d, WebSocket ws://127.0.0.1:%d%s%n"
-              + "Ctrl-C stops it.%n",
-          http,
-          http,
-          standalone.cometListen().tcpPort(),
-          standalone.cometListen().wsPort(),
-          standalone.cometListen().wsPath());
-      serve();
+      spec.commandLine().getOut().print(standalone.banner());
+      spec.commandLine().getOut().flush();
+      herald.lifetime.serve("standalone", standalone);
       return 0;
     }
   }

@@ -60,7 +60,7 @@ record Role<C>(
   }
 
   /**
-   * Loads the config, checks its backends, starts the role and stops it on SIGTERM.
+   * Loads the config, checks its backends and starts the role; the launcher stops it on SIGTERM.
    *
    * @throws LaunchException if a backend is unreachable
    */
@@ -70,8 +70,6 @@ record Role<C>(
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(meters);
     new JvmGcMetrics().bindTo(meters);
-    Running running = starter.start(config, Clock.systemUTC(), meters);
-    Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "herald-" + name + "-stop"));
-    return running;
+    return starter.start(config, Clock.systemUTC(), meters);
   }
 }

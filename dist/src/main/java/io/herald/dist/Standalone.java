@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * environment variables ({@code LOGIC_*}, {@code COMET_*}, ...); they override the standalone
  * defaults.
  */
-final class Standalone {
+final class Standalone implements Role.Running {
   private static final Logger log = LoggerFactory.getLogger(Standalone.class);
 
   /** Pushes accepted and not yet delivered, at most. */
@@ -162,7 +162,8 @@ final class Standalone {
   }
 
   /** Stops every role, last started first. */
-  synchronized void stop() {
+  @Override
+  public synchronized void stop() {
     while (!stops.isEmpty()) {
       try {
         stops.pop().run();
@@ -180,9 +181,26 @@ final class Standalone {
     return comet;
   }
 
-  /** Where the Comet listens: what the start banner tells clients. */
-  CometConfig.Listen cometListen() {
-    return cometConfig.listen();
+  /** What {@code herald standalone} prints once started: where the demo page and clients go. */
+  String banner() {
+    int http = logic.httpPort();
+    CometConfig.Listen listen = cometConfig.listen();
+    return String.format(
+        "%nHerald standalone is running.%n"
+            + "  Demo page:   http://%s:%d/demo/%n"
+            + "  Push a room: curl -d 'hello'"
+            + " 'http://%s:%d/goim/push/room?operation=1000&type=live&room=1000'%n"
+            + "  Clients:     TCP %s:%d, WebSocket ws://%s:%d%s%n"
+            + "Ctrl-C stops it.%n",
+        LOOPBACK,
+        http,
+        LOOPBACK,
+        http,
+        LOOPBACK,
+        listen.tcpPort(),
+        LOOPBACK,
+        listen.wsPort(),
+        listen.wsPath());
   }
 
   PrometheusMeterRegistry meters() {

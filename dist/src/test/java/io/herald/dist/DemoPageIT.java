@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * checks CRC32C against the server); each shows an online count of at least one. A push this test
  * sends over the HTTP API appears on both, and so does a push sent from the page's own form.
  *
- * <p>Needs node, npm, {@code /usr/bin/chromium} and the npm registry (the first time): missing,
- * they fail the test on CI ({@code CI=true}) and skip it elsewhere.
+ * <p>Needs Node 20 or later (playwright-core's minimum), npm, {@code /usr/bin/chromium} and the npm
+ * registry (the first time): missing, or an older Node, they fail the test on CI ({@code CI=true})
+ * and skip it elsewhere.
  */
 class DemoPageIT {
   private static final Duration STEP = Duration.ofSeconds(30);
@@ -58,7 +59,7 @@ class DemoPageIT {
 
   @Test
   void aRoomPushOverHttpAppearsOnTheDemoPage(@TempDir Path data) throws Exception {
-    Path node = NodeTools.require("node", "/usr/bin/node", "apt-get install nodejs npm");
+    Path node = NodeTools.requireNode(20, "playwright-core needs Node >= 20");
     Path npm = NodeTools.require("npm", "/usr/bin/npm", "apt-get install npm");
     Path chromium = NodeTools.require("chromium", "/usr/bin/chromium", "apt-get install chromium");
     Path dir = NodeTools.installBrowserTest(npm);

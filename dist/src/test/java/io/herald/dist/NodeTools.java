@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.opentest4j.TestAbortedException;
 
 /**
@@ -43,6 +45,49 @@ final class NodeTools {
     }
     return found.orElseThrow(
         () -> unavailable(name + " is not installed (install it with: " + install + ")"));
+  }
+
+  /**
+   * The {@code node} on the PATH (or {@code /usr/bin/node}) if it is at least version {@code
+   * minMajor}; an older or unrecognised one fails the test on CI and skips it elsewhere, naming the
+   * version found, rather than letting the test run on a Node it does not support.
+   */
+  static Path requireNode(int minMajor, String why) {
+    Path node = require("node", "/usr/bin/node", "apt-get install nodejs npm");
+    String version;
+    try {
+      Result result = run(List.of(node.toString(), "--version"), Path.of("."), Map.of(), VERSION);
+      version = result.exitCode() == 0 ? result.output().strip() : "";
+    } catch (IOException e) {
+      version = "";
+    }
+    checkNodeVersion(node, version, minMajor, why, ci());
+    return node;
+  }
+
+  private static final Duration VERSION = Duration.ofSeconds(30);
+  private static final Pattern NODE_VERSION = Pattern.compile("v(\\d+)\\.\\d+\\.\\d+");
+
+  /** Throws {@link #unavailable(String, boolean)} unless {@code version} is {@code minMajor}+. */
+  static void checkNodeVersion(Path node, String version, int minMajor, String why, boolean ci) {
+    Matcher matcher = NODE_VERSION.matcher(version);
+    if (!matcher.matches()) {
+      throw unavailable(
+          node + " --version printed '" + version + "', not a Node version; " + why, ci);
+    }
+    if (Integer.parseInt(matcher.group(1)) < minMajor) {
+      throw unavailable(
+          "node at "
+              + node
+              + " is "
+              + version
+              + "; "
+              + why
+              + " (put Node "
+              + minMajor
+              + " or later first on the PATH)",
+          ci);
+    }
   }
 
   static RuntimeException unavailable(String message) {

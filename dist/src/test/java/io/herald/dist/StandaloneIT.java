@@ -1,44 +1,48 @@
 package io.herald.dist;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.herald.testkit.FreePorts;
-import io.herald.wire.Frame;
-import io.herald.wire.FrameCodec;
-import io.herald.wire.FrameLimits;
 import io.herald.wire.Op;
-import io.herald.wire.ProtocolVersion;
-import io.herald.wire.RawBatch;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code herald standalone} as a user meets it: every role in one process, a goim client over TCP,
- * pushes through goim's HTTP API reaching it through the in-process queue and Job's dispatcher, and
- * each role's health endpoint. On free ports, so it runs beside anything else.
+ * {@code herald standalone} as a user meets it, started through the launcher's command line: the
+ * start banner and the trust-mode warning, every role in one process, goim clients over TCP, pushes
+ * through goim's HTTP API reaching them through the in-process queue and Job's dispatcher, each
+ * role's health endpoint, and every listener on loopback only. On free ports, so it runs beside
+ * anything else.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StandaloneIT {
-  private static final FrameLimits LIMITS = new FrameLimits(1 << 20);
   private static final Duration WAIT = Duration.ofSeconds(15);
 
   private final int http = FreePorts.next();
@@ -46,34 +50,72 @@ class StandaloneIT {
   private final int admin = FreePorts.next();
   private final int balancer = FreePorts.next();
   private final int idgen = FreePorts.next();
+  private final Map<String, Integer> listeners = new LinkedHashMap<>();
+  private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private final HttpClient client = HttpClient.newHttpClient();
+  private CommandRun launch;
   private Standalone standalone;
 
   @BeforeAll
-  void start(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-    standalone =
-        new Standalone(
-            Map.ofEntries(
-                Map.entry("LOGIC_SERVER_HTTPPORT", Integer.toString(http)),
-                Map.entry("LOGIC_SERVER_GRPCPORT", Integer.toString(FreePorts.next())),
-                Map.entry("COMET_LISTEN_TCPPORT", Integer.toString(tcp)),
-                Map.entry("COMET_LISTEN_WSPORT", Integer.toString(FreePorts.next())),
-                Map.entry("COMET_LISTEN_GRPCPORT", Integer.toString(FreePorts.next())),
-                Map.entry("COMET_LISTEN_ADMINPORT", Integer.toString(admin)),
-                Map.entry("BALANCER_SERVER_PORT", Integer.toString(balancer)),
-                Map.entry("IDGEN_SERVER_PORT", Integer.toString(idgen)),
-                Map.entry(
-                    "IDGEN_DATABASE_URL",
-                    "jdbc:h2:file:" + dir.resolve("idgen") + ";MODE=PostgreSQL")),
-            Clock.systemUTC());
-    standalone.start();
+  void start(@TempDir Path dir) {
+    listeners.put("Logic HTTP", http);
+    listeners.put("Logic gRPC", FreePorts.next());
+    listeners.put("Comet TCP", tcp);
+    listeners.put("Comet WebSocket", FreePorts.next());
+    listeners.put("Comet gRPC", FreePorts.next());
+    listeners.put("Comet admin", admin);
+    listeners.put("Balancer", balancer);
+    listeners.put("IdGen", idgen);
+    Map<String, String> env =
+        Map.of(
+            "LOGIC_SERVER_HTTPPORT", port("Logic HTTP"),
+            "LOGIC_SERVER_GRPCPORT", port("Logic gRPC"),
+            "COMET_LISTEN_TCPPORT", port("Comet TCP"),
+            "COMET_LISTEN_WSPORT", port("Comet WebSocket"),
+            "COMET_LISTEN_GRPCPORT", port("Comet gRPC"),
+            "COMET_LISTEN_ADMINPORT", port("Comet admin"),
+            "BALANCER_SERVER_PORT", port("Balancer"),
+            "IDGEN_SERVER_PORT", port("IdGen"),
+            "IDGEN_DATABASE_URL", "jdbc:h2:file:" + dir.resolve("idgen") + ";MODE=PostgreSQL");
+    Logger standaloneLog = (Logger) LoggerFactory.getLogger(Standalone.class);
+    logged.start();
+    standaloneLog.addAppender(logged);
+    try {
+      launch = CommandRun.of(env, "standalone");
+    } finally {
+      standaloneLog.detachAppender(logged);
+    }
+    assertThat(launch.started()).as("%s", launch).hasSize(1);
+    standalone = (Standalone) launch.started().get(0);
+    assertThat(launch.exitCode()).as("%s", launch).isZero();
   }
 
   @AfterAll
   void stop() {
-    if (standalone != null) {
-      standalone.stop();
+    if (launch != null) {
+      launch.stop();
     }
+  }
+
+  @Test
+  void theBannerNamesTheDemoPageAndTrustModeIsWarnedOf() throws Exception {
+    String demo = "http://127.0.0.1:" + http + "/demo/";
+    assertThat(launch.out())
+        .contains("Herald standalone is running.")
+        .containsPattern("(?m)^  Demo page: +" + Pattern.quote(demo) + "$")
+        .contains("TCP 127.0.0.1:" + tcp);
+    HttpResponse<String> page =
+        client.send(
+            HttpRequest.newBuilder(URI.create(demo)).timeout(WAIT).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).as("GET %s", demo).isEqualTo(200);
+    assertThat(page.body()).contains("<title>Herald demo</title>");
+
+    assertThat(logged.list)
+        .filteredOn(event -> event.getLevel() == Level.WARN)
+        .map(ILoggingEvent::getFormattedMessage)
+        .singleElement(as(InstanceOfAssertFactories.STRING))
+        .contains("trust authentication", "any client may claim any user", "not production");
   }
 
   @Test
@@ -110,6 +152,32 @@ class StandaloneIT {
     }
   }
 
+  /**
+   * One user on two devices: a push to one device key reaches that connection only. Each device's
+   * next push is the one sent to it, sent after the other device had its own, so a push to the
+   * wrong key would have arrived first on the same connection.
+   */
+  @Test
+  void aPushByDeviceKeyReachesThatDeviceOnly() throws Exception {
+    try (GoimClient phone = new GoimClient(tcp);
+        GoimClient laptop = new GoimClient(tcp)) {
+      phone.send(Op.AUTH, 1, "{\"mid\":456,\"key\":\"phone-456\",\"accepts\":[1000]}");
+      laptop.send(Op.AUTH, 1, "{\"mid\":456,\"key\":\"laptop-456\",\"accepts\":[1000]}");
+      assertThat(phone.next(Op.AUTH_REPLY).seq()).isEqualTo(1);
+      assertThat(laptop.next(Op.AUTH_REPLY).seq()).isEqualTo(1);
+
+      assertThat(post("/goim/push/keys?operation=1000&keys=phone-456", "to the phone"))
+          .contains("\"code\":0");
+      assertThat(phone.nextBody(1000, WAIT)).isEqualTo("to the phone");
+      assertThat(post("/goim/push/keys?operation=1000&keys=laptop-456", "to the laptop"))
+          .contains("\"code\":0");
+      assertThat(laptop.nextBody(1000, WAIT)).isEqualTo("to the laptop");
+      assertThat(post("/goim/push/keys?operation=1000&keys=phone-456", "to the phone again"))
+          .contains("\"code\":0");
+      assertThat(phone.nextBody(1000, WAIT)).isEqualTo("to the phone again");
+    }
+  }
+
   @Test
   void everyRoleAnswersItsHealthEndpoint() throws Exception {
     assertThat(get(http, "/health").statusCode()).isEqualTo(200);
@@ -121,13 +189,58 @@ class StandaloneIT {
   }
 
   @Test
-  void thePushApiIsOnLoopbackOnlyAndNeedsNoToken() throws Exception {
-    assertThat(standalone.logic()).isNotNull();
+  void thePushApiNeedsNoToken() throws Exception {
+    HttpResponse<String> push = postResponse("/goim/push/mids?operation=1000&mids=999", "x");
+    assertThat(push.statusCode()).as(push.body()).isEqualTo(200);
+    assertThat(push.body()).contains("\"code\":0");
     HttpResponse<String> bad = postResponse("/goim/push/room?operation=1000&type=live", "x");
-    assertThat(bad.statusCode())
-        .as("a bad request is still answered as documented")
-        .isNotEqualTo(401);
-    assertThat(bad.body()).contains("\"code\":-400");
+    assertThat(bad.body()).as("a bad request is answered as documented").contains("\"code\":-400");
+  }
+
+  /** Each listener accepts on 127.0.0.1 and refuses on this machine's other addresses. */
+  @Test
+  void everyListenerIsOnLoopbackOnly() throws Exception {
+    List<InetAddress> others = nonLoopbackAddresses();
+    assumeThat(others).as("this machine's non-loopback addresses").isNotEmpty();
+    listeners.forEach(
+        (name, port) -> {
+          assertThat(accepts(InetAddress.getLoopbackAddress(), port))
+              .as("%s on 127.0.0.1:%d", name, port)
+              .isTrue();
+          for (InetAddress other : others) {
+            assertThat(accepts(other, port))
+                .as("%s reachable on %s:%d", name, other.getHostAddress(), port)
+                .isFalse();
+          }
+        });
+  }
+
+  private String port(String listener) {
+    return Integer.toString(listeners.get(listener));
+  }
+
+  private static List<InetAddress> nonLoopbackAddresses() throws IOException {
+    return NetworkInterface.networkInterfaces()
+        .filter(
+            nic -> {
+              try {
+                return nic.isUp() && !nic.isLoopback();
+              } catch (IOException e) {
+                return false;
+              }
+            })
+        .flatMap(NetworkInterface::inetAddresses)
+        .filter(a -> !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+        .toList();
+  }
+
+  private static boolean accepts(InetAddress address, int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address, port), 2_000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private String post(String path, String body) throws Exception {
@@ -147,101 +260,5 @@ class StandaloneIT {
     return client.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(WAIT).build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** goim's TCP client, protocol version 1: frames in, op-9 batches split. */
-  private static final class GoimClient implements AutoCloseable {
-    private final Socket socket;
-    private final InputStream in;
-    private final ByteBuf buffer = Unpooled.buffer();
-    private final List<Received> pending = new ArrayList<>();
-
-    record Received(int op, int seq, String body) {}
-
-    GoimClient(int port) throws IOException {
-      socket = new Socket("127.0.0.1", port);
-      socket.setSoTimeout(500);
-      in = socket.getInputStream();
-    }
-
-    void send(int op, int seq, String body) throws IOException {
-      Frame frame =
-          new Frame(
-              ProtocolVersion.V1, op, seq, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-      ByteBuf encoded = FrameCodec.encode(ByteBufAllocator.DEFAULT, frame);
-      try {
-        byte[] bytes = new byte[encoded.readableBytes()];
-        encoded.readBytes(bytes);
-        socket.getOutputStream().write(bytes);
-      } finally {
-        encoded.release();
-        frame.release();
-      }
-    }
-
-    Received next(int op) throws IOException {
-      return next(op, WAIT);
-    }
-
-    String nextBody(int op, Duration timeout) throws IOException {
-      return next(op, timeout).body();
-    }
-
-    /** The next frame of {@code op}, skipping others (heartbeat replies and the like). */
-    Received next(int op, Duration timeout) throws IOException {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (true) {
-        for (int i = 0; i < pending.size(); i++) {
-          if (pending.get(i).op() == op) {
-            return pending.remove(i);
-          }
-        }
-        if (System.nanoTime() > deadline) {
-          throw new AssertionError("no op " + op + " within " + timeout + "; got " + pending);
-        }
-        byte[] chunk = new byte[4096];
-        int n;
-        try {
-          n = in.read(chunk);
-        } catch (java.net.SocketTimeoutException e) {
-          continue;
-        }
-        if (n < 0) {
-          throw new IOException("closed by the Comet");
-        }
-        buffer.writeBytes(chunk, 0, n);
-        decode();
-      }
-    }
-
-    private void decode() {
-      while (buffer.readableBytes() >= 4
-          && buffer.readableBytes() >= buffer.getInt(buffer.readerIndex())) {
-        Frame frame = FrameCodec.decode(buffer, LIMITS);
-        try {
-          if (frame.op() == Op.RAW) {
-            for (Frame inner : RawBatch.split(frame.body(), LIMITS)) {
-              pending.add(received(inner));
-              inner.release();
-            }
-          } else {
-            pending.add(received(frame));
-          }
-        } finally {
-          frame.release();
-        }
-      }
-      buffer.discardReadBytes();
-    }
-
-    private static Received received(Frame frame) {
-      return new Received(frame.op(), frame.seq(), frame.body().toString(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public void close() throws IOException {
-      buffer.release();
-      socket.close();
-    }
   }
 }
