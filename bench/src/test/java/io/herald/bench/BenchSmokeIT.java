@@ -15,12 +15,18 @@ import picocli.CommandLine;
  */
 class BenchSmokeIT {
   @Test
-  void cometMemoryRuns() {
+  void cometMemoryRunsOverTwoComets() {
     CometMemoryCommand memory = new CometMemoryCommand();
 
     int exit =
         new CommandLine(memory)
-            .execute("--connections=200", "--warmup=50", "--settle=1", "--heap=256m");
+            .execute(
+                "--connections=200",
+                "--comets=2",
+                "--client-processes=2",
+                "--warmup=50",
+                "--settle=1",
+                "--heap=256m");
 
     assertThat(exit).isZero();
     assertThat(memory.authenticated()).isEqualTo(200);

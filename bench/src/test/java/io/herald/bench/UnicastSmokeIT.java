@@ -7,23 +7,27 @@ import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisServer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
- * The unicast scenario in miniature on the test kit's Redis and Kafka: pushes by user through
- * Logic, Kafka, Job and the Comet all arrive. Asserts delivery, never a speed.
+ * The unicast scenario in miniature on the test kit's Redis and Kafka: pushes by user through Logic
+ * (its HTTP and its gRPC API), Kafka, Job and the Comet all arrive. Asserts delivery, never a
+ * speed.
  */
 @RealRedis
 @RealKafka
 class UnicastSmokeIT {
-  @Test
-  void everyPushArrives(RedisServer redis, KafkaBroker kafka) {
+  @ParameterizedTest
+  @ValueSource(strings = {"http", "grpc"})
+  void everyPushArrives(String api, RedisServer redis, KafkaBroker kafka) {
     UnicastCommand unicast = new UnicastCommand();
 
     int exit =
         new CommandLine(unicast)
             .execute(
+                "--api=" + api,
                 "--connections=100",
                 "--rates=50",
                 "--duration=2",

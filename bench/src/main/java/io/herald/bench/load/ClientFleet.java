@@ -49,6 +49,8 @@ public final class ClientFleet implements AutoCloseable {
   private final AtomicInteger authenticated = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicInteger closed = new AtomicInteger();
+  private static final int MAX_REPORTS = 10;
+  private final AtomicInteger reported = new AtomicInteger();
   private final byte[] heartbeat;
 
   /**
@@ -126,6 +128,7 @@ public final class ClientFleet implements AutoCloseable {
     future.addListener(
         (ChannelFuture f) -> {
           if (!f.isSuccess()) {
+            report("connect " + source + " -> " + port + " failed", f.cause());
             failed.incrementAndGet();
             return;
           }
@@ -194,6 +197,13 @@ public final class ClientFleet implements AutoCloseable {
     return closed.get();
   }
 
+  /** Tells the first few failures on standard error (the scenario's clients-N.log): the causes. */
+  private void report(String what, Throwable cause) {
+    if (reported.getAndIncrement() < MAX_REPORTS) {
+      System.err.println(what + ": " + cause);
+    }
+  }
+
   @Override
   public void close() {
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
@@ -202,6 +212,15 @@ public final class ClientFleet implements AutoCloseable {
   /** Parses whole frames in place: AUTH_REPLY counts, business messages are measured. */
   private final class Receiver extends SimpleChannelInboundHandler<ByteBuf> {
     private long lastSeq = -1;
+    private boolean authenticatedHere;
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      if (!authenticatedHere) {
+        report(ctx.channel() + " closed before AUTH_REPLY", new IllegalStateException("closed"));
+      }
+      super.channelInactive(ctx);
+    }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
@@ -224,6 +243,7 @@ public final class ClientFleet implements AutoCloseable {
           inner += innerLength;
         }
       } else if (op == Op.AUTH_REPLY) {
+        authenticatedHere = true;
         authenticated.incrementAndGet();
       } else if (Op.isBusiness(op) && packetLength - headerLength >= Payload.HEADER) {
         int body = start + headerLength;
@@ -235,6 +255,7 @@ public final class ClientFleet implements AutoCloseable {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      report(ctx.channel() + " failed", cause);
       var unused = ctx.close();
     }
   }

@@ -14,14 +14,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Scenario 1, idle memory: bytes per idle authenticated connection in one Comet. Measures the
- * Comet's RSS and heap after a full GC with no client, then with {@code --connections} clients
- * authenticated and idle, and divides the difference.
+ * Scenario 1, idle memory: bytes per idle authenticated connection in one Comet, or spread over
+ * {@code --comets} Comet processes (one process holds at most 20,000 file descriptors here).
+ * Measures the Comets' RSS and heap after a full GC with no client, then with {@code --connections}
+ * clients authenticated and idle, and divides the difference.
  */
 @Command(
     name = "comet-memory",
     mixinStandardHelpOptions = true,
-    description = "Bytes per idle authenticated connection in one Comet process.")
+    description = "Bytes per idle authenticated connection in one or more Comet processes.")
 public final class CometMemoryCommand implements Callable<Integer> {
   @Option(names = "--connections", defaultValue = "19000")
   int connections;
@@ -31,6 +32,12 @@ public final class CometMemoryCommand implements Callable<Integer> {
       defaultValue = "2",
       description = "client processes, each bound to its own source address")
   int clientProcesses;
+
+  @Option(
+      names = "--comets",
+      defaultValue = "1",
+      description = "Comet processes, each on its own ports; clients spread over them")
+  int comets;
 
   @Option(names = "--rate", defaultValue = "2000", description = "connections per second")
   int rate;
@@ -98,6 +105,7 @@ public final class CometMemoryCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("herald-bench-memory");
     try (LocalCluster cluster = new LocalCluster(dir, "", "")) {
+      cluster.withComets(comets);
       cluster.start(heap);
       TimeUnit.SECONDS.sleep(settleSeconds);
       LocalCluster.Memory cold = cluster.cometMemory();
@@ -132,8 +140,9 @@ public final class CometMemoryCommand implements Callable<Integer> {
 
       System.out.printf("comet-memory %s (logs in %s)%n", LocalDate.now(ZoneOffset.UTC), dir);
       System.out.printf(
-          "connections: %,d authenticated in %.1f s, %d client processes%n",
-          connections, connectSeconds, clientProcesses);
+          "connections: %,d authenticated in %.1f s, %d client processes, %d Comet processes"
+              + " (memory figures are their sum)%n",
+          connections, connectSeconds, clientProcesses, comets);
       System.out.printf(
           "cold start: heap after GC %,d KiB, RSS %,d KiB; after a %,d-connection warm-up and"
               + " disconnect: heap %,d KiB, RSS %,d KiB%n",
@@ -151,6 +160,12 @@ public final class CometMemoryCommand implements Callable<Integer> {
           "RSS (heap pre-touched, so this is off-heap): %,d KiB -> %,d KiB = %,d bytes per"
               + " connection%n",
           empty.rssBytes() / 1024, full.rssBytes() / 1024, rssPer);
+      System.out.printf(
+          "heap as the Comets' metrics endpoints report it after the same GC: %,d KiB -> %,d KiB"
+              + " = %,d bytes per connection%n",
+          empty.reportedHeapBytes() / 1024,
+          full.reportedHeapBytes() / 1024,
+          (full.reportedHeapBytes() - empty.reportedHeapBytes()) / connections);
       System.out.printf("total: %,d bytes per connection%n", heapPer + rssPer);
       int second = connections - half;
       long marginalHeap = (full.heapBytes() - halfway.heapBytes()) / second;
@@ -160,10 +175,13 @@ public final class CometMemoryCommand implements Callable<Integer> {
               + " connection%n",
           second, marginalHeap, marginalRss, marginalHeap + marginalRss);
       if (nativeMemory) {
+        System.out.println("native memory of the first Comet:");
         System.out.print(ProcStats.nativeMemoryDiff(cluster.cometPid()));
       }
       if (histogramRows > 0) {
-        printMarginalClasses(halfwayClasses, ProcStats.classHistogram(cluster.cometPid()), second);
+        // The first Comet's classes against its share of the second half's connections.
+        printMarginalClasses(
+            halfwayClasses, ProcStats.classHistogram(cluster.cometPid()), second / comets);
       }
     }
     return 0;

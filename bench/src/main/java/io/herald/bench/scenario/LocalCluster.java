@@ -1,6 +1,7 @@
 package io.herald.bench.scenario;
 
 import io.herald.bench.proc.ProcStats;
+import io.herald.bench.proc.ServiceMetrics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,9 +15,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Logic and one Comet, each in its own JVM on loopback, and client processes connected to the
- * Comet: what the Comet scenarios measure. Logic runs with in-memory sessions and {@code trust}
- * auth, so it needs no Redis or Kafka; the scenarios call the Comet's gRPC as Job would.
+ * A Logic and one or more Comets, each in its own JVM on loopback, and client processes connected
+ * to the Comets: what the Comet scenarios measure. Logic runs with in-memory sessions and {@code
+ * trust} auth, so it needs no Redis or Kafka; the scenarios call the Comet's gRPC as Job would.
  *
  * <p>Every process is a child of this one, ended by {@link #close()} (and with it on exit).
  */
@@ -29,7 +30,10 @@ final class LocalCluster implements AutoCloseable {
   final int logicGrpcPort;
   final int cometTcpPort;
   final int cometGrpcPort;
-  private Process comet;
+  private final List<Process> comets = new ArrayList<>();
+  private final List<Integer> cometTcpPorts = new ArrayList<>();
+  private final List<Integer> cometAdminPorts = new ArrayList<>();
+  private int cometCount = 1;
   private Process logic;
   private Process job;
   private String kafka = "";
@@ -96,7 +100,19 @@ final class LocalCluster implements AutoCloseable {
     this.topic = topic;
   }
 
-  /** Starts Logic, then the Comet with {@code heap} (e.g. {@code 1g}), and waits for both. */
+  /**
+   * Runs {@code count} Comet processes instead of one, each on its own ports; clients connect to
+   * them round-robin. One process may hold at most 20,000 file descriptors here, so more
+   * connections than that need several Comets. Call before {@link #start}.
+   */
+  void withComets(int count) {
+    if (count < 1) {
+      throw new IllegalArgumentException("comets: " + count + " (expected: >= 1)");
+    }
+    cometCount = count;
+  }
+
+  /** Starts Logic, then the Comets with {@code heap} (e.g. {@code 1g}), and waits for them. */
   void start(String heap) throws IOException, InterruptedException {
     start(heap, List.of());
   }
@@ -133,18 +149,38 @@ final class LocalCluster implements AutoCloseable {
     servers.add(logic);
     awaitPort(logicGrpcPort);
 
-    Path cometYaml = dir.resolve("comet.yaml");
+    for (int i = 0; i < cometCount; i++) {
+      boolean first = i == 0;
+      startComet(
+          first ? "comet" : "comet-" + i,
+          first ? cometTcpPort : freePort(),
+          first ? cometGrpcPort : freePort(),
+          heap,
+          cometJvmOptions);
+    }
+    if (!kafka.isEmpty()) {
+      startJob();
+    }
+  }
+
+  private void startComet(
+      String name, int tcpPort, int grpcPort, String heap, List<String> cometJvmOptions)
+      throws IOException, InterruptedException {
+    Path cometYaml = dir.resolve(name + ".yaml");
+    int adminPort = freePort();
     Files.writeString(
         cometYaml,
         String.join(
             "\n",
-            "node: {serverId: bench-comet, capacity: 200000}",
+            "node: {serverId: bench-" + name + ", capacity: 200000}",
             "listen: {host: 127.0.0.1, tcpPort: "
-                + cometTcpPort
+                + tcpPort
                 + ", wsPort: "
                 + freePort()
                 + ", grpcPort: "
-                + cometGrpcPort
+                + grpcPort
+                + ", adminPort: "
+                + adminPort
                 + "}",
             "limits: {connectionsPerIp: 100000, newConnectionsPerIpPerSecond: 100000,"
                 + " newConnectionsPerIpBurst: 100000}",
@@ -160,25 +196,34 @@ final class LocalCluster implements AutoCloseable {
             // The whole heap resident from the start: RSS growth is then memory outside it.
             "-XX:+AlwaysPreTouch",
             "-XX:NativeMemoryTracking=summary",
-            "-Xlog:gc:file=" + gcLog() + ":uptime"));
-    comet = java(cometCpus, options, "io.herald.comet.server.CometMain", cometYaml, "comet");
+            "-Xlog:gc:file=" + dir.resolve(name + "-gc.log") + ":uptime"));
+    Process comet = java(cometCpus, options, "io.herald.comet.server.CometMain", cometYaml, name);
     servers.add(comet);
-    awaitPort(cometTcpPort);
-    awaitPort(cometGrpcPort);
-    if (!kafka.isEmpty()) {
-      startJob();
-    }
+    comets.add(comet);
+    cometTcpPorts.add(tcpPort);
+    cometAdminPorts.add(adminPort);
+    awaitPort(tcpPort);
+    awaitPort(grpcPort);
+    awaitPort(adminPort);
   }
 
   private void startJob() throws IOException, InterruptedException {
     int port = freePort();
     Path jobYaml = dir.resolve("job.yaml");
+    // A group of its own: a Job of an earlier run on the same broker, ended without leaving its
+    // group, would hold the partitions until its session timed out.
     Files.writeString(
         jobYaml,
         String.join(
             "\n",
             "server: {host: 127.0.0.1, port: " + port + "}",
-            "kafka: {bootstrapServers: '" + kafka + "', topic: " + topic + ", groupId: bench-job}",
+            "kafka: {bootstrapServers: '"
+                + kafka
+                + "', topic: "
+                + topic
+                + ", groupId: bench-job-"
+                + topic
+                + "}",
             registry(),
             ""));
     job = java(List.of(), List.of("-Xmx512m"), "io.herald.job.server.JobMain", jobYaml, "job");
@@ -201,14 +246,21 @@ final class LocalCluster implements AutoCloseable {
     return logicHttpPort;
   }
 
+  /** The first Comet's process id. */
   long cometPid() {
-    return comet.pid();
+    return comets.get(0).pid();
   }
 
   long logicPid() {
     return logic.pid();
   }
 
+  /** The first Comet's own figures, from its {@code /metrics} endpoint. */
+  ServiceMetrics cometMetrics() throws IOException, InterruptedException {
+    return ServiceMetrics.scrape(cometAdminPorts.get(0));
+  }
+
+  /** The first Comet's GC log. */
   Path gcLog() {
     return dir.resolve("comet-gc.log");
   }
@@ -239,7 +291,7 @@ final class LocalCluster implements AutoCloseable {
       command.addAll(
           List.of(
               "clients",
-              "--ports=" + cometTcpPort,
+              "--ports=" + String.join(",", cometTcpPorts.stream().map(String::valueOf).toList()),
               "--sources=127.0.0." + (k + 2),
               "--connections=" + count,
               "--rate=" + Math.max(1, perSecond / processes),
@@ -291,13 +343,28 @@ final class LocalCluster implements AutoCloseable {
     connectionsOpened = 0;
   }
 
-  /** The Comet's RSS and heap after a full GC. */
+  /**
+   * The Comets' RSS and heap after a full GC, added up over every Comet process: the heap as {@code
+   * jcmd} reads it right after the GC, and as each Comet's metrics endpoint reports it.
+   */
   Memory cometMemory() throws IOException, InterruptedException {
-    long heap = ProcStats.heapAfterGc(comet.pid());
-    return new Memory(ProcStats.rssBytes(comet.pid()), heap);
+    long rss = 0;
+    long heap = 0;
+    long reported = 0;
+    for (int i = 0; i < comets.size(); i++) {
+      long pid = comets.get(i).pid();
+      heap += ProcStats.heapAfterGc(pid);
+      reported += ServiceMetrics.scrape(cometAdminPorts.get(i)).heapUsedBytes();
+      rss += ProcStats.rssBytes(pid);
+    }
+    return new Memory(rss, heap, reported);
   }
 
-  record Memory(long rssBytes, long heapBytes) {}
+  /**
+   * @param heapBytes heap in use after a full GC ({@code jcmd GC.heap_info})
+   * @param reportedHeapBytes heap in use per the metrics endpoint, scraped just after that GC
+   */
+  record Memory(long rssBytes, long heapBytes, long reportedHeapBytes) {}
 
   private Process java(
       List<String> prefix, List<String> jvmOptions, String main, Path config, String name)

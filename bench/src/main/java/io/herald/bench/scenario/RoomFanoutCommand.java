@@ -6,6 +6,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.herald.bench.load.Payload;
 import io.herald.bench.proc.ProcStats;
+import io.herald.bench.proc.ServiceMetrics;
 import io.herald.proto.comet.v1.BroadcastRoomRequest;
 import io.herald.proto.comet.v1.CometGrpc;
 import io.herald.proto.common.v1.Frame;
@@ -124,7 +125,7 @@ public final class RoomFanoutCommand implements Callable<Integer> {
             dir);
         System.out.println(
             "rate msg/s | delivered/s | loss | Comet CPU s per 1M deliveries | client CPU | p50 ms | p99 ms | p99.9 ms"
-                + " | max ms | GC pauses (max ms)");
+                + " | max ms | GC pauses (max ms) | GC per /metrics: pauses, total ms");
         long seq = 0;
         // Warm-up: the JIT compiles the write path before the first measured rate.
         seq = publish(comet, seq, rates.get(0), 3);
@@ -134,6 +135,7 @@ public final class RoomFanoutCommand implements Callable<Integer> {
             client.ask("reset");
           }
           int gcFrom = ProcStats.lines(cluster.gcLog());
+          ServiceMetrics metricsBefore = cluster.cometMetrics();
           long cpuBefore = ProcStats.cpuNanos(cluster.cometPid());
           long clientCpuBefore = clientCpu(clients);
           long started = System.nanoTime();
@@ -149,11 +151,13 @@ public final class RoomFanoutCommand implements Callable<Integer> {
               ProcStats.pausesMillis(cluster.gcLog(), gcFrom).stream()
                   .mapToDouble(Double::doubleValue)
                   .summaryStatistics();
+          ServiceMetrics metricsAfter = cluster.cometMetrics();
           long lost = expected - step.delivered();
           Histogram latency = step.latency();
           results.add(new Result(rate, sent, expected, step.delivered()));
           System.out.printf(
-              "%,10d | %,11.0f | %d | %.2f | %.0f%% | %.1f | %.1f | %.1f | %.1f | %d (%.1f)%n",
+              "%,10d | %,11.0f | %d | %.2f | %.0f%% | %.1f | %.1f | %.1f | %.1f | %d (%.1f)"
+                  + " | %d, %.1f%n",
               rate,
               step.delivered() / seconds,
               lost,
@@ -164,7 +168,9 @@ public final class RoomFanoutCommand implements Callable<Integer> {
               latency.getValueAtPercentile(99.9) / 1e3,
               latency.getMaxValue() / 1e3,
               pauses.getCount(),
-              pauses.getCount() == 0 ? 0 : pauses.getMax());
+              pauses.getCount() == 0 ? 0 : pauses.getMax(),
+              metricsAfter.gcPauses() - metricsBefore.gcPauses(),
+              metricsAfter.gcPauseMillis() - metricsBefore.gcPauseMillis());
           if (lost > 0 || latency.getValueAtPercentile(99) / 1e3 > maxP99Millis) {
             System.out.println("stopping: loss or p99 over " + maxP99Millis + " ms");
             break;

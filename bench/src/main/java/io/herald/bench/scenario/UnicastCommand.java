@@ -1,7 +1,15 @@
 package io.herald.bench.scenario;
 
+import com.google.protobuf.ByteString;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.stub.StreamObserver;
 import io.herald.bench.load.Payload;
 import io.herald.bench.proc.ProcStats;
+import io.herald.proto.push.v1.PushGrpc;
+import io.herald.proto.push.v1.PushMidsRequest;
+import io.herald.proto.push.v1.PushMidsResponse;
 import io.herald.testkit.LocalKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,12 +22,18 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -63,6 +77,12 @@ public final class UnicastCommand implements Callable<Integer> {
   String kafka;
 
   @Option(
+      names = "--topic",
+      defaultValue = "",
+      description = "an existing topic on --kafka; empty: the run creates one (4 partitions)")
+  String topicName;
+
+  @Option(
       names = "--redis",
       defaultValue = "",
       description = "URI of a running Redis; empty: start a redis-server from the PATH")
@@ -70,6 +90,22 @@ public final class UnicastCommand implements Callable<Integer> {
 
   @Option(names = "--heap", defaultValue = "1g")
   String heap;
+
+  /** Which of Logic's push APIs the publisher drives. */
+  enum Api {
+    /** goim's {@code POST /goim/push/mids} on Logic's HTTP port. */
+    http,
+    /** {@code Push.PushMids} on Logic's gRPC port. */
+    grpc
+  }
+
+  @Option(
+      names = "--api",
+      defaultValue = "http",
+      description = "the push API the publisher drives: ${COMPLETION-CANDIDATES}")
+  Api api;
+
+  private static final int PARTITIONS = 4;
 
   /** One rate's outcome: pushes sent and accepted, deliveries made. */
   public record Result(int rate, long sent, long refused, long delivered) {}
@@ -87,11 +123,13 @@ public final class UnicastCommand implements Callable<Integer> {
     LocalKafka started = null;
     try {
       String bootstrap = kafka;
-      String topic = "herald-push-bench-" + System.nanoTime();
+      String topic = topicName;
       if (bootstrap.isEmpty()) {
         started = LocalKafka.start("bench-");
         bootstrap = started.broker().bootstrapServers();
-        topic = started.broker().newTopic(4);
+        topic = started.broker().newTopic(PARTITIONS);
+      } else if (topic.isEmpty()) {
+        topic = createTopic(bootstrap);
       }
       run(dir, bootstrap, topic);
     } finally {
@@ -100,6 +138,22 @@ public final class UnicastCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * Creates the run's topic before Job subscribes: a topic that only appears with the first push
+   * may be seen by Job's consumer after the pushes it should have read.
+   */
+  private static String createTopic(String bootstrap) throws Exception {
+    String name = "herald-push-bench-" + System.nanoTime();
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin
+          .createTopics(List.of(new NewTopic(name, Optional.of(PARTITIONS), Optional.empty())))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+    }
+    return name;
   }
 
   private void run(Path dir, String bootstrap, String topic) throws Exception {
@@ -113,49 +167,65 @@ public final class UnicastCommand implements Callable<Integer> {
       cluster.start(heap);
       List<ClientProcess> clients =
           cluster.connect(connections, clientProcesses, 2000, Duration.ofMinutes(5));
-      Publisher publisher = new Publisher(cluster.logicHttpPort(), connections, size);
+      try (Publisher publisher =
+          new Publisher(
+              api == Api.http ? cluster.logicHttpPort() : cluster.logicGrpcPort,
+              api,
+              connections,
+              size)) {
+        sweep(dir, bootstrap, cluster, clients, publisher);
+      }
+    }
+  }
+
+  private void sweep(
+      Path dir,
+      String bootstrap,
+      LocalCluster cluster,
+      List<ClientProcess> clients,
+      Publisher publisher)
+      throws Exception {
+    System.out.printf(
+        "unicast %s: %,d users on one Comet, %d-byte pushes by mid over %s, %d s per rate,"
+            + " Kafka %s (logs in %s)%n",
+        LocalDate.now(ZoneOffset.UTC), connections, size, api, durationSeconds, bootstrap, dir);
+    System.out.println(
+        "rate/s | sent | refused | delivered | loss | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms"
+            + " | CPU s per 1k pushes: Logic, Job, Comet");
+    publisher.publish(rates.get(0), 3); // warm-up: the JIT compiles the path
+    Deliveries.await(clients, 0);
+    TimeUnit.SECONDS.sleep(2);
+    for (int rate : rates) {
+      for (ClientProcess client : clients) {
+        client.ask("reset");
+      }
+      long[] cpuBefore = cpu(cluster);
+      long[] sent = publisher.publish(rate, durationSeconds);
+      long accepted = sent[0] - sent[1];
+      Deliveries step = Deliveries.await(clients, accepted);
+      long[] cpuAfter = cpu(cluster);
+      Histogram latency = step.latency();
+      results.add(new Result(rate, sent[0], sent[1], step.delivered()));
       System.out.printf(
-          "unicast %s: %,d users on one Comet, %d-byte pushes by mid over HTTP, %d s per rate,"
-              + " Kafka %s (logs in %s)%n",
-          LocalDate.now(ZoneOffset.UTC), connections, size, durationSeconds, bootstrap, dir);
-      System.out.println(
-          "rate/s | sent | refused | delivered | loss | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms"
-              + " | CPU s per 1k pushes: Logic, Job, Comet");
-      publisher.publish(rates.get(0), 3); // warm-up: the JIT compiles the path
-      Deliveries.await(clients, 0);
-      TimeUnit.SECONDS.sleep(2);
-      for (int rate : rates) {
-        for (ClientProcess client : clients) {
-          client.ask("reset");
-        }
-        long[] cpuBefore = cpu(cluster);
-        long[] sent = publisher.publish(rate, durationSeconds);
-        long accepted = sent[0] - sent[1];
-        Deliveries step = Deliveries.await(clients, accepted);
-        long[] cpuAfter = cpu(cluster);
-        Histogram latency = step.latency();
-        results.add(new Result(rate, sent[0], sent[1], step.delivered()));
-        System.out.printf(
-            "%,6d | %,d | %,d | %,d | %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f, %.2f, %.2f%n",
-            rate,
-            sent[0],
-            sent[1],
-            step.delivered(),
-            accepted - step.delivered(),
-            latency.getValueAtPercentile(50) / 1e3,
-            latency.getValueAtPercentile(90) / 1e3,
-            latency.getValueAtPercentile(99) / 1e3,
-            latency.getValueAtPercentile(99.9) / 1e3,
-            latency.getMaxValue() / 1e3,
-            (cpuAfter[0] - cpuBefore[0]) / 1e9 / (sent[0] / 1e3),
-            (cpuAfter[1] - cpuBefore[1]) / 1e9 / (sent[0] / 1e3),
-            (cpuAfter[2] - cpuBefore[2]) / 1e9 / (sent[0] / 1e3));
-        if (sent[1] > 0
-            || accepted > step.delivered()
-            || latency.getValueAtPercentile(99) / 1e3 > maxP99Millis) {
-          System.out.println("stopping: refusals, loss or p99 over " + maxP99Millis + " ms");
-          break;
-        }
+          "%,6d | %,d | %,d | %,d | %,d | %.1f | %.1f | %.1f | %.1f | %.1f | %.2f, %.2f, %.2f%n",
+          rate,
+          sent[0],
+          sent[1],
+          step.delivered(),
+          accepted - step.delivered(),
+          latency.getValueAtPercentile(50) / 1e3,
+          latency.getValueAtPercentile(90) / 1e3,
+          latency.getValueAtPercentile(99) / 1e3,
+          latency.getValueAtPercentile(99.9) / 1e3,
+          latency.getMaxValue() / 1e3,
+          (cpuAfter[0] - cpuBefore[0]) / 1e9 / (sent[0] / 1e3),
+          (cpuAfter[1] - cpuBefore[1]) / 1e9 / (sent[0] / 1e3),
+          (cpuAfter[2] - cpuBefore[2]) / 1e9 / (sent[0] / 1e3));
+      if (sent[1] > 0
+          || accepted > step.delivered()
+          || latency.getValueAtPercentile(99) / 1e3 > maxP99Millis) {
+        System.out.println("stopping: refusals, loss or p99 over " + maxP99Millis + " ms");
+        break;
       }
     }
   }
@@ -169,14 +239,17 @@ public final class UnicastCommand implements Callable<Integer> {
   }
 
   /**
-   * Drives Logic's {@code POST /goim/push/mids} at a fixed rate, round-robin over the users, with
-   * each user's messages numbered from 0 so its client sees gaps and reorders; at most {@value
-   * #IN_FLIGHT} requests outstanding.
+   * Drives Logic's push-by-mid API ({@code POST /goim/push/mids} or gRPC {@code Push.PushMids}) at
+   * a fixed rate, round-robin over the users, with each user's messages numbered from 0 so its
+   * client sees gaps and reorders; at most {@value #IN_FLIGHT} requests outstanding.
    */
-  private static final class Publisher {
+  private static final class Publisher implements AutoCloseable {
     private static final int IN_FLIGHT = 256;
 
+    private final Api api;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final ManagedChannel channel;
+    private final PushGrpc.PushStub push;
     private final Semaphore inFlight = new Semaphore(IN_FLIGHT);
     private final int port;
     private final int users;
@@ -184,11 +257,16 @@ public final class UnicastCommand implements Callable<Integer> {
     private final long[] sequences;
     private long next;
 
-    Publisher(int port, int users, int size) {
+    Publisher(int port, Api api, int users, int size) {
       this.port = port;
+      this.api = api;
       this.users = users;
       this.size = size;
       this.sequences = new long[users];
+      this.channel =
+          Grpc.newChannelBuilderForAddress("127.0.0.1", port, InsecureChannelCredentials.create())
+              .build();
+      this.push = PushGrpc.newStub(channel);
     }
 
     /** Publishes for {@code seconds} at {@code rate}; returns {sent, refused or failed}. */
@@ -206,29 +284,66 @@ public final class UnicastCommand implements Callable<Integer> {
         int user = (int) (next++ % users);
         byte[] body = Payload.body(sequences[user]++, size);
         inFlight.acquire();
-        HttpRequest request =
-            HttpRequest.newBuilder(
-                    URI.create(
-                        "http://127.0.0.1:"
-                            + port
-                            + "/goim/push/mids?operation=1000&mids="
-                            + (user + 1)))
-                .timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        var unused =
-            http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .whenComplete(
-                    (response, error) -> {
-                      inFlight.release();
-                      if (error != null || !response.body().contains("\"code\":0")) {
-                        refused.incrementAndGet();
-                      }
-                    });
+        Consumer<Boolean> done =
+            accepted -> {
+              inFlight.release();
+              if (!accepted) {
+                refused.incrementAndGet();
+              }
+            };
+        if (api == Api.http) {
+          sendHttp(user + 1, body, done);
+        } else {
+          sendGrpc(user + 1, body, done);
+        }
       }
       inFlight.acquire(IN_FLIGHT);
       inFlight.release(IN_FLIGHT);
       return new long[] {total, refused.get()};
+    }
+
+    private void sendHttp(long mid, byte[] body, Consumer<Boolean> done) {
+      HttpRequest request =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      "http://127.0.0.1:" + port + "/goim/push/mids?operation=1000&mids=" + mid))
+              .timeout(Duration.ofSeconds(10))
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build();
+      var unused =
+          http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+              .whenComplete(
+                  (response, error) ->
+                      done.accept(error == null && response.body().contains("\"code\":0")));
+    }
+
+    private void sendGrpc(long mid, byte[] body, Consumer<Boolean> done) {
+      push.withDeadlineAfter(10, TimeUnit.SECONDS)
+          .pushMids(
+              PushMidsRequest.newBuilder()
+                  .setOp(1000)
+                  .addMids(mid)
+                  .setBody(ByteString.copyFrom(body))
+                  .build(),
+              new StreamObserver<PushMidsResponse>() {
+                @Override
+                public void onNext(PushMidsResponse response) {}
+
+                @Override
+                public void onError(Throwable error) {
+                  done.accept(false);
+                }
+
+                @Override
+                public void onCompleted() {
+                  done.accept(true);
+                }
+              });
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 }
