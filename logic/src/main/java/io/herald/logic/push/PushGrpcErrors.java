@@ -10,9 +10,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The push API's errors as gRPC statuses, in one place: a refused request ({@link
  * InvalidPushException}, any {@link IllegalArgumentException}) is {@code INVALID_ARGUMENT}; a push
- * that could not be queued ({@link PushUnavailableException}) is {@code UNAVAILABLE}, safe to
- * retry; a feature not there yet is {@code UNIMPLEMENTED}. Anything else is left to Armeria's
- * default mapping. Install it with {@code GrpcService.builder().exceptionHandler(...)}.
+ * that could not be queued or got no message id ({@link PushUnavailableException}) is {@code
+ * UNAVAILABLE}, safe to retry; a feature not there yet is {@code UNIMPLEMENTED}. Anything else is
+ * left to Armeria's default mapping. Install it with {@code
+ * GrpcService.builder().exceptionHandler(...)}.
  */
 public final class PushGrpcErrors implements GrpcExceptionHandlerFunction {
   private static final Logger log = LoggerFactory.getLogger(PushGrpcErrors.class);

@@ -19,11 +19,12 @@ import java.util.function.Supplier;
  *
  * <p><b>Delivery guarantee.</b> A returned future completes normally only after the queue
  * acknowledged <em>every</em> record of the push; then Job delivers them at least once. It fails
- * with {@link InvalidPushException} for a bad request (nothing queued) and with {@link
- * PushUnavailableException} when the session store or the queue failed (some records of the push
- * may have been queued: a retry delivers those again, and clients drop duplicates by message id).
- * Keys and mids with no session are reported offline and nothing is queued for them. Nothing is
- * dropped silently.
+ * with {@link InvalidPushException} for a bad request (nothing queued), with {@link
+ * PushUnavailableException} and nothing queued when no message id could be had ({@link
+ * MessageIdsUnavailableException}), and with {@link PushUnavailableException} when the session
+ * store or the queue failed (some records of the push may have been queued: a retry delivers those
+ * again, and clients drop duplicates by message id). Keys and mids with no session are reported
+ * offline and nothing is queued for them. Nothing is dropped silently.
  */
 public final class PushService {
   private final SessionStore sessions;
@@ -124,9 +125,18 @@ public final class PushService {
         .setOp(op)
         .setBody(body)
         .setRequireAck(requireAck)
-        .setMessageId(ids.next())
+        .setMessageId(messageId())
         .setAcceptUnixMs(clock.millis())
         .build();
+  }
+
+  /** A new message id; when none can be had (IdGen away), the push is unavailable. */
+  private long messageId() {
+    try {
+      return ids.next();
+    } catch (MessageIdsUnavailableException e) {
+      throw new PushUnavailableException(e.getMessage(), e);
+    }
   }
 
   /** Runs {@code push}, turning what it throws (a bad request, mostly) into a failed future. */

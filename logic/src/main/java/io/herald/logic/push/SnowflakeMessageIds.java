@@ -11,8 +11,11 @@ import java.time.Instant;
  *
  * <p>Unique per instance as long as no two Logic instances share an instance id. If the clock steps
  * back, ids keep growing from the last millisecond used (that millisecond's sequence continues, and
- * once it is used up the next one is borrowed) rather than repeating. The IdGen service, with
- * leased worker ids and a persisted high-water mark, replaces this later (see {@link MessageIds}).
+ * once it is used up the next one is borrowed) rather than repeating; a restart after a clock step
+ * back may repeat ids, since nothing is persisted. This is the {@code local} source ({@code
+ * push.messageIds.source: local}, the default, and {@code herald standalone}'s); the {@code idgen}
+ * source ({@link IdGenMessageIds}) takes ids from the IdGen service instead, with leased worker ids
+ * and a persisted high-water mark, and no instance id to configure.
  */
 public final class SnowflakeMessageIds implements MessageIds {
 

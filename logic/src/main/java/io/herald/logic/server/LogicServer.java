@@ -22,7 +22,10 @@ import io.herald.logic.comet.LogicGrpcErrors;
 import io.herald.logic.comet.LogicGrpcService;
 import io.herald.logic.online.OnlineCounts;
 import io.herald.logic.push.GoimPushHttpApi;
+import io.herald.logic.push.IdGenMessageIds;
 import io.herald.logic.push.KafkaPushQueue;
+import io.herald.logic.push.MessageIds;
+import io.herald.logic.push.PushConfig;
 import io.herald.logic.push.PushGrpcService;
 import io.herald.logic.push.PushQueue;
 import io.herald.logic.push.PushService;
@@ -38,6 +41,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -46,8 +50,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Logic: the Comet-facing gRPC service, the push API (goim's HTTP paths and gRPC), goim's node API,
  * {@code /health} and {@code /metrics}, on goim's two ports. {@link #start()} starts the parts in
- * order (registry, stores, online counts, queue, server) and {@link #stop()} stops them in reverse;
- * both are idempotent and the constructor does no I/O.
+ * order (registry, stores, online counts, queue, message ids, server) and {@link #stop()} stops
+ * them in reverse; both are idempotent and the constructor does no I/O.
+ *
+ * <p>{@code /health} answers 200 once the registry has answered and the message id source can hand
+ * out ids (with {@code push.messageIds.source: idgen}, once IdGen's first block arrived; Logic
+ * starts without waiting for it, and pushes fail with -500 / UNAVAILABLE until then).
  */
 public final class LogicServer {
   private static final Logger log = LoggerFactory.getLogger(LogicServer.class);
@@ -119,13 +127,10 @@ public final class LogicServer {
         queue = kafka;
       }
 
+      CompletableFuture<Void> idsReady = new CompletableFuture<>();
       PushService pushes =
           new PushService(
-              stores.sessions(),
-              queue,
-              new SnowflakeMessageIds(config.push().messageIds().instanceId(), clock),
-              config.push().api(),
-              clock);
+              stores.sessions(), queue, messageIds(idsReady), config.push().api(), clock);
       GoimNodes nodes = new GoimNodes(selection.selector(), config.nodes());
       LogicGrpcService logic =
           new LogicGrpcService(
@@ -169,7 +174,7 @@ public final class LogicServer {
       provided.routes().accept(builder);
       server = builder.build();
       server.start().join();
-      var unused = registry.ready().thenRun(() -> ready.setHealthy(true));
+      var unused = CompletableFuture.allOf(registry.ready(), idsReady).thenRun(this::markReady);
       log.info(
           "Logic listening on {} (HTTP {}, gRPC {})",
           config.server().host(),
@@ -179,6 +184,30 @@ public final class LogicServer {
       stopParts();
       throw e;
     }
+  }
+
+  /** Ready, unless stopped meanwhile. */
+  private synchronized void markReady() {
+    if (server != null) {
+      ready.setHealthy(true);
+    }
+  }
+
+  /**
+   * The configured message id source, started; {@code ready} completes once it can hand out ids: at
+   * once for {@code local}, when IdGen's first block arrives for {@code idgen}.
+   */
+  private MessageIds messageIds(CompletableFuture<Void> ready) {
+    PushConfig.Ids ids = config.push().messageIds();
+    if (PushConfig.Ids.LOCAL.equals(ids.source())) {
+      ready.complete(null);
+      return new SnowflakeMessageIds(ids.instanceId(), clock);
+    }
+    IdGenMessageIds idgen = IdGenMessageIds.create(ids.idgen(), meters);
+    idgen.start();
+    stops.push(idgen::stop);
+    var unused = idgen.firstBlock().thenRun(() -> ready.complete(null));
+    return idgen;
   }
 
   private ServerPort port(int port) {

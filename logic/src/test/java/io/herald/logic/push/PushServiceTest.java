@@ -141,6 +141,33 @@ class PushServiceTest {
   }
 
   @Test
+  void withoutAMessageIdNothingIsQueuedAndThePushIsUnavailable() {
+    PushService noIds =
+        new PushService(
+            sessions,
+            queue,
+            () -> {
+              throw new MessageIdsUnavailableException("message ids: none left from IdGen");
+            },
+            new PushConfig.Api(false, List.of(), 4096, 4),
+            clock);
+
+    for (CompletableFuture<PushResult> push :
+        List.of(
+            noIds.pushMids(1000, List.of(1L), BODY),
+            noIds.pushKeys(1000, List.of("phone-1"), BODY),
+            noIds.pushRoom(1000, "live", "1000", BODY),
+            noIds.pushAll(1000, 0, BODY))) {
+      assertThatThrownBy(push::join)
+          .cause()
+          .isInstanceOf(PushUnavailableException.class)
+          .hasMessage("message ids: none left from IdGen")
+          .hasCauseInstanceOf(MessageIdsUnavailableException.class);
+    }
+    assertThat(queue.published).isEmpty();
+  }
+
+  @Test
   void keysAskedTwiceAreDeliveredOnce() {
     pushes.pushKeys(1000, Collections.nCopies(3, "phone-2"), BODY).join();
 

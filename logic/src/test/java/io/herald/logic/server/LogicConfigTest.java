@@ -25,6 +25,10 @@ class LogicConfigTest {
     assertThat(config.store().backend()).isEqualTo("redis");
     assertThat(config.store().sessionTtl()).isEqualTo(Duration.ofMinutes(15));
     assertThat(config.push().kafka().topic()).isEqualTo("herald-push");
+    assertThat(config.push().messageIds().source()).isEqualTo("local");
+    assertThat(config.push().messageIds().instanceId()).isEqualTo(1);
+    assertThat(config.push().messageIds().idgen().target()).isEqualTo("127.0.0.1:3121");
+    assertThat(config.push().messageIds().idgen().blockSize()).isEqualTo(1000);
     assertThat(config.receive().sink()).isEqualTo("kafka");
     assertThat(config.singleLoginPlatforms()).containsExactly("android", "ios");
     assertThat(config.nodes().domain()).isEqualTo("conn.example.com");
@@ -37,6 +41,7 @@ class LogicConfigTest {
     assertThat(config.store().backend()).isEqualTo("redis");
     assertThat(config.registry().backend()).isEqualTo("redis");
     assertThat(config.push().api().requireToken()).isTrue();
+    assertThat(config.push().messageIds().source()).isEqualTo("local");
   }
 
   @Test
@@ -51,6 +56,22 @@ class LogicConfigTest {
             .config();
     assertThat(config.push().api().tokens()).containsExactly("a-token", "another-token");
     assertThat(config.store().redis().uri()).isEqualTo("redis://redis.internal:6379");
+
+    LogicConfig fromIdGen =
+        LOADER
+            .load(
+                Path.of("..", "deploy", "logic.yaml"),
+                Map.of(
+                    "LOGIC_PUSH_MESSAGEIDS_SOURCE", "idgen",
+                    "LOGIC_PUSH_MESSAGEIDS_IDGEN_TARGET", "idgen.internal:3121"))
+            .config();
+    assertThat(fromIdGen.push().messageIds().source()).isEqualTo("idgen");
+    assertThat(fromIdGen.push().messageIds().idgen().target()).isEqualTo("idgen.internal:3121");
+    assertThatThrownBy(() -> LOADER.load(null, Map.of("LOGIC_PUSH_MESSAGEIDS_SOURCE", "idgen")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "config: push.messageIds.idgen.target: '' (expected: host:port of IdGen's gRPC, needed"
+                + " when source is idgen)");
 
     Path file = dir.resolve("logic.yaml");
     Files.writeString(file, "server:\n  httpPort: 3119\n");
