@@ -31,6 +31,7 @@ class UnicastSmokeIT {
                 "--connections=100",
                 "--rates=50",
                 "--duration=2",
+                "--warmup=1",
                 "--max-p99-ms=100000",
                 "--heap=256m",
                 "--kafka=" + kafka.bootstrapServers(),
