@@ -328,10 +328,39 @@ final class LocalCluster implements AutoCloseable {
       }
       if (lost > 0 || System.nanoTime() > deadline) {
         throw new IOException(
-            authenticated + " of " + total + " authenticated, " + lost + " failed or closed");
+            authenticated
+                + " of "
+                + total
+                + " authenticated, "
+                + lost
+                + " failed or closed; the Comets counted "
+                + handshakes()
+                + " (clients' reasons in "
+                + dir
+                + "/clients-*.log)");
       }
       TimeUnit.MILLISECONDS.sleep(500);
     }
+  }
+
+  /** The Comets' handshake outcomes by result, as their metrics endpoints count them. */
+  private String handshakes() {
+    StringBuilder counts = new StringBuilder();
+    for (int port : cometAdminPorts) {
+      try {
+        ServiceMetrics metrics = ServiceMetrics.scrape(port);
+        for (String result : List.of("ok", "timeout", "not_auth", "error", "rejected")) {
+          counts.append(result).append('=');
+          counts.append((long) metrics.sum("herald_comet_handshakes_total", "\"" + result + "\""));
+          counts.append(' ');
+        }
+      } catch (IOException e) {
+        counts.append("(no metrics from :").append(port).append(": ").append(e).append(") ");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return counts.toString().strip();
   }
 
   /** Ends every client process: their connections close. */
