@@ -35,8 +35,14 @@ public final class Buckets {
     if (previous != null) {
       leaveAll(previous);
     }
-    for (String room : connection.rooms()) {
-      bucket(room).join(room, connection);
+    Set<String> rooms = connection.rooms();
+    if (!rooms.isEmpty()) {
+      // Each member holds the room's own id: one string per room, not one per member.
+      Set<String> ids = new HashSet<>();
+      for (String room : rooms) {
+        ids.add(bucket(room).join(room, connection).id());
+      }
+      connection.rooms(ids);
     }
     return previous;
   }
@@ -56,9 +62,9 @@ public final class Buckets {
   /** Moves {@code connection} into {@code roomId} as well. */
   public void join(Connection connection, String roomId) {
     Set<String> rooms = new HashSet<>(connection.rooms());
-    if (rooms.add(roomId)) {
+    if (!rooms.contains(roomId)) {
+      rooms.add(bucket(roomId).join(roomId, connection).id());
       connection.rooms(rooms);
-      bucket(roomId).join(roomId, connection);
     }
   }
 

@@ -10,22 +10,36 @@ import java.util.stream.IntStream;
 
 /**
  * One authenticated client connection: who it is, the version it speaks, its rooms and the ops it
- * accepts. Attached to its channel under {@link #KEY} once AUTH succeeds. Its rooms and accepts are
- * replaced copy-on-write on the channel's event loop and read from any thread (pushes), so every
- * read sees a consistent set without locking. Kept small: a Comet holds many thousands.
+ * accepts. Held by its channel's connection handler once AUTH succeeds ({@link #of}). Its rooms and
+ * accepts are replaced copy-on-write on the channel's event loop and read from any thread (pushes),
+ * so every read sees a consistent set without locking.
+ *
+ * <p>Kept small, as a Comet holds many thousands: one room is held as its id alone (not a set), the
+ * id being the room's own string once {@link Buckets} has placed the connection; the op filter is
+ * one array (shared by every connection that takes all ops); the platform is interned.
  */
 public final class Connection {
   public static final AttributeKey<Connection> KEY = AttributeKey.valueOf("herald.connection");
 
-  private static final int[] NONE = new int[0];
+  /*
+   * The op filter: its first element says how to read the sorted ops after it: ACCEPTED, the only
+   * ops pushed; REFUSED, the ops not pushed (every other is). Replaced whole, so a reader sees one
+   * state or the next.
+   */
+  private static final int ACCEPTED = 0;
+  private static final int REFUSED = 1;
+  private static final int[] ALL = {REFUSED};
 
   private final Channel channel;
   private final long mid;
   private final String key;
   private final String platform;
   private final ProtocolVersion version;
-  private volatile Set<String> rooms;
-  private volatile Ops ops;
+
+  /** The one room's id, or an immutable set of them (none or several). */
+  private volatile Object rooms;
+
+  private volatile int[] filter;
 
   /**
    * @param accepts the ops pushed to this connection; empty means every op
@@ -41,18 +55,32 @@ public final class Connection {
     this.channel = Objects.requireNonNull(channel, "channel");
     this.mid = mid;
     this.key = Objects.requireNonNull(key, "key");
-    this.platform = platform == null ? "" : platform;
+    // A few platforms among all connections: one string for each instead of one per connection.
+    this.platform = platform == null ? "" : platform.intern();
     this.version = Objects.requireNonNull(version, "version");
-    this.rooms = Set.copyOf(rooms);
-    this.ops =
-        accepts == null || accepts.length == 0
-            ? new Ops(null, NONE)
-            : new Ops(union(accepts, NONE), NONE);
+    this.rooms = compact(rooms);
+    this.filter = accepts == null || accepts.length == 0 ? ALL : filter(ACCEPTED, accepts);
   }
 
-  /** The connection of {@code channel}, or {@code null} before AUTH succeeded. */
+  /**
+   * What holds an authenticated channel's connection: the last handler of its pipeline. (Its
+   * connection is found there, not in a channel attribute, which would cost every connection an
+   * attribute entry.)
+   */
+  public interface Holder {
+    Connection connection();
+  }
+
+  /**
+   * The connection of {@code channel}: the one attached under {@link #KEY} (channels built without
+   * the transport's pipeline), else the one its pipeline's {@link Holder} holds; {@code null}
+   * before AUTH succeeded and once the channel has closed.
+   */
   public static Connection of(Channel channel) {
-    return channel.attr(KEY).get();
+    if (channel.hasAttr(KEY)) {
+      return channel.attr(KEY).get();
+    }
+    return channel.pipeline().last() instanceof Holder holder ? holder.connection() : null;
   }
 
   public Channel channel() {
@@ -77,65 +105,64 @@ public final class Connection {
   }
 
   /** The rooms it is in ({@code type://id}); an immutable snapshot. */
+  @SuppressWarnings("unchecked") // compact() stores a String or a Set<String>
   public Set<String> rooms() {
-    return rooms;
+    Object current = rooms;
+    return current instanceof String room ? Set.of(room) : (Set<String>) current;
   }
 
   /** Replaces its rooms (call {@link Buckets} to move its membership; this is the record). */
   void rooms(Set<String> rooms) {
-    this.rooms = Set.copyOf(rooms);
+    this.rooms = compact(rooms);
+  }
+
+  private static Object compact(Set<String> rooms) {
+    return rooms.size() == 1 ? rooms.iterator().next() : Set.copyOf(rooms);
   }
 
   /** Whether a push of {@code op} goes to this connection. */
   public boolean accepts(int op) {
-    Ops ops = this.ops;
-    return ops.accepted == null
-        ? Arrays.binarySearch(ops.refused, op) < 0
-        : Arrays.binarySearch(ops.accepted, op) >= 0;
+    int[] filter = this.filter;
+    boolean listed = Arrays.binarySearch(filter, 1, filter.length, op) >= 0;
+    return filter[0] == ACCEPTED ? listed : !listed;
   }
 
   /** Adds ops to the accepted ones (op 14 SUB). */
   public void subscribe(int... added) {
-    Ops ops = this.ops;
-    this.ops =
-        ops.accepted == null
-            ? new Ops(null, without(ops.refused, added))
-            : new Ops(union(ops.accepted, added), NONE);
+    int[] filter = this.filter;
+    this.filter =
+        filter[0] == ACCEPTED
+            ? filter(ACCEPTED, IntStream.concat(ops(filter), Arrays.stream(added)).toArray())
+            : filter(REFUSED, without(ops(filter), added));
   }
 
   /** Removes ops from the accepted ones (op 16 UNSUB). */
   public void unsubscribe(int... removed) {
-    Ops ops = this.ops;
-    this.ops =
-        ops.accepted == null
-            ? new Ops(null, union(ops.refused, removed))
-            : new Ops(without(ops.accepted, removed), NONE);
+    int[] filter = this.filter;
+    this.filter =
+        filter[0] == ACCEPTED
+            ? filter(ACCEPTED, without(ops(filter), removed))
+            : filter(REFUSED, IntStream.concat(ops(filter), Arrays.stream(removed)).toArray());
   }
 
-  /**
-   * The ops a connection takes: {@code accepted} (sorted) if it named them, or every op but {@code
-   * refused} (sorted) if it named none. Replaced whole, so readers see one or the other.
-   */
-  private static final class Ops {
-    final int[] accepted;
-    final int[] refused;
+  private static IntStream ops(int[] filter) {
+    return Arrays.stream(filter, 1, filter.length);
+  }
 
-    Ops(int[] accepted, int[] refused) {
-      this.accepted = accepted;
-      this.refused = refused;
+  private static int[] without(IntStream ops, int[] removed) {
+    return ops.filter(op -> Arrays.stream(removed).noneMatch(o -> o == op)).toArray();
+  }
+
+  /** A filter of {@code mode} over {@code ops} (sorted, without duplicates). */
+  private static int[] filter(int mode, int[] ops) {
+    if (mode == REFUSED && ops.length == 0) {
+      return ALL;
     }
-  }
-
-  private static int[] union(int[] a, int[] b) {
-    return IntStream.concat(Arrays.stream(a), Arrays.stream(b)).distinct().sorted().toArray();
-  }
-
-  private static int[] without(int[] a, int[] b) {
-    return Arrays.stream(a).filter(op -> Arrays.stream(b).noneMatch(o -> o == op)).toArray();
+    return IntStream.concat(IntStream.of(mode), Arrays.stream(ops).distinct().sorted()).toArray();
   }
 
   @Override
   public String toString() {
-    return "Connection(mid=" + mid + ", key=" + key + ", " + version + ", rooms=" + rooms + ")";
+    return "Connection(mid=" + mid + ", key=" + key + ", " + version + ", rooms=" + rooms() + ")";
   }
 }
