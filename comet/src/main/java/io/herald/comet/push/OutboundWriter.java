@@ -11,8 +11,8 @@ import io.netty.channel.WriteBufferWaterMark;
  * The one place pushes reach a channel. A push is written only to an open channel that is writable
  * (its outbound queue below the high watermark); otherwise it is dropped and counted in {@code
  * herald.comet.push.dropped{reason}}, so the Comet never queues without bound for a client that
- * does not read (the {@link SlowConsumerHandler} closes one that stays so). Nothing is allocated
- * for a dropped push: the shared buffer is duplicated only once the write is admitted.
+ * does not read (the transport's client handler closes one that stays so). Nothing is allocated for
+ * a dropped push: the shared buffer is duplicated only once the write is admitted.
  *
  * <p>Safe from any thread: {@code writeAndFlush} hands the write to the channel's event loop, where
  * the pipeline's flush consolidation merges flushes. A write that fails because the channel closed
@@ -30,8 +30,8 @@ final class OutboundWriter {
    * How far past the high watermark a connection's queue may grow before pushes to it are dropped:
    * a burst (pushes arrive faster than one event loop turn writes them) briefly makes even a
    * healthy connection unwritable, and must not cost it messages. A client that stops reading stays
-   * unwritable and is closed by {@link SlowConsumerHandler}; until then it holds at most this many
-   * times the high mark.
+   * unwritable and is closed by the transport's client handler; until then it holds at most this
+   * many times the high mark.
    */
   static final int QUEUE_LIMIT_FACTOR = 4;
 

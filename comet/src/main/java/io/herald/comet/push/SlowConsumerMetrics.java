@@ -6,10 +6,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What {@link SlowConsumerHandler}s count, shared by all of them: make one per Comet (per registry)
- * and hand it to every handler. {@code herald.comet.write.queue.unwritable} is the number of
- * channels whose outbound queue is above its high watermark right now (write-queue pressure);
- * {@code herald.comet.slow.consumers.closed} counts channels closed for staying so too long.
+ * What the slow-consumer policy counts, shared by every client channel: make one per Comet (per
+ * registry) and hand it to the transport, whose per-channel handler watches the channel's
+ * writability (see {@code io.herald.comet.transport.ClientHandler}). {@code
+ * herald.comet.write.queue.unwritable} is the number of channels whose outbound queue is above its
+ * high watermark right now (write-queue pressure); {@code herald.comet.slow.consumers.closed}
+ * counts channels closed for staying so too long.
  */
 public final class SlowConsumerMetrics {
   static final String UNWRITABLE = "herald.comet.write.queue.unwritable";
@@ -34,15 +36,20 @@ public final class SlowConsumerMetrics {
     return unwritable.get();
   }
 
-  void becameUnwritable() {
+  /** A channel's outbound queue rose above its high watermark. */
+  public void becameUnwritable() {
     unwritable.incrementAndGet();
   }
 
-  void recovered() {
+  /**
+   * A channel counted by {@link #becameUnwritable()} drained below its low watermark, or closed.
+   */
+  public void recovered() {
     unwritable.decrementAndGet();
   }
 
-  void closed() {
+  /** A channel was closed for staying unwritable too long. */
+  public void closed() {
     closed.increment();
   }
 }

@@ -11,8 +11,8 @@
  *       members accepting the same subset); one accepting none is skipped. Filtered frames are not
  *       drops and are not counted.
  *   <li>Slow consumers: a push to a channel above its high watermark is dropped and counted; the
- *       {@link io.herald.comet.push.SlowConsumerHandler} closes a channel that stays unwritable
- *       past {@code outbound.maxUnwritable}.
+ *       transport's per-channel handler closes a channel that stays unwritable past {@code
+ *       outbound.maxUnwritable}, counted in the {@link io.herald.comet.push.SlowConsumerMetrics}.
  *   <li>Pacing: a broadcast with a speed writes at most that many connections per second, in chunks
  *       on a scheduler, after the call returns; broadcasts are independent of each other.
  *   <li>{@link io.herald.comet.push.Notices}: op 6 before a kick (version 2), op 21 to drain.

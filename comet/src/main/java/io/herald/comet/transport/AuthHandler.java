@@ -17,7 +17,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -40,20 +39,21 @@ import org.slf4j.LoggerFactory;
  * accepted, so none is lost and none is served before AUTH succeeds.
  *
  * <ul>
- *   <li>Accepted ({@code result=ok}): the {@link Connection} is attached to the channel and added
- *       to the buckets (an older connection under the same key is told and closed), AUTH_REPLY (op
- *       8) goes back with AUTH's seq, and this handler replaces itself by a {@link
- *       ConnectionHandler}. Version 1 gets an empty body (goim's clients expect exactly that);
- *       version 2 gets {@code {"mid":123,"key":"...","heartbeat_ms":240000}}.
+ *   <li>Accepted ({@code result=ok}): the {@link Connection} is added to the buckets (an older
+ *       connection under the same key is told and closed), AUTH_REPLY (op 8) goes back with AUTH's
+ *       seq, and this handler replaces itself by a {@link ConnectionHandler}. Version 1 gets an
+ *       empty body (goim's clients expect exactly that); version 2 gets {@code
+ *       {"mid":123,"key":"...","heartbeat_ms":240000}}.
  *   <li>Rejected by Logic ({@code result=rejected}) or Logic unreachable ({@code result=error},
  *       reason "service unavailable"): a version 2 client gets op 6 DISCONNECT_REPLY with the
  *       reason, then the connection closes; a version 1 client is just closed, as goim does.
  *   <li>A connection that closed while Logic decided, but was accepted, has its session removed.
  * </ul>
  *
- * One per channel.
+ * <p>Batches, metering, the upstream rate, flush consolidation, slow consumers and errors are its
+ * {@link ClientHandler} part; the connection handler takes over its rate. One per channel.
  */
-final class AuthHandler extends ChannelInboundHandlerAdapter {
+final class AuthHandler extends ClientHandler {
   private static final Logger log = LoggerFactory.getLogger(AuthHandler.class);
 
   /** Frames held behind AUTH while Logic decides; a client sending more is closed. */
@@ -69,20 +69,23 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
 
   private final TransportContext context;
   private final TransportMetrics metrics;
-  private final TransportKind kind;
   private State state = State.AWAITING_AUTH;
   private ScheduledFuture<?> timeout;
   private ArrayDeque<Frame> pending = new ArrayDeque<>(2);
   private String cookie = "";
 
-  AuthHandler(TransportContext context, TransportMetrics metrics, TransportKind kind) {
-    this.context = context;
-    this.metrics = metrics;
-    this.kind = kind;
+  /** The connection put in the buckets, to take out again if setting it up fails. */
+  private Connection added;
+
+  AuthHandler(ClientPolicy policy) {
+    super(policy);
+    this.context = policy.context();
+    this.metrics = policy.metrics();
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    super.handlerAdded(ctx);
     if (ctx.channel().isActive()) {
       startTimeout(ctx);
     }
@@ -91,7 +94,7 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     startTimeout(ctx);
-    ctx.fireChannelActive();
+    super.channelActive(ctx);
   }
 
   private void startTimeout(ChannelHandlerContext ctx) {
@@ -106,7 +109,7 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
       state = State.DONE;
       metrics.handshake("timeout");
       log.debug("Closing {}: no AUTH within the handshake timeout", ctx.channel());
-      ChannelFuture unused = ctx.close();
+      closeChannel(ctx);
     }
   }
 
@@ -119,11 +122,7 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof Frame frame)) {
-      ctx.fireChannelRead(msg);
-      return;
-    }
+  void frame(ChannelHandlerContext ctx, Frame frame) {
     switch (state) {
       case AWAITING_AUTH -> {
         if (frame.op() == Op.AUTH) {
@@ -133,7 +132,7 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
           state = State.DONE;
           metrics.handshake("not_auth");
           log.debug("Closing {}: {} before AUTH", ctx.channel(), Op.name(frame.op()));
-          ChannelFuture unused = ctx.close();
+          closeChannel(ctx);
         }
       }
       case CONNECTING -> {
@@ -145,7 +144,7 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
           metrics.invalidRequest("pending_overflow");
           log.debug(
               "Closing {}: over {} frames sent before AUTH_REPLY", ctx.channel(), MAX_PENDING);
-          ChannelFuture unused = ctx.close();
+          closeChannel(ctx);
         }
       }
       case DONE -> frame.release();
@@ -166,7 +165,7 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
               .setCookie(cookie)
               .setToken(ByteString.copyFrom(auth.body().nioBuffer()))
               .setClientIp(ConnectionLimiter.clientIp(ctx.channel()))
-              .setTransport(kind.proto())
+              .setTransport(policy.kind().proto())
               .setProtocolVersion(version.wireValue())
               .build();
     } finally {
@@ -200,12 +199,11 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
       } catch (RuntimeException e) {
         log.warn("Closing {}: could not set up its accepted connection", ctx.channel(), e);
         metrics.handshake("error");
-        Connection attached = ctx.channel().attr(Connection.KEY).getAndSet(null);
-        if (attached != null) {
-          context.buckets().remove(attached);
+        if (added != null) {
+          context.buckets().remove(added);
         }
         forget(response);
-        ChannelFuture unused = ctx.close();
+        closeChannel(ctx);
       }
     } else if (error != null || !response.hasRejection()) {
       metrics.handshake("error");
@@ -234,7 +232,7 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
             version,
             Set.copyOf(response.getRoomsList()),
             response.getAcceptsList().stream().mapToInt(Integer::intValue).toArray());
-    channel.attr(Connection.KEY).set(connection);
+    added = connection;
     Connection replaced = context.buckets().add(connection);
     if (replaced != null && replaced != connection) {
       log.debug("{} replaces {} under the same key", connection, replaced);
@@ -247,28 +245,33 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
     cancelTimeout();
     metrics.handshake("ok");
     ChannelFuture unused =
-        ctx.writeAndFlush(authReply(version, seq, connection, intervalMillis), ctx.voidPromise());
+        send(ctx, authReply(version, seq, connection, intervalMillis), ctx.voidPromise());
 
     ConnectionHandler next =
         new ConnectionHandler(
-            context, metrics, connection, silenceTimeoutNanos(context.config(), intervalMillis));
+            policy, connection, silenceTimeoutMillis(context.config(), intervalMillis));
     ArrayDeque<Frame> held = pending;
     pending = null;
     ctx.pipeline().replace(this, PipelineTail.CONNECTION, next);
-    // After replace() this context forwards to its replacement: the held frames reach `next`.
-    for (Frame frame; (frame = held.poll()) != null; ) {
-      ctx.fireChannelRead(frame);
+    next.takeOver(this);
+    // The held frames were metered and rated on their way in: they go to `next` directly.
+    try {
+      for (Frame frame; (frame = held.poll()) != null; ) {
+        next.frame(next.ctx, frame);
+      }
+    } finally {
+      held.forEach(Frame::release);
     }
     channel.config().setAutoRead(true);
   }
 
   /** interval x maxMissed, clamped to [minTimeout, maxTimeout]. */
-  static long silenceTimeoutNanos(CometConfig config, long intervalMillis) {
+  static long silenceTimeoutMillis(CometConfig config, long intervalMillis) {
     CometConfig.Heartbeat heartbeat = config.heartbeat();
     long millis = Math.multiplyExact(intervalMillis, (long) heartbeat.maxMissed());
     millis = Math.max(millis, heartbeat.minTimeout().toMillis());
     millis = Math.min(millis, heartbeat.maxTimeout().toMillis());
-    return TimeUnit.MILLISECONDS.toNanos(millis);
+    return millis;
   }
 
   private static Frame authReply(
@@ -292,7 +295,7 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
     cancelTimeout();
     releasePending();
     if (version == ProtocolVersion.V1) {
-      ChannelFuture unused = ctx.close();
+      closeChannel(ctx);
       return;
     }
     Frame notice =
@@ -301,7 +304,7 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
             Op.DISCONNECT_REPLY,
             seq,
             Unpooled.copiedBuffer(reason, StandardCharsets.UTF_8));
-    ctx.writeAndFlush(notice).addListener(ChannelFutureListener.CLOSE);
+    send(ctx, notice, ctx.newPromise()).addListener(ChannelFutureListener.CLOSE);
   }
 
   private static String reason(Rejection rejection) {
@@ -326,13 +329,14 @@ final class AuthHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     cancelTimeout();
     releasePending();
-    ctx.fireChannelInactive();
+    super.channelInactive(ctx);
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
     cancelTimeout();
     releasePending();
+    super.handlerRemoved(ctx);
   }
 
   private void cancelTimeout() {

@@ -16,8 +16,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -44,76 +42,78 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Silence: every inbound frame moves the connection's deadline to now + its timeout (Logic's
- * heartbeat interval x {@code maxMissed}, clamped). One task per connection checks it and
- * reschedules itself for the remaining time; a connection found silent is closed ({@code
+ * heartbeat interval x {@code maxMissed}, clamped). The event loop's {@link SilenceSweep} checks
+ * the deadlines of all its connections; a connection found silent is closed ({@code
  * herald.comet.heartbeat.timeouts}). Inbound frames also renew the session in Logic, at most once
  * per {@code heartbeat.sessionRenewal}. On close the connection leaves the buckets and its session
  * is removed in Logic, unless a newer connection of the same key replaced it here.
+ *
+ * <p>Batches, metering, the upstream rate, flush consolidation, slow consumers and errors are its
+ * {@link ClientHandler} part, carried over from the {@link AuthHandler} it replaced. One per
+ * authenticated channel; an idle connection's only Herald object besides its {@link Connection}.
  */
-final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+final class ConnectionHandler extends ClientHandler implements Connection.Holder {
   private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
 
   /** Rooms one connection may be in at once (JOIN_ROOM past it is refused). */
   static final int MAX_ROOMS = 32;
 
-  private final TransportContext context;
-  private final TransportMetrics metrics;
   private final Connection connection;
-  private final long timeoutNanos;
-  private final long renewalNanos;
+  private final int timeoutMillis; // an int: the handler stays within 80 bytes
   private long lastReadAt;
   private long renewedAt;
-  private ScheduledFuture<?> silenceCheck;
+  // The event loop's SilenceSweep links its connections through these.
+  ConnectionHandler sweepPrev;
+  ConnectionHandler sweepNext;
 
-  ConnectionHandler(
-      TransportContext context,
-      TransportMetrics metrics,
-      Connection connection,
-      long timeoutNanos) {
-    this.context = context;
-    this.metrics = metrics;
+  /**
+   * @param timeoutMillis the silence allowed; more than {@link Integer#MAX_VALUE} ms (24 days) is
+   *     taken as that
+   */
+  ConnectionHandler(ClientPolicy policy, Connection connection, long timeoutMillis) {
+    super(policy);
     this.connection = connection;
-    this.timeoutNanos = timeoutNanos;
-    this.renewalNanos = context.config().heartbeat().sessionRenewal().toNanos();
+    this.timeoutMillis = (int) Math.min(timeoutMillis, Integer.MAX_VALUE);
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    super.handlerAdded(ctx);
     long now = ctx.executor().ticker().nanoTime();
     lastReadAt = now;
     renewedAt = now; // Connect recorded the session just now
-    scheduleSilenceCheck(ctx, timeoutNanos);
+    policy.sweep(ctx.executor()).add(this);
   }
 
-  private void scheduleSilenceCheck(ChannelHandlerContext ctx, long delayNanos) {
-    silenceCheck =
-        ctx.executor().schedule(() -> checkSilence(ctx), delayNanos, TimeUnit.NANOSECONDS);
+  @Override
+  public Connection connection() {
+    return connection;
   }
 
-  private void checkSilence(ChannelHandlerContext ctx) {
+  /** When the connection is silent for too long, unless a frame arrives first. */
+  long deadline() {
+    return lastReadAt + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+  }
+
+  /** Called by the sweep once the deadline has passed: closes the connection. */
+  void silenced(long now) {
     if (!ctx.channel().isActive()) {
       return;
     }
-    long silent = ctx.executor().ticker().nanoTime() - lastReadAt;
-    if (silent < timeoutNanos) {
-      scheduleSilenceCheck(ctx, timeoutNanos - silent);
-      return;
-    }
-    metrics.heartbeatTimeouts.increment();
-    log.debug("Closing {}: silent for {} ms", connection, TimeUnit.NANOSECONDS.toMillis(silent));
+    policy.metrics().heartbeatTimeouts.increment();
+    log.debug(
+        "Closing {}: silent for {} ms",
+        connection,
+        TimeUnit.NANOSECONDS.toMillis(now - lastReadAt));
     Notices.disconnect(connection, "heartbeat timeout");
   }
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof Frame frame)) {
-      ctx.fireChannelRead(msg);
-      return;
-    }
+  void frame(ChannelHandlerContext ctx, Frame frame) {
     try {
       long now = ctx.executor().ticker().nanoTime();
       lastReadAt = now;
-      if (now - renewedAt >= renewalNanos) {
+      if (now - renewedAt >= policy.renewalNanos()) {
         renewedAt = now;
         renewSession();
       }
@@ -148,7 +148,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         roomId = id;
       }
     }
-    Room room = roomId == null ? null : context.buckets().room(roomId);
+    Room room = roomId == null ? null : policy.context().buckets().room(roomId);
     return ctx.alloc().buffer(4).writeInt(room == null ? 0 : room.onlineCount());
   }
 
@@ -157,14 +157,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         ReceiveRequest.newBuilder()
             .setMid(connection.mid())
             .setKey(connection.key())
-            .setServerId(context.serverId())
+            .setServerId(policy.context().serverId())
             .setOp(frame.op())
             .setBody(ByteString.copyFrom(frame.body().nioBuffer()))
             .setSeq(frame.seq())
             .build();
     ProtocolVersion version = frame.version();
     var unused =
-        LogicCalls.call(() -> context.logic().receive(request))
+        LogicCalls.call(() -> policy.context().logic().receive(request))
             .whenCompleteAsync(
                 (response, error) -> received(ctx, version, request, response, error),
                 ctx.executor());
@@ -177,11 +177,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       ReceiveResponse response,
       Throwable error) {
     if (error != null) {
-      metrics.upstreamError.increment();
+      policy.metrics().upstreamError.increment();
       log.debug("Logic did not take {} from {}: {}", Op.name(request.getOp()), connection, error);
       return;
     }
-    metrics.upstreamOk.increment();
+    policy.metrics().upstreamOk.increment();
     if (response.getReplyOp() != 0 && ctx.channel().isActive()) {
       ByteBuf body = Unpooled.wrappedBuffer(response.getReplyBody().asReadOnlyByteBuffer());
       write(ctx, new Frame(version, response.getReplyOp(), request.getSeq(), body));
@@ -203,7 +203,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void room(ChannelHandlerContext ctx, Frame frame) {
-    Buckets buckets = context.buckets();
+    Buckets buckets = policy.context().buckets();
     if (frame.op() == Op.CHANGE_ROOM && !frame.body().isReadable()) {
       buckets.change(connection, "");
       write(ctx, frame.reply(Op.CHANGE_ROOM_REPLY, Unpooled.EMPTY_BUFFER));
@@ -230,12 +230,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void invalid(String reason, Frame frame) {
-    metrics.invalidRequest(reason);
+    policy.metrics().invalidRequest(reason);
     log.debug("Ignoring {} from {}: {}", frame, connection, reason);
   }
 
-  private static void write(ChannelHandlerContext ctx, Frame reply) {
-    ChannelFuture unused = ctx.writeAndFlush(reply, ctx.voidPromise());
+  private void write(ChannelHandlerContext ctx, Frame reply) {
+    ChannelFuture unused = send(ctx, reply, ctx.voidPromise());
   }
 
   private void renewSession() {
@@ -243,17 +243,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         HeartbeatRequest.newBuilder()
             .setMid(connection.mid())
             .setKey(connection.key())
-            .setServerId(context.serverId())
-            .setServerEpoch(context.epoch())
+            .setServerId(policy.context().serverId())
+            .setServerEpoch(policy.context().epoch())
             .setPlatform(connection.platform())
             .build();
-    LogicCalls.fireAndForget("heartbeat", () -> context.logic().heartbeat(request));
+    LogicCalls.fireAndForget("heartbeat", () -> policy.context().logic().heartbeat(request));
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    cancelSilenceCheck();
-    Buckets buckets = context.buckets();
+    stopSweeping(ctx);
+    Buckets buckets = policy.context().buckets();
     boolean current = buckets.get(connection.key()) == connection;
     buckets.remove(connection);
     if (current) {
@@ -261,23 +261,24 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
           DisconnectRequest.newBuilder()
               .setMid(connection.mid())
               .setKey(connection.key())
-              .setServerId(context.serverId())
-              .setServerEpoch(context.epoch())
+              .setServerId(policy.context().serverId())
+              .setServerEpoch(policy.context().epoch())
               .build();
-      LogicCalls.fireAndForget("disconnect", () -> context.logic().disconnect(request));
+      LogicCalls.fireAndForget("disconnect", () -> policy.context().logic().disconnect(request));
     }
-    ctx.fireChannelInactive();
+    super.channelInactive(ctx);
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    cancelSilenceCheck();
+    stopSweeping(ctx);
+    super.handlerRemoved(ctx);
   }
 
-  private void cancelSilenceCheck() {
-    if (silenceCheck != null) {
-      silenceCheck.cancel(false);
-      silenceCheck = null;
+  private void stopSweeping(ChannelHandlerContext ctx) {
+    SilenceSweep sweep = policy.existingSweep(ctx.executor());
+    if (sweep != null) {
+      sweep.remove(this);
     }
   }
 }

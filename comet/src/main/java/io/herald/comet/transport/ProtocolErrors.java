@@ -2,21 +2,18 @@ package io.herald.comet.transport;
 
 import io.herald.wire.ProtocolException;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
-import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The last handler of every client pipeline: whatever goes wrong on a connection closes that
- * connection and nothing else.
+ * What closes a client connection when something goes wrong on it: that connection and nothing
+ * else. The {@link ClientHandler} at the end of every client pipeline hands it every exception.
  *
  * <ul>
  *   <li>a {@link ProtocolException} (oversized frame, bad header, bad checksum, text message, ...)
@@ -28,20 +25,19 @@ import org.slf4j.LoggerFactory;
  *   <li>anything else is a bug here: WARN with the stack trace.
  * </ul>
  *
- * Messages nobody handled are released here. One instance per initializer, shared by its channels.
+ * Stateless: one per initializer.
  */
-@Sharable
-final class ProtocolErrorHandler extends ChannelInboundHandlerAdapter {
-  private static final Logger log = LoggerFactory.getLogger(ProtocolErrorHandler.class);
+final class ProtocolErrors {
+  private static final Logger log = LoggerFactory.getLogger(ProtocolErrors.class);
 
   private final TransportMetrics metrics;
 
-  ProtocolErrorHandler(TransportMetrics metrics) {
+  ProtocolErrors(TransportMetrics metrics) {
     this.metrics = metrics;
   }
 
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+  /** Logs and counts {@code cause}, then closes the channel of {@code ctx}. */
+  void closeOn(ChannelHandlerContext ctx, Throwable cause) {
     String reason = protocolReason(cause);
     if (reason != null) {
       metrics.protocolError(reason);
@@ -58,11 +54,6 @@ final class ProtocolErrorHandler extends ChannelInboundHandlerAdapter {
       log.warn("Closing {} after an unexpected error", ctx.channel().remoteAddress(), cause);
     }
     ChannelFuture unused = ctx.close();
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    ReferenceCountUtil.release(msg);
   }
 
   /** The metric tag of a client's protocol error, or {@code null} if {@code cause} is none. */

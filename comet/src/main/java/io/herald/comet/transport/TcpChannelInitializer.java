@@ -13,29 +13,30 @@ import io.netty.handler.ssl.SslContext;
  * limiter → [tls] → FrameDecoder → TcpFrameEncoder → (shared tail, see PipelineTail)
  * </pre>
  *
- * One per listener; shared by its channels.
+ * so an authenticated plain-TCP connection's pipeline is {@code decoder → encoder → connection}.
+ *
+ * <p>One per listener; shared by its channels.
  */
 public final class TcpChannelInitializer extends ChannelInitializer<Channel> {
   private final SslContext ssl;
   private final PipelineTail tail;
-  private final TransportKind kind;
 
   /**
    * @param sslOrNull the server's TLS context for a TCP+TLS listener; {@code null} for plain TCP
    */
   public TcpChannelInitializer(TransportContext context, SslContext sslOrNull) {
     this.ssl = sslOrNull;
-    this.tail = new PipelineTail(context);
-    this.kind = sslOrNull == null ? TransportKind.TCP : TransportKind.TCP_TLS;
+    this.tail =
+        new PipelineTail(context, sslOrNull == null ? TransportKind.TCP : TransportKind.TCP_TLS);
   }
 
   @Override
   protected void initChannel(Channel channel) {
-    tail.addHead(channel, kind, ssl);
+    tail.addHead(channel, ssl);
     channel
         .pipeline()
         .addLast("decoder", new FrameDecoder(tail.limits()))
         .addLast("encoder", TcpFrameEncoder.INSTANCE);
-    tail.addTail(channel, kind);
+    tail.addTail(channel);
   }
 }

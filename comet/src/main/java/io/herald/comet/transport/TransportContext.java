@@ -2,7 +2,6 @@ package io.herald.comet.transport;
 
 import io.herald.comet.config.CometConfig;
 import io.herald.comet.logic.LogicClient;
-import io.herald.comet.push.SlowConsumerHandler;
 import io.herald.comet.push.SlowConsumerMetrics;
 import io.herald.comet.session.Buckets;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +22,7 @@ import java.util.Objects;
  * @param connectionLimiter the per-IP connection limit and open-connection gauges, shared by every
  *     listener of this server
  * @param slowConsumerMetrics the one set of slow-consumer meters of this server, shared by the
- *     {@link SlowConsumerHandler} of every channel
+ *     {@link ClientHandler} of every channel
  */
 public record TransportContext(
     CometConfig config,

@@ -1,7 +1,10 @@
 package io.herald.comet.transport;
 
+import io.herald.wire.Frame;
+import io.herald.wire.FrameCodec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -63,6 +66,26 @@ final class TransportMetrics {
         .tag("kind", kind)
         .description("Connections closed or refused by a rate limit")
         .register(meters);
+  }
+
+  /** Counts a frame from a client (each frame of an op-9 batch separately). */
+  void frameIn(Frame frame) {
+    framesIn.increment();
+    bytesIn.increment(FrameCodec.encodedLength(frame));
+  }
+
+  /**
+   * Counts a frame, or a buffer of pre-encoded frames (a push; an op-9 batch counts once), written
+   * to a client. Other messages (WebSocket control frames) are not frames.
+   */
+  void frameOut(Object msg) {
+    if (msg instanceof Frame frame) {
+      framesOut.increment();
+      bytesOut.increment(FrameCodec.encodedLength(frame));
+    } else if (msg instanceof ByteBuf buf) {
+      framesOut.increment();
+      bytesOut.increment(buf.readableBytes());
+    }
   }
 
   void handshake(String result) {

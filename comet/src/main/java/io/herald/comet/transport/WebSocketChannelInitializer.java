@@ -32,7 +32,6 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
 
   private final SslContext ssl;
   private final PipelineTail tail;
-  private final TransportKind kind;
   private final WebSocketServerProtocolConfig protocol;
   private final WebSocketPathGuard guard;
 
@@ -41,8 +40,7 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
    */
   public WebSocketChannelInitializer(TransportContext context, SslContext sslOrNull) {
     this.ssl = sslOrNull;
-    this.tail = new PipelineTail(context);
-    this.kind = sslOrNull == null ? TransportKind.WS : TransportKind.WSS;
+    this.tail = new PipelineTail(context, sslOrNull == null ? TransportKind.WS : TransportKind.WSS);
     String path = context.config().listen().wsPath();
     FrameLimits limits = tail.limits();
     this.protocol =
@@ -63,7 +61,7 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
 
   @Override
   protected void initChannel(Channel channel) {
-    tail.addHead(channel, kind, ssl);
+    tail.addHead(channel, ssl);
     int maxMessage = tail.limits().maxPacketLength();
     channel
         .pipeline()
@@ -73,6 +71,6 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
         .addLast("websocket", new WebSocketServerProtocolHandler(protocol))
         .addLast("websocket-aggregator", new WebSocketFrameAggregator(maxMessage))
         .addLast("websocket-codec", new WebSocketFrameCodec(tail.limits()));
-    tail.addTail(channel, kind);
+    tail.addTail(channel);
   }
 }

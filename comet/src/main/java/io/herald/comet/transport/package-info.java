@@ -8,11 +8,15 @@
  * Both pipelines end in the same tail:
  *
  * <pre>
- * limiter → [tls] → transport codec → batches → meter → flush → slow-consumer → rate → auth
- *   → errors
+ * limiter (gone once it admits) → [tls] → transport codec → auth
  * </pre>
  *
  * where the auth handler replaces itself by the connection handler once Logic accepts the client.
+ * Both are {@link io.herald.comet.transport.ClientHandler}s: op-9 batch splitting, frame metering,
+ * the upstream rate limit, flush consolidation, the slow-consumer deadline and the terminal error
+ * handling live in that one handler, not in handlers of their own, and one {@link
+ * io.herald.comet.transport.SilenceSweep} per event loop checks the heartbeat deadlines. An idle
+ * authenticated TCP connection's pipeline is {@code decoder → encoder → connection}.
  *
  * <p>Decisions a client can observe:
  *
