@@ -184,7 +184,10 @@ final class LocalCluster implements AutoCloseable {
                 + "}",
             "limits: {connectionsPerIp: 100000, newConnectionsPerIpPerSecond: 100000,"
                 + " newConnectionsPerIpBurst: 100000}",
-            "logic: {target: '127.0.0.1:" + logicGrpcPort + "'}",
+            // A cold Logic on a loaded machine may take seconds to authenticate a burst of clients:
+            // the scenarios measure rates, so a slow AUTH waits rather than failing the run.
+            "protocol: {handshakeTimeout: 30s}",
+            "logic: {target: '127.0.0.1:" + logicGrpcPort + "', callTimeout: 30s}",
             registry(),
             ""));
     List<String> options = new ArrayList<>(cometJvmOptions);
