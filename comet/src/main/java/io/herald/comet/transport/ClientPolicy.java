@@ -104,9 +104,4 @@ final class ClientPolicy {
   private void sweepDone(SilenceSweep sweep) {
     sweeps.remove(sweep.loop(), sweep);
   }
-
-  /** Event loops with a sweep (connections to watch) now. */
-  int sweeps() {
-    return sweeps.size();
-  }
 }

@@ -44,18 +44,25 @@ final class TransportFixture {
   }
 
   TransportFixture(CometConfig.Limits limits) {
+    this(
+        limits,
+        new CometConfig.Heartbeat(
+            Duration.ofMinutes(4),
+            2,
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(10),
+            SESSION_RENEWAL));
+  }
+
+  /** With {@code heartbeat}'s silence bounds (Logic's interval is 60 s, as {@link FakeLogic}'s). */
+  TransportFixture(CometConfig.Limits limits, CometConfig.Heartbeat heartbeat) {
     CometConfig defaults = CometConfig.defaults();
     config =
         new CometConfig(
             defaults.node(),
             defaults.listen(),
             new CometConfig.Protocol(4096, HANDSHAKE_TIMEOUT, 4),
-            new CometConfig.Heartbeat(
-                Duration.ofMinutes(4),
-                2,
-                Duration.ofSeconds(30),
-                Duration.ofMinutes(10),
-                SESSION_RENEWAL),
+            heartbeat,
             limits,
             defaults.outbound(),
             defaults.logic(),
