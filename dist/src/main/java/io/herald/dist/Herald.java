@@ -117,6 +117,7 @@ public final class Herald {
         "  Redis for sessions (store.redis.uri) unless store.backend=memory",
         "  Kafka for pushes (push.kafka.bootstrapServers)",
         "  Kafka (receive.kafka.bootstrapServers) if receive.sink=kafka",
+        "  IdGen (push.messageIds.idgen.target) if push.messageIds.source=idgen",
         "  the registry's Redis (registry.redis.uri) unless registry.backend=memory",
         "  push API tokens (push.api.tokens)",
         "Overrides: LOGIC_* environment variables."

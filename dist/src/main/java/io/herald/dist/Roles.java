@@ -11,6 +11,7 @@ import io.herald.idgen.server.IdGenConfig;
 import io.herald.idgen.server.IdGenServer;
 import io.herald.job.config.JobConfig;
 import io.herald.job.server.JobServer;
+import io.herald.logic.push.PushConfig;
 import io.herald.logic.receive.ReceiveConfig;
 import io.herald.logic.server.LogicConfig;
 import io.herald.logic.server.LogicServer;
@@ -143,6 +144,15 @@ final class Roles {
               "Kafka (upstream messages)",
               "receive.kafka.bootstrapServers (LOGIC_RECEIVE_KAFKA_BOOTSTRAPSERVERS)",
               config.receive().kafka().bootstrapServers()));
+    }
+    PushConfig.Ids ids = config.push().messageIds();
+    // A gRPC name-resolver target (dns:///…) is left to gRPC; host:port is checked here.
+    if (PushConfig.Ids.IDGEN.equals(ids.source()) && !ids.idgen().target().contains("://")) {
+      endpoints.add(
+          new Endpoint(
+              "IdGen (message ids)",
+              "push.messageIds.idgen.target (LOGIC_PUSH_MESSAGEIDS_IDGEN_TARGET)",
+              ids.idgen().target()));
     }
     return endpoints;
   }

@@ -23,7 +23,11 @@ class RolePreflightTest {
   /** The environment that switches on each role's optional backends. */
   private static final Map<String, Map<String, String>> EVERY_OPTION =
       Map.of(
-          "logic", Map.of("LOGIC_RECEIVE_SINK", "kafka"),
+          "logic",
+              Map.of(
+                  "LOGIC_RECEIVE_SINK", "kafka",
+                  "LOGIC_PUSH_MESSAGEIDS_SOURCE", "idgen",
+                  "LOGIC_PUSH_MESSAGEIDS_IDGEN_TARGET", "127.0.0.1:3121"),
           "idgen",
               Map.of(
                   "IDGEN_DATABASE_URL", "jdbc:postgresql://127.0.0.1/herald",
@@ -39,8 +43,9 @@ class RolePreflightTest {
   }
 
   @Test
-  void logicNamesItsSessionAndRegistryRedisAndBothKafkas() throws Exception {
+  void logicNamesItsSessionAndRegistryRedisBothKafkasAndIdGen() throws Exception {
     int sessions = closedPort();
+    int idgen = closedPort();
     int registry = closedPort();
     int pushes = closedPort();
     int upstream = closedPort();
@@ -49,6 +54,7 @@ class RolePreflightTest {
     env.put("LOGIC_REGISTRY_REDIS_URI", "redis://127.0.0.1:" + registry);
     env.put("LOGIC_PUSH_KAFKA_BOOTSTRAPSERVERS", "127.0.0.1:" + pushes);
     env.put("LOGIC_RECEIVE_KAFKA_BOOTSTRAPSERVERS", "127.0.0.1:" + upstream);
+    env.put("LOGIC_PUSH_MESSAGEIDS_IDGEN_TARGET", "127.0.0.1:" + idgen);
 
     CommandRun run = failsFast(env, "logic");
 
@@ -70,7 +76,11 @@ class RolePreflightTest {
             unreachable(
                 "Kafka (upstream messages)",
                 "127.0.0.1:" + upstream,
-                "receive.kafka.bootstrapServers (LOGIC_RECEIVE_KAFKA_BOOTSTRAPSERVERS)"));
+                "receive.kafka.bootstrapServers (LOGIC_RECEIVE_KAFKA_BOOTSTRAPSERVERS)"),
+            unreachable(
+                "IdGen (message ids)",
+                "127.0.0.1:" + idgen,
+                "push.messageIds.idgen.target (LOGIC_PUSH_MESSAGEIDS_IDGEN_TARGET)"));
   }
 
   @Test
