@@ -27,6 +27,8 @@ import io.lettuce.core.RedisClient;
 import io.micrometer.core.instrument.search.Search;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -283,6 +285,9 @@ class CometIT {
       authenticate(wsMember, ProtocolVersion.V2, auth(22, key("w"), room, ""));
       authenticate(outsider, ProtocolVersion.V1, auth(23, key("o"), "live://elsewhere", ""));
 
+      double framesOut = counter("herald.comet.frames", "direction", "out");
+      double bytesOut = counter("herald.comet.bytes", "direction", "out");
+
       var reply =
           pushes.broadcastRoom(
               BroadcastRoomRequest.newBuilder()
@@ -298,6 +303,23 @@ class CometIT {
             .containsExactly("first", "second");
       }
       assertThat(outsider.collect(r -> r.op() == 1000, Duration.ofMillis(300))).isEmpty();
+      // WebSocket: one op-9 message holding both frames, in the member's version.
+      assertThat(wsMember.batches)
+          .singleElement()
+          .satisfies(
+              batch -> {
+                assertThat(batch).extracting(Received::text).containsExactly("first", "second");
+                assertThat(batch).extracting(Received::version).containsOnly(ProtocolVersion.V2);
+              });
+      // TCP: the batch's body alone, as goim writes it: the inner frames back to back.
+      assertThat(member.batches).isEmpty();
+      // Either way one buffer per member: the batch counts as one frame out, with its bytes.
+      int v1 = ProtocolVersion.V1.headerLength();
+      int v2 = ProtocolVersion.V2.headerLength();
+      int bodies = "first".length() + "second".length();
+      assertThat(counter("herald.comet.frames", "direction", "out")).isEqualTo(framesOut + 2);
+      assertThat(counter("herald.comet.bytes", "direction", "out"))
+          .isEqualTo(bytesOut + (2 * v1 + bodies) + (v2 + 2 * v2 + bodies));
     }
   }
 
@@ -404,10 +426,26 @@ class CometIT {
 
       // Far more than the socket buffers of a client that does not read can hold (12 MB): its
       // queue fills, pushes to it are dropped and counted, and it is closed after maxUnwritable.
+      // Meanwhile the server's queue for it stays bounded: pushes are admitted up to 4 times the
+      // high watermark (OutboundWriter.QUEUE_LIMIT_FACTOR), so it holds at most that plus the one
+      // push admitted last. Pushes here come one at a time (a blocking stub).
+      Channel slowChannel = comet.server().buckets().get(slowKey).channel();
       byte[] body = new byte[3000];
+      long high = comet.config().outbound().highWatermarkBytes();
+      // A push as the outbound buffer counts it: its bytes plus Netty's 96 bytes per entry
+      // (io.netty.transport.outboundBufferEntrySizeOverhead; a write still on its way to the
+      // event loop counts 32).
+      long onePush = ProtocolVersion.V1.headerLength() + body.length + 96;
+      long mostPending = 0;
+      double mostUnwritable = 0;
       for (int i = 0; i < 4000 && comet.server().buckets().get(slowKey) != null; i++) {
         broadcast(room, body);
+        mostPending = Math.max(mostPending, pendingBytes(slowChannel));
+        mostUnwritable = Math.max(mostUnwritable, gauge("herald.comet.write.queue.unwritable"));
       }
+      assertThat(mostPending).as("the slow reader's queue, at most").isGreaterThan(high);
+      assertThat(mostPending).isLessThanOrEqualTo(4 * high + onePush);
+      assertThat(mostUnwritable).as("write-queue pressure").isGreaterThanOrEqualTo(1);
       await()
           .atMost(Duration.ofSeconds(15))
           .untilAsserted(
@@ -457,6 +495,17 @@ class CometIT {
 
   private static Frame frame(int op, String body) {
     return Frame.newBuilder().setOp(op).setBody(ByteString.copyFromUtf8(body)).build();
+  }
+
+  /** Bytes queued on a server channel and not yet taken by its socket (writes in flight too). */
+  private static long pendingBytes(Channel channel) {
+    ChannelOutboundBuffer queue = channel.unsafe().outboundBuffer();
+    return queue == null ? 0 : queue.totalPendingWriteBytes();
+  }
+
+  private double gauge(String name) {
+    var gauge = Search.in(comet.server().meters()).name(name).gauge();
+    return gauge == null ? 0 : gauge.value();
   }
 
   private double counter(String name, String tag, String value) {

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -29,6 +30,10 @@ abstract class TestClient implements AutoCloseable {
   static final FrameLimits LIMITS = new FrameLimits(1 << 20);
 
   final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
+
+  /** Every op-9 frame that arrived, as the frames it held (which also went to received). */
+  final List<List<Received>> batches = new CopyOnWriteArrayList<>();
+
   final CompletableFuture<Void> closed = new CompletableFuture<>();
   private final List<Received> seen = new ArrayList<>();
 
@@ -53,16 +58,22 @@ abstract class TestClient implements AutoCloseable {
     send(version, Op.AUTH, 1, json);
   }
 
-  /** Decodes whole frames (an op-9 frame into its inner frames) into {@link #received}. */
+  /**
+   * Decodes whole frames (an op-9 frame into its inner frames) into {@link #received}, and records
+   * each op-9 frame in {@link #batches}.
+   */
   void accept(ByteBuf bytes) {
     while (bytes.isReadable()) {
       Frame frame = FrameCodec.decode(bytes, LIMITS);
       try {
         if (frame.op() == Op.RAW) {
+          List<Received> batch = new ArrayList<>();
           for (Frame inner : RawBatch.split(frame.body(), LIMITS)) {
-            received.add(Received.of(inner));
+            batch.add(Received.of(inner));
             inner.release();
           }
+          batches.add(List.copyOf(batch));
+          received.addAll(batch);
         } else {
           received.add(Received.of(frame));
         }
