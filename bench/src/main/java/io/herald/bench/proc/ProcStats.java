@@ -90,7 +90,26 @@ public final class ProcStats {
     jcmd(pid, "JFR.dump filename=" + file);
   }
 
+  /**
+   * Runs {@code jcmd pid command}, trying up to three times: the attach to a JVM that is busy (a
+   * full GC, a pre-touched heap) now and then fails with "No such process" and works a moment
+   * later.
+   */
   private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+    IOException failure = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        return jcmdOnce(pid, command);
+      } catch (IOException e) {
+        failure = e;
+        TimeUnit.SECONDS.sleep(1);
+      }
+    }
+    throw failure;
+  }
+
+  private static String jcmdOnce(long pid, String command)
+      throws IOException, InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
     Process process =
         new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)

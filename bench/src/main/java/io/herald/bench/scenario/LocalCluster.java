@@ -12,6 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -191,11 +194,13 @@ final class LocalCluster implements AutoCloseable {
             registry(),
             ""));
     List<String> options = new ArrayList<>(cometJvmOptions);
+    if (cometJvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+      options.add("-XX:+UseG1GC");
+    }
     options.addAll(
         List.of(
             "-Xms" + heap,
             "-Xmx" + heap,
-            "-XX:+UseG1GC",
             // The whole heap resident from the start: RSS growth is then memory outside it.
             "-XX:+AlwaysPreTouch",
             "-XX:NativeMemoryTracking=summary",
@@ -435,10 +440,33 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** Where listening ports are taken from: below Linux's ephemeral range (32768-60999). */
+  private static final int FIRST_PORT = 20000;
+
+  private static final int LAST_PORT = 32767;
+
+  private static final Set<Integer> TAKEN = ConcurrentHashMap.newKeySet();
+
+  /**
+   * A free port below the ephemeral range, not handed out before by this process. A port the kernel
+   * picks (bind to 0) is an ephemeral one, and the many client connections of a run, and their
+   * TIME_WAIT remains, can take it before the server binds it ("Address already in use").
+   */
   private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(FIRST_PORT, LAST_PORT + 1);
+      if (!TAKEN.add(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.setReuseAddress(false);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        return port;
+      } catch (IOException e) {
+        // in use: try another
+      }
     }
+    throw new IOException("no free port in " + FIRST_PORT + "-" + LAST_PORT);
   }
 
   @Override

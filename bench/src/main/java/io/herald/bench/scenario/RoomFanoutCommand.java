@@ -75,6 +75,13 @@ public final class RoomFanoutCommand implements Callable<Integer> {
       description = "record the Comet with JFR (comet.jfr in the logs directory; read it with jfr)")
   boolean profile;
 
+  @Option(
+      names = "--comet-jvm-options",
+      split = " ",
+      description =
+          "more JVM options for the Comet, e.g. \"-XX:+UseZGC\" (G1 unless one names a GC)")
+  List<String> cometJvmOptions = new ArrayList<>();
+
   @Option(names = "--heap", defaultValue = "1g")
   String heap;
 
@@ -99,11 +106,11 @@ public final class RoomFanoutCommand implements Callable<Integer> {
     Path dir = Files.createTempDirectory("herald-bench-fanout");
     try (LocalCluster cluster = new LocalCluster(dir, cometCpus, clientCpus)) {
       Path recording = dir.resolve("comet.jfr");
-      cluster.start(
-          heap,
-          profile
-              ? List.of("-XX:StartFlightRecording=filename=" + recording + ",settings=profile")
-              : List.of());
+      List<String> options = new ArrayList<>(cometJvmOptions);
+      if (profile) {
+        options.add("-XX:StartFlightRecording=filename=" + recording + ",settings=profile");
+      }
+      cluster.start(heap, options);
       List<ClientProcess> clients =
           cluster.connect(connections, clientProcesses, connectRate, Duration.ofMinutes(5));
       ManagedChannel channel =
@@ -114,13 +121,14 @@ public final class RoomFanoutCommand implements Callable<Integer> {
         CometGrpc.CometBlockingStub comet = CometGrpc.newBlockingStub(channel);
         System.out.printf(
             "room-fanout %s: %,d members, %d-byte messages, batch %d, %d s per rate,"
-                + " comet on CPUs %s, clients on %s (logs in %s)%n",
+                + " comet on CPUs %s (JVM options %s), clients on %s (logs in %s)%n",
             LocalDate.now(ZoneOffset.UTC),
             connections,
             size,
             batch,
             durationSeconds,
             cometCpus,
+            cometJvmOptions,
             clientCpus,
             dir);
         System.out.println(
