@@ -6,6 +6,8 @@ import io.herald.bench.scenario.CometMemoryCommand;
 import io.herald.bench.scenario.ConnectionStormCommand;
 import io.herald.bench.scenario.RoomFanoutCommand;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /**
@@ -32,13 +34,15 @@ class BenchSmokeIT {
     assertThat(memory.authenticated()).isEqualTo(200);
   }
 
-  @Test
-  void roomFanoutRunsAndDeliversEverything() {
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "ws"})
+  void roomFanoutRunsAndDeliversEverything(String transport) {
     RoomFanoutCommand fanout = new RoomFanoutCommand();
 
     int exit =
         new CommandLine(fanout)
             .execute(
+                "--transport=" + transport,
                 "--connections=200",
                 "--rates=5",
                 "--duration=2",

@@ -22,7 +22,15 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.MessageToMessageCodec;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.util.AttributeKey;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -32,10 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Opens many client connections to Comets over TCP, paced, bound to several source addresses;
- * authenticates them in one room (goim's JSON AUTH body, for a Logic in {@code trust} mode), sends
- * heartbeats, and records what arrives in {@link DeliveryStats}. Frames are parsed in place (no
- * per-frame objects) so one client process keeps up with a Comet's fan-out.
+ * Opens many client connections to Comets over TCP or WebSocket, paced, bound to several source
+ * addresses; authenticates them in one room (goim's JSON AUTH body, for a Logic in {@code trust}
+ * mode), sends heartbeats, and records what arrives in {@link DeliveryStats}. Frames are parsed in
+ * place (no per-frame objects) so one client process keeps up with a Comet's fan-out.
  */
 public final class ClientFleet implements AutoCloseable {
   /** Largest frame a client takes: op-9 batches of many messages. */
@@ -66,6 +74,8 @@ public final class ClientFleet implements AutoCloseable {
    * @param firstMid the mid of connection 0; connection {@code i} is {@code firstMid + i}
    * @param heartbeat interval of each connection's heartbeats (first one at a random offset)
    * @param threads event loop threads
+   * @param webSocketPath {@code null} for TCP; else WebSocket on this path (the Comet's {@code
+   *     /sub}), each binary message one frame or an op-9 batch, as goim's JavaScript client
    */
   public record Settings(
       String host,
@@ -77,7 +87,18 @@ public final class ClientFleet implements AutoCloseable {
       String room,
       long firstMid,
       Duration heartbeat,
-      int threads) {}
+      int threads,
+      String webSocketPath) {
+    boolean webSocket() {
+      return webSocketPath != null;
+    }
+  }
+
+  /** The mid a WebSocket connection authenticates as once its handshake is done. */
+  private static final AttributeKey<Long> MID = AttributeKey.valueOf("bench.mid");
+
+  /** The Comet port a WebSocket connection is opened to: its handshake's URI names it. */
+  private static final AttributeKey<Integer> PORT = AttributeKey.valueOf("bench.port");
 
   public ClientFleet(Settings settings) {
     this.settings = settings;
@@ -97,9 +118,28 @@ public final class ClientFleet implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel ch) {
-                    ch.pipeline()
-                        .addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, -4, 0))
-                        .addLast(new Receiver());
+                    if (settings.webSocket()) {
+                      ch.pipeline()
+                          .addLast(new HttpClientCodec())
+                          .addLast(new HttpObjectAggregator(8192))
+                          .addLast(
+                              new WebSocketClientProtocolHandler(
+                                  WebSocketClientProtocolConfig.newBuilder()
+                                      .webSocketUri(
+                                          URI.create(
+                                              "ws://"
+                                                  + settings.host()
+                                                  + ":"
+                                                  + ch.attr(PORT).get()
+                                                  + settings.webSocketPath()))
+                                      .maxFramePayloadLength(MAX_FRAME)
+                                      .build()))
+                          .addLast(new BinaryMessages());
+                    } else {
+                      ch.pipeline()
+                          .addLast(new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, -4, 0));
+                    }
+                    ch.pipeline().addLast(new Receiver());
                   }
                 });
   }
@@ -123,8 +163,9 @@ public final class ClientFleet implements AutoCloseable {
     int port = settings.ports().get(i % settings.ports().size());
     long mid = settings.firstMid() + i;
     ChannelFuture future =
-        bootstrap.connect(
-            new InetSocketAddress(settings.host(), port), new InetSocketAddress(source, 0));
+        (settings.webSocket() ? bootstrap.clone().attr(PORT, port) : bootstrap)
+            .connect(
+                new InetSocketAddress(settings.host(), port), new InetSocketAddress(source, 0));
     future.addListener(
         (ChannelFuture f) -> {
           if (!f.isSuccess()) {
@@ -135,33 +176,41 @@ public final class ClientFleet implements AutoCloseable {
           connected.incrementAndGet();
           Channel channel = f.channel();
           channel.closeFuture().addListener(c -> closed.incrementAndGet());
-          String auth =
-              "{\"mid\":"
-                  + mid
-                  + ",\"key\":\"bench-"
-                  + mid
-                  + "\",\"room_id\":\""
-                  + settings.room()
-                  + "\",\"platform\":\"bench\",\"accepts\":[1000]}";
-          var unused =
-              channel.writeAndFlush(
-                  Unpooled.wrappedBuffer(
-                      encode(
-                          settings.version(), Op.AUTH, 1, auth.getBytes(StandardCharsets.UTF_8))));
-          long period = settings.heartbeat().toMillis();
-          var unusedSchedule =
-              channel
-                  .eventLoop()
-                  .scheduleAtFixedRate(
-                      () -> {
-                        if (channel.isActive()) {
-                          var ignored = channel.writeAndFlush(Unpooled.wrappedBuffer(heartbeat));
-                        }
-                      },
-                      ThreadLocalRandom.current().nextLong(period),
-                      period,
-                      TimeUnit.MILLISECONDS);
+          if (settings.webSocket()) {
+            channel.attr(MID).set(mid); // AUTH once the WebSocket handshake is done
+          } else {
+            authenticate(channel, mid);
+          }
         });
+  }
+
+  /** Sends AUTH (goim's JSON body) and starts the connection's heartbeats. */
+  private void authenticate(Channel channel, long mid) {
+    String auth =
+        "{\"mid\":"
+            + mid
+            + ",\"key\":\"bench-"
+            + mid
+            + "\",\"room_id\":\""
+            + settings.room()
+            + "\",\"platform\":\"bench\",\"accepts\":[1000]}";
+    var unused =
+        channel.writeAndFlush(
+            Unpooled.wrappedBuffer(
+                encode(settings.version(), Op.AUTH, 1, auth.getBytes(StandardCharsets.UTF_8))));
+    long period = settings.heartbeat().toMillis();
+    var unusedSchedule =
+        channel
+            .eventLoop()
+            .scheduleAtFixedRate(
+                () -> {
+                  if (channel.isActive()) {
+                    var ignored = channel.writeAndFlush(Unpooled.wrappedBuffer(heartbeat));
+                  }
+                },
+                ThreadLocalRandom.current().nextLong(period),
+                period,
+                TimeUnit.MILLISECONDS);
   }
 
   private static byte[] encode(ProtocolVersion version, int op, int seq, byte[] body) {
@@ -215,6 +264,14 @@ public final class ClientFleet implements AutoCloseable {
     private boolean authenticatedHere;
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+      if (event == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+        authenticate(ctx.channel(), ctx.channel().attr(MID).get());
+      }
+      super.userEventTriggered(ctx, event);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
       if (!authenticatedHere) {
         report(ctx.channel() + " closed before AUTH_REPLY", new IllegalStateException("closed"));
@@ -257,6 +314,21 @@ public final class ClientFleet implements AutoCloseable {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       report(ctx.channel() + " failed", cause);
       var unused = ctx.close();
+    }
+  }
+
+  /** WebSocket: a binary message's content is a frame (or an op-9 batch); frames go out as one. */
+  private static final class BinaryMessages
+      extends MessageToMessageCodec<BinaryWebSocketFrame, ByteBuf> {
+    @Override
+    protected void encode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) {
+      out.add(new BinaryWebSocketFrame(frame.retain()));
+    }
+
+    @Override
+    protected void decode(
+        ChannelHandlerContext ctx, BinaryWebSocketFrame message, List<Object> out) {
+      out.add(message.content().retain());
     }
   }
 }

@@ -15,8 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * One client process: a {@link ClientFleet} driven over standard input by a scenario (or a person).
@@ -27,8 +30,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "clients",
     mixinStandardHelpOptions = true,
-    description = "Open client connections to Comets and report what arrives (driven over stdin).")
+    description =
+        "Open client connections (TCP or WebSocket) to Comets and report what arrives (driven over"
+            + " stdin).")
 public final class ClientsCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--host", defaultValue = "127.0.0.1", description = "Comet address")
   String host;
 
@@ -51,6 +58,15 @@ public final class ClientsCommand implements Callable<Integer> {
 
   @Option(names = "--rate", defaultValue = "2000", description = "connection attempts per second")
   int rate;
+
+  @Option(
+      names = "--transport",
+      defaultValue = "tcp",
+      description = "tcp, or ws (WebSocket on --ws-path; --ports are then WebSocket ports)")
+  String transport;
+
+  @Option(names = "--ws-path", defaultValue = "/sub")
+  String wsPath;
 
   @Option(names = "--version", defaultValue = "1", description = "protocol version: 1 or 2")
   int version;
@@ -95,7 +111,8 @@ public final class ClientsCommand implements Callable<Integer> {
             room,
             firstMid,
             Duration.ofSeconds(heartbeatSeconds),
-            threads);
+            threads,
+            webSocketPath());
     try (ClientFleet fleet = new ClientFleet(settings)) {
       Thread opener = new Thread(fleet::open, "opener");
       opener.setDaemon(true);
@@ -132,6 +149,16 @@ public final class ClientsCommand implements Callable<Integer> {
     } finally {
       watchdog.shutdownNow();
     }
+  }
+
+  private String webSocketPath() {
+    return switch (transport) {
+      case "tcp" -> null;
+      case "ws" -> wsPath;
+      default ->
+          throw new CommandLine.ParameterException(
+              spec.commandLine(), "--transport: " + transport + " (expected: tcp or ws)");
+    };
   }
 
   /** {@code STATS delivered gaps reordered <latency histogram, compressed, base64>}. */

@@ -24,6 +24,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Bytes per idle authenticated connection in one or more Comet processes.")
 public final class CometMemoryCommand implements Callable<Integer> {
+  @Option(
+      names = "--transport",
+      defaultValue = "tcp",
+      description = "the clients' transport: tcp, or ws (WebSocket on the Comets' /sub)")
+  String transport;
+
   @Option(names = "--connections", defaultValue = "19000")
   int connections;
 
@@ -104,7 +110,11 @@ public final class CometMemoryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("herald-bench-memory");
+    if (!transport.equals("tcp") && !transport.equals("ws")) {
+      throw new IllegalArgumentException("--transport: " + transport + " (expected: tcp or ws)");
+    }
     try (LocalCluster cluster = new LocalCluster(dir, "", "")) {
+      cluster.withWebSocket(transport.equals("ws"));
       cluster.withComets(comets);
       cluster.start(heap);
       TimeUnit.SECONDS.sleep(settleSeconds);

@@ -36,6 +36,8 @@ final class LocalCluster implements AutoCloseable {
   private final List<Process> comets = new ArrayList<>();
   private final List<Integer> cometTcpPorts = new ArrayList<>();
   private final List<Integer> cometAdminPorts = new ArrayList<>();
+  private final List<Integer> cometWsPorts = new ArrayList<>();
+  private boolean webSocket;
   private int cometCount = 1;
   private Process logic;
   private Process job;
@@ -115,6 +117,14 @@ final class LocalCluster implements AutoCloseable {
     cometCount = count;
   }
 
+  /**
+   * Clients connect over WebSocket ({@code /sub}, one frame or op-9 batch per binary message)
+   * instead of TCP. Call before {@link #connect} or {@link #start(int, int, int, boolean)}.
+   */
+  void withWebSocket(boolean on) {
+    webSocket = on;
+  }
+
   /** Starts Logic, then the Comets with {@code heap} (e.g. {@code 1g}), and waits for them. */
   void start(String heap) throws IOException, InterruptedException {
     start(heap, List.of());
@@ -171,6 +181,7 @@ final class LocalCluster implements AutoCloseable {
       throws IOException, InterruptedException {
     Path cometYaml = dir.resolve(name + ".yaml");
     int adminPort = freePort();
+    int wsPort = freePort();
     Files.writeString(
         cometYaml,
         String.join(
@@ -179,7 +190,7 @@ final class LocalCluster implements AutoCloseable {
             "listen: {host: 127.0.0.1, tcpPort: "
                 + tcpPort
                 + ", wsPort: "
-                + freePort()
+                + wsPort
                 + ", grpcPort: "
                 + grpcPort
                 + ", adminPort: "
@@ -210,6 +221,7 @@ final class LocalCluster implements AutoCloseable {
     comets.add(comet);
     cometTcpPorts.add(tcpPort);
     cometAdminPorts.add(adminPort);
+    cometWsPorts.add(wsPort);
     awaitPort(tcpPort);
     awaitPort(grpcPort);
     awaitPort(adminPort);
@@ -299,7 +311,12 @@ final class LocalCluster implements AutoCloseable {
       command.addAll(
           List.of(
               "clients",
-              "--ports=" + String.join(",", cometTcpPorts.stream().map(String::valueOf).toList()),
+              "--transport=" + (webSocket ? "ws" : "tcp"),
+              "--ports="
+                  + String.join(
+                      ",",
+                      (webSocket ? cometWsPorts : cometTcpPorts)
+                          .stream().map(String::valueOf).toList()),
               "--sources=127.0.0." + (k + 2),
               "--connections=" + count,
               "--rate=" + Math.max(1, perSecond / processes),

@@ -39,6 +39,12 @@ import picocli.CommandLine.Option;
 public final class RoomFanoutCommand implements Callable<Integer> {
   private static final String ROOM = "live://bench";
 
+  @Option(
+      names = "--transport",
+      defaultValue = "tcp",
+      description = "the clients' transport: tcp, or ws (WebSocket on the Comets' /sub)")
+  String transport;
+
   @Option(names = "--connections", defaultValue = "5000")
   int connections;
 
@@ -104,7 +110,11 @@ public final class RoomFanoutCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("herald-bench-fanout");
+    if (!transport.equals("tcp") && !transport.equals("ws")) {
+      throw new IllegalArgumentException("--transport: " + transport + " (expected: tcp or ws)");
+    }
     try (LocalCluster cluster = new LocalCluster(dir, cometCpus, clientCpus)) {
+      cluster.withWebSocket(transport.equals("ws"));
       Path recording = dir.resolve("comet.jfr");
       List<String> options = new ArrayList<>(cometJvmOptions);
       if (profile) {
