@@ -110,11 +110,8 @@ public final class CometMemoryCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("herald-bench-memory");
-    if (!transport.equals("tcp") && !transport.equals("ws")) {
-      throw new IllegalArgumentException("--transport: " + transport + " (expected: tcp or ws)");
-    }
     try (LocalCluster cluster = new LocalCluster(dir, "", "")) {
-      cluster.withWebSocket(transport.equals("ws"));
+      cluster.transport(transport);
       cluster.withComets(comets);
       cluster.start(heap);
       TimeUnit.SECONDS.sleep(settleSeconds);

@@ -118,11 +118,15 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /**
-   * Clients connect over WebSocket ({@code /sub}, one frame or op-9 batch per binary message)
-   * instead of TCP. Call before {@link #connect} or {@link #start(int, int, int, boolean)}.
+   * The clients' transport: {@code tcp}, or {@code ws} (WebSocket on {@code /sub}, one frame or
+   * op-9 batch per binary message). Call before {@link #connect} or {@link #start(int, int, int,
+   * boolean)}.
    */
-  void withWebSocket(boolean on) {
-    webSocket = on;
+  void transport(String transport) {
+    if (!transport.equals("tcp") && !transport.equals("ws")) {
+      throw new IllegalArgumentException("--transport: " + transport + " (expected: tcp or ws)");
+    }
+    webSocket = transport.equals("ws");
   }
 
   /** Starts Logic, then the Comets with {@code heap} (e.g. {@code 1g}), and waits for them. */

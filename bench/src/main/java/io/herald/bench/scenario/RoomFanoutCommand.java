@@ -110,11 +110,8 @@ public final class RoomFanoutCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Path dir = Files.createTempDirectory("herald-bench-fanout");
-    if (!transport.equals("tcp") && !transport.equals("ws")) {
-      throw new IllegalArgumentException("--transport: " + transport + " (expected: tcp or ws)");
-    }
     try (LocalCluster cluster = new LocalCluster(dir, cometCpus, clientCpus)) {
-      cluster.withWebSocket(transport.equals("ws"));
+      cluster.transport(transport);
       Path recording = dir.resolve("comet.jfr");
       List<String> options = new ArrayList<>(cometJvmOptions);
       if (profile) {
