@@ -3,18 +3,11 @@ package io.herald.bench.scenario;
 import io.herald.bench.proc.ProcStats;
 import io.herald.bench.proc.ServiceMetrics;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,10 +49,10 @@ final class LocalCluster implements AutoCloseable {
     this.dir = dir;
     this.cometCpus = cometCpus.isEmpty() ? List.of() : List.of("taskset", "-c", cometCpus);
     this.clientCpus = clientCpus.isEmpty() ? List.of() : List.of("taskset", "-c", clientCpus);
-    this.logicGrpcPort = freePort();
-    this.cometTcpPort = freePort();
-    this.cometGrpcPort = freePort();
-    this.logicHttpPort = freePort();
+    this.logicGrpcPort = LoopbackPorts.free();
+    this.cometTcpPort = LoopbackPorts.free();
+    this.cometGrpcPort = LoopbackPorts.free();
+    this.logicHttpPort = LoopbackPorts.free();
     // A scenario stopped by a signal still ends its servers and clients.
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "bench-cluster-stop"));
   }
@@ -69,7 +62,7 @@ final class LocalCluster implements AutoCloseable {
    * production does, instead of in memory. Call before {@link #start}.
    */
   void withRedis() throws IOException, InterruptedException {
-    int port = freePort();
+    int port = LoopbackPorts.free();
     Process redis =
         new ProcessBuilder(
                 "redis-server",
@@ -85,7 +78,7 @@ final class LocalCluster implements AutoCloseable {
             .redirectOutput(dir.resolve("redis.log").toFile())
             .start();
     servers.add(redis);
-    awaitPort(port);
+    LoopbackPorts.await(port);
     redisUri = "redis://127.0.0.1:" + port;
   }
 
@@ -164,14 +157,14 @@ final class LocalCluster implements AutoCloseable {
         java(
             List.of(), List.of("-Xmx512m"), "io.herald.logic.server.LogicMain", logicYaml, "logic");
     servers.add(logic);
-    awaitPort(logicGrpcPort);
+    LoopbackPorts.await(logicGrpcPort);
 
     for (int i = 0; i < cometCount; i++) {
       boolean first = i == 0;
       startComet(
           first ? "comet" : "comet-" + i,
-          first ? cometTcpPort : freePort(),
-          first ? cometGrpcPort : freePort(),
+          first ? cometTcpPort : LoopbackPorts.free(),
+          first ? cometGrpcPort : LoopbackPorts.free(),
           heap,
           cometJvmOptions);
     }
@@ -184,8 +177,8 @@ final class LocalCluster implements AutoCloseable {
       String name, int tcpPort, int grpcPort, String heap, List<String> cometJvmOptions)
       throws IOException, InterruptedException {
     Path cometYaml = dir.resolve(name + ".yaml");
-    int adminPort = freePort();
-    int wsPort = freePort();
+    int adminPort = LoopbackPorts.free();
+    int wsPort = LoopbackPorts.free();
     Files.writeString(
         cometYaml,
         String.join(
@@ -226,13 +219,13 @@ final class LocalCluster implements AutoCloseable {
     cometTcpPorts.add(tcpPort);
     cometAdminPorts.add(adminPort);
     cometWsPorts.add(wsPort);
-    awaitPort(tcpPort);
-    awaitPort(grpcPort);
-    awaitPort(adminPort);
+    LoopbackPorts.await(tcpPort);
+    LoopbackPorts.await(grpcPort);
+    LoopbackPorts.await(adminPort);
   }
 
   private void startJob() throws IOException, InterruptedException {
-    int port = freePort();
+    int port = LoopbackPorts.free();
     Path jobYaml = dir.resolve("job.yaml");
     // A group of its own: a Job of an earlier run on the same broker, ended without leaving its
     // group, would hold the partitions until its session timed out.
@@ -252,7 +245,7 @@ final class LocalCluster implements AutoCloseable {
             ""));
     job = java(List.of(), List.of("-Xmx512m"), "io.herald.job.server.JobMain", jobYaml, "job");
     servers.add(job);
-    awaitPort(port);
+    LoopbackPorts.await(port);
   }
 
   /** The registry every process shares: Redis in the whole-path mode, else in-process. */
@@ -444,50 +437,6 @@ final class LocalCluster implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add(main);
     return command;
-  }
-
-  private static void awaitPort(int port) throws IOException, InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (true) {
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-        return;
-      } catch (IOException e) {
-        if (System.nanoTime() > deadline) {
-          throw new IOException("nothing listens on " + port + " after 60 s", e);
-        }
-        TimeUnit.MILLISECONDS.sleep(200);
-      }
-    }
-  }
-
-  /** Where listening ports are taken from: below Linux's ephemeral range (32768-60999). */
-  private static final int FIRST_PORT = 20000;
-
-  private static final int LAST_PORT = 32767;
-
-  private static final Set<Integer> TAKEN = ConcurrentHashMap.newKeySet();
-
-  /**
-   * A free port below the ephemeral range, not handed out before by this process. A port the kernel
-   * picks (bind to 0) is an ephemeral one, and the many client connections of a run, and their
-   * TIME_WAIT remains, can take it before the server binds it ("Address already in use").
-   */
-  private static int freePort() throws IOException {
-    for (int attempt = 0; attempt < 1000; attempt++) {
-      int port = ThreadLocalRandom.current().nextInt(FIRST_PORT, LAST_PORT + 1);
-      if (!TAKEN.add(port)) {
-        continue;
-      }
-      try (ServerSocket socket = new ServerSocket()) {
-        socket.setReuseAddress(false);
-        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        return port;
-      } catch (IOException e) {
-        // in use: try another
-      }
-    }
-    throw new IOException("no free port in " + FIRST_PORT + "-" + LAST_PORT);
   }
 
   @Override
