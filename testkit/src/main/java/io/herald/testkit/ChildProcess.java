@@ -1,9 +1,11 @@
 package io.herald.testkit;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,13 +27,20 @@ final class ChildProcess {
   }
 
   static ChildProcess start(List<String> command, Path output) throws StartupFailure {
+    return start(command, output, Map.of());
+  }
+
+  /** Starts {@code command} with {@code env} added to this JVM's environment. */
+  static ChildProcess start(List<String> command, Path output, Map<String, String> env)
+      throws StartupFailure {
     try {
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .directory(output.getParent().toFile())
               .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
-              .start();
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+      builder.environment().putAll(env);
+      Process process = builder.start();
       process.getOutputStream().close();
       return new ChildProcess(command, output, process);
     } catch (IOException e) {
@@ -42,6 +51,38 @@ final class ChildProcess {
 
   long pid() {
     return process.pid();
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  Path output() {
+    return output;
+  }
+
+  /** Kills the process outright (SIGKILL) and waits for it to be gone. */
+  void kill() {
+    try {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Sends {@code signal} (e.g. {@code STOP}, {@code CONT}) with {@code kill -SIGNAL pid}. */
+  void signal(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid())).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
