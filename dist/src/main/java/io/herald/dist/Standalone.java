@@ -82,13 +82,7 @@ final class Standalone implements Role.Running {
       idgen.start();
       stops.push(idgen::stop);
 
-      // Job asks the one Comet for its rooms often: a room's first member gets pushes at once.
-      JobConfig job =
-          load(
-              JobConfig.class,
-              JobConfig.defaults(),
-              "JOB",
-              Map.of("DELIVERY_ROOMREFRESH", "100ms"));
+      JobConfig job = load(JobConfig.class, JobConfig.defaults(), "JOB", Map.of());
       Dispatcher dispatcher = new Dispatcher(job.delivery(), job.batch(), registry, clock, meters);
       dispatcher.start();
       stops.push(() -> dispatcher.stop(Duration.ofSeconds(2)));

@@ -16,26 +16,30 @@ import io.herald.proto.comet.v1.KickRequest;
 import io.herald.proto.comet.v1.KickResponse;
 import io.herald.proto.comet.v1.PushMsgRequest;
 import io.herald.proto.comet.v1.PushMsgResponse;
+import io.herald.proto.comet.v1.ResyncRequest;
+import io.herald.proto.comet.v1.ResyncResponse;
 import io.herald.proto.comet.v1.RoomsRequest;
 import io.herald.proto.comet.v1.RoomsResponse;
 import io.herald.proto.common.v1.Frame;
 import io.herald.wire.Op;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 
 /**
  * The Comet service Job and Logic call: deliveries ({@code PushMsg}, {@code BroadcastRoom}, {@code
- * Broadcast}) through the {@link Pusher}, the room list, {@code Kick} and {@code Drain}. Requests
- * are checked here and refused with an {@link InvalidRequestException}, which {@link
- * CometGrpcErrors} turns into INVALID_ARGUMENT; unknown keys and rooms are not errors.
+ * Broadcast}) through the {@link Pusher}, the room list, {@code Kick}, {@code Drain} and {@code
+ * Resync}. Requests are checked here and refused with an {@link InvalidRequestException}, which
+ * {@link CometGrpcErrors} turns into INVALID_ARGUMENT; unknown keys and rooms are not errors.
  *
- * <p>{@code Kick} is fenced by epoch: a request naming another incarnation of this server kicks
- * nothing, since the sessions it means died with that process. A kicked client gets op 6 with the
- * reason ({@code duplicate_login}, {@code auth_revoked} or {@code admin}, then {@code ": "} and the
- * request's message if any) and its connection is closed.
+ * <p>{@code Kick} is fenced by epoch — a request naming another incarnation of this server kicks
+ * nothing, since the sessions it means died with that process — and, when it names them, by
+ * connection id: a device that connected again keeps its new connection. A kicked client gets op 6
+ * with the reason ({@code duplicate_login}, {@code auth_revoked} or {@code admin}, then {@code ":
+ * "} and the request's message if any) and its connection is closed.
  */
 public final class CometGrpcService extends CometGrpc.CometImplBase {
   /** The most keys one PushMsg or Kick may name (Job splits larger sets). */
@@ -53,6 +57,7 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
   private final int maxBodyBytes;
   private final Duration defaultGrace;
   private final Drainer drainer;
+  private final ToLongFunction<String> resync;
 
   /**
    * @param serverId this Comet's server id
@@ -60,6 +65,8 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
    * @param maxBodyBytes the largest body a delivered frame may carry
    * @param defaultGrace the drain grace when a request gives none
    * @param drainer starts draining this Comet
+   * @param resync starts re-announcing every session to Logic, given the session store's new
+   *     incarnation; returns the connections held
    */
   public CometGrpcService(
       Pusher pusher,
@@ -68,7 +75,8 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
       long epoch,
       int maxBodyBytes,
       Duration defaultGrace,
-      Drainer drainer) {
+      Drainer drainer,
+      ToLongFunction<String> resync) {
     this.pusher = pusher;
     this.buckets = buckets;
     this.serverId = serverId;
@@ -76,6 +84,7 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
     this.maxBodyBytes = maxBodyBytes;
     this.defaultGrace = defaultGrace;
     this.drainer = drainer;
+    this.resync = resync;
   }
 
   @Override
@@ -141,19 +150,37 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
       throw new InvalidRequestException(
           "message: " + messageBytes + " bytes (expected: at most " + MAX_KICK_MESSAGE_BYTES + ")");
     }
+    if (request.getConnIdsCount() != 0 && request.getConnIdsCount() != request.getKeysCount()) {
+      throw new InvalidRequestException(
+          "conn_ids: "
+              + request.getConnIdsCount()
+              + " (expected: none, or one per key: "
+              + request.getKeysCount()
+              + ")");
+    }
     KickResponse.Builder kicked = KickResponse.newBuilder();
     if (request.getEpoch() == 0 || request.getEpoch() == epoch) {
       String reason = reason(request);
-      Set<String> keys = new LinkedHashSet<>(request.getKeysList());
-      for (String key : keys) {
+      Set<String> done = new HashSet<>();
+      for (int i = 0; i < request.getKeysCount(); i++) {
+        String key = request.getKeys(i);
         Connection connection = buckets.get(key);
-        if (connection != null) {
+        boolean named =
+            connection != null
+                && (request.getConnIdsCount() == 0 || connection.id() == request.getConnIds(i));
+        if (named && done.add(key)) {
           Notices.disconnect(connection, reason);
           kicked.addKickedKeys(key);
         }
       }
     }
     reply(response, kicked.build());
+  }
+
+  @Override
+  public void resync(ResyncRequest request, StreamObserver<ResyncResponse> response) {
+    long connections = resync.applyAsLong(request.getStoreIncarnation());
+    reply(response, ResyncResponse.newBuilder().setConnections(connections).build());
   }
 
   @Override

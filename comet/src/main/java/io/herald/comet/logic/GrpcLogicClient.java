@@ -14,12 +14,16 @@ import io.herald.proto.logic.v1.DisconnectRequest;
 import io.herald.proto.logic.v1.DisconnectResponse;
 import io.herald.proto.logic.v1.HeartbeatRequest;
 import io.herald.proto.logic.v1.HeartbeatResponse;
+import io.herald.proto.logic.v1.JoinRoomsRequest;
+import io.herald.proto.logic.v1.JoinRoomsResponse;
 import io.herald.proto.logic.v1.LogicGrpc;
 import io.herald.proto.logic.v1.LogicGrpc.LogicFutureStub;
 import io.herald.proto.logic.v1.ReceiveRequest;
 import io.herald.proto.logic.v1.ReceiveResponse;
 import io.herald.proto.logic.v1.RenewOnlineRequest;
 import io.herald.proto.logic.v1.RenewOnlineResponse;
+import io.herald.proto.logic.v1.RestoreSessionsRequest;
+import io.herald.proto.logic.v1.RestoreSessionsResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -90,6 +94,17 @@ public final class GrpcLogicClient implements LogicClient {
   @Override
   public CompletableFuture<ReceiveResponse> receive(ReceiveRequest request) {
     return call("receive", stub -> stub.receive(request));
+  }
+
+  @Override
+  public CompletableFuture<RestoreSessionsResponse> restoreSessions(
+      RestoreSessionsRequest request) {
+    return call("restoreSessions", stub -> stub.restoreSessions(request));
+  }
+
+  @Override
+  public CompletableFuture<JoinRoomsResponse> joinRooms(JoinRoomsRequest request) {
+    return call("joinRooms", stub -> stub.joinRooms(request));
   }
 
   private <T> CompletableFuture<T> call(

@@ -6,10 +6,14 @@ import io.herald.proto.logic.v1.DisconnectRequest;
 import io.herald.proto.logic.v1.DisconnectResponse;
 import io.herald.proto.logic.v1.HeartbeatRequest;
 import io.herald.proto.logic.v1.HeartbeatResponse;
+import io.herald.proto.logic.v1.JoinRoomsRequest;
+import io.herald.proto.logic.v1.JoinRoomsResponse;
 import io.herald.proto.logic.v1.ReceiveRequest;
 import io.herald.proto.logic.v1.ReceiveResponse;
 import io.herald.proto.logic.v1.RenewOnlineRequest;
 import io.herald.proto.logic.v1.RenewOnlineResponse;
+import io.herald.proto.logic.v1.RestoreSessionsRequest;
+import io.herald.proto.logic.v1.RestoreSessionsResponse;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,6 +32,10 @@ public interface LogicClient extends AutoCloseable {
   CompletableFuture<RenewOnlineResponse> renewOnline(RenewOnlineRequest request);
 
   CompletableFuture<ReceiveResponse> receive(ReceiveRequest request);
+
+  CompletableFuture<RestoreSessionsResponse> restoreSessions(RestoreSessionsRequest request);
+
+  CompletableFuture<JoinRoomsResponse> joinRooms(JoinRoomsRequest request);
 
   @Override
   void close();

@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Reports this Comet's rooms to Logic every {@code interval} ({@code RenewOnline}: members per
  * room, connections, distinct client IPs) and stores the cluster-wide counts Logic answers in each
  * room here, where heartbeat replies read them. A room Logic does not count yet falls back to its
- * own members here.
+ * own members here. Each reply's session store incarnation goes to a listener ({@link
+ * SessionResync}), which re-announces the sessions when the store lost them.
  *
  * <p>At most one report is in flight: a tick that finds the previous one unanswered is skipped. A
  * failed report is counted in {@code herald.comet.online.reports{result=error}}; the first failure
@@ -42,6 +44,7 @@ public final class OnlineReporter {
   private final String serverId;
   private final long epoch;
   private final Duration interval;
+  private final Consumer<String> incarnations;
   private final ScheduledExecutorService injectedScheduler;
   private final Counter reported;
   private final Counter failed;
@@ -53,6 +56,7 @@ public final class OnlineReporter {
   private boolean stopped;
 
   /**
+   * @param incarnations told the session store's incarnation each reply carries
    * @param scheduler runs the reports; owned by the caller. {@code null}: a daemon thread of its
    *     own, started by {@link #start()} and ended by {@link #stop()}
    */
@@ -62,6 +66,7 @@ public final class OnlineReporter {
       String serverId,
       long epoch,
       Duration interval,
+      Consumer<String> incarnations,
       ScheduledExecutorService scheduler,
       MeterRegistry meters) {
     this.logic = logic;
@@ -69,6 +74,7 @@ public final class OnlineReporter {
     this.serverId = serverId;
     this.epoch = epoch;
     this.interval = interval;
+    this.incarnations = incarnations;
     this.injectedScheduler = scheduler;
     this.reported = reports(meters, "ok");
     this.failed = reports(meters, "error");
@@ -141,6 +147,7 @@ public final class OnlineReporter {
               } else {
                 apply(response.getRoomCountsMap());
                 succeed();
+                incarnations.accept(response.getStoreIncarnation());
                 done.complete(null);
               }
             });

@@ -8,6 +8,7 @@ import io.herald.comet.grpc.DrainStatus;
 import io.herald.comet.logic.GrpcLogicClient;
 import io.herald.comet.logic.LogicClient;
 import io.herald.comet.logic.OnlineReporter;
+import io.herald.comet.logic.SessionResync;
 import io.herald.comet.push.Pusher;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.transport.ConnectionLimiter;
@@ -20,6 +21,7 @@ import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.NodeRenewal;
 import io.herald.registry.Registries;
 import io.herald.registry.Registry;
+import io.herald.registry.RegistryListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -89,6 +91,7 @@ public final class CometServer {
   private Drain drain;
   private ScheduledExecutorService scheduler;
   private NodeRenewal renewal;
+  private SessionResync resync;
   private Listeners listeners;
 
   /** The host's registry, or null to build one from the config. */
@@ -202,6 +205,28 @@ public final class CometServer {
     EventLoops loops = EventLoops.create(Runtime.getRuntime().availableProcessors());
     stops.push(loops::shutdown);
 
+    OnlineReporter reporter =
+        new OnlineReporter(
+            logic,
+            buckets,
+            config.node().serverId(),
+            epoch,
+            config.onlineReport(),
+            incarnation -> this.resync.incarnation(incarnation),
+            scheduler,
+            meters);
+    SessionResync resync =
+        new SessionResync(
+            logic,
+            buckets,
+            config.node().serverId(),
+            epoch,
+            () -> reporter.report(),
+            config.registry().pollInterval().multipliedBy(2).plusSeconds(1),
+            scheduler,
+            meters);
+    this.resync = resync;
+
     GrpcEndpoint grpc =
         new GrpcEndpoint(
             config.listen().host(),
@@ -213,7 +238,8 @@ public final class CometServer {
                 epoch,
                 config.protocol().maxBodyBytes(),
                 config.drain(),
-                this::drain),
+                this::drain,
+                resync::requested),
             new CometGrpcErrors(this::stopping, meters));
     stops.push(grpc::stop);
 
@@ -236,6 +262,9 @@ public final class CometServer {
     this.renewal = renewal;
     renewal.start();
     stops.push(grace -> deregister(renewal, grace));
+    RegistryListener recordWatch = new OwnRecordWatch(config.node().serverId(), this::recordLost);
+    registry.addListener(recordWatch);
+    stops.push(grace -> registry.removeListener(recordWatch));
 
     if (listen.adminPort() > 0) {
       AdminEndpoint admin =
@@ -248,17 +277,24 @@ public final class CometServer {
       stops.push(grace -> admin.stop());
     }
 
-    OnlineReporter reporter =
-        new OnlineReporter(
-            logic,
-            buckets,
-            config.node().serverId(),
-            epoch,
-            config.onlineReport(),
-            scheduler,
-            meters);
     reporter.start();
     stops.push(grace -> reporter.stop());
+  }
+
+  /**
+   * This Comet's registry record is gone from the registry (an emptied Redis, or renewals that
+   * failed for a TTL): writes it again at once and re-announces the sessions, which every Logic
+   * purges when it sees the record leave.
+   */
+  private void recordLost() {
+    if (state != State.RUNNING && state != State.DRAINING) {
+      return;
+    }
+    log.warn(
+        "Comet {}'s registry record is gone; registering again and re-announcing its sessions",
+        config.node().serverId());
+    var unused = renewal.renewNow();
+    resync.recordLost();
   }
 
   private void bindListeners(Listeners listeners, LogicClient logic, SslContext tls) {

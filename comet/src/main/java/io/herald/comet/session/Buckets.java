@@ -27,8 +27,9 @@ public final class Buckets {
   }
 
   /**
-   * Adds {@code connection} and joins its rooms. Returns the connection it replaced under the same
-   * key (the same device reconnected), which the caller closes, or {@code null}.
+   * Adds {@code connection} and joins its rooms, which Logic's room index names this Comet for
+   * already (its Connect recorded them). Returns the connection it replaced under the same key (the
+   * same device reconnected), which the caller closes, or {@code null}.
    */
   public Connection add(Connection connection) {
     Connection previous = bucket(connection.key()).put(connection);
@@ -40,7 +41,9 @@ public final class Buckets {
       // Each member holds the room's own id: one string per room, not one per member.
       Set<String> ids = new HashSet<>();
       for (String room : rooms) {
-        ids.add(bucket(room).join(room, connection).id());
+        Room joined = bucket(room).join(room, connection);
+        joined.markIndexed();
+        ids.add(joined.id());
       }
       connection.rooms(ids);
     }
@@ -59,13 +62,14 @@ public final class Buckets {
     }
   }
 
-  /** Moves {@code connection} into {@code roomId} as well. */
-  public void join(Connection connection, String roomId) {
+  /** Moves {@code connection} into {@code roomId} as well; returns the room. */
+  public Room join(Connection connection, String roomId) {
     Set<String> rooms = new HashSet<>(connection.rooms());
-    if (!rooms.contains(roomId)) {
-      rooms.add(bucket(roomId).join(roomId, connection).id());
+    Room room = bucket(roomId).join(roomId, connection);
+    if (rooms.add(room.id())) {
       connection.rooms(rooms);
     }
+    return room;
   }
 
   /** Takes {@code connection} out of {@code roomId}. */
@@ -77,14 +81,17 @@ public final class Buckets {
     }
   }
 
-  /** Replaces all of {@code connection}'s rooms by {@code roomId} (goim's op 12); empty: none. */
-  public void change(Connection connection, String roomId) {
+  /**
+   * Replaces all of {@code connection}'s rooms by {@code roomId} (goim's op 12); empty: none.
+   * Returns the room joined, or {@code null} for none.
+   */
+  public Room change(Connection connection, String roomId) {
     for (String room : connection.rooms()) {
-      leave(connection, room);
+      if (!room.equals(roomId)) {
+        leave(connection, room);
+      }
     }
-    if (!roomId.isEmpty()) {
-      join(connection, roomId);
-    }
+    return roomId.isEmpty() ? null : join(connection, roomId);
   }
 
   /** The connection of device {@code key}, or {@code null}. */

@@ -31,6 +31,7 @@ public final class Connection {
   private static final int[] ALL = {REFUSED};
 
   private final Channel channel;
+  private final int id;
   private final long mid;
   private final String key;
   private final String platform;
@@ -42,10 +43,13 @@ public final class Connection {
   private volatile int[] filter;
 
   /**
+   * @param id this connection's id, unique among this Comet process's connections ({@link
+   *     ConnectionIds}); Logic fences every removal and renewal of its session by it
    * @param accepts the ops pushed to this connection; empty means every op
    */
   public Connection(
       Channel channel,
+      int id,
       long mid,
       String key,
       String platform,
@@ -53,6 +57,7 @@ public final class Connection {
       Set<String> rooms,
       int[] accepts) {
     this.channel = Objects.requireNonNull(channel, "channel");
+    this.id = id;
     this.mid = mid;
     this.key = Objects.requireNonNull(key, "key");
     // A few platforms among all connections: one string for each instead of one per connection.
@@ -85,6 +90,11 @@ public final class Connection {
 
   public Channel channel() {
     return channel;
+  }
+
+  /** This connection's id among this Comet process's connections (Logic's {@code conn_id}). */
+  public long id() {
+    return id;
   }
 
   public long mid() {
@@ -163,6 +173,16 @@ public final class Connection {
 
   @Override
   public String toString() {
-    return "Connection(mid=" + mid + ", key=" + key + ", " + version + ", rooms=" + rooms() + ")";
+    return "Connection(#"
+        + id
+        + ", mid="
+        + mid
+        + ", key="
+        + key
+        + ", "
+        + version
+        + ", rooms="
+        + rooms()
+        + ")";
   }
 }

@@ -156,12 +156,14 @@ final class AuthHandler extends ClientHandler {
     ctx.channel().config().setAutoRead(false);
     ProtocolVersion version = auth.version();
     int seq = auth.seq();
+    int id = context.connectionIds().next();
     ConnectRequest request;
     try {
       request =
           ConnectRequest.newBuilder()
               .setServerId(context.serverId())
               .setServerEpoch(context.epoch())
+              .setConnId(id)
               .setCookie(cookie)
               .setToken(ByteString.copyFrom(auth.body().nioBuffer()))
               .setClientIp(ConnectionLimiter.clientIp(ctx.channel()))
@@ -174,11 +176,13 @@ final class AuthHandler extends ClientHandler {
     var unused =
         LogicCalls.call(() -> context.logic().connect(request))
             .whenCompleteAsync(
-                (response, error) -> connected(ctx, version, seq, response, error), ctx.executor());
+                (response, error) -> connected(ctx, id, version, seq, response, error),
+                ctx.executor());
   }
 
   private void connected(
       ChannelHandlerContext ctx,
+      int id,
       ProtocolVersion version,
       int seq,
       ConnectResponse response,
@@ -188,21 +192,21 @@ final class AuthHandler extends ClientHandler {
       state = State.DONE;
       if (accepted) {
         log.debug("{} closed while Logic accepted it; removing its session", ctx.channel());
-        forget(response);
+        forget(id, response);
       }
       return;
     }
     state = State.DONE;
     if (accepted) {
       try {
-        accept(ctx, version, seq, response);
+        accept(ctx, id, version, seq, response);
       } catch (RuntimeException e) {
         log.warn("Closing {}: could not set up its accepted connection", ctx.channel(), e);
         metrics.handshake("error");
         if (added != null) {
           context.buckets().remove(added);
         }
-        forget(response);
+        forget(id, response);
         closeChannel(ctx);
       }
     } else if (error != null || !response.hasRejection()) {
@@ -221,11 +225,16 @@ final class AuthHandler extends ClientHandler {
   }
 
   private void accept(
-      ChannelHandlerContext ctx, ProtocolVersion version, int seq, ConnectResponse response) {
+      ChannelHandlerContext ctx,
+      int id,
+      ProtocolVersion version,
+      int seq,
+      ConnectResponse response) {
     Channel channel = ctx.channel();
     Connection connection =
         new Connection(
             channel,
+            id,
             response.getMid(),
             response.getKey(),
             response.getPlatform(),
@@ -314,13 +323,14 @@ final class AuthHandler extends ClientHandler {
     return rejection.getReason().name().replace("REJECT_REASON_", "").toLowerCase(Locale.ROOT);
   }
 
-  private void forget(ConnectResponse response) {
+  private void forget(int id, ConnectResponse response) {
     DisconnectRequest request =
         DisconnectRequest.newBuilder()
             .setMid(response.getMid())
             .setKey(response.getKey())
             .setServerId(context.serverId())
             .setServerEpoch(context.epoch())
+            .setConnId(id)
             .build();
     LogicCalls.fireAndForget("disconnect", () -> context.logic().disconnect(request));
   }

@@ -17,6 +17,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +35,10 @@ import org.slf4j.LoggerFactory;
  *   <li>op 14 SUB / 16 UNSUB (comma-separated ops): the connection's accepted ops, reply 15 / 17
  *       echoing the body;
  *   <li>op 12 CHANGE_ROOM (empty: leave all), 22 JOIN_ROOM, 24 LEAVE_ROOM: its rooms, reply 13 / 23
- *       / 25 echoing the room id. A room id not {@code type://id}, or a join past {@value
- *       #MAX_ROOMS} rooms, is answered with nothing and counted;
+ *       / 25 echoing the room id. A join into a room with no other member here is answered once
+ *       Logic's room index names this Comet for it ({@code RoomAnnouncer}), so a room push accepted
+ *       after the answer reaches the member. A room id not {@code type://id}, or a join past
+ *       {@value #MAX_ROOMS} rooms, is answered with nothing and counted;
  *   <li>any other op (unknown, or one this Comet does not serve) is counted in {@code
  *       herald.comet.requests.invalid{reason=unsupported_op}} and ignored, so a newer client keeps
  *       its connection on an older Comet.
@@ -45,8 +48,10 @@ import org.slf4j.LoggerFactory;
  * heartbeat interval x {@code maxMissed}, clamped). The event loop's {@link SilenceSweep} checks
  * the deadlines of all its connections; a connection found silent is closed ({@code
  * herald.comet.heartbeat.timeouts}). Inbound frames also renew the session in Logic, at most once
- * per {@code heartbeat.sessionRenewal}. On close the connection leaves the buckets and its session
- * is removed in Logic, unless a newer connection of the same key replaced it here.
+ * per {@code heartbeat.sessionRenewal}; a renewal that finds the device's session taken by a newer
+ * connection closes this one. On close the connection leaves the buckets and its session is removed
+ * in Logic — only its own: Logic fences the removal by the connection's id, so a newer connection
+ * of the same key (here or elsewhere) keeps its session.
  *
  * <p>Batches, metering, the upstream rate, flush consolidation, slow consumers and errors are its
  * {@link ClientHandler} part, carried over from the {@link AuthHandler} it replaced. One per
@@ -209,24 +214,35 @@ final class ConnectionHandler extends ClientHandler implements Connection.Holder
       write(ctx, frame.reply(Op.CHANGE_ROOM_REPLY, Unpooled.EMPTY_BUFFER));
       return;
     }
-    String room = RequestBodies.roomId(frame.body());
-    if (room == null) {
+    String roomId = RequestBodies.roomId(frame.body());
+    if (roomId == null) {
       invalid("bad_room_id", frame);
       return;
     }
+    Room joined = null;
     switch (frame.op()) {
-      case Op.CHANGE_ROOM -> buckets.change(connection, room);
+      case Op.CHANGE_ROOM -> joined = buckets.change(connection, roomId);
       case Op.JOIN_ROOM -> {
         Set<String> rooms = connection.rooms();
-        if (!rooms.contains(room) && rooms.size() >= MAX_ROOMS) {
+        if (!rooms.contains(roomId) && rooms.size() >= MAX_ROOMS) {
           invalid("room_limit", frame);
           return;
         }
-        buckets.join(connection, room);
+        joined = buckets.join(connection, roomId);
       }
-      default -> buckets.leave(connection, room);
+      default -> buckets.leave(connection, roomId);
     }
-    write(ctx, frame.reply(frame.op() + 1, frame.body().retainedDuplicate()));
+    Frame reply = frame.reply(frame.op() + 1, frame.body().retainedDuplicate());
+    CompletableFuture<Void> indexed =
+        joined == null
+            ? CompletableFuture.completedFuture(null)
+            : policy.context().rooms().announce(joined);
+    if (indexed.isDone()) {
+      write(ctx, reply);
+    } else {
+      // Answered once Logic routes the room's pushes here: one accepted after it reaches us.
+      var unused = indexed.whenCompleteAsync((v, error) -> write(ctx, reply), ctx.executor());
+    }
   }
 
   private void invalid(String reason, Frame frame) {
@@ -238,6 +254,11 @@ final class ConnectionHandler extends ClientHandler implements Connection.Holder
     ChannelFuture unused = send(ctx, reply, ctx.voidPromise());
   }
 
+  /**
+   * Renews the session in Logic. If the device's session belongs to another connection now (it
+   * connected again, here or elsewhere, and this one lingered), this one is closed: pushes to the
+   * device go to the other.
+   */
   private void renewSession() {
     HeartbeatRequest request =
         HeartbeatRequest.newBuilder()
@@ -245,9 +266,21 @@ final class ConnectionHandler extends ClientHandler implements Connection.Holder
             .setKey(connection.key())
             .setServerId(policy.context().serverId())
             .setServerEpoch(policy.context().epoch())
+            .setConnId(connection.id())
             .setPlatform(connection.platform())
             .build();
-    LogicCalls.fireAndForget("heartbeat", () -> policy.context().logic().heartbeat(request));
+    var unused =
+        LogicCalls.call(() -> policy.context().logic().heartbeat(request))
+            .whenComplete(
+                (response, error) -> {
+                  if (error != null) {
+                    log.debug("Logic heartbeat of {} failed: {}", connection, error.toString());
+                  } else if (response.getSuperseded()) {
+                    policy.metrics().superseded.increment();
+                    log.debug("Closing {}: its device connected again", connection);
+                    Notices.disconnect(connection, "replaced by a new connection");
+                  }
+                });
   }
 
   @Override
@@ -263,6 +296,7 @@ final class ConnectionHandler extends ClientHandler implements Connection.Holder
               .setKey(connection.key())
               .setServerId(policy.context().serverId())
               .setServerEpoch(policy.context().epoch())
+              .setConnId(connection.id())
               .build();
       LogicCalls.fireAndForget("disconnect", () -> policy.context().logic().disconnect(request));
     }

@@ -2,8 +2,10 @@ package io.herald.comet.transport;
 
 import io.herald.comet.config.CometConfig;
 import io.herald.comet.logic.LogicClient;
+import io.herald.comet.logic.RoomAnnouncer;
 import io.herald.comet.push.SlowConsumerMetrics;
 import io.herald.comet.session.Buckets;
+import io.herald.comet.session.ConnectionIds;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Objects;
@@ -23,6 +25,8 @@ import java.util.Objects;
  *     listener of this server
  * @param slowConsumerMetrics the one set of slow-consumer meters of this server, shared by the
  *     {@link ClientHandler} of every channel
+ * @param connectionIds hands each connection its id
+ * @param rooms has Logic index the rooms members join, before they are answered
  */
 public record TransportContext(
     CometConfig config,
@@ -33,9 +37,14 @@ public record TransportContext(
     MeterRegistry meters,
     Clock clock,
     ConnectionLimiter connectionLimiter,
-    SlowConsumerMetrics slowConsumerMetrics) {
+    SlowConsumerMetrics slowConsumerMetrics,
+    ConnectionIds connectionIds,
+    RoomAnnouncer rooms) {
 
-  /** A context with a fresh {@link SlowConsumerMetrics} in {@code meters}: one per server. */
+  /**
+   * A context with a fresh {@link SlowConsumerMetrics} in {@code meters}, connection ids and room
+   * announcer: one per server.
+   */
   public TransportContext(
       CometConfig config,
       String serverId,
@@ -54,7 +63,9 @@ public record TransportContext(
         meters,
         clock,
         connectionLimiter,
-        new SlowConsumerMetrics(meters));
+        new SlowConsumerMetrics(meters),
+        new ConnectionIds(),
+        new RoomAnnouncer(logic, serverId, epoch, meters));
   }
 
   public TransportContext {
@@ -66,5 +77,7 @@ public record TransportContext(
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(connectionLimiter, "connectionLimiter");
     Objects.requireNonNull(slowConsumerMetrics, "slowConsumerMetrics");
+    Objects.requireNonNull(connectionIds, "connectionIds");
+    Objects.requireNonNull(rooms, "rooms");
   }
 }

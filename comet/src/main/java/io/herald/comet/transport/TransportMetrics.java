@@ -37,6 +37,7 @@ final class TransportMetrics {
   final Counter rateLimitedUpstream;
   final Counter upstreamOk;
   final Counter upstreamError;
+  final Counter superseded;
   private final MeterRegistry meters;
   private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
   private final Map<String, Counter> protocolErrors = new ConcurrentHashMap<>();
@@ -56,6 +57,10 @@ final class TransportMetrics {
     upstreamOk = counter("herald.comet.upstream", "result", "ok", "Upstream messages to Logic");
     upstreamError =
         counter("herald.comet.upstream", "result", "error", "Upstream messages to Logic");
+    superseded =
+        Counter.builder("herald.comet.sessions.superseded")
+            .description("Connections closed because their device's session went to a newer one")
+            .register(meters);
   }
 
   /**

@@ -49,7 +49,8 @@ class CometGrpcErrorsTest {
             Duration.ofSeconds(30),
             (hints, grace) -> {
               throw drainFailure.get();
-            });
+            },
+            incarnation -> 0);
     int port = FreePorts.next();
     server =
         Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())

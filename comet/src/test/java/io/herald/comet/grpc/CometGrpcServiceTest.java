@@ -16,6 +16,8 @@ import io.herald.proto.comet.v1.KickRequest;
 import io.herald.proto.comet.v1.KickResponse;
 import io.herald.proto.comet.v1.PushMsgRequest;
 import io.herald.proto.comet.v1.PushMsgResponse;
+import io.herald.proto.comet.v1.ResyncRequest;
+import io.herald.proto.comet.v1.ResyncResponse;
 import io.herald.proto.comet.v1.RoomsRequest;
 import io.herald.proto.comet.v1.RoomsResponse;
 import io.herald.proto.common.v1.Frame;
@@ -48,6 +50,7 @@ class CometGrpcServiceTest {
   private final Buckets buckets = new Buckets(4);
   private final List<EmbeddedChannel> channels = new ArrayList<>();
   private final List<Drain> drains = new ArrayList<>();
+  private final List<String> resyncs = new ArrayList<>();
   private final CometGrpcService service =
       new CometGrpcService(
           new Pusher(buckets, new SimpleMeterRegistry()),
@@ -59,6 +62,10 @@ class CometGrpcServiceTest {
           (hints, grace) -> {
             drains.add(new Drain(hints, grace));
             return new DrainStatus(buckets.size(), Instant.ofEpochMilli(42), drains.size() > 1);
+          },
+          incarnation -> {
+            resyncs.add(incarnation);
+            return buckets.size();
           });
 
   private record Drain(List<NodeAddress> hints, Duration grace) {}
@@ -72,9 +79,14 @@ class CometGrpcServiceTest {
   }
 
   private EmbeddedChannel connect(String key, ProtocolVersion version, String... rooms) {
+    return connect(1, key, version, rooms);
+  }
+
+  private EmbeddedChannel connect(int id, String key, ProtocolVersion version, String... rooms) {
     EmbeddedChannel channel = new EmbeddedChannel();
     channels.add(channel);
-    Connection connection = new Connection(channel, 7, key, "web", version, Set.of(rooms), null);
+    Connection connection =
+        new Connection(channel, id, 7, key, "web", version, Set.of(rooms), null);
     channel.attr(Connection.KEY).set(connection);
     buckets.add(connection);
     return channel;
@@ -287,6 +299,42 @@ class CometGrpcServiceTest {
         .containsExactly("a");
     assertThat(received(a))
         .containsExactly(new Received(ProtocolVersion.V2, Op.DISCONNECT_REPLY, "admin"));
+  }
+
+  @Test
+  void kickWithConnectionIdsClosesOnlyTheConnectionsItNames() {
+    EmbeddedChannel named = connect(5, "a", ProtocolVersion.V2);
+    EmbeddedChannel newer = connect(9, "b", ProtocolVersion.V2);
+
+    KickResponse reply =
+        kick(
+            KickRequest.newBuilder()
+                .addKeys("a")
+                .addConnIds(5)
+                .addKeys("b")
+                .addConnIds(8) // b's older connection, gone: its newer one stays
+                .setEpoch(EPOCH)
+                .setReason(admin()));
+
+    assertThat(reply.getKickedKeysList()).containsExactly("a");
+    assertThat(named.isOpen()).isFalse();
+    assertThat(newer.isOpen()).isTrue();
+    assertThat(received(named)).hasSize(1);
+    assertThatThrownBy(() -> kick(KickRequest.newBuilder().addKeys("a").addKeys("b").addConnIds(5)))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessage("conn_ids: 1 (expected: none, or one per key: 2)");
+  }
+
+  @Test
+  void resyncStartsReannouncingWithTheStoresIncarnationAndSaysHowManyConnections() {
+    connect("a", ProtocolVersion.V1);
+    connect("b", ProtocolVersion.V2);
+    Recorded<ResyncResponse> reply = new Recorded<>();
+
+    service.resync(ResyncRequest.newBuilder().setStoreIncarnation("inc-2").build(), reply);
+
+    assertThat(resyncs).containsExactly("inc-2");
+    assertThat(reply.reply().getConnections()).isEqualTo(2);
   }
 
   @Test

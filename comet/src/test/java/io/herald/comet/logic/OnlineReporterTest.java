@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
@@ -28,8 +29,17 @@ class OnlineReporterTest {
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final List<EmbeddedChannel> channels = new ArrayList<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  private final List<String> incarnations = new CopyOnWriteArrayList<>();
   private final OnlineReporter reporter =
-      new OnlineReporter(logic, buckets, "comet-t", 1234, Duration.ofMillis(50), scheduler, meters);
+      new OnlineReporter(
+          logic,
+          buckets,
+          "comet-t",
+          1234,
+          Duration.ofMillis(50),
+          incarnations::add,
+          scheduler,
+          meters);
 
   @AfterEach
   void close() {
@@ -41,7 +51,7 @@ class OnlineReporterTest {
   private void connect(String key, String... rooms) {
     EmbeddedChannel channel = new EmbeddedChannel();
     channels.add(channel);
-    buckets.add(new Connection(channel, 1, key, "web", ProtocolVersion.V1, Set.of(rooms), null));
+    buckets.add(new Connection(channel, 1, 1, key, "web", ProtocolVersion.V1, Set.of(rooms), null));
   }
 
   @Test

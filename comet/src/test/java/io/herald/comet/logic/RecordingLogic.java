@@ -6,15 +6,23 @@ import io.herald.proto.logic.v1.DisconnectRequest;
 import io.herald.proto.logic.v1.DisconnectResponse;
 import io.herald.proto.logic.v1.HeartbeatRequest;
 import io.herald.proto.logic.v1.HeartbeatResponse;
+import io.herald.proto.logic.v1.JoinRoomsRequest;
+import io.herald.proto.logic.v1.JoinRoomsResponse;
 import io.herald.proto.logic.v1.ReceiveRequest;
 import io.herald.proto.logic.v1.ReceiveResponse;
 import io.herald.proto.logic.v1.RenewOnlineRequest;
 import io.herald.proto.logic.v1.RenewOnlineResponse;
+import io.herald.proto.logic.v1.RestoreSessionsRequest;
+import io.herald.proto.logic.v1.RestoreSessionsResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
-/** A Logic that records online reports and answers each with the next reply queued. */
+/**
+ * A Logic that records online reports and answers each with the next reply queued, and records
+ * session restores.
+ */
 final class RecordingLogic implements LogicClient {
   final List<RenewOnlineRequest> reports = new CopyOnWriteArrayList<>();
   final List<CompletableFuture<RenewOnlineResponse>> replies = new CopyOnWriteArrayList<>();
@@ -51,6 +59,24 @@ final class RecordingLogic implements LogicClient {
 
   @Override
   public CompletableFuture<ReceiveResponse> receive(ReceiveRequest request) {
+    throw new UnsupportedOperationException();
+  }
+
+  final List<RestoreSessionsRequest> restores = new CopyOnWriteArrayList<>();
+
+  /** How restoreSessions answers; by default at once. */
+  volatile Function<RestoreSessionsRequest, CompletableFuture<RestoreSessionsResponse>> onRestore =
+      request -> CompletableFuture.completedFuture(RestoreSessionsResponse.getDefaultInstance());
+
+  @Override
+  public CompletableFuture<RestoreSessionsResponse> restoreSessions(
+      RestoreSessionsRequest request) {
+    restores.add(request);
+    return onRestore.apply(request);
+  }
+
+  @Override
+  public CompletableFuture<JoinRoomsResponse> joinRooms(JoinRoomsRequest request) {
     throw new UnsupportedOperationException();
   }
 

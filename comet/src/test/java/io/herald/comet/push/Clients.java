@@ -62,7 +62,7 @@ final class Clients {
       Set<String> rooms,
       int... accepts) {
     channel.freezeTime();
-    Connection connection = new Connection(channel, 1L, key, "web", version, rooms, accepts);
+    Connection connection = new Connection(channel, 1, 1L, key, "web", version, rooms, accepts);
     channel.attr(Connection.KEY).set(connection);
     buckets.add(connection);
     channels.add(channel);

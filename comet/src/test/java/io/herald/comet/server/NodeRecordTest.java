@@ -55,7 +55,7 @@ class NodeRecordTest {
             buckets,
             leaving::get);
     EmbeddedChannel channel = new EmbeddedChannel();
-    buckets.add(new Connection(channel, 1, "k", "web", ProtocolVersion.V1, Set.of(), null));
+    buckets.add(new Connection(channel, 1, 1, "k", "web", ProtocolVersion.V1, Set.of(), null));
 
     CometNode node = record.current();
 

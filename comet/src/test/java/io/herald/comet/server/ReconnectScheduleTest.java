@@ -35,7 +35,7 @@ class ReconnectScheduleTest {
   private EmbeddedChannel connect(String key, ProtocolVersion version) {
     EmbeddedChannel channel = new EmbeddedChannel();
     channels.add(channel);
-    buckets.add(new Connection(channel, 1, key, "web", version, Set.of(), null));
+    buckets.add(new Connection(channel, 1, 1, key, "web", version, Set.of(), null));
     return channel;
   }
 

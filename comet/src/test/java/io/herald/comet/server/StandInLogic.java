@@ -7,10 +7,14 @@ import io.herald.proto.logic.v1.DisconnectRequest;
 import io.herald.proto.logic.v1.DisconnectResponse;
 import io.herald.proto.logic.v1.HeartbeatRequest;
 import io.herald.proto.logic.v1.HeartbeatResponse;
+import io.herald.proto.logic.v1.JoinRoomsRequest;
+import io.herald.proto.logic.v1.JoinRoomsResponse;
 import io.herald.proto.logic.v1.ReceiveRequest;
 import io.herald.proto.logic.v1.ReceiveResponse;
 import io.herald.proto.logic.v1.RenewOnlineRequest;
 import io.herald.proto.logic.v1.RenewOnlineResponse;
+import io.herald.proto.logic.v1.RestoreSessionsRequest;
+import io.herald.proto.logic.v1.RestoreSessionsResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -64,6 +68,17 @@ final class StandInLogic implements LogicClient {
   @Override
   public CompletableFuture<ReceiveResponse> receive(ReceiveRequest request) {
     return CompletableFuture.completedFuture(ReceiveResponse.getDefaultInstance());
+  }
+
+  @Override
+  public CompletableFuture<RestoreSessionsResponse> restoreSessions(
+      RestoreSessionsRequest request) {
+    return CompletableFuture.completedFuture(RestoreSessionsResponse.getDefaultInstance());
+  }
+
+  @Override
+  public CompletableFuture<JoinRoomsResponse> joinRooms(JoinRoomsRequest request) {
+    return CompletableFuture.completedFuture(JoinRoomsResponse.getDefaultInstance());
   }
 
   @Override

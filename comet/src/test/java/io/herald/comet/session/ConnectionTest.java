@@ -17,7 +17,7 @@ class ConnectionTest {
   }
 
   private Connection connection(int... accepts) {
-    return new Connection(channel, 1, "k", "web", ProtocolVersion.V1, Set.of(), accepts);
+    return new Connection(channel, 1, 1, "k", "web", ProtocolVersion.V1, Set.of(), accepts);
   }
 
   @Test

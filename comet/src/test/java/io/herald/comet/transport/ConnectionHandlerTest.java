@@ -7,12 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.herald.comet.session.Connection;
+import io.herald.proto.logic.v1.HeartbeatResponse;
+import io.herald.proto.logic.v1.JoinRoomsResponse;
 import io.herald.proto.logic.v1.ReceiveRequest;
 import io.herald.proto.logic.v1.ReceiveResponse;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -179,6 +183,102 @@ class ConnectionHandlerTest {
   }
 
   @Test
+  void aJoinIntoARoomWithNoMemberHereIsAnsweredOnceLogicIndexedItOnlyOnce() {
+    CompletableFuture<JoinRoomsResponse> indexing = new CompletableFuture<>();
+    fixture.logic.onJoin = request -> indexing;
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+    EmbeddedChannel other = fixture.authenticated(ProtocolVersion.V2);
+
+    send(channel, ProtocolVersion.V2, Op.JOIN_ROOM, 2, "chat://9");
+    send(other, ProtocolVersion.V2, Op.JOIN_ROOM, 3, "chat://9");
+
+    assertThat(Connection.of(channel).rooms()).containsExactly("chat://9");
+    assertThat(read(channel)).as("no reply before Logic indexed the room").isNull();
+    assertThat(read(other)).as("nor to a member joining meanwhile").isNull();
+    assertThat(fixture.logic.joins)
+        .singleElement()
+        .satisfies(
+            join -> {
+              assertThat(join.getRoomsList()).containsExactly("chat://9");
+              assertThat(join.getServerId()).isEqualTo("comet-test");
+            });
+
+    indexing.complete(JoinRoomsResponse.getDefaultInstance());
+    channel.runPendingTasks();
+    other.runPendingTasks();
+    assertReply(channel, Op.JOIN_ROOM_REPLY, 2, "chat://9");
+    assertReply(other, Op.JOIN_ROOM_REPLY, 3, "chat://9");
+    send(channel, ProtocolVersion.V2, Op.JOIN_ROOM, 4, "chat://9");
+    assertReply(channel, Op.JOIN_ROOM_REPLY, 4, "chat://9");
+    assertThat(fixture.logic.joins).hasSize(1);
+    assertThat(fixture.count("herald.comet.rooms.indexed", "result", "ok")).isEqualTo(1);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+    assertThat(other.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aJoinIsAnsweredEvenWhenLogicCannotIndexTheRoomAndTheNextJoinAsksAgain() {
+    fixture.logic.onJoin =
+        request -> CompletableFuture.failedFuture(new IllegalStateException("logic down"));
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
+
+    send(channel, ProtocolVersion.V1, Op.JOIN_ROOM, 2, "chat://9");
+    channel.runPendingTasks();
+    assertReply(channel, Op.JOIN_ROOM_REPLY, 2, "chat://9");
+    send(channel, ProtocolVersion.V1, Op.CHANGE_ROOM, 3, "chat://9");
+    channel.runPendingTasks();
+    assertReply(channel, Op.CHANGE_ROOM_REPLY, 3, "chat://9");
+
+    assertThat(fixture.logic.joins).hasSize(2);
+    assertThat(fixture.count("herald.comet.rooms.indexed", "result", "error")).isEqualTo(2);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aRoomThatCameWithAuthIsIndexedAlready() {
+    fixture.logic.onConnect =
+        request -> CompletableFuture.completedFuture(FakeLogic.accepted(7, "k", "live://1"));
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
+    EmbeddedChannel second = fixture.authenticated(ProtocolVersion.V1);
+
+    send(second, ProtocolVersion.V1, Op.JOIN_ROOM, 2, "live://1");
+
+    assertReply(second, Op.JOIN_ROOM_REPLY, 2, "live://1");
+    assertThat(fixture.logic.joins).isEmpty();
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+    assertThat(second.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aRenewalThatFindsTheDevicesSessionTakenByANewerConnectionClosesThisOne() {
+    fixture.logic.onHeartbeat =
+        request ->
+            CompletableFuture.completedFuture(
+                HeartbeatResponse.newBuilder().setSuperseded(true).build());
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+
+    List<WireFrame> received = new ArrayList<>();
+    while (fixture.logic.heartbeats.isEmpty()) {
+      advance(channel, 60);
+      send(channel, ProtocolVersion.V2, Op.HEARTBEAT, 1, "");
+      for (WireFrame frame; (frame = read(channel)) != null; ) {
+        received.add(frame);
+      }
+    }
+
+    assertThat(fixture.logic.heartbeats)
+        .singleElement()
+        .satisfies(request -> assertThat(request.getConnId()).isNotZero());
+    assertThat(received)
+        .filteredOn(frame -> frame.op() == Op.DISCONNECT_REPLY)
+        .singleElement()
+        .satisfies(notice -> assertThat(notice.text()).isEqualTo("replaced by a new connection"));
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(fixture.count("herald.comet.sessions.superseded")).isEqualTo(1);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
   void badRoomIdsAreIgnoredAndCountedWithoutClosing() {
     EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
 
@@ -303,7 +403,13 @@ class ConnectionHandlerTest {
 
     assertThat(fixture.buckets.get("key-1")).isNull();
     assertThat(fixture.buckets.room("live://1")).isNull();
-    assertThat(fixture.logic.disconnects).hasSize(1);
+    assertThat(fixture.logic.disconnects)
+        .singleElement()
+        .satisfies(
+            request ->
+                assertThat(request.getConnId())
+                    .isEqualTo(fixture.logic.connects.get(0).getConnId())
+                    .isNotZero());
     assertThat(channel.finishAndReleaseAll()).isFalse();
   }
 

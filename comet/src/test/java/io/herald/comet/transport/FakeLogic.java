@@ -8,10 +8,14 @@ import io.herald.proto.logic.v1.DisconnectRequest;
 import io.herald.proto.logic.v1.DisconnectResponse;
 import io.herald.proto.logic.v1.HeartbeatRequest;
 import io.herald.proto.logic.v1.HeartbeatResponse;
+import io.herald.proto.logic.v1.JoinRoomsRequest;
+import io.herald.proto.logic.v1.JoinRoomsResponse;
 import io.herald.proto.logic.v1.ReceiveRequest;
 import io.herald.proto.logic.v1.ReceiveResponse;
 import io.herald.proto.logic.v1.RenewOnlineRequest;
 import io.herald.proto.logic.v1.RenewOnlineResponse;
+import io.herald.proto.logic.v1.RestoreSessionsRequest;
+import io.herald.proto.logic.v1.RestoreSessionsResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,12 +28,17 @@ final class FakeLogic implements LogicClient {
   final List<DisconnectRequest> disconnects = new CopyOnWriteArrayList<>();
   final List<HeartbeatRequest> heartbeats = new CopyOnWriteArrayList<>();
   final List<ReceiveRequest> receives = new CopyOnWriteArrayList<>();
+  final List<JoinRoomsRequest> joins = new CopyOnWriteArrayList<>();
 
   private final AtomicInteger keys = new AtomicInteger();
 
   /** By default every connection is accepted as user 7 with a new key: key-1, key-2, ... */
   volatile Function<ConnectRequest, CompletableFuture<ConnectResponse>> onConnect =
       request -> CompletableFuture.completedFuture(accepted(7, "key-" + keys.incrementAndGet()));
+
+  /** By default every room is indexed at once. */
+  volatile Function<JoinRoomsRequest, CompletableFuture<JoinRoomsResponse>> onJoin =
+      request -> CompletableFuture.completedFuture(JoinRoomsResponse.getDefaultInstance());
 
   volatile Function<ReceiveRequest, CompletableFuture<ReceiveResponse>> onReceive =
       request ->
@@ -59,10 +68,14 @@ final class FakeLogic implements LogicClient {
     return CompletableFuture.completedFuture(DisconnectResponse.getDefaultInstance());
   }
 
+  /** By default every renewal finds its session. */
+  volatile Function<HeartbeatRequest, CompletableFuture<HeartbeatResponse>> onHeartbeat =
+      request -> CompletableFuture.completedFuture(HeartbeatResponse.getDefaultInstance());
+
   @Override
   public CompletableFuture<HeartbeatResponse> heartbeat(HeartbeatRequest request) {
     heartbeats.add(request);
-    return CompletableFuture.completedFuture(HeartbeatResponse.getDefaultInstance());
+    return onHeartbeat.apply(request);
   }
 
   @Override
@@ -74,6 +87,18 @@ final class FakeLogic implements LogicClient {
   public CompletableFuture<ReceiveResponse> receive(ReceiveRequest request) {
     receives.add(request);
     return onReceive.apply(request);
+  }
+
+  @Override
+  public CompletableFuture<RestoreSessionsResponse> restoreSessions(
+      RestoreSessionsRequest request) {
+    return CompletableFuture.completedFuture(RestoreSessionsResponse.getDefaultInstance());
+  }
+
+  @Override
+  public CompletableFuture<JoinRoomsResponse> joinRooms(JoinRoomsRequest request) {
+    joins.add(request);
+    return onJoin.apply(request);
   }
 
   @Override

@@ -14,11 +14,9 @@ import java.time.Duration;
  * @param giveUpAfter how long a registered Comet may keep failing one call before Job gives up on
  *     it, counts it and moves on (default 5 min): the bound that keeps one broken Comet from
  *     holding its partitions forever
- * @param unknownCometGrace how long a unicast record for a Comet Job has not seen in the registry
- *     waits, from Logic's accept time, for the registry to show it (default 5 s: a Comet that just
- *     started may be seen by Logic's lookup before Job's next registry refresh); after it the
- *     record counts as undeliverable
- * @param roomRefresh how often each Comet is asked which rooms it holds (default 1 s)
+ * @param unknownCometGrace how long a record for a Comet Job has not seen in the registry waits,
+ *     from Logic's accept time, for the registry to show it (default 5 s: a Comet that just started
+ *     may be seen by Logic before Job's next registry refresh); after it the Comet counts as gone
  * @param maxKeysPerCall the most keys one PushMsg call names (default 1000, the Comet's limit)
  */
 public record DeliveryConfig(
@@ -27,7 +25,6 @@ public record DeliveryConfig(
     Duration maxBackoff,
     Duration giveUpAfter,
     Duration unknownCometGrace,
-    Duration roomRefresh,
     int maxKeysPerCall) {
 
   public static DeliveryConfig defaults() {
@@ -37,7 +34,6 @@ public record DeliveryConfig(
         Duration.ofSeconds(5),
         Duration.ofMinutes(5),
         Duration.ofSeconds(5),
-        Duration.ofSeconds(1),
         1000);
   }
 
@@ -57,7 +53,6 @@ public record DeliveryConfig(
         "unknownCometGrace",
         Durations.format(unknownCometGrace),
         ">= 0");
-    Check.positive("roomRefresh", roomRefresh);
     Check.inRange("maxKeysPerCall", maxKeysPerCall, 1, 1000);
   }
 }

@@ -12,7 +12,7 @@ import io.herald.registry.RegistryConfig;
  * @param server where {@code /health} and {@code /metrics} are served
  * @param kafka the push topic and how it is consumed
  * @param registry where the Comets are registered (the same registry the Comets write)
- * @param delivery how Comets are called: timeouts, retries, the room index
+ * @param delivery how Comets are called: timeouts, retries, waiting for new Comets
  * @param batch how room messages are merged into op-9 batches
  */
 public record JobConfig(

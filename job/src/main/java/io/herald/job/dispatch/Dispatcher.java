@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -39,8 +38,8 @@ import org.slf4j.LoggerFactory;
  *       record is counted undeliverable and skipped (after {@code unknownCometGrace} from Logic's
  *       accept, for a Comet that just started and is not in Job's registry view yet).
  *   <li><b>Room</b>: merged per room into batches ({@link RoomBatcher}) and sent with {@code
- *       BroadcastRoom} to the Comets holding members of the room ({@link RoomIndex}, refreshed from
- *       each Comet's {@code Rooms()} every {@code roomRefresh}).
+ *       BroadcastRoom} to the Comets the records name: those Logic's room index said held members
+ *       of the room when it accepted them ({@link RoomBatches}).
  *   <li><b>Broadcast</b>: {@code Broadcast} on every registered Comet (UP or DRAINING), the speed
  *       split among them by their connections ({@link BroadcastSpeeds}).
  * </ul>
@@ -70,16 +69,11 @@ public final class Dispatcher {
   private final RetryPolicy policy;
   private final RegistryListener listener = this::registryChanged;
 
-  /** Unicast records for a Comet not in the registry yet, waiting for it to show. */
-  private final List<Waiting> awaitingRegistry = new ArrayList<>();
-
-  private record Waiting(PushMsg msg, CompletableFuture<Void> record) {}
-
   private volatile int pendingCalls;
   private ScheduledExecutorService loop;
   private Executor callbacks;
   private CometLanes lanes;
-  private RoomIndexRefresher rooms;
+  private RegistryWaits waits;
   private RoomBatches roomBatches;
   private boolean started;
   private volatile boolean stopped;
@@ -96,15 +90,12 @@ public final class Dispatcher {
     this.metrics = new DispatchMetrics(meters);
     this.batch = batch;
     this.policy = new RetryPolicy(delivery);
-    Gauge.builder("herald.job.room.index.rooms", this, d -> d.rooms == null ? 0 : d.rooms.rooms())
-        .description("Rooms the Comets reported members of, in Job's room index")
-        .register(meters);
     Gauge.builder("herald.job.calls.pending", this, d -> d.pendingCalls)
         .description("Comet calls queued or under way, retries included")
         .register(meters);
   }
 
-  /** Starts the loop, follows the registry and begins refreshing the room index. */
+  /** Starts the loop and follows the registry. */
   public synchronized void start() {
     if (started) {
       return;
@@ -130,20 +121,20 @@ public final class Dispatcher {
     lanes =
         new CometLanes(
             registry, channels, policy, delivery.callTimeout(), loop, callbacks, clock, metrics);
-    rooms = new RoomIndexRefresher(registry, channels, delivery.callTimeout(), callbacks);
+    waits = new RegistryWaits(registry, loop, clock);
     roomBatches =
-        new RoomBatches(new RoomBatcher(batch, clock), rooms, lanes, loop, clock, metrics);
+        new RoomBatches(
+            new RoomBatcher(batch, clock),
+            registry,
+            waits,
+            delivery.unknownCometGrace(),
+            lanes,
+            loop,
+            clock,
+            metrics);
     registry.addListener(listener);
-    long refresh = delivery.roomRefresh().toMillis();
     var unused =
-        loop.scheduleWithFixedDelay(
-            () -> {
-              rooms.refresh();
-              pendingCalls = lanes.pending();
-            },
-            0,
-            refresh,
-            TimeUnit.MILLISECONDS);
+        loop.scheduleWithFixedDelay(() -> pendingCalls = lanes.pending(), 0, 1, TimeUnit.SECONDS);
   }
 
   /**
@@ -176,7 +167,7 @@ public final class Dispatcher {
           invalid(msg, done);
         } else {
           metrics.consumed(msg.getType());
-          unicast(msg, done, true);
+          unicast(msg, done);
         }
       }
       case PUSH_TYPE_ROOM -> {
@@ -212,33 +203,35 @@ public final class Dispatcher {
   // --- unicast ---
 
   /**
-   * Sends a unicast record to its Comet; {@code mayWait} lets a record for a Comet missing from the
-   * registry wait out {@code unknownCometGrace} once before it counts as undeliverable.
+   * Sends a unicast record to its Comet, once this Job sees that Comet registered: a Comet Logic
+   * just saw may not be in this Job's registry view yet, so the record waits for it until {@code
+   * unknownCometGrace} after Logic accepted it, then counts as undeliverable.
    */
-  private void unicast(PushMsg msg, CompletableFuture<Void> done, boolean mayWait) {
-    if (registry.node(msg.getServerId()).isEmpty()) {
-      long waitUntil = msg.getAcceptUnixMs() + delivery.unknownCometGrace().toMillis();
-      long wait = waitUntil - clock.millis();
-      if (!mayWait || wait <= 0) {
-        metrics.call(CallKind.PUSH, Outcome.GONE);
-        metrics.undeliverable(Outcome.GONE);
-        done.complete(null);
-        return;
-      }
-      // A Comet Logic just saw may not be in this Job's registry view yet: look again later.
-      Waiting waiting = new Waiting(msg, done);
-      awaitingRegistry.add(waiting);
-      var unused =
-          loop.schedule(
-              () -> {
-                if (awaitingRegistry.remove(waiting)) {
-                  unicast(msg, done, false);
-                }
-              },
-              wait,
-              TimeUnit.MILLISECONDS);
-      return;
-    }
+  private void unicast(PushMsg msg, CompletableFuture<Void> done) {
+    waits.whenRegistered(
+        msg.getServerId(),
+        msg.getAcceptUnixMs() + delivery.unknownCometGrace().toMillis(),
+        new RegistryWaits.Waiter() {
+          @Override
+          public void shown() {
+            send(msg, done);
+          }
+
+          @Override
+          public void gone() {
+            metrics.call(CallKind.PUSH, Outcome.GONE);
+            metrics.undeliverable(Outcome.GONE);
+            done.complete(null);
+          }
+
+          @Override
+          public void stopped() {
+            done.completeExceptionally(new DispatcherStoppedException("stopped before delivery"));
+          }
+        });
+  }
+
+  private void send(PushMsg msg, CompletableFuture<Void> done) {
     List<CompletableFuture<Outcome>> calls = new ArrayList<>();
     for (PushMsgRequest request : CometRequests.pushMsg(msg, delivery.maxKeysPerCall())) {
       calls.add(
@@ -293,19 +286,15 @@ public final class Dispatcher {
     RecordCompletion.whenAll(calls, List.of(done), false, metrics);
   }
 
-  // --- registry and room index ---
+  // --- registry ---
 
   private void registryChanged(List<CometNode> nodes) {
     try {
       loop.execute(
           () -> {
             List<String> ids = nodes.stream().map(CometNode::getServerId).toList();
-            rooms.retain(ids);
             lanes.retain(ids);
-            List<Waiting> shown =
-                awaitingRegistry.stream().filter(w -> ids.contains(w.msg().getServerId())).toList();
-            awaitingRegistry.removeAll(shown);
-            shown.forEach(w -> unicast(w.msg(), w.record(), false));
+            waits.registryChanged(ids);
           });
     } catch (RejectedExecutionException e) {
       // stopping
@@ -313,21 +302,11 @@ public final class Dispatcher {
   }
 
   /**
-   * The Comets a message for {@code room} would go to now: those that reported members of it and
-   * those that have not reported yet. For tests and diagnostics; waits for the loop.
+   * Completes once no Comet call is queued or under way (at once if none is); for tests and
+   * diagnostics.
    */
-  public Set<String> roomTargets(String room) {
-    try {
-      return CompletableFuture.supplyAsync(
-              () -> Set.copyOf(rooms.cometsFor(room).stream().map(CometNode::getServerId).toList()),
-              loop)
-          .get(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("the dispatch loop did not answer", e);
-    }
+  public CompletableFuture<Void> idle() {
+    return CompletableFuture.supplyAsync(() -> lanes.idle(), loop).thenCompose(idle -> idle);
   }
 
   /**
@@ -366,12 +345,7 @@ public final class Dispatcher {
           .submit(
               () -> {
                 lanes.stop();
-                awaitingRegistry.forEach(
-                    w ->
-                        w.record()
-                            .completeExceptionally(
-                                new DispatcherStoppedException("stopped before delivery")));
-                awaitingRegistry.clear();
+                waits.stop();
                 roomBatches.stop();
                 channels.close();
               })

@@ -2,6 +2,7 @@ package io.herald.job.dispatch;
 
 import io.herald.proto.common.v1.Frame;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -13,17 +14,21 @@ import java.util.concurrent.CompletableFuture;
  * @param bytes the sum of the frames' body sizes
  * @param oldestAcceptUnixMs when Logic accepted the oldest message
  * @param records one completion per message, completed when the batch has been handled
+ * @param servers the Comets the batch goes to: every Comet any of its messages names ({@code
+ *     PushMsg.room_servers}); {@code null} when a message did not name them, for every Comet
  */
 record RoomBatch(
     String room,
     List<Frame> frames,
     int bytes,
     long oldestAcceptUnixMs,
-    List<CompletableFuture<Void>> records) {
+    List<CompletableFuture<Void>> records,
+    Set<String> servers) {
 
   RoomBatch {
     frames = List.copyOf(frames);
     records = List.copyOf(records);
+    servers = servers == null ? null : Set.copyOf(servers);
   }
 
   /** Whether every message's record was abandoned (its partition was revoked or lost). */

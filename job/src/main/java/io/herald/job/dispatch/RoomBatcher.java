@@ -4,19 +4,22 @@ import io.herald.job.config.BatchConfig;
 import io.herald.proto.common.v1.Frame;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Merges room messages into batches, per room, in order: a room's open batch is closed when it
  * reaches {@code maxMessages} messages or {@code maxBytes} of bodies, or {@code window} after its
- * first message, whichever comes first. A message that would take a batch past {@code maxBytes}
- * closes it and opens the next. Each room has at most one open batch, so batches of a room come out
- * in the order of their messages.
+ * first message, whichever comes first. A batch goes to every Comet any of its messages names. A
+ * message that would take a batch past {@code maxBytes} closes it and opens the next. Each room has
+ * at most one open batch, so batches of a room come out in the order of their messages.
  *
  * <p>Pure: time comes from the injected clock, and the caller asks for {@link #due()} batches when
  * {@link #nextDue()} has come. Not thread-safe: the dispatcher's loop owns it. Its size is bounded
@@ -36,6 +39,7 @@ final class RoomBatcher {
     final long openedAt;
     final List<Frame> frames = new ArrayList<>();
     final List<CompletableFuture<Void>> records = new ArrayList<>();
+    Set<String> servers = new HashSet<>(); // null: every Comet
     int bytes;
     long oldestAccept = Long.MAX_VALUE;
 
@@ -46,7 +50,7 @@ final class RoomBatcher {
 
     RoomBatch close() {
       return new RoomBatch(
-          room, frames, bytes, oldestAccept == Long.MAX_VALUE ? 0 : oldestAccept, records);
+          room, frames, bytes, oldestAccept == Long.MAX_VALUE ? 0 : oldestAccept, records, servers);
     }
   }
 
@@ -61,11 +65,17 @@ final class RoomBatcher {
    * Adds one message of {@code room}.
    *
    * @param acceptUnixMs when Logic accepted it (0 = unknown)
+   * @param servers the Comets it goes to; {@code null} for every Comet
    * @param record completed when the message's batch has been handled
    * @return the batches to send now: none, the room's batch that this message filled, or the room's
    *     previous batch (closed because this message did not fit) and perhaps this one
    */
-  List<RoomBatch> add(String room, Frame frame, long acceptUnixMs, CompletableFuture<Void> record) {
+  List<RoomBatch> add(
+      String room,
+      Frame frame,
+      long acceptUnixMs,
+      Collection<String> servers,
+      CompletableFuture<Void> record) {
     List<RoomBatch> ready = new ArrayList<>(1);
     int size = frame.getBody().size();
     Open batch = open.get(room);
@@ -79,6 +89,11 @@ final class RoomBatcher {
     }
     batch.frames.add(frame);
     batch.records.add(record);
+    if (servers == null) {
+      batch.servers = null;
+    } else if (batch.servers != null) {
+      batch.servers.addAll(servers);
+    }
     batch.bytes += size;
     if (acceptUnixMs > 0) {
       batch.oldestAccept = Math.min(batch.oldestAccept, acceptUnixMs);

@@ -3,9 +3,13 @@ package io.herald.job.dispatch;
 import io.herald.proto.comet.v1.BroadcastRoomRequest;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.registry.v1.CometNode;
+import io.herald.registry.RegistryView;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -14,12 +18,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * Room records on their way: merged by the {@link RoomBatcher}, flushed by size at once or by a
  * timer at the end of their window, and each batch sent with {@code BroadcastRoom} to the Comets
- * the {@link RoomIndexRefresher room index} names. A batch no Comet holds members for is skipped
- * (counted). Runs on the dispatcher's loop.
+ * its records name ({@code PushMsg.room_servers}: those Logic's room index said hold members when
+ * it accepted them), or to every registered Comet when a record names none. A named Comet this Job
+ * does not see registered yet is waited for, up to {@code unknownCometGrace} after the batch's
+ * oldest accept. A batch that goes nowhere is skipped (counted). Runs on the dispatcher's loop.
  */
 final class RoomBatches {
   private final RoomBatcher batcher;
-  private final RoomIndexRefresher rooms;
+  private final RegistryView registry;
+  private final RegistryWaits waits;
+  private final long graceMillis;
   private final CometLanes lanes;
   private final ScheduledExecutorService loop;
   private final Clock clock;
@@ -29,13 +37,17 @@ final class RoomBatches {
 
   RoomBatches(
       RoomBatcher batcher,
-      RoomIndexRefresher rooms,
+      RegistryView registry,
+      RegistryWaits waits,
+      Duration unknownCometGrace,
       CometLanes lanes,
       ScheduledExecutorService loop,
       Clock clock,
       DispatchMetrics metrics) {
     this.batcher = batcher;
-    this.rooms = rooms;
+    this.registry = registry;
+    this.waits = waits;
+    this.graceMillis = unknownCometGrace.toMillis();
     this.lanes = lanes;
     this.loop = loop;
     this.clock = clock;
@@ -44,7 +56,13 @@ final class RoomBatches {
 
   /** Adds a room record; {@code done} completes when its batch has been handled. */
   void add(PushMsg msg, CompletableFuture<Void> done) {
-    send(batcher.add(msg.getRoom(), CometRequests.frame(msg), msg.getAcceptUnixMs(), done));
+    send(
+        batcher.add(
+            msg.getRoom(),
+            CometRequests.frame(msg),
+            msg.getAcceptUnixMs(),
+            msg.getRoomServersKnown() ? msg.getRoomServersList() : null,
+            done));
     scheduleFlush();
   }
 
@@ -90,7 +108,10 @@ final class RoomBatches {
       if (batch.abandoned()) {
         continue;
       }
-      List<CometNode> targets = rooms.cometsFor(batch.room());
+      Collection<String> targets =
+          batch.servers() != null
+              ? batch.servers()
+              : registry.nodes().stream().map(CometNode::getServerId).toList();
       if (targets.isEmpty()) {
         metrics.roomSkipped();
         batch.records().forEach(record -> record.complete(null));
@@ -98,16 +119,40 @@ final class RoomBatches {
       }
       metrics.batch(batch);
       BroadcastRoomRequest request = CometRequests.broadcastRoom(batch);
+      long deadline = batch.oldestAcceptUnixMs() + graceMillis;
       List<CompletableFuture<Outcome>> calls = new ArrayList<>(targets.size());
-      for (CometNode node : targets) {
-        calls.add(
-            lanes.submit(
-                new CometCall(
-                    CallKind.ROOM,
-                    node.getServerId(),
-                    stub -> stub.broadcastRoom(request),
-                    batch.oldestAcceptUnixMs(),
-                    batch::abandoned)));
+      for (String serverId : new TreeSet<>(targets)) {
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        calls.add(outcome);
+        waits.whenRegistered(
+            serverId,
+            deadline,
+            new RegistryWaits.Waiter() {
+              @Override
+              public void shown() {
+                var unused =
+                    lanes
+                        .submit(
+                            new CometCall(
+                                CallKind.ROOM,
+                                serverId,
+                                stub -> stub.broadcastRoom(request),
+                                batch.oldestAcceptUnixMs(),
+                                batch::abandoned))
+                        .whenComplete((result, error) -> outcome.complete(result));
+              }
+
+              @Override
+              public void gone() {
+                metrics.call(CallKind.ROOM, Outcome.GONE);
+                outcome.complete(Outcome.GONE);
+              }
+
+              @Override
+              public void stopped() {
+                outcome.complete(Outcome.STOPPED);
+              }
+            });
       }
       RecordCompletion.whenAll(calls, batch.records(), false, metrics);
     }

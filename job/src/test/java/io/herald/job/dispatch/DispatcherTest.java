@@ -19,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
@@ -60,7 +59,6 @@ class DispatcherTest {
         Duration.ofMillis(100),
         giveUpAfter,
         unknownGrace,
-        Duration.ofMillis(100),
         keys);
   }
 
@@ -97,12 +95,22 @@ class DispatcherTest {
         .build();
   }
 
-  private static PushMsg room(String room, String body) {
+  /** A room record naming the Comets Logic's room index gave it. */
+  private PushMsg room(String room, String body, String... servers) {
+    return unrouted(room, body).toBuilder()
+        .addAllRoomServers(List.of(servers))
+        .setRoomServersKnown(true)
+        .build();
+  }
+
+  /** A room record that names no Comets (Logic could not read its room index). */
+  private PushMsg unrouted(String room, String body) {
     return PushMsg.newBuilder()
         .setType(PushType.PUSH_TYPE_ROOM)
         .setOp(1000)
         .setRoom(room)
         .setMessageId(1)
+        .setAcceptUnixMs(clock.millis())
         .setBody(ByteString.copyFromUtf8(body))
         .build();
   }
@@ -277,17 +285,14 @@ class DispatcherTest {
   }
 
   @Test
-  void roomMessagesAreBatchedAndGoOnlyToCometsWithMembers() throws Exception {
+  void roomMessagesAreBatchedAndGoOnlyToTheCometsTheyName() throws Exception {
     StandInComet a = comet("a");
     StandInComet b = comet("b");
-    a.rooms("live://1");
-    b.rooms("live://2");
     startDispatcher(delivery(Duration.ofMinutes(1), Duration.ZERO, 1000));
-    await().until(() -> dispatcher.roomTargets("live://1").equals(Set.of("a")));
 
     List<CompletableFuture<Void>> records = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
-      records.add(dispatcher.dispatch(room("live://1", "r" + i)));
+      records.add(dispatcher.dispatch(room("live://1", "r" + i, "a")));
     }
     CompletableFuture.allOf(records.toArray(CompletableFuture[]::new)).get();
     dispatcher.dispatch(room("live://nobody", "void")).get();
@@ -306,17 +311,42 @@ class DispatcherTest {
   }
 
   @Test
-  void aCometThatHasNotListedItsRoomsGetsRoomTrafficRatherThanLoseIt() throws Exception {
+  void aRoomRecordThatNamesNoCometsGoesToEveryComet() throws Exception {
     StandInComet a = comet("a");
-    a.rooms("live://1");
+    StandInComet b = comet("b");
     startDispatcher(delivery(Duration.ofMinutes(1), Duration.ZERO, 1000));
-    await().until(() -> dispatcher.roomTargets("live://1").equals(Set.of("a")));
+    await().until(() -> registry.nodes().size() == 2);
+
+    dispatcher.dispatch(unrouted("live://1", "everywhere")).get();
+
+    assertThat(a.calls(BroadcastRoomRequest.class)).hasSize(1);
+    assertThat(b.calls(BroadcastRoomRequest.class)).hasSize(1);
+  }
+
+  @Test
+  void aRoomRecordForACometNotRegisteredYetWaitsForIt() throws Exception {
+    StandInComet a = comet("a");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ofSeconds(30), 1000));
     StandInComet fresh = StandInComet.start("fresh");
     comets.add(fresh);
-    fresh.failAll(Status.UNAVAILABLE); // refuses deliveries until told; Rooms() still answers
+
+    CompletableFuture<Void> record = dispatcher.dispatch(room("live://1", "hello", "a", "fresh"));
+    await().until(() -> a.calls(BroadcastRoomRequest.class).size() == 1);
+    assertThat(record).isNotDone();
     registry.register(fresh.node()).join();
 
-    assertThat(dispatcher.roomTargets("live://2")).containsExactly("fresh");
+    record.get();
+    assertThat(fresh.calls(BroadcastRoomRequest.class)).hasSize(1);
+  }
+
+  @Test
+  void aRoomRecordForACometThatNeverRegistersCountsItGoneAfterTheGrace() throws Exception {
+    comet("a");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ZERO, 1000));
+
+    dispatcher.dispatch(room("live://1", "lost", "vanished")).get();
+
+    assertThat(count("herald.job.fanout", "call", "room", "result", "gone")).isOne();
   }
 
   @Test

@@ -16,7 +16,6 @@ class RetryPolicyTest {
               Duration.ofSeconds(1),
               Duration.ofSeconds(30),
               Duration.ofSeconds(5),
-              Duration.ofSeconds(1),
               1000));
 
   @Test

@@ -21,7 +21,7 @@ class RoomBatcherTest {
   }
 
   private List<RoomBatch> add(String room, String body) {
-    return batcher.add(room, frame(body), clock.millis(), new CompletableFuture<>());
+    return batcher.add(room, frame(body), clock.millis(), null, new CompletableFuture<>());
   }
 
   private static List<String> bodies(RoomBatch batch) {
@@ -94,7 +94,8 @@ class RoomBatcherTest {
   @Test
   void aZeroWindowSendsEveryMessageAlone() {
     RoomBatcher unbatched = new RoomBatcher(new BatchConfig(Duration.ZERO, 64, 1000), clock);
-    assertThat(unbatched.add("live://1", frame("a"), 0, new CompletableFuture<>())).hasSize(1);
+    assertThat(unbatched.add("live://1", frame("a"), 0, null, new CompletableFuture<>()))
+        .hasSize(1);
     assertThat(unbatched.nextDue()).isEmpty();
   }
 
@@ -102,8 +103,8 @@ class RoomBatcherTest {
   void aBatchCarriesItsRecordsAndTheOldestAcceptTime() {
     CompletableFuture<Void> first = new CompletableFuture<>();
     CompletableFuture<Void> second = new CompletableFuture<>();
-    batcher.add("live://1", frame("a"), 1_000, first);
-    batcher.add("live://1", frame("b"), 900, second);
+    batcher.add("live://1", frame("a"), 1_000, null, first);
+    batcher.add("live://1", frame("b"), 900, null, second);
 
     RoomBatch batch = batcher.drain().get(0);
     assertThat(batch.records()).containsExactly(first, second);
@@ -112,5 +113,19 @@ class RoomBatcherTest {
     first.cancel(false);
     second.cancel(false);
     assertThat(batch.abandoned()).isTrue();
+  }
+
+  @Test
+  void aBatchGoesToEveryCometItsMessagesNameOrEverywhereIfOneNamesNone() {
+    batcher.add("live://1", frame("a"), 0, List.of("c1"), new CompletableFuture<>());
+    batcher.add("live://1", frame("b"), 0, List.of("c2", "c1"), new CompletableFuture<>());
+    batcher.add("live://2", frame("c"), 0, List.of("c1"), new CompletableFuture<>());
+    batcher.add("live://2", frame("d"), 0, null, new CompletableFuture<>());
+
+    List<RoomBatch> batches = batcher.drain();
+
+    assertThat(batches).extracting(RoomBatch::room).containsExactly("live://1", "live://2");
+    assertThat(batches.get(0).servers()).containsExactlyInAnyOrder("c1", "c2");
+    assertThat(batches.get(1).servers()).isNull();
   }
 }

@@ -196,7 +196,7 @@ public final class Cluster implements AutoCloseable {
         "  revokeTimeout: 5s",
         "  properties: {session.timeout.ms: '6000', heartbeat.interval.ms: '500'}",
         registry(),
-        "delivery: {initialBackoff: 50ms, maxBackoff: 500ms, roomRefresh: 200ms}",
+        "delivery: {initialBackoff: 50ms, maxBackoff: 500ms}",
         String.join("\n", extra));
   }
 

@@ -7,10 +7,14 @@ import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.herald.logic.session.Session;
 import io.herald.proto.comet.v1.CometGrpc;
+import io.herald.proto.comet.v1.CometGrpc.CometFutureStub;
 import io.herald.proto.comet.v1.KickReason;
 import io.herald.proto.comet.v1.KickRequest;
 import io.herald.proto.comet.v1.KickResponse;
+import io.herald.proto.comet.v1.ResyncRequest;
+import io.herald.proto.comet.v1.ResyncResponse;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.RegistryView;
 import java.time.Duration;
@@ -20,12 +24,18 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * gRPC channels to the Comets, found through the registry: one channel per Comet, reused, and
- * replaced when the Comet's gRPC address changes. Logic uses it to kick connections.
+ * replaced when the Comet's gRPC address changes. Logic uses it to kick connections and to ask
+ * Comets to re-announce their sessions.
  */
 public final class CometClients implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CometClients.class);
+
   private final RegistryView registry;
   private final Duration deadline;
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
@@ -38,38 +48,81 @@ public final class CometClients implements AutoCloseable {
   }
 
   /**
-   * Asks {@code serverId} to close {@code keys}' connections, telling the clients why. Completes
-   * with the keys it closed; exceptionally when the Comet is not registered or the call fails.
+   * Asks {@code serverId} to close the connections of {@code sessions} (all recorded there under
+   * one epoch), telling the clients why; a device that has a newer connection there keeps it.
+   * Completes with the keys it closed; exceptionally when the Comet is not registered or the call
+   * fails.
    */
   public CompletableFuture<List<String>> kick(
-      String serverId, List<String> keys, KickReason reason, long epoch) {
+      String serverId, List<Session> sessions, KickReason reason) {
+    KickRequest.Builder request =
+        KickRequest.newBuilder().setReason(reason).setEpoch(sessions.get(0).serverEpoch());
+    for (Session session : sessions) {
+      request.addKeys(session.key()).addConnIds(session.connId());
+    }
+    return call(serverId, stub -> stub.kick(request.build()))
+        .thenApply(KickResponse::getKickedKeysList);
+  }
+
+  /**
+   * Tells {@code serverId} that the session store was emptied ({@code Comet.Resync}), so that it
+   * re-announces its connections. Completes with how many it holds.
+   */
+  public CompletableFuture<Long> resync(String serverId, String incarnation) {
+    ResyncRequest request = ResyncRequest.newBuilder().setStoreIncarnation(incarnation).build();
+    return call(serverId, stub -> stub.resync(request)).thenApply(ResyncResponse::getConnections);
+  }
+
+  /** {@link #resync}s every registered Comet, in the background; failures are logged. */
+  public void resyncAll(String incarnation) {
+    for (CometNode node : registry.nodes()) {
+      var unused =
+          resync(node.getServerId(), incarnation)
+              .whenComplete(
+                  (connections, error) -> {
+                    if (error != null) {
+                      log.warn(
+                          "Could not ask {} to re-announce its sessions (it will at its next online"
+                              + " report): {}",
+                          node.getServerId(),
+                          error.toString());
+                    } else {
+                      log.info(
+                          "{} re-announces the sessions of {} connections",
+                          node.getServerId(),
+                          connections);
+                    }
+                  });
+    }
+  }
+
+  private <T> CompletableFuture<T> call(
+      String serverId, Function<CometFutureStub, ListenableFuture<T>> method) {
     CometNode node = registry.node(serverId).orElse(null);
     if (node == null) {
       return CompletableFuture.failedFuture(
           new NoSuchElementException("Comet " + serverId + " is not registered"));
     }
-    KickRequest request =
-        KickRequest.newBuilder().addAllKeys(keys).setReason(reason).setEpoch(epoch).build();
-    ListenableFuture<KickResponse> call =
-        CometGrpc.newFutureStub(channel(node))
-            .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-            .kick(request);
-    CompletableFuture<List<String>> kicked = new CompletableFuture<>();
+    ListenableFuture<T> call =
+        method.apply(
+            CometGrpc.newFutureStub(channel(node))
+                .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS));
+    CompletableFuture<T> result = new CompletableFuture<>();
     Futures.addCallback(
         call,
         new FutureCallback<>() {
           @Override
-          public void onSuccess(KickResponse response) {
-            kicked.complete(response.getKickedKeysList());
+          public void onSuccess(T response) {
+            result.complete(response);
           }
 
           @Override
           public void onFailure(Throwable error) {
-            kicked.completeExceptionally(error);
+            result.completeExceptionally(error);
           }
         },
         MoreExecutors.directExecutor());
-    return kicked;
+    return result;
   }
 
   private ManagedChannel channel(CometNode node) {

@@ -4,6 +4,7 @@ import io.herald.balancer.ClientHeartbeat;
 import io.herald.logic.auth.AuthException;
 import io.herald.logic.auth.AuthRequest;
 import io.herald.logic.auth.Identity;
+import io.herald.logic.room.RoomIndex;
 import io.herald.logic.session.Session;
 import io.herald.logic.session.SessionStore;
 import io.herald.proto.comet.v1.KickReason;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Opens an authenticated connection's session: settles its device key, applies the duplicate-login
- * policy through the Comets that hold the older connections, records the session.
+ * policy through the Comets that hold the older connections, records the session and the room entry
+ * of its Comet.
  */
 public final class Connections {
   private static final Logger log = LoggerFactory.getLogger(Connections.class);
@@ -33,6 +35,7 @@ public final class Connections {
   private static final long RETRY_AFTER_UNAVAILABLE_MS = 5_000;
 
   private final SessionStore sessions;
+  private final RoomIndex rooms;
   private final CometClients comets;
   private final DuplicateLoginPolicy policy;
   private final ClientHeartbeat heartbeat;
@@ -40,11 +43,13 @@ public final class Connections {
 
   public Connections(
       SessionStore sessions,
+      RoomIndex rooms,
       CometClients comets,
       DuplicateLoginPolicy policy,
       ClientHeartbeat heartbeat,
       MeterRegistry meters) {
     this.sessions = sessions;
+    this.rooms = rooms;
     this.comets = comets;
     this.policy = policy;
     this.heartbeat = heartbeat;
@@ -72,12 +77,27 @@ public final class Connections {
                       keep ? auth.key() : UUID.randomUUID().toString(),
                       request.getServerId(),
                       request.getServerEpoch(),
+                      request.getConnId(),
                       auth.platform());
               kick(policy.replaced(session, byMid.getOrDefault(mid, List.of())));
               return session;
             })
-        .thenCompose(session -> sessions.put(session).thenApply(ignored -> reply(session, auth)))
+        .thenCompose(
+            session ->
+                sessions
+                    .put(session)
+                    .thenCombine(hold(session, auth), (put, held) -> reply(session, auth)))
         .whenComplete((reply, error) -> count(error));
+  }
+
+  /**
+   * Records the connection's room in the room index before the Comet answers AUTH, so a room push
+   * accepted after that answer is routed to its Comet.
+   */
+  private CompletableFuture<Void> hold(Session session, AuthRequest auth) {
+    return auth.roomId().isEmpty()
+        ? CompletableFuture.completedFuture(null)
+        : rooms.hold(session.serverId(), List.of(auth.roomId()));
   }
 
   private ConnectResponse reply(Session session, AuthRequest auth) {
@@ -102,11 +122,7 @@ public final class Connections {
         (serverId, olds) -> {
           var unused =
               comets
-                  .kick(
-                      serverId,
-                      olds.stream().map(Session::key).toList(),
-                      KickReason.KICK_REASON_DUPLICATE_LOGIN,
-                      olds.get(0).serverEpoch())
+                  .kick(serverId, olds, KickReason.KICK_REASON_DUPLICATE_LOGIN)
                   .whenComplete((kicked, error) -> kicked(serverId, error));
         });
   }

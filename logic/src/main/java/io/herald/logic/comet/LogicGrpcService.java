@@ -9,14 +9,21 @@ import io.herald.logic.online.OnlineStore;
 import io.herald.logic.online.ServerOnline;
 import io.herald.logic.receive.UpstreamMessage;
 import io.herald.logic.receive.UpstreamSink;
+import io.herald.logic.room.RoomIndex;
 import io.herald.logic.session.Session;
 import io.herald.logic.session.SessionStore;
+import io.herald.logic.session.SessionStore.Renewal;
+import io.herald.logic.session.StoreBackend;
+import io.herald.logic.session.StoreWatch;
 import io.herald.proto.logic.v1.ConnectRequest;
 import io.herald.proto.logic.v1.ConnectResponse;
 import io.herald.proto.logic.v1.DisconnectRequest;
 import io.herald.proto.logic.v1.DisconnectResponse;
 import io.herald.proto.logic.v1.HeartbeatRequest;
 import io.herald.proto.logic.v1.HeartbeatResponse;
+import io.herald.proto.logic.v1.HeldSession;
+import io.herald.proto.logic.v1.JoinRoomsRequest;
+import io.herald.proto.logic.v1.JoinRoomsResponse;
 import io.herald.proto.logic.v1.LogicGrpc;
 import io.herald.proto.logic.v1.NodesRequest;
 import io.herald.proto.logic.v1.NodesResponse;
@@ -24,51 +31,76 @@ import io.herald.proto.logic.v1.ReceiveRequest;
 import io.herald.proto.logic.v1.ReceiveResponse;
 import io.herald.proto.logic.v1.RenewOnlineRequest;
 import io.herald.proto.logic.v1.RenewOnlineResponse;
+import io.herald.proto.logic.v1.RestoreSessionsRequest;
+import io.herald.proto.logic.v1.RestoreSessionsResponse;
 import io.herald.wire.Op;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The Logic service the Comets call: Connect (authenticate, apply the duplicate-login policy,
- * record the session), Disconnect, Heartbeat, RenewOnline, Receive, Nodes. Every call is
- * asynchronous end to end. A refused AUTH is an ordinary reply carrying a {@code Rejection}; a gRPC
- * error means Logic could not decide (its stores are down) and is mapped in {@link
- * LogicGrpcErrors}. Ack and Sync arrive with the delivery work and answer UNIMPLEMENTED until then.
+ * record the session and the room entry), Disconnect, Heartbeat and RestoreSessions (fenced by the
+ * connection they name), JoinRooms, RenewOnline (online counts, room entries, the store's
+ * incarnation), Receive, Nodes. Every call is asynchronous end to end. A refused AUTH is an
+ * ordinary reply carrying a {@code Rejection}; a gRPC error means Logic could not decide (its
+ * stores are down) and is mapped in {@link LogicGrpcErrors}. Ack and Sync arrive with the delivery
+ * work and answer UNIMPLEMENTED until then.
  */
 public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
+  /** Sessions one RestoreSessions may carry. */
+  static final int MAX_RESTORED = 1000;
+
+  /** Rooms one JoinRooms may carry. */
+  static final int MAX_ROOMS = 1000;
+
   private final MeteredAuthenticator authenticator;
   private final SessionStore sessions;
   private final OnlineStore onlineStore;
   private final OnlineCounts online;
   private final UpstreamSink upstream;
+  private final RoomIndex rooms;
+  private final StoreWatch store;
   private final Connections connections;
   private final EpochTracker epochs;
   private final GoimNodes nodes;
   private final Clock clock;
+  private final Counter restored;
 
   public LogicGrpcService(
       MeteredAuthenticator authenticator,
-      SessionStore sessions,
-      OnlineStore onlineStore,
+      StoreBackend stores,
+      StoreWatch store,
       OnlineCounts online,
       UpstreamSink upstream,
       Connections connections,
       GoimNodes nodes,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry meters) {
     this.authenticator = authenticator;
-    this.sessions = sessions;
-    this.onlineStore = onlineStore;
+    this.sessions = stores.sessions();
+    this.onlineStore = stores.online();
+    this.rooms = stores.rooms();
+    this.store = store;
     this.online = online;
     this.upstream = upstream;
     this.connections = connections;
     this.epochs = new EpochTracker(sessions);
     this.nodes = nodes;
     this.clock = clock;
+    this.restored =
+        Counter.builder("herald.logic.sessions.restored")
+            .description("Sessions a Comet re-announced that the store had lost, recreated")
+            .register(meters);
   }
 
   @Override
   public void connect(ConnectRequest request, StreamObserver<ConnectResponse> response) {
     require(request.getServerId(), "server_id");
+    require(request.getConnId(), "conn_id");
     epochs.observe(request.getServerId(), request.getServerEpoch());
     CompletableFuture<ConnectResponse> reply;
     try {
@@ -96,9 +128,18 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
   public void disconnect(DisconnectRequest request, StreamObserver<DisconnectResponse> response) {
     require(request.getServerId(), "server_id");
     require(request.getKey(), "key");
+    require(request.getConnId(), "conn_id");
+    Session session =
+        new Session(
+            request.getMid(),
+            request.getKey(),
+            request.getServerId(),
+            request.getServerEpoch(),
+            request.getConnId(),
+            "");
     reply(
         sessions
-            .remove(request.getMid(), request.getKey(), request.getServerId())
+            .remove(session)
             .thenApply(removed -> DisconnectResponse.newBuilder().setRemoved(removed).build()),
         response);
   }
@@ -107,6 +148,7 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
   public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
     require(request.getServerId(), "server_id");
     require(request.getKey(), "key");
+    require(request.getConnId(), "conn_id");
     epochs.observe(request.getServerId(), request.getServerEpoch());
     Session session =
         new Session(
@@ -114,11 +156,58 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
             request.getKey(),
             request.getServerId(),
             request.getServerEpoch(),
+            request.getConnId(),
             request.getPlatform());
     reply(
         sessions
             .renew(session)
-            .thenApply(existed -> HeartbeatResponse.newBuilder().setRecreated(!existed).build()),
+            .thenApply(
+                renewal ->
+                    HeartbeatResponse.newBuilder()
+                        .setRecreated(renewal == Renewal.RECREATED)
+                        .setSuperseded(renewal == Renewal.SUPERSEDED)
+                        .build()),
+        response);
+  }
+
+  @Override
+  public void restoreSessions(
+      RestoreSessionsRequest request, StreamObserver<RestoreSessionsResponse> response) {
+    require(request.getServerId(), "server_id");
+    if (request.getSessionsCount() > MAX_RESTORED) {
+      throw new IllegalArgumentException(
+          "sessions: " + request.getSessionsCount() + " (expected: at most " + MAX_RESTORED + ")");
+    }
+    epochs.observe(request.getServerId(), request.getServerEpoch());
+    List<CompletableFuture<Renewal>> renewals = new ArrayList<>(request.getSessionsCount());
+    for (HeldSession held : request.getSessionsList()) {
+      require(held.getKey(), "sessions.key");
+      require(held.getConnId(), "sessions.conn_id");
+      renewals.add(
+          sessions.renew(
+              new Session(
+                  held.getMid(),
+                  held.getKey(),
+                  request.getServerId(),
+                  request.getServerEpoch(),
+                  held.getConnId(),
+                  held.getPlatform())));
+    }
+    reply(
+        CompletableFuture.allOf(renewals.toArray(CompletableFuture<?>[]::new))
+            .thenApply(
+                v -> {
+                  RestoreSessionsResponse.Builder reply = RestoreSessionsResponse.newBuilder();
+                  for (CompletableFuture<Renewal> renewal : renewals) {
+                    switch (renewal.join()) {
+                      case RECREATED -> reply.setRecreated(reply.getRecreated() + 1);
+                      case SUPERSEDED -> reply.setSuperseded(reply.getSuperseded() + 1);
+                      case RENEWED -> {}
+                    }
+                  }
+                  restored.increment(reply.getRecreated());
+                  return reply.build();
+                }),
         response);
   }
 
@@ -138,16 +227,34 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
     reply(
         onlineStore
             .report(report)
+            .thenCombine(
+                rooms.hold(request.getServerId(), request.getRoomCountsMap().keySet()),
+                (reported, held) -> reported)
             .thenApply(
                 ignored -> {
                   online.apply(report);
-                  RenewOnlineResponse.Builder reply = RenewOnlineResponse.newBuilder();
+                  RenewOnlineResponse.Builder reply =
+                      RenewOnlineResponse.newBuilder().setStoreIncarnation(store.incarnation());
                   for (String room : request.getRoomCountsMap().keySet()) {
                     reply.putRoomCounts(
                         room, (int) Math.min(Integer.MAX_VALUE, online.roomCount(room)));
                   }
                   return reply.build();
                 }),
+        response);
+  }
+
+  @Override
+  public void joinRooms(JoinRoomsRequest request, StreamObserver<JoinRoomsResponse> response) {
+    require(request.getServerId(), "server_id");
+    if (request.getRoomsCount() == 0 || request.getRoomsCount() > MAX_ROOMS) {
+      throw new IllegalArgumentException(
+          "rooms: " + request.getRoomsCount() + " (expected: 1 to " + MAX_ROOMS + ")");
+    }
+    reply(
+        rooms
+            .hold(request.getServerId(), request.getRoomsList())
+            .thenApply(held -> JoinRoomsResponse.getDefaultInstance()),
         response);
   }
 
@@ -182,6 +289,12 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
   private static void require(String value, String name) {
     if (value.isBlank()) {
       throw new IllegalArgumentException(name + ": empty (expected: a value)");
+    }
+  }
+
+  private static void require(long id, String name) {
+    if (id == 0) {
+      throw new IllegalArgumentException(name + ": 0 (expected: a connection id, not 0)");
     }
   }
 

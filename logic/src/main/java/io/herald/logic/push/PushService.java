@@ -1,6 +1,7 @@
 package io.herald.logic.push;
 
 import com.google.protobuf.ByteString;
+import io.herald.logic.room.RoomRoutes;
 import io.herald.logic.session.SessionStore;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.queue.v1.PushType;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -28,14 +30,21 @@ import java.util.function.Supplier;
  */
 public final class PushService {
   private final SessionStore sessions;
+  private final RoomRoutes roomRoutes;
   private final PushQueue queue;
   private final MessageIds ids;
   private final RequestChecks checks;
   private final Clock clock;
 
   public PushService(
-      SessionStore sessions, PushQueue queue, MessageIds ids, PushConfig.Api api, Clock clock) {
+      SessionStore sessions,
+      RoomRoutes roomRoutes,
+      PushQueue queue,
+      MessageIds ids,
+      PushConfig.Api api,
+      Clock clock) {
     this.sessions = sessions;
+    this.roomRoutes = roomRoutes;
     this.queue = queue;
     this.ids = ids;
     this.checks = new RequestChecks(api);
@@ -90,16 +99,37 @@ public final class PushService {
         });
   }
 
-  /** Pushes to everyone in room {@code type://room}; best-effort, not acked. */
+  /**
+   * Pushes to everyone in room {@code type://room}; best-effort, not acked. The record names the
+   * Comets that hold members of the room now ({@link RoomRoutes}), so every member whose AUTH or
+   * JOIN was answered before this call gets it; when no Comet does, nothing is queued.
+   */
   public CompletableFuture<PushResult> pushRoom(int op, String type, String room, ByteString body) {
     return accept(
         () -> {
           String target = RequestChecks.room(type, room);
-          PushMsg msg =
+          PushMsg template =
               template(PushType.PUSH_TYPE_ROOM, op, body, false).toBuilder()
                   .setRoom(target)
                   .build();
-          return publish(List.of(msg), PushResult.of(msg.getMessageId()));
+          PushResult result = PushResult.of(template.getMessageId());
+          return roomRoutes
+              .servers(target)
+              .thenCompose(
+                  servers -> {
+                    if (servers.isEmpty()) {
+                      return publish(List.of(template), result);
+                    }
+                    if (servers.get().isEmpty()) {
+                      return CompletableFuture.completedFuture(result);
+                    }
+                    PushMsg msg =
+                        template.toBuilder()
+                            .addAllRoomServers(new TreeSet<>(servers.get()))
+                            .setRoomServersKnown(true)
+                            .build();
+                    return publish(List.of(msg), result);
+                  });
         });
   }
 

@@ -10,12 +10,11 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerPort;
 import com.linecorp.armeria.server.grpc.GrpcService;
-import com.linecorp.armeria.server.healthcheck.HealthCheckService;
-import com.linecorp.armeria.server.healthcheck.SettableHealthChecker;
 import io.herald.balancer.NodeSelectors;
 import io.herald.logic.auth.Authenticators;
 import io.herald.logic.comet.CometClients;
 import io.herald.logic.comet.Connections;
+import io.herald.logic.comet.DepartedCometPurge;
 import io.herald.logic.comet.DuplicateLoginPolicy;
 import io.herald.logic.comet.GoimNodes;
 import io.herald.logic.comet.LogicGrpcErrors;
@@ -32,15 +31,19 @@ import io.herald.logic.push.PushService;
 import io.herald.logic.push.SnowflakeMessageIds;
 import io.herald.logic.receive.UpstreamSink;
 import io.herald.logic.receive.UpstreamSinks;
+import io.herald.logic.room.RoomRoutes;
 import io.herald.logic.session.StoreBackend;
+import io.herald.logic.session.StoreWatch;
 import io.herald.registry.Registries;
 import io.herald.registry.Registry;
+import io.herald.registry.RegistryListener;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -53,9 +56,12 @@ import org.slf4j.LoggerFactory;
  * order (registry, stores, online counts, queue, message ids, server) and {@link #stop()} stops
  * them in reverse; both are idempotent and the constructor does no I/O.
  *
- * <p>{@code /health} answers 200 once the registry has answered and the message id source can hand
- * out ids (with {@code push.messageIds.source: idgen}, once IdGen's first block arrived; Logic
- * starts without waiting for it, and pushes fail with -500 / UNAVAILABLE until then).
+ * <p>{@code /ready} (and {@code /health}) answers 200 while Logic can do its work — it serves, the
+ * registry has answered, the session store answered its last check (every second), and the message
+ * id source can hand out ids (with {@code push.messageIds.source: idgen}, once IdGen's first block
+ * arrived; Logic starts without waiting for it, and pushes fail with -500 / UNAVAILABLE until then)
+ * — and 503 otherwise, with a body naming what it cannot do ({@link Readiness}). {@code /live}
+ * answers 200 while the process serves at all.
  */
 public final class LogicServer {
   private static final Logger log = LoggerFactory.getLogger(LogicServer.class);
@@ -63,7 +69,7 @@ public final class LogicServer {
   private final LogicConfig config;
   private final Clock clock;
   private final PrometheusMeterRegistry meters;
-  private final SettableHealthChecker ready = new SettableHealthChecker(false);
+  private volatile boolean serving;
   private final Deque<Runnable> stops = new ArrayDeque<>();
   private Server server;
 
@@ -109,6 +115,13 @@ public final class LogicServer {
       StoreBackend stores = StoreBackend.create(config.store(), clock, meters);
       stores.start();
       stops.push(stores::stop);
+      StoreWatch store =
+          new StoreWatch(
+              stores::incarnation,
+              config.store().checkInterval(),
+              config.store().redis().timeout().plusSeconds(1),
+              clock,
+              meters);
       OnlineCounts online =
           new OnlineCounts(stores.online(), config.store().onlineRefresh(), meters);
       online.start();
@@ -117,6 +130,12 @@ public final class LogicServer {
       stops.push(upstream::close);
       CometClients comets = new CometClients(registry, config.cometCallTimeout());
       stops.push(comets::close);
+      store.onReset(incarnation -> comets.resyncAll(incarnation));
+      store.start();
+      stops.push(store::stop);
+      RegistryListener departures = new DepartedCometPurge(stores.sessions());
+      registry.addListener(departures);
+      stops.push(() -> registry.removeListener(departures));
       NodeSelectors.Opened selection = NodeSelectors.open(config.selection(), registry);
       stops.push(selection::close);
       PushQueue queue = provided.queue();
@@ -128,25 +147,46 @@ public final class LogicServer {
       }
 
       CompletableFuture<Void> idsReady = new CompletableFuture<>();
+      RoomRoutes roomRoutes =
+          new RoomRoutes(
+              stores.rooms(), () -> store.resetWithin(config.store().onlineTtl()), meters);
       PushService pushes =
           new PushService(
-              stores.sessions(), queue, messageIds(idsReady), config.push().api(), clock);
+              stores.sessions(),
+              roomRoutes,
+              queue,
+              messageIds(idsReady),
+              config.push().api(),
+              clock);
       GoimNodes nodes = new GoimNodes(selection.selector(), config.nodes());
       LogicGrpcService logic =
           new LogicGrpcService(
               Authenticators.create(config.auth(), clock, meters),
-              stores.sessions(),
-              stores.online(),
+              stores,
+              store,
               online,
               upstream,
               new Connections(
                   stores.sessions(),
+                  stores.rooms(),
                   comets,
                   new DuplicateLoginPolicy(config.singleLoginPlatforms()),
                   config.selection().heartbeat(),
                   meters),
               nodes,
-              clock);
+              clock,
+              meters);
+      Readiness readiness =
+          new Readiness(
+              List.of(
+                  new Readiness.Check("server", () -> serving ? null : "not serving"),
+                  new Readiness.Check(
+                      "registry", () -> done(registry.ready()) ? null : "not loaded yet"),
+                  new Readiness.Check(
+                      "session_store", () -> store.status().up() ? null : store.status().detail()),
+                  new Readiness.Check(
+                      "message_ids",
+                      () -> done(idsReady) ? null : "no block of ids from IdGen yet")));
       ServerBuilder builder =
           Server.builder()
               .port(port(config.server().httpPort()))
@@ -162,7 +202,11 @@ public final class LogicServer {
                       .exceptionHandler(
                           new LogicGrpcErrors().orElse(PushGrpcService.exceptionHandler()))
                       .build())
-              .service("/health", HealthCheckService.of(ready))
+              .service("/ready", readiness.service())
+              .service("/health", readiness.service())
+              .service(
+                  "/live",
+                  (ctx, req) -> HttpResponse.of(MediaType.JSON_UTF_8, "{\"status\":\"up\"}"))
               .service(
                   "/metrics",
                   (ctx, req) ->
@@ -174,7 +218,7 @@ public final class LogicServer {
       provided.routes().accept(builder);
       server = builder.build();
       server.start().join();
-      var unused = CompletableFuture.allOf(registry.ready(), idsReady).thenRun(this::markReady);
+      serving = true;
       log.info(
           "Logic listening on {} (HTTP {}, gRPC {})",
           config.server().host(),
@@ -186,11 +230,8 @@ public final class LogicServer {
     }
   }
 
-  /** Ready, unless stopped meanwhile. */
-  private synchronized void markReady() {
-    if (server != null) {
-      ready.setHealthy(true);
-    }
+  private static boolean done(CompletableFuture<?> future) {
+    return future.isDone() && !future.isCompletedExceptionally();
   }
 
   /**
@@ -232,7 +273,7 @@ public final class LogicServer {
   }
 
   public synchronized void stop() {
-    ready.setHealthy(false);
+    serving = false;
     if (server != null) {
       server.stop().join();
       server = null;

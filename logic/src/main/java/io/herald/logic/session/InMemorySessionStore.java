@@ -47,28 +47,29 @@ public final class InMemorySessionStore implements SessionStore {
   }
 
   @Override
-  public CompletableFuture<Boolean> renew(Session session) {
-    boolean renewed;
+  public CompletableFuture<Renewal> renew(Session session) {
+    Renewal renewal;
     synchronized (this) {
       Session old = live(session.key());
-      renewed =
-          old != null
-              && old.mid() == session.mid()
-              && old.serverId().equals(session.serverId())
-              && old.serverEpoch() == session.serverEpoch();
+      if (old == null) {
+        renewal = Renewal.RECREATED;
+      } else if (old.sameConnection(session)) {
+        renewal = Renewal.RENEWED;
+      } else {
+        return CompletableFuture.completedFuture(Renewal.SUPERSEDED);
+      }
       write(session);
     }
-    return CompletableFuture.completedFuture(renewed);
+    return CompletableFuture.completedFuture(renewal);
   }
 
   @Override
-  public CompletableFuture<Boolean> remove(long mid, String key, String serverId) {
+  public CompletableFuture<Boolean> remove(Session session) {
     boolean removed;
     synchronized (this) {
-      Session old = live(key);
-      removed = old != null && old.mid() == mid && old.serverId().equals(serverId);
+      removed = session.sameConnection(live(session.key()));
       if (removed) {
-        delete(key);
+        delete(session.key());
       }
     }
     return CompletableFuture.completedFuture(removed);
@@ -108,12 +109,12 @@ public final class InMemorySessionStore implements SessionStore {
   }
 
   @Override
-  public CompletableFuture<Integer> purgeStale(String serverId, long currentEpoch) {
+  public CompletableFuture<Integer> purgeStale(String serverId, long epoch) {
     int purged = 0;
     synchronized (this) {
       for (String key : List.copyOf(byKey.keySet())) {
         Session session = byKey.get(key).session();
-        if (session.serverId().equals(serverId) && session.serverEpoch() < currentEpoch) {
+        if (session.serverId().equals(serverId) && session.serverEpoch() < epoch) {
           purged += live(key) != null ? 1 : 0;
           delete(key);
         }

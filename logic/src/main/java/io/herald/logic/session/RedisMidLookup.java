@@ -99,12 +99,14 @@ final class RedisMidLookup {
                 drops.add(
                     SessionScripts.deleteEntry(
                         commands, keys.mid(each.mid()), each.key(), each.entry()));
-                String server = RedisSessionKeys.entryServer(each.entry());
-                long epoch = RedisSessionKeys.entryEpoch(each.entry());
-                if (each.expired() && server != null && epoch >= 0) {
+                RedisSessionKeys.Entry entry = RedisSessionKeys.entry(each.entry());
+                if (each.expired() && entry != null) {
                   drops.add(
                       SessionScripts.removeOlder(
-                          commands, keys.server(server), epoch + 1, List.of(each.key())));
+                          commands,
+                          keys.server(entry.serverId()),
+                          entry.epoch() + 1,
+                          List.of(RedisSessionKeys.serverMember(each.key(), entry.connId()))));
                 }
               }
               return allOf(drops);

@@ -19,7 +19,13 @@ public enum RedisOp {
   /** Storing a Comet's online report. */
   ONLINE_REPORT,
   /** Reading every Comet's online report. */
-  ONLINE_READ;
+  ONLINE_READ,
+  /** Recording which rooms a Comet holds members of. */
+  ROOM_HOLD,
+  /** Reading which Comets hold members of a room. */
+  ROOM_READ,
+  /** Checking the store's incarnation (and that it answers). */
+  INCARNATION;
 
   /** The tag value, e.g. {@code online_report}. */
   public String tag() {

@@ -72,16 +72,25 @@ final class RedisSessionPurge {
             });
   }
 
-  /** Deletes the records still older than {@code epoch} and their mid entries; returns how many. */
+  /**
+   * Deletes the records still older than {@code epoch} and their mid entries; returns how many.
+   *
+   * @param members server set members, {@code <key>|<conn>}
+   */
   private CompletableFuture<Integer> deleteRecords(
       RedisAsyncCommands<String, String> commands,
       String serverId,
       long epoch,
-      List<String> deviceKeys) {
+      List<String> members) {
     String[] args = {serverId, String.valueOf(epoch)};
-    List<CompletableFuture<List<Object>>> records = new ArrayList<>(deviceKeys.size());
-    for (String key : deviceKeys) {
-      records.add(SessionScripts.PURGE.run(commands, new String[] {keys.key(key)}, args));
+    List<String> deviceKeys = new ArrayList<>(members.size());
+    List<CompletableFuture<List<Object>>> records = new ArrayList<>(members.size());
+    for (String member : members) {
+      String key = RedisSessionKeys.memberKey(member);
+      if (key != null) {
+        deviceKeys.add(key);
+        records.add(SessionScripts.PURGE.run(commands, new String[] {keys.key(key)}, args));
+      }
     }
     return CompletableFuture.allOf(records.toArray(CompletableFuture<?>[]::new))
         .thenCompose(
@@ -89,8 +98,8 @@ final class RedisSessionPurge {
               List<CompletableFuture<?>> entries = new ArrayList<>();
               for (int i = 0; i < deviceKeys.size(); i++) {
                 List<Object> deleted = records.get(i).join();
-                if (deleted.size() == 2 && deleted.get(0) != null && deleted.get(1) != null) {
-                  String entry = serverId + "|" + deleted.get(1);
+                if (deleted.size() == 3 && deleted.get(0) != null && deleted.get(1) != null) {
+                  String entry = serverId + "|" + deleted.get(1) + "|" + deleted.get(2);
                   String midKey = keys.mid(deleted.get(0).toString());
                   entries.add(
                       SessionScripts.deleteEntry(commands, midKey, deviceKeys.get(i), entry));

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Writes to several keys are pipelined on one connection, never wrapped in MULTI, so the store
  * works with keys spread over a cluster. The record is written first: a reader that finds a device
- * in a mid's hash finds its record unless it has expired or moved. Conditional deletes run as
- * single-key Lua scripts, so a late Disconnect or a purge never removes a newer session.
+ * in a mid's hash finds its record unless it has expired or moved. Conditional writes and deletes
+ * run as single-key Lua scripts fenced by the connection they name, so a late Disconnect, a late
+ * renewal or a purge never touches a newer connection's session.
  */
 public final class RedisSessionStore implements SessionStore {
   private static final Logger log = LoggerFactory.getLogger(RedisSessionStore.class);
@@ -54,33 +55,46 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   @Override
-  public CompletableFuture<Boolean> renew(Session session) {
-    return redis
-        .run(RedisOp.RENEW, commands -> write(commands, session))
-        .thenApply(
-            old ->
-                String.valueOf(session.mid()).equals(old.get(0))
-                    && session.serverId().equals(old.get(1))
-                    && String.valueOf(session.serverEpoch()).equals(old.get(2)));
+  public CompletableFuture<Renewal> renew(Session session) {
+    return redis.run(
+        RedisOp.RENEW,
+        commands ->
+            SessionScripts.RENEW
+                .<Long>run(
+                    commands,
+                    new String[] {keys.key(session.key())},
+                    connection(session, session.platform(), String.valueOf(ttlMillis)))
+                .thenCompose(
+                    answer -> {
+                      if (answer == SessionScripts.SUPERSEDED) {
+                        return CompletableFuture.completedFuture(Renewal.SUPERSEDED);
+                      }
+                      Renewal renewal =
+                          answer == SessionScripts.RECREATED ? Renewal.RECREATED : Renewal.RENEWED;
+                      return CompletableFuture.allOf(index(commands, session))
+                          .thenApply(v -> renewal);
+                    }));
   }
 
   @Override
-  public CompletableFuture<Boolean> remove(long mid, String key, String serverId) {
+  public CompletableFuture<Boolean> remove(Session session) {
     return redis.run(
         RedisOp.REMOVE,
         commands ->
             SessionScripts.REMOVE
-                .<String>run(commands, new String[] {keys.key(key)}, String.valueOf(mid), serverId)
+                .<Long>run(commands, new String[] {keys.key(session.key())}, connection(session))
                 .thenCompose(
-                    epoch -> {
-                      if (epoch == null) {
+                    removed -> {
+                      if (removed != 1) {
                         return CompletableFuture.completedFuture(false);
                       }
-                      long removed = Long.parseLong(epoch);
-                      String entry = RedisSessionKeys.midEntry(serverId, removed);
                       return CompletableFuture.allOf(
-                              SessionScripts.deleteEntry(commands, keys.mid(mid), key, entry),
-                              removeOlder(commands, serverId, removed + 1, key))
+                              SessionScripts.deleteEntry(
+                                  commands,
+                                  keys.mid(session.mid()),
+                                  session.key(),
+                                  RedisSessionKeys.midEntry(session)),
+                              removeMember(commands, session.serverId(), session))
                           .thenApply(v -> true);
                     }));
   }
@@ -123,56 +137,66 @@ public final class RedisSessionStore implements SessionStore {
 
   /**
    * Writes the record, the mid entry and the server member with fresh TTLs, then drops the index
-   * entries of the record it replaced if that was another user's or another Comet's. Completes with
-   * the previous record's mid, server and epoch (nulls if none).
+   * entries of the connection it replaced. Completes with the previous record's mid, server, epoch
+   * and conn (nulls if none).
    */
   private CompletableFuture<List<Object>> write(
       RedisAsyncCommands<String, String> commands, Session session) {
-    String key = session.key();
-    String midKey = keys.mid(session.mid());
-    String serverKey = keys.server(session.serverId());
     CompletableFuture<List<Object>> previous =
         SessionScripts.WRITE.run(
             commands,
-            new String[] {keys.key(key)},
-            String.valueOf(session.mid()),
-            session.serverId(),
-            String.valueOf(session.serverEpoch()),
-            session.platform(),
-            String.valueOf(ttlMillis));
-    String entry = RedisSessionKeys.midEntry(session.serverId(), session.serverEpoch());
-    CompletableFuture<?>[] indexes = {
-      commands.hset(midKey, key, entry).toCompletableFuture(),
-      commands.pexpire(midKey, ttlMillis).toCompletableFuture(),
-      commands.zadd(serverKey, (double) session.serverEpoch(), key).toCompletableFuture(),
-      commands.pexpire(serverKey, ttlMillis).toCompletableFuture()
-    };
-    return CompletableFuture.allOf(indexes)
+            new String[] {keys.key(session.key())},
+            connection(session, session.platform(), String.valueOf(ttlMillis)));
+    return CompletableFuture.allOf(index(commands, session))
         .thenCompose(v -> previous)
         .thenCompose(old -> forgetReplaced(commands, session, old).thenApply(v -> old));
   }
 
-  /** Drops the index entries of a replaced record that belonged to another mid or Comet. */
+  /** Writes the mid entry and the server member of {@code session}, with fresh TTLs. */
+  private CompletableFuture<?>[] index(
+      RedisAsyncCommands<String, String> commands, Session session) {
+    String midKey = keys.mid(session.mid());
+    String serverKey = keys.server(session.serverId());
+    return new CompletableFuture<?>[] {
+      commands
+          .hset(midKey, session.key(), RedisSessionKeys.midEntry(session))
+          .toCompletableFuture(),
+      commands.pexpire(midKey, ttlMillis).toCompletableFuture(),
+      commands
+          .zadd(
+              serverKey,
+              (double) session.serverEpoch(),
+              RedisSessionKeys.serverMember(session.key(), session.connId()))
+          .toCompletableFuture(),
+      commands.pexpire(serverKey, ttlMillis).toCompletableFuture()
+    };
+  }
+
+  /** Drops the index entries of the connection whose record {@code session} replaced. */
   private CompletableFuture<Void> forgetReplaced(
       RedisAsyncCommands<String, String> commands, Session session, List<Object> old) {
-    if (old.get(1) == null || old.get(2) == null) {
-      return CompletableFuture.completedFuture(null);
-    }
-    String oldMid = Objects.toString(old.get(0), "");
-    String oldServer = old.get(1).toString();
-    long oldEpoch;
-    try {
-      oldEpoch = Long.parseLong(old.get(2).toString());
-    } catch (NumberFormatException e) {
+    Session replaced =
+        RedisSessionKeys.session(
+            session.key(),
+            old.get(0) == null
+                ? Map.of()
+                : Map.of(
+                    RedisSessionKeys.MID, Objects.toString(old.get(0)),
+                    RedisSessionKeys.SERVER, Objects.toString(old.get(1), ""),
+                    RedisSessionKeys.EPOCH, Objects.toString(old.get(2), ""),
+                    RedisSessionKeys.CONN, Objects.toString(old.get(3), "0")));
+    if (replaced == null || replaced.sameConnection(session)) {
       return CompletableFuture.completedFuture(null);
     }
     List<CompletableFuture<?>> drops = new ArrayList<>();
-    if (!oldServer.equals(session.serverId())) {
-      drops.add(removeOlder(commands, oldServer, oldEpoch + 1, session.key()));
-    }
-    if (!oldMid.equals(String.valueOf(session.mid()))) {
-      String entry = RedisSessionKeys.midEntry(oldServer, oldEpoch);
-      drops.add(SessionScripts.deleteEntry(commands, keys.mid(oldMid), session.key(), entry));
+    drops.add(removeMember(commands, replaced.serverId(), replaced));
+    if (replaced.mid() != session.mid()) {
+      drops.add(
+          SessionScripts.deleteEntry(
+              commands,
+              keys.mid(replaced.mid()),
+              session.key(),
+              RedisSessionKeys.midEntry(replaced)));
     }
     return CompletableFuture.allOf(drops.toArray(CompletableFuture<?>[]::new))
         .exceptionally(
@@ -182,8 +206,24 @@ public final class RedisSessionStore implements SessionStore {
             });
   }
 
-  private CompletableFuture<Long> removeOlder(
-      RedisAsyncCommands<String, String> commands, String serverId, long bound, String key) {
-    return SessionScripts.removeOlder(commands, keys.server(serverId), bound, List.of(key));
+  /** Removes {@code session}'s member from its Comet's set, unless a newer epoch wrote it again. */
+  private CompletableFuture<Long> removeMember(
+      RedisAsyncCommands<String, String> commands, String serverId, Session session) {
+    return SessionScripts.removeOlder(
+        commands,
+        keys.server(serverId),
+        session.serverEpoch() + 1,
+        List.of(RedisSessionKeys.serverMember(session.key(), session.connId())));
+  }
+
+  /** The script arguments naming {@code session}'s connection, then {@code more}. */
+  private static String[] connection(Session session, String... more) {
+    String[] args = new String[4 + more.length];
+    args[0] = String.valueOf(session.mid());
+    args[1] = session.serverId();
+    args[2] = String.valueOf(session.serverEpoch());
+    args[3] = String.valueOf(session.connId());
+    System.arraycopy(more, 0, args, 4, more.length);
+    return args;
   }
 }

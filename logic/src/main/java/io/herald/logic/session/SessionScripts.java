@@ -14,47 +14,76 @@ final class SessionScripts {
   private SessionScripts() {}
 
   /**
-   * Writes a session record (ARGV: mid, server, epoch, platform, ttl ms) with a fresh TTL and
-   * returns the previous record's mid, server and epoch (nils if there was none).
+   * Writes a session record (ARGV: mid, server, epoch, conn, platform, ttl ms) with a fresh TTL and
+   * returns the previous record's mid, server, epoch and conn (nils if there was none).
    */
   static final RedisScript WRITE =
       new RedisScript(
           """
-          local old = redis.call('HMGET', KEYS[1], 'mid', 'server', 'epoch')
+          local old = redis.call('HMGET', KEYS[1], 'mid', 'server', 'epoch', 'conn')
           redis.call('HSET', KEYS[1], 'mid', ARGV[1], 'server', ARGV[2], 'epoch', ARGV[3],
-            'platform', ARGV[4])
-          redis.call('PEXPIRE', KEYS[1], ARGV[5])
+            'conn', ARGV[4], 'platform', ARGV[5])
+          redis.call('PEXPIRE', KEYS[1], ARGV[6])
           return old
           """,
           ScriptOutputType.MULTI);
 
+  /** {@link #RENEW}'s answers. */
+  static final long RENEWED = 0;
+
+  static final long RECREATED = 1;
+  static final long SUPERSEDED = 2;
+
   /**
-   * Deletes a session record if it belongs to mid ARGV[1] on server ARGV[2]; returns its epoch, or
-   * nil if it did not.
+   * Renews the record of connection (ARGV: mid, server, epoch, conn; then platform, ttl ms):
+   * refreshes its TTL if it is that connection's ({@link #RENEWED}), writes it if the key has none
+   * ({@link #RECREATED}), and leaves another connection's record alone ({@link #SUPERSEDED}).
+   */
+  static final RedisScript RENEW =
+      new RedisScript(
+          """
+          local r = redis.call('HMGET', KEYS[1], 'mid', 'server', 'epoch', 'conn')
+          if not r[2] then
+            redis.call('HSET', KEYS[1], 'mid', ARGV[1], 'server', ARGV[2], 'epoch', ARGV[3],
+              'conn', ARGV[4], 'platform', ARGV[5])
+            redis.call('PEXPIRE', KEYS[1], ARGV[6])
+            return 1
+          end
+          if r[1] == ARGV[1] and r[2] == ARGV[2] and r[3] == ARGV[3] and r[4] == ARGV[4] then
+            redis.call('PEXPIRE', KEYS[1], ARGV[6])
+            return 0
+          end
+          return 2
+          """,
+          ScriptOutputType.INTEGER);
+
+  /**
+   * Deletes a session record if it is still connection (ARGV: mid, server, epoch, conn)'s; returns
+   * 1 if it did, 0 if the record is another connection's or gone.
    */
   static final RedisScript REMOVE =
       new RedisScript(
           """
-          local r = redis.call('HMGET', KEYS[1], 'mid', 'server', 'epoch')
-          if r[1] == ARGV[1] and r[2] == ARGV[2] then
+          local r = redis.call('HMGET', KEYS[1], 'mid', 'server', 'epoch', 'conn')
+          if r[1] == ARGV[1] and r[2] == ARGV[2] and r[3] == ARGV[3] and r[4] == ARGV[4] then
             redis.call('DEL', KEYS[1])
-            return r[3]
+            return 1
           end
-          return false
+          return 0
           """,
-          ScriptOutputType.VALUE);
+          ScriptOutputType.INTEGER);
 
   /**
    * Deletes a session record if server ARGV[1] recorded it under an epoch below ARGV[2]; returns
-   * its mid and epoch, or an empty list if it did not.
+   * its mid, epoch and conn, or an empty list if it did not.
    */
   static final RedisScript PURGE =
       new RedisScript(
           """
-          local r = redis.call('HMGET', KEYS[1], 'mid', 'server', 'epoch')
+          local r = redis.call('HMGET', KEYS[1], 'mid', 'server', 'epoch', 'conn')
           if r[2] == ARGV[1] and r[3] and tonumber(r[3]) < tonumber(ARGV[2]) then
             redis.call('DEL', KEYS[1])
-            return {r[1], r[3]}
+            return {r[1], r[3], r[4] or '0'}
           end
           return {}
           """,
@@ -73,7 +102,8 @@ final class SessionScripts {
 
   /**
    * Removes each member ARGV[2..] whose score is below ARGV[1] (recorded under an older epoch than
-   * that); returns how many it removed.
+   * that, so a member the same Comet's next incarnation wrote again stays); returns how many it
+   * removed.
    */
   static final RedisScript REMOVE_OLDER =
       new RedisScript(

@@ -21,6 +21,9 @@ import java.time.Duration;
  *     times the Comets' default report interval (10 s)
  * @param onlineRefresh how often each Logic instance re-reads every Comet's report; shorter than
  *     {@code onlineTtl}
+ * @param checkInterval how often each Logic instance checks that the store answers (its readiness)
+ *     and still holds what it held (its incarnation: when a Redis comes back empty, the Comets are
+ *     asked to re-announce their sessions); default 1 s
  */
 public record StoreConfig(
     String backend,
@@ -28,7 +31,8 @@ public record StoreConfig(
     Duration sessionTtl,
     int purgeBatch,
     Duration onlineTtl,
-    Duration onlineRefresh) {
+    Duration onlineRefresh,
+    Duration checkInterval) {
 
   public static final String REDIS = "redis";
   public static final String MEMORY = "memory";
@@ -46,9 +50,13 @@ public record StoreConfig(
         "onlineRefresh",
         Durations.format(onlineRefresh),
         "< onlineTtl " + Durations.format(onlineTtl));
+    atLeastAMillisecond("checkInterval", checkInterval);
   }
 
-  /** In-memory; sessions live 15 min, reports 30 s, re-read every 5 s; purges 500 at a time. */
+  /**
+   * In-memory; sessions live 15 min, reports 30 s, re-read every 5 s; purges 500 at a time; checked
+   * every second.
+   */
   public static StoreConfig defaults() {
     return new StoreConfig(
         MEMORY,
@@ -56,7 +64,8 @@ public record StoreConfig(
         Duration.ofMinutes(15),
         500,
         Duration.ofSeconds(30),
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(1));
   }
 
   /** Redis expires keys in whole milliseconds. */

@@ -170,6 +170,7 @@ class KafkaPushQueueIT {
   private PushService service(PushQueue target) {
     return new PushService(
         sessions,
+        TestSessions.rooms("comet-a", "live://1000"),
         target,
         new SnowflakeMessageIds(2, Clock.systemUTC()),
         PushConfig.Api.defaults(),

@@ -87,6 +87,6 @@ class PushRecordsTest {
   }
 
   private static Session session(long mid, String key, String server) {
-    return new Session(mid, key, server, 1L, "web");
+    return new Session(mid, key, server, 1L, 1, "web");
   }
 }

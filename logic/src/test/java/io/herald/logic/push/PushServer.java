@@ -32,7 +32,12 @@ final class PushServer implements AutoCloseable {
     queue = new KafkaPushQueue(kafka, meters);
     PushService pushes =
         new PushService(
-            sessions, queue, new SnowflakeMessageIds(1, Clock.systemUTC()), api, Clock.systemUTC());
+            sessions,
+            TestSessions.rooms("comet-a", "live://1000"),
+            queue,
+            new SnowflakeMessageIds(1, Clock.systemUTC()),
+            api,
+            Clock.systemUTC());
     OnlineView online = TestSessions.online();
     PushGrpcService grpc = new PushGrpcService(pushes, online, api, meters);
     ServerBuilder sb =

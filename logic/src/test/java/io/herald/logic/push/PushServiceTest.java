@@ -5,16 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.protobuf.ByteString;
+import io.herald.logic.room.InMemoryRoomIndex;
+import io.herald.logic.room.RoomIndex;
+import io.herald.logic.room.RoomRoutes;
 import io.herald.logic.session.SessionStore;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.queue.v1.PushType;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +38,7 @@ class PushServiceTest {
   private final PushService pushes =
       new PushService(
           sessions,
+          TestSessions.rooms("comet-a", "live://1000"),
           queue,
           new SnowflakeMessageIds(5, clock),
           new PushConfig.Api(false, List.of(), 4096, 4),
@@ -91,9 +100,71 @@ class PushServiceTest {
     assertThat(queue.published).hasSize(2);
     assertThat(queue.published.get(0).getRoom()).isEqualTo("live://1000");
     assertThat(queue.published.get(0).getMessageId()).isEqualTo(roomId);
+    assertThat(queue.published.get(0).getRoomServersKnown()).isTrue();
+    assertThat(queue.published.get(0).getRoomServersList()).containsExactly("comet-a");
     assertThat(queue.published.get(1).getType()).isEqualTo(PushType.PUSH_TYPE_BROADCAST);
     assertThat(queue.published.get(1).getSpeed()).isEqualTo(500);
     assertThat(queue.published.get(1).getMessageId()).isEqualTo(allId).isGreaterThan(roomId);
+  }
+
+  @Test
+  void aRoomNoCometHoldsQueuesNothing() {
+    PushResult result = pushes.pushRoom(1000, "live", "empty", BODY).join();
+
+    assertThat(result.messageId()).isPositive();
+    assertThat(queue.published).isEmpty();
+  }
+
+  @Test
+  void aRoomPushGoesToEveryCometWhileTheRoomIndexCannotBeTrusted() {
+    RoomIndex unreadable =
+        new RoomIndex() {
+          @Override
+          public CompletableFuture<Void> hold(String serverId, Collection<String> rooms) {
+            return CompletableFuture.completedFuture(null);
+          }
+
+          @Override
+          public CompletableFuture<Set<String>> servers(String room) {
+            return CompletableFuture.failedFuture(new IllegalStateException("redis down"));
+          }
+        };
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    AtomicBoolean justReset = new AtomicBoolean(true);
+    PushService routed =
+        new PushService(
+            sessions,
+            new RoomRoutes(
+                new InMemoryRoomIndex(clock, Duration.ofMinutes(1)), justReset::get, meters),
+            queue,
+            new SnowflakeMessageIds(5, clock),
+            new PushConfig.Api(false, List.of(), 4096, 4),
+            clock);
+    PushService blind =
+        new PushService(
+            sessions,
+            new RoomRoutes(unreadable, () -> false, meters),
+            queue,
+            new SnowflakeMessageIds(6, clock),
+            new PushConfig.Api(false, List.of(), 4096, 4),
+            clock);
+
+    routed.pushRoom(1000, "live", "1000", BODY).join();
+    blind.pushRoom(1000, "live", "1000", BODY).join();
+    justReset.set(false);
+    routed.pushRoom(1000, "live", "1000", BODY).join();
+
+    assertThat(queue.published).hasSize(2);
+    assertThat(queue.published).noneMatch(PushMsg::getRoomServersKnown);
+    assertThat(
+            meters
+                .get("herald.logic.push.room_routes")
+                .tag("index", "unavailable")
+                .counter()
+                .count())
+        .isEqualTo(2.0);
+    assertThat(meters.get("herald.logic.push.room_routes").tag("index", "used").counter().count())
+        .isEqualTo(1.0);
   }
 
   @Test
@@ -145,6 +216,7 @@ class PushServiceTest {
     PushService noIds =
         new PushService(
             sessions,
+            TestSessions.rooms("comet-a", "live://1000"),
             queue,
             () -> {
               throw new MessageIdsUnavailableException("message ids: none left from IdGen");

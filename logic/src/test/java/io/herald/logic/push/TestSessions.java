@@ -4,12 +4,15 @@ import io.herald.logic.online.InMemoryOnlineStore;
 import io.herald.logic.online.OnlineCounts;
 import io.herald.logic.online.OnlineView;
 import io.herald.logic.online.ServerOnline;
+import io.herald.logic.room.InMemoryRoomIndex;
+import io.herald.logic.room.RoomRoutes;
 import io.herald.logic.session.InMemorySessionStore;
 import io.herald.logic.session.Session;
 import io.herald.logic.session.SessionStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,12 +22,22 @@ import java.util.Map;
 final class TestSessions {
   private TestSessions() {}
 
+  /**
+   * Room routes over an in-memory index in which {@code serverId} holds every room in {@code
+   * rooms}.
+   */
+  static RoomRoutes rooms(String serverId, String... rooms) {
+    InMemoryRoomIndex index = new InMemoryRoomIndex(Clock.systemUTC(), Duration.ofMinutes(1));
+    index.hold(serverId, List.of(rooms)).join();
+    return new RoomRoutes(index, () -> false, new SimpleMeterRegistry());
+  }
+
   static SessionStore memory() {
     return new InMemorySessionStore(Clock.systemUTC(), Duration.ofMinutes(15));
   }
 
   static void put(SessionStore store, long mid, String key, String serverId) {
-    store.put(new Session(mid, key, serverId, 1L, "web")).join();
+    store.put(new Session(mid, key, serverId, 1L, 1, "web")).join();
   }
 
   /**

@@ -188,6 +188,7 @@ class IdGenMessageIdsIT {
                 ConnectRequest.newBuilder()
                     .setServerId("comet-a")
                     .setServerEpoch(1)
+                    .setConnId(1)
                     .setToken(ByteString.copyFromUtf8("{\"mid\":7,\"key\":\"phone-7\"}"))
                     .build());
     assertThat(connected.hasRejection()).isFalse();

@@ -51,8 +51,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -73,6 +75,8 @@ class LogicServerIT {
   private static final String TOKEN = "push-secret-0123456789";
 
   private final List<KickRequest> kicks = new CopyOnWriteArrayList<>();
+  private final AtomicLong connections = new AtomicLong();
+  private final Map<String, Long> connIds = new ConcurrentHashMap<>();
   private Server comet;
   private LogicServer logic;
   private ManagedChannel channel;
@@ -178,6 +182,7 @@ class LogicServerIT {
                         .setKey(connected.getKey())
                         .setServerId("comet-a")
                         .setServerEpoch(1)
+                        .setConnId(connIds.get(connected.getKey()))
                         .build())
                 .getRemoved())
         .isTrue();
@@ -191,6 +196,7 @@ class LogicServerIT {
             ConnectRequest.newBuilder()
                 .setServerId("comet-a")
                 .setServerEpoch(1)
+                .setConnId(1)
                 .setToken(ByteString.copyFromUtf8("{\"mid\":\"x\""))
                 .build());
     assertThat(reply.hasRejection()).isTrue();
@@ -269,6 +275,7 @@ class LogicServerIT {
                     .satisfies(
                         kick -> {
                           assertThat(kick.getKeysList()).containsExactly(first);
+                          assertThat(kick.getConnIdsList()).containsExactly(connIds.get(first));
                           assertThat(kick.getReason())
                               .isEqualTo(KickReason.KICK_REASON_DUPLICATE_LOGIN);
                         }));
@@ -350,13 +357,18 @@ class LogicServerIT {
             + "\",\"room_id\":\"live://1000\",\"platform\":\""
             + platform
             + "\",\"accepts\":[1000,1001]}";
-    return comets.connect(
-        ConnectRequest.newBuilder()
-            .setServerId(server)
-            .setServerEpoch(1)
-            .setClientIp("127.0.0.1")
-            .setToken(ByteString.copyFromUtf8(auth))
-            .build());
+    long connId = connections.incrementAndGet();
+    ConnectResponse reply =
+        comets.connect(
+            ConnectRequest.newBuilder()
+                .setServerId(server)
+                .setServerEpoch(1)
+                .setConnId(connId)
+                .setClientIp("127.0.0.1")
+                .setToken(ByteString.copyFromUtf8(auth))
+                .build());
+    connIds.put(reply.getKey(), connId);
+    return reply;
   }
 
   private io.herald.proto.logic.v1.HeartbeatResponse heartbeat(String server, ConnectResponse c) {
@@ -366,6 +378,7 @@ class LogicServerIT {
             .setKey(c.getKey())
             .setServerId(server)
             .setServerEpoch(1)
+            .setConnId(connIds.get(c.getKey()))
             .setPlatform(c.getPlatform())
             .build());
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.herald.logic.session.SessionStore.Renewal;
 import io.herald.redis.RedisEndpoint;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisServer;
@@ -18,12 +19,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** The contract on a real Redis, and the key layout and TTLs it keeps there. */
 @RealRedis
-class RedisSessionStoreIT {
+class RedisSessionStoreIT extends SessionStoreContract {
   private static final Duration TTL = Duration.ofMinutes(15);
   private static final long TTL_MS = TTL.toMillis();
-  private static final Session WEB = new Session(1, "k-web", "comet-a", 100, "web");
-  private static final Session PHONE = new Session(1, "k-phone", "comet-b", 200, "android");
 
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private RedisConnection connection;
@@ -44,6 +44,11 @@ class RedisSessionStoreIT {
     redis = inspect.sync();
   }
 
+  @Override
+  SessionStore store() {
+    return store;
+  }
+
   @AfterEach
   void close() {
     connection.stop();
@@ -56,9 +61,10 @@ class RedisSessionStoreIT {
 
     assertThat(redis.hgetall(key("k-web")))
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of("mid", "1", "server", "comet-a", "epoch", "100", "platform", "web"));
-    assertThat(redis.hget(mid(1), "k-web")).isEqualTo("comet-a|100");
-    assertThat(redis.zscore(server("comet-a"), "k-web")).isEqualTo(100.0);
+            Map.of(
+                "mid", "1", "server", "comet-a", "epoch", "100", "conn", "1", "platform", "web"));
+    assertThat(redis.hget(mid(1), "k-web")).isEqualTo("comet-a|100|1");
+    assertThat(redis.zscore(server("comet-a"), "k-web|1")).isEqualTo(100.0);
     for (String key : List.of(key("k-web"), mid(1), server("comet-a"))) {
       assertThat(redis.pttl(key)).as(key).isBetween(TTL_MS - 10_000, TTL_MS);
     }
@@ -78,7 +84,7 @@ class RedisSessionStoreIT {
     List<String> keys = List.of(key("k-web"), mid(1), server("comet-a"));
     keys.forEach(key -> redis.pexpire(key, 5_000));
 
-    assertThat(store.renew(WEB).join()).isTrue();
+    assertThat(store.renew(WEB).join()).isEqualTo(Renewal.RENEWED);
 
     for (String key : keys) {
       assertThat(redis.pttl(key)).as(key).isGreaterThan(TTL_MS - 10_000);
@@ -90,22 +96,34 @@ class RedisSessionStoreIT {
     store.put(WEB).join();
     redis.del(key("k-web"), mid(1), server("comet-a"));
 
-    assertThat(store.renew(WEB).join()).isFalse();
+    assertThat(store.renew(WEB).join()).isEqualTo(Renewal.RECREATED);
 
     assertThat(store.sessionsOfMids(List.of(1L)).join()).containsEntry(1L, List.of(WEB));
     assertThat(redis.pttl(key("k-web"))).isGreaterThan(TTL_MS - 10_000);
-    assertThat(redis.zscore(server("comet-a"), "k-web")).isEqualTo(100.0);
+    assertThat(redis.zscore(server("comet-a"), "k-web|1")).isEqualTo(100.0);
   }
 
   @Test
-  void twoDevicesOfOneMidOnTwoServersAreBothListed() {
-    store.put(WEB).join();
-    store.put(PHONE).join();
+  void aSupersededRenewalWritesNothing() {
+    Session fresh = new Session(1, "k-web", "comet-a", 100, 2, "web");
+    store.put(fresh).join();
 
-    assertThat(store.sessionsOfMids(List.of(1L, 1L, 7L)).join())
-        .containsExactly(Map.entry(1L, List.of(PHONE, WEB)));
-    assertThat(store.sessionsOfKeys(List.of("k-web", "k-phone", "k-none")).join())
-        .containsExactly(Map.entry("k-web", WEB), Map.entry("k-phone", PHONE));
+    assertThat(store.renew(WEB).join()).isEqualTo(Renewal.SUPERSEDED);
+
+    assertThat(redis.hget(mid(1), "k-web")).isEqualTo("comet-a|100|2");
+    assertThat(redis.zrange(server("comet-a"), 0, -1)).containsExactly("k-web|2");
+  }
+
+  @Test
+  void aNewConnectionOfTheKeyTakesItsEntriesOverAndALateRemovalOfTheOldKeepsThem() {
+    store.put(WEB).join();
+    Session fresh = new Session(1, "k-web", "comet-a", 100, 2, "web");
+    store.put(fresh).join();
+
+    assertThat(redis.zrange(server("comet-a"), 0, -1)).containsExactly("k-web|2");
+    assertThat(store.remove(WEB).join()).isFalse();
+    assertThat(redis.hget(mid(1), "k-web")).isEqualTo("comet-a|100|2");
+    assertThat(redis.zrange(server("comet-a"), 0, -1)).containsExactly("k-web|2");
   }
 
   @Test
@@ -113,39 +131,31 @@ class RedisSessionStoreIT {
     store.put(WEB).join();
     store.put(PHONE).join();
 
-    assertThat(store.remove(1, "k-web", "comet-a").join()).isTrue();
+    assertThat(store.remove(WEB).join()).isTrue();
 
     assertThat(redis.exists(key("k-web"))).isZero();
     assertThat(redis.hexists(mid(1), "k-web")).isFalse();
-    assertThat(redis.zscore(server("comet-a"), "k-web")).isNull();
+    assertThat(redis.zscore(server("comet-a"), "k-web|1")).isNull();
     assertThat(store.sessionsOfMids(List.of(1L)).join()).containsEntry(1L, List.of(PHONE));
-    assertThat(store.remove(1, "k-web", "comet-a").join()).isFalse();
   }
 
   @Test
-  void removeKeepsASessionThatMovedToAnotherServer() {
+  void aSessionThatMovedToAnotherServerLeavesTheFormerServersSet() {
     store.put(WEB).join();
-    Session moved = new Session(1, "k-web", "comet-b", 200, "web");
+    Session moved = new Session(1, "k-web", "comet-b", 200, 1, "web");
     store.put(moved).join();
 
-    assertThat(store.remove(1, "k-web", "comet-a").join()).isFalse();
-
-    assertThat(store.sessionsOfKeys(List.of("k-web")).join()).containsEntry("k-web", moved);
-    assertThat(redis.hget(mid(1), "k-web")).isEqualTo("comet-b|200");
-    assertThat(redis.zscore(server("comet-a"), "k-web")).isNull();
-    assertThat(redis.zscore(server("comet-b"), "k-web")).isEqualTo(200.0);
+    assertThat(redis.hget(mid(1), "k-web")).isEqualTo("comet-b|200|1");
+    assertThat(redis.zscore(server("comet-a"), "k-web|1")).isNull();
+    assertThat(redis.zscore(server("comet-b"), "k-web|1")).isEqualTo(200.0);
   }
 
   @Test
   void aKeyTakenOverByAnotherUserLeavesTheFormerUsersHash() {
     store.put(WEB).join();
-    Session other = new Session(2, "k-web", "comet-a", 100, "web");
-    store.put(other).join();
+    store.put(new Session(2, "k-web", "comet-a", 100, 2, "web")).join();
 
-    assertThat(store.sessionsOfMids(List.of(1L, 2L)).join())
-        .containsExactly(Map.entry(2L, List.of(other)));
     assertThat(redis.hexists(mid(1), "k-web")).isFalse();
-    assertThat(store.remove(1, "k-web", "comet-a").join()).isFalse();
   }
 
   @Test
@@ -172,29 +182,22 @@ class RedisSessionStoreIT {
         .until(
             () ->
                 !redis.hexists(mid(1), "k-web")
-                    && redis.zscore(server("comet-a"), "k-web") == null);
+                    && redis.zscore(server("comet-a"), "k-web|1") == null);
   }
 
   @Test
-  void purgeStaleRemovesOnlyTheOlderEpochOfThatServer() {
+  void purgeStaleLeavesTheServersSetWithTheCurrentEpochOnlyAndCounts() {
     for (int i = 1; i <= 5; i++) {
-      store.put(new Session(i, "k" + i, "comet-a", 100, "web")).join();
+      store.put(new Session(i, "k" + i, "comet-a", 100, i, "web")).join();
     }
-    Session reconnected = new Session(1, "k1", "comet-a", 300, "web");
-    Session current = new Session(6, "k6", "comet-a", 300, "web");
-    Session elsewhere = new Session(7, "k7", "comet-b", 100, "web");
-    List.of(reconnected, current, elsewhere).forEach(session -> store.put(session).join());
+    store.put(new Session(1, "k1", "comet-a", 300, 1, "web")).join();
+    store.put(new Session(6, "k6", "comet-a", 300, 2, "web")).join();
 
     assertThat(store.purgeStale("comet-a", 300).join()).isEqualTo(4);
 
-    assertThat(store.sessionsOfKeys(List.of("k1", "k2", "k3", "k4", "k5", "k6", "k7")).join())
-        .containsOnlyKeys("k1", "k6", "k7");
-    assertThat(store.sessionsOfMids(List.of(1L, 2L, 3L, 6L, 7L)).join())
-        .containsOnlyKeys(1L, 6L, 7L);
-    assertThat(redis.zrange(server("comet-a"), 0, -1)).containsExactlyInAnyOrder("k1", "k6");
+    assertThat(redis.zrange(server("comet-a"), 0, -1)).containsExactlyInAnyOrder("k1|1", "k6|2");
     assertThat(redis.exists(mid(2), mid(3), mid(4), mid(5))).isZero();
     assertThat(meters.get("herald.logic.sessions.purged").counter().count()).isEqualTo(4.0);
-    assertThat(store.purgeStale("comet-a", 300).join()).isZero();
   }
 
   @Test
@@ -217,7 +220,7 @@ class RedisSessionStoreIT {
     store.put(WEB).join();
     redis.scriptFlush();
 
-    assertThat(store.remove(1, "k-web", "comet-a").join()).isTrue();
+    assertThat(store.remove(WEB).join()).isTrue();
   }
 
   private String key(String deviceKey) {

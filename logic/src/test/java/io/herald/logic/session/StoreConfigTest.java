@@ -23,6 +23,7 @@ class StoreConfigTest {
   private static final Duration M15 = Duration.ofMinutes(15);
   private static final Duration S30 = Duration.ofSeconds(30);
   private static final Duration S5 = Duration.ofSeconds(5);
+  private static final Duration S1 = Duration.ofSeconds(1);
 
   @TempDir Path dir;
 
@@ -41,17 +42,17 @@ class StoreConfigTest {
 
   @Test
   void refusesBadValuesWithTheKeyAndTheExpectation() {
-    assertThatThrownBy(() -> new StoreConfig("etcd", REDIS, M15, 500, S30, S5))
+    assertThatThrownBy(() -> new StoreConfig("etcd", REDIS, M15, 500, S30, S5, S1))
         .hasMessage("backend: etcd (expected: redis or memory)");
-    assertThatThrownBy(() -> new StoreConfig("redis", REDIS, Duration.ZERO, 500, S30, S5))
+    assertThatThrownBy(() -> new StoreConfig("redis", REDIS, Duration.ZERO, 500, S30, S5, S1))
         .hasMessage("sessionTtl: 0ms (expected: > 0)");
-    assertThatThrownBy(() -> new StoreConfig("redis", REDIS, Duration.ofNanos(5), 500, S30, S5))
+    assertThatThrownBy(() -> new StoreConfig("redis", REDIS, Duration.ofNanos(5), 500, S30, S5, S1))
         .hasMessage("sessionTtl: 0ms (expected: >= 1ms)");
-    assertThatThrownBy(() -> new StoreConfig("redis", REDIS, M15, 0, S30, S5))
+    assertThatThrownBy(() -> new StoreConfig("redis", REDIS, M15, 0, S30, S5, S1))
         .hasMessage("purgeBatch: 0 (expected: 1-10000)");
-    assertThatThrownBy(() -> new StoreConfig("redis", REDIS, M15, 500, S30, S30))
+    assertThatThrownBy(() -> new StoreConfig("redis", REDIS, M15, 500, S30, S30, S1))
         .hasMessage("onlineRefresh: 30s (expected: < onlineTtl 30s)");
-    assertThatThrownBy(() -> new StoreConfig("redis", null, M15, 500, S30, S5))
+    assertThatThrownBy(() -> new StoreConfig("redis", null, M15, 500, S30, S5, S1))
         .hasMessage("redis: missing (expected: a value)");
   }
 
@@ -101,7 +102,7 @@ class StoreConfigTest {
     assertThat(memory.online()).isInstanceOf(InMemoryOnlineStore.class);
     memory.stop();
 
-    StoreConfig redis = new StoreConfig("redis", REDIS, M15, 500, S30, S5);
+    StoreConfig redis = new StoreConfig("redis", REDIS, M15, 500, S30, S5, S1);
     StoreBackend remote = StoreBackend.create(redis, Clock.systemUTC(), meters);
     assertThat(remote.sessions()).isInstanceOf(RedisSessionStore.class);
     assertThat(remote.online()).isInstanceOf(RedisOnlineStore.class);
