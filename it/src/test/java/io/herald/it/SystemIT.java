@@ -163,7 +163,7 @@ class SystemIT {
                 "  groupId: " + kafka.newGroupId(),
                 "  commitInterval: 200ms",
                 registry(),
-                "delivery: {initialBackoff: 50ms, maxBackoff: 500ms, roomRefresh: 200ms}"),
+                "delivery: {initialBackoff: 50ms, maxBackoff: 500ms}"),
             Clock.systemUTC(),
             meters());
     job.start();
