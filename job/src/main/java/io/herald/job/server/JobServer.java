@@ -6,7 +6,9 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import com.linecorp.armeria.server.healthcheck.SettableHealthChecker;
 import io.herald.job.config.JobConfig;
+import io.herald.job.config.KafkaConfig;
 import io.herald.job.dispatch.Dispatcher;
+import io.herald.job.kafka.InstanceId;
 import io.herald.job.kafka.KafkaPushConsumer;
 import io.herald.registry.Registries;
 import io.herald.registry.Registry;
@@ -22,12 +24,13 @@ import org.slf4j.LoggerFactory;
  * feeds it, and {@code /health} and {@code /metrics} on one HTTP port (default {@value
  * JobConfig#DEFAULT_PORT}).
  *
- * <p>{@link #start()} starts the registry, the dispatcher and the HTTP server, and starts consuming
- * once the registry has loaded for the first time (before that, every unicast record would look
+ * <p>{@link #start()} derives the consumer's instance id when none is configured ({@link
+ * InstanceId}), starts the registry, the dispatcher and the HTTP server, and starts consuming once
+ * the registry has loaded for the first time (before that, every unicast record would look
  * addressed to a Comet that is gone). {@code /health} answers 200 from then on while the consumer
  * runs, 503 otherwise. {@link #stop()} stops consuming (waiting up to {@code kafka.revokeTimeout}
- * for the deliveries under way, then committing), then the dispatcher, the registry and the HTTP
- * server. Both are idempotent; the constructor does no I/O.
+ * for the deliveries under way, then committing and leaving the group), then the dispatcher, the
+ * registry and the HTTP server. Both are idempotent; the constructor does no I/O.
  */
 public final class JobServer {
   private static final Logger log = LoggerFactory.getLogger(JobServer.class);
@@ -41,11 +44,13 @@ public final class JobServer {
   private Server server;
   private final SettableHealthChecker healthy = new SettableHealthChecker(false);
   private boolean stopped;
+  private volatile KafkaConfig kafka;
 
   public JobServer(JobConfig config, Clock clock, PrometheusMeterRegistry meters) {
     this.config = config;
     this.clock = clock;
     this.meters = meters;
+    this.kafka = config.kafka();
   }
 
   public synchronized void start() {
@@ -53,11 +58,12 @@ public final class JobServer {
       return;
     }
     try {
+      kafka = withInstanceId(config.kafka());
       registry = Registries.create(config.registry(), clock, meters);
       registry.start();
       dispatcher = new Dispatcher(config.delivery(), config.batch(), registry, clock, meters);
       dispatcher.start();
-      consumer = new KafkaPushConsumer(config.kafka(), dispatcher::dispatch, clock, meters);
+      consumer = new KafkaPushConsumer(kafka, dispatcher::dispatch, clock, meters);
       server =
           Server.builder()
               .http(new InetSocketAddress(config.server().host(), config.server().port()))
@@ -82,6 +88,28 @@ public final class JobServer {
     }
   }
 
+  /**
+   * {@code kafka} with {@code <host name>-<server.port>} as its instance id if it names none; as it
+   * is if the host name cannot be found (a dynamic member, which costs a restart more: logged).
+   */
+  private KafkaConfig withInstanceId(KafkaConfig kafka) {
+    if (!kafka.instanceId().isEmpty()) {
+      return kafka;
+    }
+    return InstanceId.ofThisHost(config.server().port())
+        .map(kafka::withInstanceId)
+        .orElseGet(
+            () -> {
+              log.warn(
+                  "This host's name cannot be found: Job joins group {} as a dynamic member, and"
+                      + " a Job started again after a crash waits kafka.sessionTimeout ({}) for"
+                      + " its partitions. Set kafka.instanceId (JOB_KAFKA_INSTANCEID)",
+                  kafka.groupId(),
+                  kafka.sessionTimeout());
+              return kafka;
+            });
+  }
+
   private synchronized void startConsuming() {
     if (stopped || consumer == null) {
       return;
@@ -99,6 +127,11 @@ public final class JobServer {
   /** Whether the consumer is running (what {@code /health} reports). */
   public boolean consuming() {
     return healthy.isHealthy() && consumer.running();
+  }
+
+  /** The consumer's {@code group.instance.id} (derived at start if none was configured). */
+  public String instanceId() {
+    return kafka.instanceId();
   }
 
   /** The delivery core, for tests and the standalone launcher. */
