@@ -3,6 +3,7 @@ package io.herald.job.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.herald.job.server.JobServer;
 import io.herald.job.support.Cluster;
 import io.herald.job.support.Device;
 import io.herald.job.support.JobProcess;
@@ -12,6 +13,12 @@ import io.herald.testkit.RealKafka;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisServer;
 import io.herald.wire.ProtocolVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -41,13 +48,16 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Pushes to one Comet share one partition (Logic keys them by server id), so exactly one Job
  * delivers them at a time; a push sent after that Job died can only be delivered by its successor.
- * With the partitions' owner gone, a standby (a second Job owning nothing) takes over.
+ * With the partitions' owner gone, a standby (a second Job owning nothing, and ready) takes over.
+ * Two Jobs given one instance id by mistake leave the newer consuming and the older fenced, saying
+ * so on {@code /health}.
  */
 @RealRedis
 @RealKafka
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobRestartIT {
   private static final AtomicInteger IDS = new AtomicInteger(7000);
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   /** A generous bound for a 2-core machine under load; the measured times are far below it. */
   private static final Duration FEW_SECONDS = Duration.ofSeconds(15);
@@ -103,6 +113,9 @@ class JobRestartIT {
       try (JobProcess second = JobProcess.start(config, port, log("restart"))) {
         second.awaitHealthy(Duration.ofMinutes(2));
         long ready = System.nanoTime();
+        assertThat(body(second, "/health"))
+            .as("ready: in the group, with the partitions the first Job had")
+            .contains("\"state\":\"consuming\"", "\"partitions\":4");
         long delivered = pushes.awaitFirstDeliverySentAfter(device, gone);
         pushes.stop();
         pushes.awaitAllDelivered(device);
@@ -146,6 +159,9 @@ class JobRestartIT {
               .awaitHealthy()) {
         int before = device.messages().size();
         await().atMost(Duration.ofSeconds(30)).until(() -> device.messages().size() >= before + 20);
+        assertThat(body(standby, "/health"))
+            .as("a standby owning nothing is ready: it takes over when the owner goes")
+            .contains("\"status\":\"up\"", "\"partitions\":0");
 
         long stopping = System.nanoTime();
         owner.terminate();
@@ -154,6 +170,7 @@ class JobRestartIT {
         pushes.stop();
         pushes.awaitAllDelivered(device);
 
+        assertThat(body(standby, "/health")).contains("\"partitions\":1");
         Duration pause = pushes.longestPause(device, stopping, delivered);
         System.out.printf(
             "Job stopped with SIGTERM, a second Job in the group: deliveries paused at most %s;"
@@ -192,6 +209,8 @@ class JobRestartIT {
         int before = device.messages().size();
         await().atMost(Duration.ofSeconds(30)).until(() -> device.messages().size() >= before + 20);
 
+        assertThat(body(standby, "/health")).contains("\"status\":\"up\"", "\"partitions\":0");
+
         long killed = System.nanoTime();
         owner.kill();
         long delivered = pushes.awaitFirstDeliverySentAfter(device, killed);
@@ -210,6 +229,57 @@ class JobRestartIT {
             .isLessThan(Duration.ofSeconds(25));
       }
     }
+  }
+
+  @Test
+  void ofTwoJobsGivenOneInstanceIdTheNewerConsumesAndTheOlderStopsAndSaysWhy() throws Exception {
+    String topic = kafka.newTopic(2);
+    Cluster.Logic logic = cluster.logic(topic);
+    String group = kafka.newGroupId();
+    String sameId = "job-" + IDS.incrementAndGet();
+    long user = IDS.incrementAndGet();
+    JobServer older =
+        cluster.job(cluster.jobConfig(topic, group, FreePorts.next(), "instanceId: " + sameId));
+    try (Device device = comet.tcp(ProtocolVersion.V2).auth(user, "same-" + user, "");
+        PushStream pushes = new PushStream(logic, user)) {
+      await().atMost(Duration.ofSeconds(30)).until(older::consuming);
+      await().atMost(Duration.ofSeconds(30)).until(() -> device.messages().size() >= 20);
+
+      JobServer newer =
+          cluster.job(cluster.jobConfig(topic, group, FreePorts.next(), "instanceId: " + sameId));
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> "fenced".equals(older.state()));
+      HttpResponse<String> readiness = get(older.port(), "/health");
+      assertThat(readiness.statusCode()).isEqualTo(503);
+      assertThat(readiness.body()).contains("\"state\":\"fenced\"", sameId);
+      assertThat(get(older.port(), "/live").statusCode())
+          .as("alive: a restart would only fence the other Job in turn")
+          .isEqualTo(200);
+      assertThat(newer.consuming()).isTrue();
+      assertThat(newer.instanceId()).isEqualTo(sameId);
+
+      long fenced = System.nanoTime();
+      pushes.awaitFirstDeliverySentAfter(device, fenced);
+      pushes.stop();
+      pushes.awaitAllDelivered(device);
+    }
+  }
+
+  private static String body(JobProcess job, String path) {
+    try {
+      return job.get(path).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static HttpResponse<String> get(int port, String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private Path log(String name) {
