@@ -10,8 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * partitions not yet read), {@code herald.job.consumer.inflight} (read, delivery not ended), {@code
  * herald.job.consumer.partitions{state=assigned|paused}}, {@code herald.job.commits{result=ok|
  * failed}}, {@code herald.job.records.abandoned} (records whose partition was revoked or lost
- * before their delivery ended; the partition's next owner delivers them again) and unreadable
- * records as {@code herald.job.records.consumed{type=invalid}}.
+ * before their delivery ended; the partition's next owner delivers them again), {@code
+ * herald.job.consumer.failures{reason=fenced|error}} (the consumer stopped for good: another Job
+ * took its instance id, or an error) and unreadable records as {@code
+ * herald.job.records.consumed{type=invalid}}.
  */
 final class ConsumerMetrics {
   final AtomicLong lag = new AtomicLong();
@@ -22,6 +24,8 @@ final class ConsumerMetrics {
   final Counter commitsFailed;
   final Counter abandoned;
   final Counter invalid;
+  final Counter fenced;
+  final Counter failed;
 
   ConsumerMetrics(MeterRegistry meters) {
     Gauge.builder("herald.job.consumer.lag", lag, AtomicLong::get)
@@ -49,6 +53,15 @@ final class ConsumerMetrics {
             .description("Push records taken from the queue, by type")
             .tag("type", "invalid")
             .register(meters);
+    fenced = failures(meters, "fenced");
+    failed = failures(meters, "error");
+  }
+
+  private static Counter failures(MeterRegistry meters, String reason) {
+    return Counter.builder("herald.job.consumer.failures")
+        .description("Times the consumer stopped for good, by reason")
+        .tag("reason", reason)
+        .register(meters);
   }
 
   private static Counter commits(MeterRegistry meters, String result) {

@@ -7,24 +7,23 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +44,14 @@ import org.slf4j.LoggerFactory;
  * the timeout are abandoned (cancelled: calls not yet sent are dropped) and not committed; the next
  * owner delivers them again. Lost partitions are abandoned without a commit.
  *
+ * <p><b>Group membership.</b> With {@code instanceId} set, the consumer is a static member of the
+ * group (classic protocol): a successor with the same id that joins after a crash takes the dead
+ * member's place and partitions at once, without a rebalance, instead of waiting {@code
+ * sessionTimeout} for the dead member to be dropped. A stop leaves the group all the same, so the
+ * other members take the partitions over at once. A member fenced by a newer one with its id stops
+ * ({@link ConsumerState#FENCED}) and does not come back by itself: two Jobs with one id would
+ * otherwise take turns. {@link #state()} says where the consumer is.
+ *
  * <p><b>Bounded memory.</b> A partition with {@code maxInFlightPerPartition} records in delivery is
  * paused until some complete; at most {@code maxInFlightPerPartition + maxPollRecords} records per
  * partition are ever held.
@@ -56,12 +63,16 @@ public final class KafkaPushConsumer {
   private static final Logger log = LoggerFactory.getLogger(KafkaPushConsumer.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
+  /** How long closing a consumer that failed may take to leave the group. */
+  private static final Duration FAILED_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
   private final KafkaConfig config;
   private final Function<PushMsg, CompletableFuture<Void>> deliver;
   private final Clock clock;
   private final ConsumerMetrics metrics;
   private final Assignment assignment = new Assignment();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+  private final ConsumerStatus status;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
   private volatile boolean running;
   private volatile Duration closeGrace = Duration.ZERO;
@@ -82,6 +93,7 @@ public final class KafkaPushConsumer {
     this.deliver = deliver;
     this.clock = clock;
     this.metrics = new ConsumerMetrics(meters);
+    this.status = new ConsumerStatus(clock, ConsumerProperties.maxPollIntervalMillis(config));
   }
 
   /** Creates the consumer and starts reading on a thread of its own. */
@@ -89,16 +101,38 @@ public final class KafkaPushConsumer {
     if (thread != null) {
       return;
     }
-    consumer = new KafkaConsumer<>(consumerProperties(config));
+    consumer = new KafkaConsumer<>(ConsumerProperties.of(config));
+    status.moved(ConsumerState.JOINING);
     running = true;
     thread = new Thread(this::run, "herald-job-consumer");
     thread.setDaemon(true);
     thread.start();
     log.info(
-        "Consuming pushes from Kafka topic {} at {} as group {}",
+        "Consuming pushes from Kafka topic {} at {} as group {}, {}",
         config.topic(),
         config.bootstrapServers(),
-        config.groupId());
+        config.groupId(),
+        config.instanceId().isEmpty()
+            ? "a dynamic member"
+            : "static member " + config.instanceId());
+  }
+
+  /** Where the consumer is: what {@code /health} reports. */
+  public ConsumerState state() {
+    return status.state();
+  }
+
+  /** Partitions assigned to this consumer now. */
+  public int partitions() {
+    return (int) metrics.assigned.get();
+  }
+
+  /**
+   * False when restarting the process is what it needs: the consumer failed, or its loop has not
+   * come round for {@code max.poll.interval.ms} (by then Kafka has given its partitions away).
+   */
+  public boolean live() {
+    return status.live();
   }
 
   /** Completes when the consumer thread has ended: stopped, or failed. */
@@ -145,6 +179,7 @@ public final class KafkaPushConsumer {
       kafka.subscribe(List.of(config.topic()), new Rebalance());
       nextCommitMillis = clock.millis() + config.commitInterval().toMillis();
       while (running) {
+        status.looped();
         ConsumerRecords<byte[], byte[]> records;
         try {
           records = kafka.poll(POLL_TIMEOUT);
@@ -163,12 +198,25 @@ public final class KafkaPushConsumer {
         measure();
       }
       close(kafka);
+      status.moved(ConsumerState.STOPPED);
     } catch (RuntimeException e) {
-      log.error("The Kafka consumer failed; records not committed will be delivered again", e);
-      try {
-        kafka.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ZERO));
-      } catch (RuntimeException closing) {
-        e.addSuppressed(closing);
+      if (fenced(e)) {
+        metrics.fenced.increment();
+        log.error(
+            "Another consumer joined group {} with this Job's instance id {} and took its place"
+                + " and partitions: this Job stopped consuming. Give every Job of the group its"
+                + " own kafka.instanceId (JOB_KAFKA_INSTANCEID), or leave it empty for"
+                + " <host name>-<server.port>",
+            config.groupId(),
+            config.instanceId());
+        // Its place in the group is the other consumer's now: leave nothing, just close.
+        abandon(kafka, GroupMembershipOperation.REMAIN_IN_GROUP, e);
+        status.moved(ConsumerState.FENCED); // after closing, which reports the partitions lost
+      } else {
+        metrics.failed.increment();
+        log.error("The Kafka consumer failed; records not committed will be delivered again", e);
+        abandon(kafka, GroupMembershipOperation.LEAVE_GROUP, e);
+        status.moved(ConsumerState.FAILED);
       }
     } finally {
       running = false;
@@ -267,6 +315,9 @@ public final class KafkaPushConsumer {
     } catch (KafkaException e) {
       assignment.commitFailed(commits);
       metrics.commitsFailed.increment();
+      if (fenced(e)) {
+        throw e;
+      }
       log.warn(
           "Committing offsets of {} failed; their records will be delivered again: {}",
           commits.keySet(),
@@ -286,20 +337,51 @@ public final class KafkaPushConsumer {
     metrics.assigned.set(assignment.partitions().size());
   }
 
+  /**
+   * A planned stop: waits for the deliveries under way, commits, and leaves the group, so that the
+   * other members take the partitions over at once. A static member does not leave by default (it
+   * would be expected back within its session); this one does, because a Job being stopped may not
+   * come back (scaled down, moved to another host under another name).
+   */
   private void close(KafkaConsumer<byte[], byte[]> kafka) {
     assignment.awaitDeliveries(assignment.partitions(), closeGrace);
     commitSync(assignment.partitions());
     closing = true;
     release(assignment.partitions());
-    kafka.close();
-    log.info("Kafka consumer of {} closed", config.topic());
+    kafka.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP));
+    log.info("Kafka consumer of {} closed; left group {}", config.topic(), config.groupId());
+  }
+
+  /** After a failure: gives up the partitions without committing, and closes. */
+  private void abandon(
+      KafkaConsumer<byte[], byte[]> kafka, GroupMembershipOperation membership, Exception e) {
+    closing = true;
+    release(assignment.partitions());
+    try {
+      kafka.close(
+          CloseOptions.groupMembershipOperation(membership).withTimeout(FAILED_CLOSE_TIMEOUT));
+    } catch (RuntimeException closingFailed) {
+      e.addSuppressed(closingFailed);
+    }
+  }
+
+  /** Whether {@code e} (or what caused it: a rebalance callback's failure) is a fencing. */
+  private static boolean fenced(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof FencedInstanceIdException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private final class Rebalance implements ConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      // Called after every rebalance this member took part in, even with nothing new for it.
       assignment.assigned(partitions);
       metrics.assigned.set(assignment.partitions().size());
+      status.moved(ConsumerState.CONSUMING);
       if (!partitions.isEmpty()) {
         log.info("Assigned {}", partitions);
       }
@@ -318,27 +400,11 @@ public final class KafkaPushConsumer {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      if (!closing) {
+        status.moved(ConsumerState.JOINING); // out of the group until it joins again
+      }
       release(partitions);
       log.warn("Lost {} without committing; their records will be delivered again", partitions);
     }
-  }
-
-  static Map<String, Object> consumerProperties(KafkaConfig config) {
-    Map<String, Object> props = new HashMap<>(config.properties());
-    props.putIfAbsent(
-        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-        CooperativeStickyAssignor.class.getName());
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-    if (!config.clientId().isEmpty()) {
-      props.put(ConsumerConfig.CLIENT_ID_CONFIG, config.clientId());
-    }
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.autoOffsetReset());
-    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    return props;
   }
 }

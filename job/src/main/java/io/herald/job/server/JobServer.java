@@ -1,12 +1,14 @@
 package io.herald.job.server;
 
 import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
-import com.linecorp.armeria.server.healthcheck.HealthCheckService;
-import com.linecorp.armeria.server.healthcheck.SettableHealthChecker;
 import io.herald.job.config.JobConfig;
+import io.herald.job.config.KafkaConfig;
 import io.herald.job.dispatch.Dispatcher;
+import io.herald.job.kafka.ConsumerState;
+import io.herald.job.kafka.InstanceId;
 import io.herald.job.kafka.KafkaPushConsumer;
 import io.herald.registry.Registries;
 import io.herald.registry.Registry;
@@ -19,15 +21,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Job: the registry view, the {@link Dispatcher} that calls the Comets, the Kafka consumer that
- * feeds it, and {@code /health} and {@code /metrics} on one HTTP port (default {@value
- * JobConfig#DEFAULT_PORT}).
+ * feeds it, and {@code /health}, {@code /live} and {@code /metrics} on one HTTP port (default
+ * {@value JobConfig#DEFAULT_PORT}).
  *
- * <p>{@link #start()} starts the registry, the dispatcher and the HTTP server, and starts consuming
- * once the registry has loaded for the first time (before that, every unicast record would look
- * addressed to a Comet that is gone). {@code /health} answers 200 from then on while the consumer
- * runs, 503 otherwise. {@link #stop()} stops consuming (waiting up to {@code kafka.revokeTimeout}
- * for the deliveries under way, then committing), then the dispatcher, the registry and the HTTP
- * server. Both are idempotent; the constructor does no I/O.
+ * <p>{@link #start()} derives the consumer's instance id when none is configured ({@link
+ * InstanceId}), starts the registry, the dispatcher and the HTTP server, and starts consuming once
+ * the registry has loaded for the first time (before that, every unicast record would look
+ * addressed to a Comet that is gone). {@link #stop()} stops consuming (waiting up to {@code
+ * kafka.revokeTimeout} for the deliveries under way, then committing and leaving the group), then
+ * the dispatcher, the registry and the HTTP server. Both are idempotent; the constructor does no
+ * I/O.
+ *
+ * <p><b>Readiness</b>, {@code GET /health}: 200 while the consumer is a member of its group with
+ * its assignment and reads it ({@link ConsumerState#CONSUMING}), including a Job that was assigned
+ * no partition (a standby in a group with more Jobs than partitions); 503 while the registry loads,
+ * while the consumer joins (or waits for a dead member's partitions), after it was fenced or
+ * failed, and once it stops. <b>Liveness</b>, {@code GET /live}: 200 unless restarting the process
+ * is what it needs ({@link KafkaPushConsumer#live()}). Both answer {@code {"status", "state",
+ * "partitions", "instanceId"}} in JSON.
  */
 public final class JobServer {
   private static final Logger log = LoggerFactory.getLogger(JobServer.class);
@@ -39,13 +50,15 @@ public final class JobServer {
   private Dispatcher dispatcher;
   private KafkaPushConsumer consumer;
   private Server server;
-  private final SettableHealthChecker healthy = new SettableHealthChecker(false);
-  private boolean stopped;
+  private volatile KafkaConfig kafka;
+  private volatile boolean consumerStarted;
+  private volatile boolean stopped;
 
   public JobServer(JobConfig config, Clock clock, PrometheusMeterRegistry meters) {
     this.config = config;
     this.clock = clock;
     this.meters = meters;
+    this.kafka = config.kafka();
   }
 
   public synchronized void start() {
@@ -53,15 +66,17 @@ public final class JobServer {
       return;
     }
     try {
+      kafka = withInstanceId(config.kafka());
       registry = Registries.create(config.registry(), clock, meters);
       registry.start();
       dispatcher = new Dispatcher(config.delivery(), config.batch(), registry, clock, meters);
       dispatcher.start();
-      consumer = new KafkaPushConsumer(config.kafka(), dispatcher::dispatch, clock, meters);
+      consumer = new KafkaPushConsumer(kafka, dispatcher::dispatch, clock, meters);
       server =
           Server.builder()
               .http(new InetSocketAddress(config.server().host(), config.server().port()))
-              .service("/health", HealthCheckService.of(healthy))
+              .service("/health", (ctx, req) -> status(consuming()))
+              .service("/live", (ctx, req) -> status(live()))
               .service(
                   "/metrics",
                   (ctx, req) ->
@@ -82,13 +97,58 @@ public final class JobServer {
     }
   }
 
+  /**
+   * {@code kafka} with {@code <host name>-<server.port>} as its instance id if it names none; as it
+   * is if the host name cannot be found (a dynamic member, which costs a restart more: logged).
+   */
+  private KafkaConfig withInstanceId(KafkaConfig kafka) {
+    if (!kafka.instanceId().isEmpty()) {
+      return kafka;
+    }
+    return InstanceId.ofThisHost(config.server().port())
+        .map(kafka::withInstanceId)
+        .orElseGet(
+            () -> {
+              log.warn(
+                  "This host's name cannot be found: Job joins group {} as a dynamic member, and"
+                      + " a Job started again after a crash waits kafka.sessionTimeout ({}) for"
+                      + " its partitions. Set kafka.instanceId (JOB_KAFKA_INSTANCEID)",
+                  kafka.groupId(),
+                  kafka.sessionTimeout());
+              return kafka;
+            });
+  }
+
   private synchronized void startConsuming() {
     if (stopped || consumer == null) {
       return;
     }
     consumer.start();
-    healthy.setHealthy(true);
-    var unused = consumer.terminated().thenRun(() -> healthy.setHealthy(false));
+    consumerStarted = true;
+  }
+
+  private HttpResponse status(boolean ok) {
+    KafkaPushConsumer current = consumer;
+    String body =
+        String.format(
+            "{\"status\":\"%s\",\"state\":\"%s\",\"partitions\":%d,\"instanceId\":\"%s\"}",
+            ok ? "up" : "down",
+            state(),
+            current == null ? 0 : current.partitions(),
+            kafka.instanceId());
+    return HttpResponse.of(
+        ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, MediaType.JSON_UTF_8, body);
+  }
+
+  /**
+   * {@code starting} (the registry has not loaded yet), {@code stopped}, or the consumer's {@link
+   * ConsumerState}: {@code joining}, {@code consuming}, {@code fenced}, {@code failed}.
+   */
+  public String state() {
+    if (stopped) {
+      return ConsumerState.STOPPED.label();
+    }
+    return consumerStarted ? consumer.state().label() : "starting";
   }
 
   /** The bound HTTP port. */
@@ -96,9 +156,23 @@ public final class JobServer {
     return server == null ? config.server().port() : server.activeLocalPort();
   }
 
-  /** Whether the consumer is running (what {@code /health} reports). */
+  /**
+   * Ready ({@code /health}): a member of the group with its assignment, reading it (possibly no
+   * partition).
+   */
   public boolean consuming() {
-    return healthy.isHealthy() && consumer.running();
+    return !stopped && consumerStarted && consumer.state() == ConsumerState.CONSUMING;
+  }
+
+  /** Live ({@code /live}): false when restarting the process is what it needs. */
+  public boolean live() {
+    KafkaPushConsumer current = consumer;
+    return current == null || current.live();
+  }
+
+  /** The consumer's {@code group.instance.id} (derived at start if none was configured). */
+  public String instanceId() {
+    return kafka.instanceId();
   }
 
   /** The delivery core, for tests and the standalone launcher. */
@@ -120,7 +194,6 @@ public final class JobServer {
       return;
     }
     stopped = true;
-    healthy.setHealthy(false);
     if (consumer != null) {
       consumer.stop(grace);
     }

@@ -93,6 +93,10 @@ class JobIT {
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + job.port() + "/health"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> live =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + job.port() + "/live")).build(),
+            HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> metrics =
         http.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + job.port() + "/metrics"))
@@ -100,7 +104,16 @@ class JobIT {
             HttpResponse.BodyHandlers.ofString());
 
     assertThat(health.statusCode()).isEqualTo(200);
+    assertThat(job.instanceId()).as("derived: <host name>-<port>").endsWith("-" + job.port());
+    assertThat(health.body())
+        .contains(
+            "\"status\":\"up\"",
+            "\"state\":\"consuming\"",
+            "\"partitions\":4",
+            "\"instanceId\":\"" + job.instanceId() + "\"");
+    assertThat(live.statusCode()).isEqualTo(200);
     assertThat(metrics.body())
+        .contains("herald_job_consumer_failures_total")
         .contains("herald_job_records_consumed_total")
         .contains("herald_job_fanout_total")
         .contains("herald_job_consumer_lag")

@@ -43,9 +43,31 @@ class KafkaPushConsumerIT {
         topic,
         group,
         "",
+        "",
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(1),
         5,
         maxInFlight,
         commitInterval,
+        Duration.ofSeconds(2),
+        "earliest",
+        Map.of());
+  }
+
+  /** A static member {@code instanceId}, committing often. */
+  private static KafkaConfig member(
+      KafkaBroker kafka, String topic, String group, String instanceId, Duration sessionTimeout) {
+    return new KafkaConfig(
+        kafka.bootstrapServers(),
+        topic,
+        group,
+        instanceId,
+        "",
+        sessionTimeout,
+        Duration.ofSeconds(1),
+        5,
+        100,
+        Duration.ofMillis(100),
         Duration.ofSeconds(2),
         "earliest",
         Map.of());
@@ -76,6 +98,16 @@ class KafkaPushConsumerIT {
                     topic, "live://1".getBytes(StandardCharsets.UTF_8), msg.toByteArray()));
       }
       producer.flush();
+    }
+  }
+
+  /** Deliveries that end at once. */
+  private static final class Deliveries {
+    final List<Long> seen = new CopyOnWriteArrayList<>();
+
+    CompletableFuture<Void> deliver(PushMsg msg) {
+      seen.add(msg.getMessageId());
+      return CompletableFuture.completedFuture(null);
     }
   }
 
@@ -179,6 +211,101 @@ class KafkaPushConsumerIT {
     } finally {
       second.held.values().forEach(d -> d.complete(null));
       successor.stop(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void aStaticMemberThatStopsLeavesTheGroupSoAnotherTakesOverWithoutWaitingForItsSession(
+      KafkaBroker kafka) {
+    String topic = kafka.newTopic(1);
+    String group = kafka.newGroupId();
+    // A session far longer than the test waits: only a leave lets the standby take over in time.
+    Duration session = Duration.ofSeconds(60);
+    Deliveries first = new Deliveries();
+    KafkaPushConsumer owner =
+        new KafkaPushConsumer(
+            member(kafka, topic, group, "owner", session),
+            first::deliver,
+            Clock.systemUTC(),
+            new SimpleMeterRegistry());
+    owner.start();
+    await().until(() -> owner.partitions() == 1);
+    Deliveries second = new Deliveries();
+    KafkaPushConsumer standby =
+        new KafkaPushConsumer(
+            member(kafka, topic, group, "standby", session),
+            second::deliver,
+            Clock.systemUTC(),
+            new SimpleMeterRegistry());
+    standby.start();
+    try {
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> standby.state() == ConsumerState.CONSUMING);
+      assertThat(standby.partitions()).as("a standby: no partition, and consuming").isZero();
+      publish(kafka, topic, 3);
+      await().until(() -> first.seen.size() == 3);
+
+      owner.stop(Duration.ofSeconds(5));
+      assertThat(owner.state()).isEqualTo(ConsumerState.STOPPED);
+      publish(kafka, topic, 3, 2);
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(second.seen).containsExactly(3L, 4L));
+      assertThat(standby.partitions()).isEqualTo(1);
+    } finally {
+      standby.stop(Duration.ofSeconds(1));
+    }
+  }
+
+  @Test
+  void aSecondConsumerWithTheSameInstanceIdFencesTheFirstWhichStopsForGood(KafkaBroker kafka) {
+    String topic = kafka.newTopic(1);
+    String group = kafka.newGroupId();
+    Duration session = Duration.ofSeconds(10);
+    Deliveries first = new Deliveries();
+    SimpleMeterRegistry firstMeters = new SimpleMeterRegistry();
+    KafkaPushConsumer older =
+        new KafkaPushConsumer(
+            member(kafka, topic, group, "same-id", session),
+            first::deliver,
+            Clock.systemUTC(),
+            firstMeters);
+    older.start();
+    Deliveries second = new Deliveries();
+    KafkaPushConsumer newer =
+        new KafkaPushConsumer(
+            member(kafka, topic, group, "same-id", session),
+            second::deliver,
+            Clock.systemUTC(),
+            new SimpleMeterRegistry());
+    try {
+      await().atMost(Duration.ofSeconds(20)).until(() -> older.partitions() == 1);
+      publish(kafka, topic, 2);
+      await().until(() -> first.seen.size() == 2);
+
+      newer.start();
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> older.state() == ConsumerState.FENCED);
+      assertThat(older.live()).as("restarting it would only fence the other").isTrue();
+      assertThat(older.partitions()).isZero();
+      assertThat(
+              firstMeters
+                  .get("herald.job.consumer.failures")
+                  .tag("reason", "fenced")
+                  .counter()
+                  .count())
+          .isEqualTo(1);
+      publish(kafka, topic, 2, 1);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(second.seen).contains(2L));
+      assertThat(newer.state()).isEqualTo(ConsumerState.CONSUMING);
+      assertThat(first.seen).as("the fenced consumer reads nothing more").containsExactly(0L, 1L);
+    } finally {
+      older.stop(Duration.ZERO);
+      newer.stop(Duration.ofSeconds(1));
     }
   }
 

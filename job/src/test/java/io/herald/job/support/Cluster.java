@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -182,22 +183,25 @@ public final class Cluster implements AutoCloseable {
 
   /**
    * A Job config file consuming {@code topic} as {@code group} on the HTTP port {@code port}, with
-   * short intervals for tests, and {@code extra} YAML lines appended.
+   * short intervals for tests, and {@code kafkaKeys} ({@code "instanceId: job-1"}...) added to its
+   * {@code kafka} section. The group membership timeouts are Job's defaults: what a restart costs
+   * is under test.
    */
-  public Path jobConfig(String topic, String group, int port, String... extra) {
-    return write(
-        "job-" + port + ".yaml",
-        "server: {host: 127.0.0.1, port: " + port + "}",
-        "kafka:",
-        "  bootstrapServers: '" + kafka.bootstrapServers() + "'",
-        "  topic: " + topic,
-        "  groupId: " + group,
-        "  commitInterval: 200ms",
-        "  revokeTimeout: 5s",
-        "  properties: {session.timeout.ms: '6000', heartbeat.interval.ms: '500'}",
-        registry(),
-        "delivery: {initialBackoff: 50ms, maxBackoff: 500ms}",
-        String.join("\n", extra));
+  public Path jobConfig(String topic, String group, int port, String... kafkaKeys) {
+    List<String> lines = new ArrayList<>();
+    lines.add("server: {host: 127.0.0.1, port: " + port + "}");
+    lines.add("kafka:");
+    lines.add("  bootstrapServers: '" + kafka.bootstrapServers() + "'");
+    lines.add("  topic: " + topic);
+    lines.add("  groupId: " + group);
+    lines.add("  commitInterval: 200ms");
+    lines.add("  revokeTimeout: 5s");
+    for (String key : kafkaKeys) {
+      lines.add("  " + key);
+    }
+    lines.add(registry());
+    lines.add("delivery: {initialBackoff: 50ms, maxBackoff: 500ms}");
+    return write("job-" + port + ".yaml", lines.toArray(String[]::new));
   }
 
   /** A started in-process Job from {@link #jobConfig}. */

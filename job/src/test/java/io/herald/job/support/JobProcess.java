@@ -15,15 +15,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Job in a JVM of its own ({@code JobMain config.yaml}, on this test's classpath), so a test can
- * kill it the hard way: SIGKILL, no shutdown hook, no commit.
+ * kill it the hard way (SIGKILL: no shutdown hook, no commit) or stop it as an operator would
+ * (SIGTERM).
  */
 public final class JobProcess implements AutoCloseable {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
   private final Process process;
   private final int port;
+  private final long startedNanos;
 
-  private JobProcess(Process process, int port) {
+  private JobProcess(Process process, int port, long startedNanos) {
     this.process = process;
     this.port = port;
+    this.startedNanos = startedNanos;
   }
 
   /** Starts {@code JobMain config}; its output goes to {@code log} (appended). */
@@ -39,6 +44,7 @@ public final class JobProcess implements AutoCloseable {
             System.getProperty("java.class.path"),
             "io.herald.job.server.JobMain",
             config.toString());
+    long startedNanos = System.nanoTime();
     try {
       Process process =
           new ProcessBuilder(command)
@@ -46,27 +52,40 @@ public final class JobProcess implements AutoCloseable {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
       process.getOutputStream().close();
-      return new JobProcess(process, port);
+      return new JobProcess(process, port, startedNanos);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Waits until {@code /health} answers 200: the registry has loaded and the consumer runs. */
+  /** Waits until {@code /health} answers 200 (ready: see {@code JobServer}). */
   public JobProcess awaitHealthy() {
-    HttpClient http = HttpClient.newHttpClient();
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-            .timeout(Duration.ofSeconds(2))
-            .build();
+    return awaitHealthy(Duration.ofSeconds(60));
+  }
+
+  /** Waits at most {@code atMost} until {@code /health} answers 200. */
+  public JobProcess awaitHealthy(Duration atMost) {
     await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(100))
         .failFast("the Job process exited", () -> !process.isAlive())
         .ignoreExceptions()
-        .until(
-            () -> http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        .until(() -> get("/health").statusCode() == 200);
     return this;
+  }
+
+  /** {@code GET path} on the Job's HTTP port. */
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(2))
+            .build();
+    return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** {@link System#nanoTime()} when the process was started. */
+  public long startedNanos() {
+    return startedNanos;
   }
 
   public long pid() {
@@ -81,6 +100,25 @@ public final class JobProcess implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * SIGTERM, as an orchestrator stops a process: the shutdown hook runs (stop, commit, leave the
+   * group). Returns once the process has exited.
+   */
+  public void terminate() {
+    process.destroy();
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the Job process did not exit within 60 s of SIGTERM");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   @Override
