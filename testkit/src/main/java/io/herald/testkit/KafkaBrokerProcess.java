@@ -25,10 +25,15 @@ final class KafkaBrokerProcess {
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
   private final KafkaServerProperties properties;
-  private final ChildProcess process;
+  private final List<String> command;
+  private final Path log;
+  private ChildProcess process;
 
-  private KafkaBrokerProcess(KafkaServerProperties properties, ChildProcess process) {
+  private KafkaBrokerProcess(
+      KafkaServerProperties properties, List<String> command, Path log, ChildProcess process) {
     this.properties = properties;
+    this.command = List.copyOf(command);
+    this.log = log;
     this.process = process;
   }
 
@@ -54,7 +59,20 @@ final class KafkaBrokerProcess {
     broker.addAll(List.of("-Djava.awt.headless=true", "-Dlog4j2.configurationFile=" + log4j));
     broker.addAll(List.of("-cp", testkitLocation() + File.pathSeparator + classpath));
     broker.addAll(List.of(OrphanGuard.class.getName(), "kafka.Kafka", config.toString()));
-    return new KafkaBrokerProcess(properties, ChildProcess.start(broker, log));
+    return new KafkaBrokerProcess(properties, broker, log, ChildProcess.start(broker, log));
+  }
+
+  /** Starts the broker again on its ports and data, after a stop; does not wait for it. */
+  void restart() throws StartupFailure {
+    if (process.alive()) {
+      throw new IllegalStateException("the Kafka broker at " + bootstrapServers() + " still runs");
+    }
+    process = ChildProcess.start(command, log);
+  }
+
+  /** Kills the broker outright (SIGKILL). */
+  void kill() {
+    process.kill();
   }
 
   String bootstrapServers() {

@@ -86,7 +86,7 @@ final class KafkaInstance implements AutoCloseable {
     }
   }
 
-  private static Admin admin(String bootstrapServers) {
+  static Admin admin(String bootstrapServers) {
     return Admin.create(
         Map.of(
             AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -99,7 +99,7 @@ final class KafkaInstance implements AutoCloseable {
             30_000));
   }
 
-  private static boolean hasNodes(Admin admin) throws Exception {
+  static boolean hasNodes(Admin admin) throws Exception {
     return !admin
         .describeCluster(new DescribeClusterOptions().timeoutMs(5_000))
         .nodes()
