@@ -87,6 +87,7 @@ class LogicInProcessContractTest {
     return ConnectRequest.newBuilder()
         .setServerId("comet-1")
         .setServerEpoch(1_764_000_000_000L)
+        .setConnId(17)
         .setToken(ByteString.copyFrom(authJson, StandardCharsets.UTF_8))
         .setClientIp("203.0.113.9")
         .setTransport(Transport.TRANSPORT_WEBSOCKET)

@@ -34,6 +34,8 @@ class PushMsgRecordContractTest {
         .addMids(123L)
         .setInboxSeq(42L)
         .setRequireAck(true)
+        .addRoomServers("comet-sh-02")
+        .setRoomServersKnown(true)
         .build();
   }
 
@@ -75,10 +77,10 @@ class PushMsgRecordContractTest {
   void heldRangeIsReservedAndUnused() {
     assertThat(PushMsg.getDescriptor().toProto().getReservedRangeList())
         .extracting(ReservedRange::getStart, ReservedRange::getEnd)
-        .containsExactly(tuple(13, 32)); // end is exclusive
+        .containsExactly(tuple(15, 32)); // end is exclusive
     assertThat(PushMsg.getDescriptor().getFields())
         .extracting(FieldDescriptor::getNumber)
-        .allSatisfy(number -> assertThat(number).isLessThan(13));
+        .allSatisfy(number -> assertThat(number).isLessThan(15));
   }
 
   @Test

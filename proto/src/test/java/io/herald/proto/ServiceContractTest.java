@@ -36,7 +36,7 @@ class ServiceContractTest {
         Arguments.of(
             CometGrpc.getServiceDescriptor(),
             "herald.comet.v1.Comet",
-            List.of("PushMsg", "BroadcastRoom", "Broadcast", "Rooms", "Kick", "Drain")),
+            List.of("PushMsg", "BroadcastRoom", "Broadcast", "Rooms", "Kick", "Drain", "Resync")),
         Arguments.of(
             LogicGrpc.getServiceDescriptor(),
             "herald.logic.v1.Logic",
@@ -44,6 +44,8 @@ class ServiceContractTest {
                 "Connect",
                 "Disconnect",
                 "Heartbeat",
+                "RestoreSessions",
+                "JoinRooms",
                 "RenewOnline",
                 "Receive",
                 "Ack",
