@@ -90,7 +90,12 @@ class FailuresIT {
                       Duration.ofSeconds(3)))
               .reconnect(
                   new ReconnectPolicy(
-                      Duration.ofMillis(100), 2.0, 0.5, Duration.ofSeconds(1), 5, Duration.ofSeconds(30)))
+                      Duration.ofMillis(100),
+                      2.0,
+                      0.5,
+                      Duration.ofSeconds(1),
+                      5,
+                      Duration.ofSeconds(30)))
               .listener(
                   new HeraldListener() {
                     @Override
