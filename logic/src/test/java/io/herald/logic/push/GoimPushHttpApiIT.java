@@ -156,7 +156,31 @@ class GoimPushHttpApiIT {
         .isEqualTo(413);
 
     assertThat(server.pushes("keys", "bad_request")).isEqualTo(4);
-    assertNothingQueuedBefore(http.post("/goim/push/all?operation=1&speed=0", "marker"));
+    assertNothingQueuedBefore(http.post("/goim/push/all?operation=1000&speed=0", "marker"));
+  }
+
+  @Test
+  void protocolOpsAreRefusedSoNothingIsQueuedForJobToDrop() {
+    assertRefused(
+        http.post("/goim/push/room?operation=9&type=live&room=1000", "x"),
+        "operation: 9 (expected: >= 1000, a business op; 9 is the wire protocol's RAW)");
+    assertRefused(
+        http.post("/goim/push/keys?operation=3&keys=phone-42", "x"),
+        "operation: 3 (expected: >= 1000, a business op; 3 is the wire protocol's"
+            + " HEARTBEAT_REPLY)");
+    assertRefused(
+        http.post("/goim/push/mids?operation=21&mids=42", "x"),
+        "operation: 21 (expected: >= 1000, a business op; 21 is the wire protocol's RECONNECT)");
+    assertRefused(
+        http.post("/goim/push/all?operation=999", "x"),
+        "operation: 999 (expected: >= 1000, a business op; 0-999 are reserved for the wire"
+            + " protocol)");
+    assertRefused(
+        http.post("/goim/push/all?operation=-1", "x"),
+        "operation: -1 (expected: >= 1000, a business op)");
+
+    assertNothingQueuedBefore(http.post("/goim/push/all?operation=1000&speed=0", "marker"));
+    assertThat(server.pushes("room", "bad_request")).isEqualTo(1);
   }
 
   @Test
@@ -177,7 +201,7 @@ class GoimPushHttpApiIT {
     assertThat(server.pushes("all", "unauthorized")).isEqualTo(3);
     // The second configured token works too; its push is the first record on the topic.
     GoimHttpClient other = GoimHttpClient.withToken(server.port(), PushServer.OTHER_TOKEN);
-    assertNothingQueuedBefore(other.post("/goim/push/all?operation=1&speed=0", "marker"));
+    assertNothingQueuedBefore(other.post("/goim/push/all?operation=1000&speed=0", "marker"));
   }
 
   @Test
