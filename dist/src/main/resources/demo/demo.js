@@ -114,7 +114,8 @@ async function push(event) {
     const answer = await response.json();
     if (answer.code === 0) {
       result.classList.add('ok');
-      result.textContent = 'Accepted by Logic.';
+      // A decimal string: message ids are past 2^53, where JSON numbers lose digits in JavaScript.
+      result.textContent = `Accepted by Logic: message ${answer.data.message_id}.`;
     } else {
       result.classList.add('error');
       result.textContent = `Refused: ${answer.code} ${answer.message}`;

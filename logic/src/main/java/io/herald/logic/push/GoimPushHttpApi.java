@@ -9,6 +9,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import io.herald.logic.online.OnlineView;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -75,7 +76,7 @@ public final class GoimPushHttpApi {
   private CompletableFuture<Object> pushMids(Push push) {
     return push.reply(
         pushes.pushMids(operation(push), GoimParams.longs(push.params, "mids"), push.body),
-        PushResult::offlineMids);
+        result -> decimal(result.offlineMids()));
   }
 
   private CompletableFuture<Object> pushRoom(Push push) {
@@ -98,15 +99,26 @@ public final class GoimPushHttpApi {
     return GoimParams.requiredInt(push.params, "operation");
   }
 
+  /**
+   * 64-bit ids as decimal strings: JavaScript reads JSON numbers as doubles, exact only up to 2^53,
+   * and message ids are past it.
+   */
+  private static List<String> decimal(List<Long> ids) {
+    return ids.stream().map(String::valueOf).toList();
+  }
+
   /** One push request: its query and body. */
   private record Push(QueryParams params, ByteString body) {
-    /** The reply's data: the message id, and the offline targets for keys and mids. */
+    /**
+     * The reply's data: the message id (a decimal string), and the offline targets for keys and
+     * mids.
+     */
     CompletableFuture<Object> reply(
         CompletableFuture<PushResult> pushed, Function<PushResult, Object> offline) {
       return pushed.thenApply(
           result -> {
             Map<String, Object> data = new LinkedHashMap<>();
-            data.put("message_id", result.messageId());
+            data.put("message_id", Long.toString(result.messageId()));
             if (offline != null) {
               data.put("offline", offline.apply(result));
             }

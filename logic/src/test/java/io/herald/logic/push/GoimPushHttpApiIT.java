@@ -2,6 +2,7 @@ package io.herald.logic.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.logic.push.GoimHttpClient.Reply;
 import io.herald.proto.queue.v1.PushType;
 import io.herald.testkit.KafkaBroker;
@@ -59,7 +60,7 @@ class GoimPushHttpApiIT {
     assertThat(reply.code()).isZero();
     assertThat(reply.message()).isEmpty();
     assertThat(reply.data().get("offline").get(0).asText()).isEqualTo("gone");
-    long messageId = reply.data().get("message_id").asLong();
+    long messageId = Long.parseLong(reply.data().get("message_id").asText());
     assertThat(topic.take(2))
         .allSatisfy(
             read -> {
@@ -77,7 +78,7 @@ class GoimPushHttpApiIT {
     Reply reply = http.post("/goim/push/mids?operation=1001&mids=42,99", "to the user");
 
     assertThat(reply.code()).isZero();
-    assertThat(reply.data().get("offline").get(0).asLong()).isEqualTo(99);
+    assertThat(reply.data().get("offline").get(0).asText()).isEqualTo("99");
     assertThat(topic.take(2))
         .allSatisfy(read -> assertThat(read.msg().getMidsList()).containsExactly(42L))
         .extracting(read -> read.msg().getOp())
@@ -94,7 +95,7 @@ class GoimPushHttpApiIT {
     List<TopicReader.Read> records = topic.take(2);
     assertThat(records.get(0).key()).isEqualTo("live://1000");
     assertThat(records.get(0).msg().getMessageId())
-        .isEqualTo(room.data().get("message_id").asLong());
+        .isEqualTo(Long.parseLong(room.data().get("message_id").asText()));
     assertThat(records.get(1).msg().getType()).isEqualTo(PushType.PUSH_TYPE_BROADCAST);
     assertThat(records.get(1).msg().getSpeed()).isEqualTo(300);
     assertThat(records.get(1).msg().getBody().toStringUtf8()).isEqualTo("everyone");
@@ -184,6 +185,25 @@ class GoimPushHttpApiIT {
   }
 
   @Test
+  void messageIdsAndUserIdsAreDecimalStringsSoJavaScriptKeepsThemExact() {
+    Reply reply = http.post("/goim/push/mids?operation=1000&mids=42,9007199254740993", "x");
+
+    assertThat(reply.code()).isZero();
+    JsonNode id = reply.data().get("message_id");
+    assertThat(id.isTextual()).as("%s", reply.json()).isTrue();
+    long messageId = Long.parseLong(id.asText());
+    assertThat(messageId).isGreaterThan(1L << 53); // beyond a JavaScript number's exact range
+    assertThat(reply.data().get("offline").toString()).isEqualTo("[\"9007199254740993\"]");
+    assertThat(topic.take(2))
+        .allSatisfy(read -> assertThat(read.msg().getMessageId()).isEqualTo(messageId));
+
+    Reply keys = http.post("/goim/push/keys?operation=1000&keys=phone-42", "x");
+    assertThat(keys.data().get("message_id").isTextual()).isTrue();
+    assertThat(topic.takeOne().msg().getMessageId())
+        .isEqualTo(Long.parseLong(keys.data().get("message_id").asText()));
+  }
+
+  @Test
   void withoutTheRightTokenEveryPathAnswers401AndNothingMoves() {
     GoimHttpClient anonymous = new GoimHttpClient(server.port(), null);
     GoimHttpClient wrong = GoimHttpClient.withToken(server.port(), "not-the-token");
@@ -232,7 +252,8 @@ class GoimPushHttpApiIT {
   private void assertNothingQueuedBefore(Reply marker) {
     assertThat(marker.code()).isZero();
     TopicReader.Read first = topic.takeOne();
-    assertThat(first.msg().getMessageId()).isEqualTo(marker.data().get("message_id").asLong());
+    assertThat(first.msg().getMessageId())
+        .isEqualTo(Long.parseLong(marker.data().get("message_id").asText()));
   }
 
   private static void assertRefused(Reply reply, String message) {
