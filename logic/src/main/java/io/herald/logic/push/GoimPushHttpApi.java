@@ -31,14 +31,12 @@ import java.util.function.Function;
  * off. Reference: {@code docs/api.md}.
  */
 public final class GoimPushHttpApi {
-  /** Bodies this far over {@code maxBodyBytes} are refused with HTTP 413 before being read. */
-  private static final long BODY_SLACK = 64 * 1024;
-
   private final PushService pushes;
   private final OnlineHttpService online;
   private final BearerTokens tokens;
   private final PushMetrics metrics;
   private final long maxRequestLength;
+  private final GoimHttpErrors errors;
 
   /**
    * @throws IllegalArgumentException if {@code api} requires a token but configures none
@@ -48,12 +46,18 @@ public final class GoimPushHttpApi {
     this.pushes = pushes;
     this.tokens = BearerTokens.of(api);
     this.metrics = new PushMetrics(meters);
+    this.errors = new GoimHttpErrors(meters);
     this.online = new OnlineHttpService(new OnlineQueries(online), metrics);
-    this.maxRequestLength = api.maxBodyBytes() + BODY_SLACK;
+    this.maxRequestLength = api.maxBodyBytes();
   }
 
-  /** Adds every route, each behind the bearer-token check, to {@code sb}. */
+  /**
+   * Adds every route, each behind the bearer-token check, to {@code sb}, and goim's JSON errors
+   * ({@link GoimHttpErrors}) for every path under {@code /goim} on that server, the node routes
+   * included: an unknown path, a wrong method, a body over the limit.
+   */
   public void bindTo(ServerBuilder sb) {
+    sb.errorHandler(errors);
     push(sb, "keys", this::pushKeys);
     push(sb, "mids", this::pushMids);
     push(sb, "room", this::pushRoom);

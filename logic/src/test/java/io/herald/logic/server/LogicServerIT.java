@@ -341,6 +341,25 @@ class LogicServerIT {
     assertThat(http.get("/health").aggregate().join().status().code()).isEqualTo(200);
   }
 
+  @Test
+  void unknownGoimPathsAndWrongMethodsAnswerInGoimsJson() throws Exception {
+    AggregatedHttpResponse unknown = get("/goim/nodes/weight");
+    assertThat(unknown.status().code()).isEqualTo(404);
+    assertThat(json(unknown).get("code").asInt()).isEqualTo(-400);
+    assertThat(json(unknown).get("message").asText())
+        .startsWith("path: /goim/nodes/weight (expected: one of ")
+        .contains("/goim/nodes/weighted", "/goim/nodes/instances", "/goim/push/mids");
+
+    AggregatedHttpResponse wrong = post("/goim/nodes/instances", "");
+    assertThat(wrong.status().code()).isEqualTo(405);
+    assertThat(json(wrong).get("code").asInt()).isEqualTo(-400);
+    assertThat(json(wrong).get("message").asText())
+        .isEqualTo("method: POST (expected: GET for /goim/nodes/instances)");
+
+    // Outside /goim/, Armeria's own pages are left alone.
+    assertThat(get("/nothing-here").status().code()).isEqualTo(404);
+  }
+
   private ConnectResponse connect(String server, long mid, String key, String platform) {
     String auth =
         "{\"mid\":"
