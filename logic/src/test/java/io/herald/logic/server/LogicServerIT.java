@@ -116,7 +116,7 @@ class LogicServerIT {
             "  backend: memory",
             "  staticNodes:",
             "    - {serverId: comet-a, region: cn-east, tcp: 'a.example:3101',"
-                + " ws: 'a.example:3102', grpc: '127.0.0.1:"
+                + " ws: 'a.example:4102', grpc: '127.0.0.1:"
                 + cometPort
                 + "', capacity: 1000}",
             "    - {serverId: comet-b, region: jp, tcp: 'b.example:3101',"
@@ -324,7 +324,6 @@ class LogicServerIT {
   @Test
   void goimNodeRoutesListTheRegisteredComets() throws Exception {
     JsonNode weighted = json(get("/goim/nodes/weighted?platform=android")).get("data");
-    assertThat(weighted.get("tcp_port").asInt()).isEqualTo(3101);
     assertThat(weighted.get("heartbeat").asInt()).isEqualTo(240);
     assertThat(weighted.get("heartbeat_max").asInt()).isEqualTo(2);
     assertThat(weighted.get("backoff").get("base_delay").asInt()).isEqualTo(3);
@@ -335,10 +334,19 @@ class LogicServerIT {
     JsonNode web = json(get("/goim/nodes/weighted?platform=web")).get("data");
     assertThat(web.get("nodes").get(0).asText()).isEqualTo("a.example");
     assertThat(web.get("nodes")).hasSize(1);
-
-    JsonNode instances = json(get("/goim/nodes/instances")).get("data");
-    assertThat(instances).hasSize(2);
     assertThat(http.get("/health").aggregate().join().status().code()).isEqualTo(200);
+  }
+
+  @Test
+  void goimNodePortsAreThoseTheCometsServeAndZeroForATransportNoneServes() throws Exception {
+    for (String platform : List.of("android", "web")) {
+      JsonNode weighted = json(get("/goim/nodes/weighted?platform=" + platform)).get("data");
+      assertThat(weighted.get("tcp_port").asInt()).as(platform).isEqualTo(3101);
+      // comet-a registered its WebSocket on 4102, not the configured default 3102.
+      assertThat(weighted.get("ws_port").asInt()).as(platform).isEqualTo(4102);
+      // No Comet serves WebSocket over TLS: not advertised on the configured 3103.
+      assertThat(weighted.get("wss_port").asInt()).as(platform).isZero();
+    }
   }
 
   @Test
