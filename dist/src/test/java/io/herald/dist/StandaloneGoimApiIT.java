@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * goim's HTTP API as {@code herald standalone} answers it to goim's own tools, on free ports: the
- * node list advertises the ports the Comet listens on (and none for WSS, which is off), and push
- * answers carry the message id as a decimal string.
+ * node list advertises the ports the Comet listens on (and none for WSS, which is off), instances
+ * come in goim's discovery shape, and push answers carry the message id as a decimal string.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StandaloneGoimApiIT {
@@ -78,6 +78,18 @@ class StandaloneGoimApiIT {
           .as("%s: WSS is off in standalone", platform)
           .isZero();
     }
+  }
+
+  @Test
+  void instancesComeInGoimsDiscoveryShape() throws Exception {
+    JsonNode instances = get("/goim/nodes/instances").get("data");
+    assertThat(instances).hasSize(1);
+    JsonNode comet = instances.get(0);
+    assertThat(comet.get("hostname").asText()).isEqualTo("standalone");
+    assertThat(comet.get("appid").asText()).isEqualTo("goim.comet");
+    assertThat(comet.get("metadata").get("addrs").asText()).isEqualTo("127.0.0.1");
+    assertThat(comet.get("metadata").get("offline").asText()).isEqualTo("false");
+    assertThat(comet.get("latest_timestamp").asLong()).isPositive();
   }
 
   @Test

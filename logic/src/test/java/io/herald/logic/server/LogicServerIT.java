@@ -83,13 +83,14 @@ class LogicServerIT {
   private String prefix;
   private String topic;
   private KafkaBroker kafka;
+  private int cometPort;
 
   @BeforeEach
   void start(RedisServer redisServer, KafkaBroker kafka, @TempDir Path dir) throws Exception {
     this.kafka = kafka;
     prefix = redisServer.keyPrefix() + "logic";
     topic = kafka.newTopic(3);
-    int cometPort = FreePorts.next();
+    cometPort = FreePorts.next();
     comet =
         Grpc.newServerBuilderForPort(cometPort, InsecureServerCredentials.create())
             .addService(new RecordingComet())
@@ -347,6 +348,51 @@ class LogicServerIT {
       // No Comet serves WebSocket over TLS: not advertised on the configured 3103.
       assertThat(weighted.get("wss_port").asInt()).as(platform).isZero();
     }
+  }
+
+  @Test
+  void goimNodeInstancesAnswerInGoimsDiscoveryShape() throws Exception {
+    comets.renewOnline(online("comet-a", Map.of("live://1000", 3), 4));
+
+    JsonNode instances = json(get("/goim/nodes/instances")).get("data");
+    assertThat(instances).hasSize(2);
+    JsonNode a = instances.get(0);
+    List<String> fields = new ArrayList<>();
+    a.fieldNames().forEachRemaining(fields::add);
+    assertThat(fields)
+        .containsExactly(
+            "region",
+            "zone",
+            "env",
+            "appid",
+            "hostname",
+            "addrs",
+            "version",
+            "latest_timestamp",
+            "metadata");
+    assertThat(a.get("region").asText()).isEqualTo("cn-east");
+    assertThat(a.get("zone").asText()).isEmpty();
+    assertThat(a.get("env").asText()).isEmpty();
+    assertThat(a.get("appid").asText()).isEqualTo("goim.comet");
+    assertThat(a.get("hostname").asText()).isEqualTo("comet-a");
+    assertThat(a.get("addrs").toString()).isEqualTo("[\"grpc://127.0.0.1:" + cometPort + "\"]");
+    assertThat(a.get("version").asText()).isEmpty();
+    assertThat(a.get("latest_timestamp").isIntegralNumber()).isTrue();
+    JsonNode metadata = a.get("metadata");
+    metadata
+        .properties()
+        .forEach(
+            field ->
+                assertThat(field.getValue().isTextual())
+                    .as("metadata.%s is a string, as discovery's are", field.getKey())
+                    .isTrue());
+    assertThat(metadata.get("weight").asText()).isEqualTo("10");
+    assertThat(metadata.get("offline").asText()).isEqualTo("false");
+    assertThat(metadata.get("addrs").asText()).isEqualTo("a.example");
+    assertThat(metadata.get("conn_count").asText()).isEqualTo("0");
+    assertThat(metadata.get("ip_count").asText()).isEqualTo("4");
+    assertThat(instances.get(1).get("hostname").asText()).isEqualTo("comet-b");
+    assertThat(instances.get(1).get("metadata").get("ip_count").asText()).isEqualTo("0");
   }
 
   @Test
