@@ -64,6 +64,22 @@ export function reconnectTargets(body, current) {
 }
 
 /**
+ * The WebSocket URLs of a goim node list — Logic's answer to {@code GET
+ * /goim/nodes/weighted?platform=web}, whole or its {@code data} — best first: each host with
+ * {@code ws_port}, or {@code wss_port} when {@code secure}. A port of 0 means no listed Comet
+ * serves that transport, and gives no URL.
+ */
+export function nodeUrls(answer, { secure = false, path = '/sub' } = {}) {
+  const data = answer?.data ?? answer ?? {};
+  const port = Number(secure ? data.wss_port : data.ws_port);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) return [];
+  const scheme = secure ? 'wss' : 'ws';
+  return (Array.isArray(data.nodes) ? data.nodes : [])
+    .filter((host) => typeof host === 'string' && host.length > 0)
+    .map((host) => `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${path}`);
+}
+
+/**
  * A connection to Herald that authenticates, keeps itself alive with heartbeats, splits op-9
  * batches, matches replies to requests by seq and reconnects with backoff.
  */

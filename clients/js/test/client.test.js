@@ -8,6 +8,7 @@ import {
   decodeFrame,
   encodeBatch,
   encodeFrame,
+  nodeUrls,
   reconnectTargets,
   text,
 } from '../herald-client.js';
@@ -288,4 +289,32 @@ test('no AUTH_REPLY in time drops and retries', () => {
   assert.equal(t.sockets[0].closed.code, 4008);
   t.timers.advance(1000);
   assert.equal(t.sockets.length, 2);
+});
+
+test('nodeUrls turns a goim node list into WebSocket URLs, none for a port of 0', () => {
+  const answer = {
+    code: 0,
+    message: '',
+    data: {
+      domain: '',
+      tcp_port: 3101,
+      ws_port: 3102,
+      wss_port: 0,
+      heartbeat: 240,
+      heartbeat_max: 2,
+      nodes: ['10.0.0.5', 'comet-b.example', '2001:db8::1'],
+      backoff: { max_delay: 120, base_delay: 3, factor: 1.6, jitter: 0.2 },
+    },
+  };
+  assert.deepEqual(nodeUrls(answer), [
+    'ws://10.0.0.5:3102/sub',
+    'ws://comet-b.example:3102/sub',
+    'ws://[2001:db8::1]:3102/sub',
+  ]);
+  assert.deepEqual(nodeUrls(answer.data, { path: '/ws' })[0], 'ws://10.0.0.5:3102/ws');
+  // WSS is off on these Comets: no wss:// URL rather than one nothing listens on.
+  assert.deepEqual(nodeUrls(answer, { secure: true }), []);
+  assert.deepEqual(nodeUrls({ data: { ...answer.data, wss_port: 3103 } }, { secure: true })[0], 'wss://10.0.0.5:3103/sub');
+  assert.deepEqual(nodeUrls({ code: -500, message: 'down' }), []);
+  assert.deepEqual(nodeUrls(undefined), []);
 });

@@ -68,7 +68,8 @@ try {
   const fromForm = `from the form ${Date.now()}`;
   await pages[0].fill('#message', fromForm);
   await pages[0].click('#send');
-  await pages[0].waitForFunction(() => document.querySelector('#push-result').textContent.startsWith('Accepted'));
+  // The page shows the message id as Logic sent it: a decimal string, every digit kept.
+  await pages[0].waitForFunction(() => /^Accepted by Logic: message \d{16,}\.$/.test(document.querySelector('#push-result').textContent));
   for (const page of pages) {
     await page.locator('#messages li .body', { hasText: fromForm }).first().waitFor();
   }

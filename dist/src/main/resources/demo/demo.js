@@ -1,6 +1,6 @@
 // The demo page: a HeraldClient in a room, and a form that pushes to the room over Logic's HTTP API
 // (same origin: this page is served by Logic).
-import { HeraldClient, text } from './herald-client.js';
+import { HeraldClient, nodeUrls, text } from './herald-client.js';
 
 const $ = (id) => document.getElementById(id);
 const params = new URLSearchParams(location.search);
@@ -14,13 +14,16 @@ function parseRoom(value) {
   return { type: room.slice(0, at), id: room.slice(at + 3), roomId: room };
 }
 
-/** The Comet's WebSocket URL: ?ws=, else the first node Logic lists, else goim's default port. */
+/**
+ * The Comet's WebSocket URL: ?ws=, else the best node of Logic's goim node list (over WSS when this
+ * page came over HTTPS), else goim's default port.
+ */
 async function discoverWebSocket() {
   if (params.get('ws')) return params.get('ws');
   try {
-    const answer = await (await fetch('/goim/nodes/instances')).json();
-    const node = (answer.data ?? []).find((n) => n.ws && n.state === 'up');
-    if (node) return `ws://${node.ws}/sub`;
+    const answer = await (await fetch('/goim/nodes/weighted?platform=web')).json();
+    const [best] = nodeUrls(answer, { secure: location.protocol === 'https:' });
+    if (best) return best;
   } catch {
     // fall through to the default
   }
@@ -114,7 +117,8 @@ async function push(event) {
     const answer = await response.json();
     if (answer.code === 0) {
       result.classList.add('ok');
-      result.textContent = 'Accepted by Logic.';
+      // A decimal string: message ids are past 2^53, where JSON numbers lose digits in JavaScript.
+      result.textContent = `Accepted by Logic: message ${answer.data.message_id}.`;
     } else {
       result.classList.add('error');
       result.textContent = `Refused: ${answer.code} ${answer.message}`;

@@ -159,6 +159,11 @@ public final class OnlineCounts implements OnlineView {
     return tally.totals();
   }
 
+  @Override
+  public Map<String, Totals> servers() {
+    return tally.servers();
+  }
+
   private synchronized void schedule(long delayMillis) {
     if (stopped) {
       return;

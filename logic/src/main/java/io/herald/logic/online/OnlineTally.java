@@ -73,6 +73,15 @@ final class OnlineTally {
     return totals;
   }
 
+  /** Each Comet's latest connections and client IPs; a copy. */
+  synchronized Map<String, Totals> servers() {
+    Map<String, Totals> servers = new HashMap<>();
+    this.servers.forEach(
+        (id, held) ->
+            servers.put(id, new Totals(held.online().clientIps(), held.online().connections())));
+    return Map.copyOf(servers);
+  }
+
   private void put(ServerOnline report, long at) {
     Held old = servers.put(report.serverId(), new Held(report, at));
     if (old != null) {

@@ -25,9 +25,15 @@ public interface OnlineView {
   /** Connections and distinct client IPs across the cluster. */
   Totals totals();
 
+  /**
+   * Each Comet's connections and distinct client IPs from its latest report, by server id; Comets
+   * that have not reported are absent.
+   */
+  Map<String, Totals> servers();
+
   /** One room's id (without the type) and count, as goim's online/top answers. */
   record RoomCount(String roomId, long count) {}
 
-  /** goim's online/total. */
+  /** goim's online/total; also one Comet's share of it. */
   record Totals(long ipCount, long connCount) {}
 }

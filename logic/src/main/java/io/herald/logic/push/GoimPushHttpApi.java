@@ -9,6 +9,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import io.herald.logic.online.OnlineView;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,14 +31,12 @@ import java.util.function.Function;
  * off. Reference: {@code docs/api.md}.
  */
 public final class GoimPushHttpApi {
-  /** Bodies this far over {@code maxBodyBytes} are refused with HTTP 413 before being read. */
-  private static final long BODY_SLACK = 64 * 1024;
-
   private final PushService pushes;
   private final OnlineHttpService online;
   private final BearerTokens tokens;
   private final PushMetrics metrics;
   private final long maxRequestLength;
+  private final GoimHttpErrors errors;
 
   /**
    * @throws IllegalArgumentException if {@code api} requires a token but configures none
@@ -47,12 +46,18 @@ public final class GoimPushHttpApi {
     this.pushes = pushes;
     this.tokens = BearerTokens.of(api);
     this.metrics = new PushMetrics(meters);
+    this.errors = new GoimHttpErrors(meters);
     this.online = new OnlineHttpService(new OnlineQueries(online), metrics);
-    this.maxRequestLength = api.maxBodyBytes() + BODY_SLACK;
+    this.maxRequestLength = api.maxBodyBytes();
   }
 
-  /** Adds every route, each behind the bearer-token check, to {@code sb}. */
+  /**
+   * Adds every route, each behind the bearer-token check, to {@code sb}, and goim's JSON errors
+   * ({@link GoimHttpErrors}) for every path under {@code /goim} on that server, the node routes
+   * included: an unknown path, a wrong method, a body over the limit.
+   */
   public void bindTo(ServerBuilder sb) {
+    sb.errorHandler(errors);
     push(sb, "keys", this::pushKeys);
     push(sb, "mids", this::pushMids);
     push(sb, "room", this::pushRoom);
@@ -75,7 +80,7 @@ public final class GoimPushHttpApi {
   private CompletableFuture<Object> pushMids(Push push) {
     return push.reply(
         pushes.pushMids(operation(push), GoimParams.longs(push.params, "mids"), push.body),
-        PushResult::offlineMids);
+        result -> decimal(result.offlineMids()));
   }
 
   private CompletableFuture<Object> pushRoom(Push push) {
@@ -98,15 +103,26 @@ public final class GoimPushHttpApi {
     return GoimParams.requiredInt(push.params, "operation");
   }
 
+  /**
+   * 64-bit ids as decimal strings: JavaScript reads JSON numbers as doubles, exact only up to 2^53,
+   * and message ids are past it.
+   */
+  private static List<String> decimal(List<Long> ids) {
+    return ids.stream().map(String::valueOf).toList();
+  }
+
   /** One push request: its query and body. */
   private record Push(QueryParams params, ByteString body) {
-    /** The reply's data: the message id, and the offline targets for keys and mids. */
+    /**
+     * The reply's data: the message id (a decimal string), and the offline targets for keys and
+     * mids.
+     */
     CompletableFuture<Object> reply(
         CompletableFuture<PushResult> pushed, Function<PushResult, Object> offline) {
       return pushed.thenApply(
           result -> {
             Map<String, Object> data = new LinkedHashMap<>();
-            data.put("message_id", result.messageId());
+            data.put("message_id", Long.toString(result.messageId()));
             if (offline != null) {
               data.put("offline", offline.apply(result));
             }

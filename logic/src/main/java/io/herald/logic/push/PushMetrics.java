@@ -36,11 +36,17 @@ final class PushMetrics {
     query(query, result(failure));
   }
 
-  /** {@code ok} for no failure, {@code bad_request} for a refused request, else {@code error}. */
+  /**
+   * {@code ok} for no failure, {@code bad_request} for a refused request (a body over the limit
+   * included), else {@code error}.
+   */
   static String result(Throwable failure) {
     if (failure == null) {
       return OK;
     }
-    return PushService.unwrap(failure) instanceof IllegalArgumentException ? BAD_REQUEST : ERROR;
+    Throwable cause = PushService.unwrap(failure);
+    return cause instanceof IllegalArgumentException || GoimHttpErrors.find(cause) != null
+        ? BAD_REQUEST
+        : ERROR;
   }
 }

@@ -2,6 +2,7 @@ package io.herald.logic.push;
 
 import com.google.protobuf.ByteString;
 import io.herald.logic.push.PushConfig.Api;
+import io.herald.wire.Op;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,9 +30,24 @@ final class RequestChecks {
     this.maxBodyBytes = api.maxBodyBytes();
   }
 
+  /**
+   * A business op, 1000 or above. Ops 0-999 are the wire protocol's ({@link Op}): pushed to a
+   * client, each would be misread — 9 ({@code RAW}) as a batch of frames (Job drops such a push), 3
+   * as a heartbeat reply, 6 as a disconnect, 21 as an order to reconnect elsewhere, a reply op as
+   * the answer to a request never made — and the unassigned ones are reserved for Herald's next
+   * ops. goim's own tools push 1000 and above.
+   */
   static int operation(int op) {
-    if (op < 0) {
-      throw InvalidPushException.of("operation", op, ">= 0");
+    if (op < Op.BUSINESS_MIN) {
+      String expected = ">= " + Op.BUSINESS_MIN + ", a business op";
+      if (op >= 0) {
+        String name = Op.name(op);
+        expected +=
+            name.startsWith("OP(")
+                ? "; 0-" + (Op.BUSINESS_MIN - 1) + " are reserved for the wire protocol"
+                : "; " + op + " is the wire protocol's " + name;
+      }
+      throw InvalidPushException.of("operation", op, expected);
     }
     return op;
   }

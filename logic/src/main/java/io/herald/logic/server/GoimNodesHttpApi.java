@@ -3,26 +3,28 @@ package io.herald.logic.server;
 import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.herald.logic.comet.GoimNodes;
+import io.herald.logic.online.OnlineView;
 import io.herald.proto.logic.v1.NodesResponse;
-import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.RegistryView;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * goim's node routes, for clients (no token): {@code GET /goim/nodes/weighted?platform=} — hosts
- * best first with the shared ports, heartbeat and backoff in goim's units (seconds) — and {@code
- * GET /goim/nodes/instances} — every Comet the registry lists, draining ones with their state.
+ * best first with the ports they serve, heartbeat and backoff in goim's units (seconds) — and
+ * {@code GET /goim/nodes/instances} — every Comet the registry lists, in the shape of goim's
+ * discovery instances ({@link GoimInstances}), a draining one with {@code offline} "true".
  */
 final class GoimNodesHttpApi {
   private final GoimNodes nodes;
   private final RegistryView registry;
+  private final GoimInstances instances;
 
-  GoimNodesHttpApi(GoimNodes nodes, RegistryView registry) {
+  GoimNodesHttpApi(GoimNodes nodes, RegistryView registry, OnlineView online) {
     this.nodes = nodes;
     this.registry = registry;
+    this.instances = new GoimInstances(online);
   }
 
   void bindTo(ServerBuilder server) {
@@ -39,8 +41,7 @@ final class GoimNodesHttpApi {
     server
         .route()
         .get("/goim/nodes/instances")
-        .build(
-            (ctx, req) -> ok(registry.nodes().stream().map(GoimNodesHttpApi::instance).toList()));
+        .build((ctx, req) -> ok(instances.of(registry.nodes())));
   }
 
   private static Map<String, Object> weighted(NodesResponse reply) {
@@ -59,20 +60,6 @@ final class GoimNodesHttpApi {
     backoff.put("jitter", reply.getBackoff().getJitter());
     data.put("backoff", backoff);
     return data;
-  }
-
-  private static Map<String, Object> instance(CometNode node) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("server_id", node.getServerId());
-    json.put("region", node.getRegion());
-    json.put("tcp", node.getTcpAddress());
-    json.put("ws", node.getWsAddress());
-    json.put("wss", node.getWssAddress());
-    json.put("weight", node.getWeight());
-    json.put("connections", node.getConnections());
-    json.put("capacity", node.getCapacity());
-    json.put("state", node.getState().name().replace("NODE_STATE_", "").toLowerCase(Locale.ROOT));
-    return json;
   }
 
   private static HttpResponse ok(Object data) {

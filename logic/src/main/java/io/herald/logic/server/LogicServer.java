@@ -214,7 +214,7 @@ public final class LogicServer {
                           MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
                           meters.scrape()));
       new GoimPushHttpApi(pushes, online, config.push().api(), meters).bindTo(builder);
-      new GoimNodesHttpApi(nodes, registry).bindTo(builder);
+      new GoimNodesHttpApi(nodes, registry, online).bindTo(builder);
       provided.routes().accept(builder);
       server = builder.build();
       server.start().join();

@@ -74,6 +74,9 @@ class OnlineCountsTest {
     counts.refresh().join();
 
     assertThat(counts.totals()).isEqualTo(new Totals(6, 15));
+    assertThat(counts.servers())
+        .containsOnly(
+            Map.entry("comet-a", new Totals(4, 10)), Map.entry("comet-b", new Totals(2, 5)));
   }
 
   @Test

@@ -158,11 +158,47 @@ class PushGrpcServiceIT {
   }
 
   @Test
+  void protocolOpsAreInvalidArgumentsSoNothingIsQueuedForJobToDrop() {
+    assertStatus(
+        () ->
+            push.pushRoom(
+                PushRoomRequest.newBuilder()
+                    .setOp(9)
+                    .setType("live")
+                    .setRoom("1000")
+                    .setBody(BODY)
+                    .build()),
+        Status.Code.INVALID_ARGUMENT,
+        "operation: 9 (expected: >= 1000, a business op; 9 is the wire protocol's RAW)");
+    assertStatus(
+        () ->
+            push.pushKeys(
+                PushKeysRequest.newBuilder().setOp(8).addKeys("phone-42").setBody(BODY).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "operation: 8 (expected: >= 1000, a business op; 8 is the wire protocol's AUTH_REPLY)");
+    assertStatus(
+        () -> push.pushMids(PushMidsRequest.newBuilder().setOp(500).addMids(42).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "operation: 500 (expected: >= 1000, a business op; 0-999 are reserved for the wire"
+            + " protocol)");
+    // An op left unset is 0, goim's HANDSHAKE: refused too, not pushed as op 0.
+    assertStatus(
+        () -> push.pushAll(PushAllRequest.newBuilder().setBody(BODY).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "operation: 0 (expected: >= 1000, a business op; 0 is the wire protocol's HANDSHAKE)");
+    assertThat(server.pushes("room", "bad_request")).isEqualTo(1);
+
+    long marker =
+        push.pushAll(PushAllRequest.newBuilder().setOp(1000).setBody(BODY).build()).getMessageId();
+    assertThat(topic.takeOne().msg().getMessageId()).isEqualTo(marker);
+  }
+
+  @Test
   void withoutTheTokenEveryCallIsUnauthenticatedAndNothingMoves() {
     for (PushGrpc.PushBlockingStub caller :
         List.of(PushGrpc.newBlockingStub(channel), stub("Bearer wrong-token"))) {
       assertStatus(
-          () -> caller.pushAll(PushAllRequest.newBuilder().setOp(1).setBody(BODY).build()),
+          () -> caller.pushAll(PushAllRequest.newBuilder().setOp(1000).setBody(BODY).build()),
           Status.Code.UNAUTHENTICATED,
           null);
       assertStatus(
@@ -173,7 +209,7 @@ class PushGrpcServiceIT {
     assertThat(server.pushes("all", "unauthorized")).isEqualTo(2);
 
     long marker =
-        push.pushAll(PushAllRequest.newBuilder().setOp(2).setBody(BODY).build()).getMessageId();
+        push.pushAll(PushAllRequest.newBuilder().setOp(1001).setBody(BODY).build()).getMessageId();
     assertThat(topic.takeOne().msg().getMessageId()).isEqualTo(marker);
   }
 
@@ -190,7 +226,7 @@ class PushGrpcServiceIT {
         assertStatus(
             () ->
                 client.pushRoom(
-                    PushRoomRequest.newBuilder().setOp(1).setType("live").setRoom("1").build()),
+                    PushRoomRequest.newBuilder().setOp(1000).setType("live").setRoom("1").build()),
             Status.Code.UNAVAILABLE,
             "not queued");
       } finally {

@@ -169,7 +169,16 @@ class PushServiceTest {
 
   @Test
   void badRequestsAreRefusedNamingTheParameterAndQueueNothing() {
-    assertRefused(pushes.pushKeys(-1, List.of("phone-1"), BODY), "operation: -1 (expected: >= 0)");
+    assertRefused(
+        pushes.pushKeys(-1, List.of("phone-1"), BODY),
+        "operation: -1 (expected: >= 1000, a business op)");
+    assertRefused(
+        pushes.pushRoom(9, "live", "1000", BODY),
+        "operation: 9 (expected: >= 1000, a business op; 9 is the wire protocol's RAW)");
+    assertRefused(
+        pushes.pushAll(26, 0, BODY),
+        "operation: 26 (expected: >= 1000, a business op; 0-999 are reserved for the wire"
+            + " protocol)");
     assertRefused(
         pushes.pushKeys(1000, List.of(), BODY), "keys: empty (expected: 1 to 4 device keys)");
     assertRefused(

@@ -220,7 +220,7 @@ class IdGenMessageIdsIT {
   private long pushedId() {
     JsonNode reply = pushMid();
     assertThat(reply.get("code").asInt()).as(reply.toString()).isZero();
-    long id = reply.get("data").get("message_id").asLong();
+    long id = Long.parseLong(reply.get("data").get("message_id").asText());
     assertThat(queued.get(queued.size() - 1).getMessageId()).isEqualTo(id);
     return id;
   }
@@ -263,7 +263,7 @@ class IdGenMessageIdsIT {
       JsonNode reply = pushMid();
       if (reply.get("code").asInt() == 0) {
         served++;
-        ids.add(reply.get("data").get("message_id").asLong());
+        ids.add(Long.parseLong(reply.get("data").get("message_id").asText()));
       } else {
         failed = reply;
       }
@@ -314,7 +314,9 @@ class IdGenMessageIdsIT {
   /** A push's message id, or 0 if it failed. */
   private long tryPush() {
     JsonNode reply = pushMid();
-    return reply.get("code").asInt() == 0 ? reply.get("data").get("message_id").asLong() : 0;
+    return reply.get("code").asInt() == 0
+        ? Long.parseLong(reply.get("data").get("message_id").asText())
+        : 0;
   }
 
   @Test

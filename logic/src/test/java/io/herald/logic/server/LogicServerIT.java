@@ -87,13 +87,14 @@ class LogicServerIT {
   private String prefix;
   private String topic;
   private KafkaBroker kafka;
+  private int cometPort;
 
   @BeforeEach
   void start(RedisServer redisServer, KafkaBroker kafka, @TempDir Path dir) throws Exception {
     this.kafka = kafka;
     prefix = redisServer.keyPrefix() + "logic";
     topic = kafka.newTopic(3);
-    int cometPort = FreePorts.next();
+    cometPort = FreePorts.next();
     comet =
         Grpc.newServerBuilderForPort(cometPort, InsecureServerCredentials.create())
             .addService(new RecordingComet())
@@ -120,7 +121,7 @@ class LogicServerIT {
             "  backend: memory",
             "  staticNodes:",
             "    - {serverId: comet-a, region: cn-east, tcp: 'a.example:3101',"
-                + " ws: 'a.example:3102', grpc: '127.0.0.1:"
+                + " ws: 'a.example:4102', grpc: '127.0.0.1:"
                 + cometPort
                 + "', capacity: 1000}",
             "    - {serverId: comet-b, region: jp, tcp: 'b.example:3101',"
@@ -331,7 +332,6 @@ class LogicServerIT {
   @Test
   void goimNodeRoutesListTheRegisteredComets() throws Exception {
     JsonNode weighted = json(get("/goim/nodes/weighted?platform=android")).get("data");
-    assertThat(weighted.get("tcp_port").asInt()).isEqualTo(3101);
     assertThat(weighted.get("heartbeat").asInt()).isEqualTo(240);
     assertThat(weighted.get("heartbeat_max").asInt()).isEqualTo(2);
     assertThat(weighted.get("backoff").get("base_delay").asInt()).isEqualTo(3);
@@ -342,10 +342,83 @@ class LogicServerIT {
     JsonNode web = json(get("/goim/nodes/weighted?platform=web")).get("data");
     assertThat(web.get("nodes").get(0).asText()).isEqualTo("a.example");
     assertThat(web.get("nodes")).hasSize(1);
+    assertThat(http.get("/health").aggregate().join().status().code()).isEqualTo(200);
+  }
+
+  @Test
+  void goimNodePortsAreThoseTheCometsServeAndZeroForATransportNoneServes() throws Exception {
+    for (String platform : List.of("android", "web")) {
+      JsonNode weighted = json(get("/goim/nodes/weighted?platform=" + platform)).get("data");
+      assertThat(weighted.get("tcp_port").asInt()).as(platform).isEqualTo(3101);
+      // comet-a registered its WebSocket on 4102, not the configured default 3102.
+      assertThat(weighted.get("ws_port").asInt()).as(platform).isEqualTo(4102);
+      // No Comet serves WebSocket over TLS: not advertised on the configured 3103.
+      assertThat(weighted.get("wss_port").asInt()).as(platform).isZero();
+    }
+  }
+
+  @Test
+  void goimNodeInstancesAnswerInGoimsDiscoveryShape() throws Exception {
+    comets.renewOnline(online("comet-a", Map.of("live://1000", 3), 4));
 
     JsonNode instances = json(get("/goim/nodes/instances")).get("data");
     assertThat(instances).hasSize(2);
-    assertThat(http.get("/health").aggregate().join().status().code()).isEqualTo(200);
+    JsonNode a = instances.get(0);
+    List<String> fields = new ArrayList<>();
+    a.fieldNames().forEachRemaining(fields::add);
+    assertThat(fields)
+        .containsExactly(
+            "region",
+            "zone",
+            "env",
+            "appid",
+            "hostname",
+            "addrs",
+            "version",
+            "latest_timestamp",
+            "metadata");
+    assertThat(a.get("region").asText()).isEqualTo("cn-east");
+    assertThat(a.get("zone").asText()).isEmpty();
+    assertThat(a.get("env").asText()).isEmpty();
+    assertThat(a.get("appid").asText()).isEqualTo("goim.comet");
+    assertThat(a.get("hostname").asText()).isEqualTo("comet-a");
+    assertThat(a.get("addrs").toString()).isEqualTo("[\"grpc://127.0.0.1:" + cometPort + "\"]");
+    assertThat(a.get("version").asText()).isEmpty();
+    assertThat(a.get("latest_timestamp").isIntegralNumber()).isTrue();
+    JsonNode metadata = a.get("metadata");
+    metadata
+        .properties()
+        .forEach(
+            field ->
+                assertThat(field.getValue().isTextual())
+                    .as("metadata.%s is a string, as discovery's are", field.getKey())
+                    .isTrue());
+    assertThat(metadata.get("weight").asText()).isEqualTo("10");
+    assertThat(metadata.get("offline").asText()).isEqualTo("false");
+    assertThat(metadata.get("addrs").asText()).isEqualTo("a.example");
+    assertThat(metadata.get("conn_count").asText()).isEqualTo("0");
+    assertThat(metadata.get("ip_count").asText()).isEqualTo("4");
+    assertThat(instances.get(1).get("hostname").asText()).isEqualTo("comet-b");
+    assertThat(instances.get(1).get("metadata").get("ip_count").asText()).isEqualTo("0");
+  }
+
+  @Test
+  void unknownGoimPathsAndWrongMethodsAnswerInGoimsJson() throws Exception {
+    AggregatedHttpResponse unknown = get("/goim/nodes/weight");
+    assertThat(unknown.status().code()).isEqualTo(404);
+    assertThat(json(unknown).get("code").asInt()).isEqualTo(-400);
+    assertThat(json(unknown).get("message").asText())
+        .startsWith("path: /goim/nodes/weight (expected: one of ")
+        .contains("/goim/nodes/weighted", "/goim/nodes/instances", "/goim/push/mids");
+
+    AggregatedHttpResponse wrong = post("/goim/nodes/instances", "");
+    assertThat(wrong.status().code()).isEqualTo(405);
+    assertThat(json(wrong).get("code").asInt()).isEqualTo(-400);
+    assertThat(json(wrong).get("message").asText())
+        .isEqualTo("method: POST (expected: GET for /goim/nodes/instances)");
+
+    // Outside /goim/, Armeria's own pages are left alone.
+    assertThat(get("/nothing-here").status().code()).isEqualTo(404);
   }
 
   private ConnectResponse connect(String server, long mid, String key, String platform) {
