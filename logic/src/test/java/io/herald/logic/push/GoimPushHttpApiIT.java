@@ -155,7 +155,7 @@ class GoimPushHttpApiIT {
 
   @Test
   void aBodyOverTheLimitIs413InGoimsJsonHoweverItArrives() {
-    String room = "/goim/push/room?operation=1000&type=live&room=1";
+    String room = "/goim/push/room?operation=1000&type=live&room=1000";
     for (SessionProtocol protocol : List.of(SessionProtocol.H1C, SessionProtocol.H2C)) {
       GoimHttpClient client = GoimHttpClient.withToken(protocol, server.port(), PushServer.TOKEN);
       assertError(

@@ -161,7 +161,7 @@ class KafkaPushQueueIT {
   void aStoppedQueueRefusesAtOnce() {
     queue.stop();
 
-    assertThatThrownBy(() -> pushes.pushRoom(1000, "live", "1", BODY).get(1, TimeUnit.SECONDS))
+    assertThatThrownBy(() -> pushes.pushRoom(1000, "live", "1000", BODY).get(1, TimeUnit.SECONDS))
         .cause()
         .isInstanceOf(PushUnavailableException.class)
         .hasMessageContaining("not running");

@@ -226,7 +226,11 @@ class PushGrpcServiceIT {
         assertStatus(
             () ->
                 client.pushRoom(
-                    PushRoomRequest.newBuilder().setOp(1000).setType("live").setRoom("1").build()),
+                    PushRoomRequest.newBuilder()
+                        .setOp(1000)
+                        .setType("live")
+                        .setRoom("1000")
+                        .build()),
             Status.Code.UNAVAILABLE,
             "not queued");
       } finally {

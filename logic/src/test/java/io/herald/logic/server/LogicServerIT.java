@@ -234,6 +234,7 @@ class LogicServerIT {
 
   @Test
   void roomAndBroadcastPushesBecomeRecords() throws Exception {
+    connect("comet-a", 303, "", "web"); // a member of live://1000 on comet-a
     assertThat(
             json(post("/goim/push/room?operation=1001&type=live&room=1000", "r"))
                 .get("code")
@@ -250,6 +251,8 @@ class LogicServerIT {
             .orElseThrow();
     assertThat(room.getRoom()).isEqualTo("live://1000");
     assertThat(room.getOp()).isEqualTo(1001);
+    assertThat(room.getRoomServersKnown()).isTrue();
+    assertThat(room.getRoomServersList()).containsExactly("comet-a");
     PushMsg all =
         records.stream()
             .filter(r -> r.getType() == PushType.PUSH_TYPE_BROADCAST)
