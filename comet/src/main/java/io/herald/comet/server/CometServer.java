@@ -286,6 +286,19 @@ public final class CometServer {
   }
 
   /**
+   * Loads the TLS certificate chain and key {@code config} names when a TLS listener is on, as
+   * {@link #start()} would: what a launcher checks before it waits for Logic and the registry.
+   *
+   * @throws io.herald.config.ConfigException naming the files and why they cannot be used
+   */
+  public static void checkTls(CometConfig config) {
+    CometConfig.Listen listen = config.listen();
+    if (listen.wssPort() != 0 || listen.tcpTlsPort() != 0) {
+      ReferenceCountUtil.release(Listeners.sslContext(listen.tls()));
+    }
+  }
+
+  /**
    * Starts draining: the registry record turns DRAINING at once (readers see it at their next
    * poll), the listeners stop accepting, every client gets a RECONNECT (op 21) naming {@code hints}
    * for its transport — spread over the first half of {@code grace} — and at the end of {@code
