@@ -171,8 +171,9 @@ public final class CometServer {
     log.info("Comet {} started (epoch {}): {}", config.node().serverId(), epoch, record);
     if (record.loopbackOnly()) {
       log.warn(
-          "Comet {} registers 127.0.0.1 addresses (listen.host {}); set node.tcpAddress,"
-              + " node.wsAddress and node.grpcAddress for other machines to reach it",
+          "Comet {} registers 127.0.0.1 addresses (listen.host {}); set node.host (or"
+              + " node.tcpAddress, node.wsAddress and node.grpcAddress) for other machines to"
+              + " reach it",
           config.node().serverId(),
           config.listen().host());
     }
