@@ -135,7 +135,7 @@ final class Preflight {
         "herald {}: {} answered after {}",
         role,
         waiting.size() == 1 ? describe(waiting.get(0)) : "every server it needs",
-        Durations.format(Duration.ofMillis((System.nanoTime() - started) / 1_000_000)));
+        String.format(Locale.ROOT, "%.1fs", (System.nanoTime() - started) / 1e9));
   }
 
   private record Unreachable(Endpoint endpoint, String reason) {}
