@@ -24,6 +24,8 @@ import io.herald.registry.Registries;
 import io.herald.registry.RegistryConfig;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -137,7 +139,7 @@ final class Roles {
           IdGenConfig.class,
           IdGenConfig.defaults(),
           "IDGEN",
-          config -> {},
+          config -> checkDriver(config.database().url()),
           config ->
               config.server().port() == 0
                   ? List.of()
@@ -185,6 +187,20 @@ final class Roles {
       throw new ConfigException("push.api." + e.getMessage(), e);
     }
     Authenticators.check(config.auth());
+  }
+
+  /** A JDBC URL no driver on the classpath takes fails at start inside the pool: named here. */
+  private static void checkDriver(String url) {
+    try {
+      var unused = DriverManager.getDriver(url);
+    } catch (SQLException e) {
+      throw new ConfigException(
+          "database.url: "
+              + url
+              + " (expected: a JDBC URL of a driver the launcher has: PostgreSQL and H2 come with"
+              + " it; put another driver's jar, e.g. MySQL's, in dist/target/lib/)",
+          e);
+    }
   }
 
   private static void checkGeoIp(String file) {

@@ -273,6 +273,12 @@ class RolePreflightTest {
     assertThat(failsAtOnce(noPem, "logic"))
         .isEqualTo(
             "config: auth.jwt.publicKeyPem: /nonexistent/jwt.pem: cannot be read (no such file)");
+    Map<String, String> noDriver = new HashMap<>(freePorts("idgen"));
+    noDriver.put("IDGEN_DATABASE_URL", "jdbc:mysql://127.0.0.1:3306/herald");
+    assertThat(failsAtOnce(noDriver, "idgen"))
+        .startsWith(
+            "config: database.url: jdbc:mysql://127.0.0.1:3306/herald (expected: a JDBC URL of"
+                + " a driver the launcher has");
     assertThat(failsAtOnce(noCertificate, "comet"))
         .startsWith(
             "config: listen.tls: cannot load certificateChain /nonexistent/comet.crt and"
