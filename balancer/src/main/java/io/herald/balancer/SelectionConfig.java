@@ -1,11 +1,14 @@
 package io.herald.balancer;
 
+import io.herald.balancer.locate.CidrTable;
+import io.herald.balancer.locate.ClientLocator;
 import io.herald.balancer.rank.RankRequest;
 import io.herald.balancer.rank.Region;
 import io.herald.balancer.rank.Regions;
 import io.herald.config.Check;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * How nodes are chosen for clients — shared by the Balancer service and Logic's goim node API.
@@ -47,6 +50,32 @@ public record SelectionConfig(
     geoipDatabase = geoipDatabase == null ? "" : geoipDatabase.strip();
     Check.notNull("heartbeat", heartbeat);
     Check.notNull("backoff", backoff);
+    checkRegions(regions, cidrs, defaultRegion);
+  }
+
+  /**
+   * What the selector checks when it is built — unique region names, CIDRs that parse, each mapped
+   * to a configured region, a configured default region — checked when the config loads instead.
+   */
+  private static void checkRegions(
+      List<RegionEntry> regions, Map<String, String> cidrs, String defaultRegion) {
+    Regions ranking = Regions.of(regions.stream().map(RegionEntry::toRegion).toList());
+    CidrTable table;
+    try {
+      table = CidrTable.of(cidrs);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage().replaceFirst("^cidr: ", "cidrs: "), e);
+    }
+    try {
+      var unused =
+          new ClientLocator(
+              ranking,
+              table,
+              Optional.empty(),
+              Optional.of(defaultRegion).filter(name -> !name.isEmpty()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage().replaceFirst("^cidr: ", "cidrs: "), e);
+    }
   }
 
   /** The configured regions as the ranking library takes them. */
@@ -71,6 +100,8 @@ public record SelectionConfig(
   public record RegionEntry(String name, double latitude, double longitude) {
     public RegionEntry {
       Check.notBlank("name", name);
+      Check.inRange("latitude", latitude, -90.0, 90.0);
+      Check.inRange("longitude", longitude, -180.0, 180.0);
     }
 
     static RegionEntry of(Region region) {

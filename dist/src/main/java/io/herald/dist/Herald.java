@@ -1,9 +1,11 @@
 package io.herald.dist;
 
 import io.herald.config.ConfigException;
+import io.herald.config.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -95,6 +97,14 @@ public final class Herald {
         description = "YAML config (see deploy/); environment variables override it")
     Path config;
 
+    @Option(
+        names = "--wait",
+        paramLabel = "DURATION",
+        description =
+            "How long to wait for the servers the role needs to accept connections (e.g. 30s, 2m;"
+                + " 0s fails at once). Default: $HERALD_WAIT, else 30s")
+    String wait;
+
     abstract Role<?> role();
 
     @Override
@@ -103,9 +113,38 @@ public final class Herald {
         throw new LaunchException(
             "herald " + role().name() + " cannot start: --config " + config + ": no such file");
       }
-      herald.lifetime.serve(role().name(), role().run(config, herald.env));
+      Duration bound = waitBound(role().name(), wait, herald.env.get(WAIT_VARIABLE));
+      herald.lifetime.serve(role().name(), role().run(config, herald.env, bound));
       return 0;
     }
+  }
+
+  /** The environment variable that bounds how long a role waits for its servers. */
+  static final String WAIT_VARIABLE = "HERALD_WAIT";
+
+  /** {@code --wait}, else {@code HERALD_WAIT}, else {@link Role#DEFAULT_WAIT}. */
+  static Duration waitBound(String role, String option, String variable) {
+    String setting = option != null ? "--wait" : WAIT_VARIABLE;
+    String text = option != null ? option : variable;
+    if (text == null || text.isBlank()) {
+      return Role.DEFAULT_WAIT;
+    }
+    try {
+      Duration bound = Durations.parse(text);
+      if (!bound.isNegative()) {
+        return bound;
+      }
+    } catch (IllegalArgumentException e) {
+      // named below
+    }
+    throw new LaunchException(
+        "herald "
+            + role
+            + " cannot start: "
+            + setting
+            + " "
+            + text
+            + " (expected: a duration such as 30s or 2m; 0s fails at once)");
   }
 
   @Command(

@@ -1,5 +1,6 @@
 package io.herald.dist;
 
+import io.herald.config.ConfigException;
 import io.herald.config.ConfigLoader;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -10,19 +11,23 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One Herald role as the launcher runs it: its config (YAML file, then {@code <PREFIX>_*}
- * environment overrides, over its defaults), the servers it needs reachable, and how to start and
- * stop it.
+ * environment overrides, over its defaults), what its config needs beyond what the config records
+ * check, the ports it listens on, the servers it needs reachable, and how to start and stop it.
  *
  * @param name the subcommand, e.g. {@code logic}
  * @param type the config record
  * @param defaults the config when neither a file nor the environment says otherwise
  * @param envPrefix environment overrides are {@code <envPrefix>_<KEY>...}
+ * @param check what the records cannot check themselves (key files, tokens); throws {@link
+ *     io.herald.config.ConfigException} naming the key
+ * @param listeners the ports a config listens on
  * @param endpoints the servers a config needs reachable at start
  * @param starter starts the role
  */
@@ -31,13 +36,15 @@ record Role<C>(
     Class<C> type,
     C defaults,
     String envPrefix,
+    Consumer<C> check,
+    Function<C, List<Preflight.Listener>> listeners,
     Function<C, List<Preflight.Endpoint>> endpoints,
     Starter<C> starter) {
 
   private static final Logger log = LoggerFactory.getLogger(Role.class);
 
-  /** How long a backend may take to accept a connection at start. */
-  static final Duration PREFLIGHT_TIMEOUT = Duration.ofSeconds(3);
+  /** How long a role waits for the servers it needs unless told otherwise. */
+  static final Duration DEFAULT_WAIT = Duration.ofSeconds(30);
 
   /** Starts a role from its config; the result stops it. */
   interface Starter<C> {
@@ -60,13 +67,22 @@ record Role<C>(
   }
 
   /**
-   * Loads the config, checks its backends and starts the role; the launcher stops it on SIGTERM.
+   * Loads and checks the config, checks its ports, waits up to {@code wait} for its servers and
+   * starts the role; the launcher stops it on SIGTERM.
    *
-   * @throws LaunchException if a backend is unreachable
+   * @throws io.herald.config.ConfigException if the config is invalid
+   * @throws LaunchException if a port is taken or a server stays unreachable
    */
-  Running run(Path file, Map<String, String> env) {
+  Running run(Path file, Map<String, String> env, Duration wait) {
     C config = load(file, env);
-    Preflight.check(name, endpoints.apply(config), PREFLIGHT_TIMEOUT);
+    try {
+      check.accept(config);
+    } catch (ConfigException e) {
+      // Named as the loader names an invalid value: the file, or "config" for the environment.
+      throw new ConfigException((file == null ? "config" : file) + ": " + e.getMessage(), e);
+    }
+    Preflight.checkListeners(name, listeners.apply(config));
+    Preflight.await(name, endpoints.apply(config), wait);
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(meters);
     new JvmGcMetrics().bindTo(meters);

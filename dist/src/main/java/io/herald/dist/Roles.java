@@ -1,16 +1,20 @@
 package io.herald.dist;
 
+import io.herald.balancer.locate.GeoIpDatabase;
 import io.herald.balancer.server.BalancerConfig;
 import io.herald.balancer.server.BalancerServer;
 import io.herald.comet.config.CometConfig;
 import io.herald.comet.server.CometMain;
 import io.herald.comet.server.CometServer;
+import io.herald.config.ConfigException;
 import io.herald.dist.Preflight.Endpoint;
+import io.herald.dist.Preflight.Listener;
 import io.herald.idgen.lease.LeaseConfig;
 import io.herald.idgen.server.IdGenConfig;
 import io.herald.idgen.server.IdGenServer;
 import io.herald.job.config.JobConfig;
 import io.herald.job.server.JobServer;
+import io.herald.logic.auth.Authenticators;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.receive.ReceiveConfig;
 import io.herald.logic.server.LogicConfig;
@@ -18,8 +22,13 @@ import io.herald.logic.server.LogicServer;
 import io.herald.logic.session.StoreConfig;
 import io.herald.registry.Registries;
 import io.herald.registry.RegistryConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** The production roles, each alone in its process with the backends its config names. */
 final class Roles {
@@ -31,9 +40,19 @@ final class Roles {
           LogicConfig.class,
           LogicConfig.defaults(),
           "LOGIC",
+          Roles::checkLogic,
+          config ->
+              List.of(
+                  new Listener(
+                      setting("LOGIC", "server.httpPort"),
+                      config.server().host(),
+                      config.server().httpPort()),
+                  new Listener(
+                      setting("LOGIC", "server.grpcPort"),
+                      config.server().host(),
+                      config.server().grpcPort())),
           Roles::logicEndpoints,
           (config, clock, meters) -> {
-            config.push().api().checkTokens();
             LogicServer server = new LogicServer(config, clock, meters);
             server.start();
             return server::stop;
@@ -45,12 +64,17 @@ final class Roles {
           CometConfig.class,
           CometConfig.serviceDefaults(),
           "COMET",
+          CometServer::checkTls,
+          Roles::cometListeners,
           config -> {
             List<Endpoint> endpoints =
                 new ArrayList<>(registryEndpoints(config.registry(), "COMET"));
-            endpoints.add(
-                new Endpoint(
-                    "Logic (gRPC)", "logic.target (COMET_LOGIC_TARGET)", config.logic().target()));
+            // A gRPC name-resolver target (dns:///…) is left to gRPC; host:port is checked here.
+            if (!config.logic().target().contains("://")) {
+              endpoints.add(
+                  new Endpoint(
+                      "Logic (gRPC)", setting("COMET", "logic.target"), config.logic().target()));
+            }
             return endpoints;
           },
           (config, clock, meters) -> {
@@ -65,12 +89,19 @@ final class Roles {
           JobConfig.class,
           JobConfig.defaults(),
           "JOB",
+          config -> {},
+          config ->
+              List.of(
+                  new Listener(
+                      setting("JOB", "server.port"),
+                      config.server().host(),
+                      config.server().port())),
           config -> {
             List<Endpoint> endpoints = new ArrayList<>(registryEndpoints(config.registry(), "JOB"));
             endpoints.add(
                 new Endpoint(
                     "Kafka",
-                    "kafka.bootstrapServers (JOB_KAFKA_BOOTSTRAPSERVERS)",
+                    setting("JOB", "kafka.bootstrapServers"),
                     config.kafka().bootstrapServers()));
             return endpoints;
           },
@@ -86,6 +117,13 @@ final class Roles {
           BalancerConfig.class,
           BalancerConfig.defaults(),
           "BALANCER",
+          config -> checkGeoIp(config.selection().geoipDatabase()),
+          config ->
+              List.of(
+                  new Listener(
+                      setting("BALANCER", "server.port"),
+                      config.server().host(),
+                      config.server().port())),
           config -> registryEndpoints(config.registry(), "BALANCER"),
           (config, clock, meters) -> {
             BalancerServer server =
@@ -101,17 +139,26 @@ final class Roles {
           IdGenConfig.class,
           IdGenConfig.defaults(),
           "IDGEN",
+          config -> checkDriver(config.database().url()),
+          config ->
+              config.server().port() == 0
+                  ? List.of()
+                  : List.of(
+                      new Listener(
+                          setting("IDGEN", "server.port"),
+                          config.server().host(),
+                          config.server().port())),
           config -> {
             List<Endpoint> endpoints = new ArrayList<>();
             String url = config.database().url();
             if (!url.startsWith("jdbc:h2:")) {
-              endpoints.add(new Endpoint("the database", "database.url (IDGEN_DATABASE_URL)", url));
+              endpoints.add(new Endpoint("the database", setting("IDGEN", "database.url"), url));
             }
             if (LeaseConfig.REDIS.equals(config.leases().store())) {
               endpoints.add(
                   new Endpoint(
                       "Redis (worker leases)",
-                      "leases.redis.uri (IDGEN_LEASES_REDIS_URI)",
+                      setting("IDGEN", "leases.redis.uri"),
                       config.leases().redis().uri()));
             }
             return endpoints;
@@ -124,25 +171,93 @@ final class Roles {
 
   static final List<Role<?>> ALL = List.of(LOGIC, COMET, JOB, BALANCER, IDGEN);
 
+  /**
+   * {@code key (PREFIX_KEY)}: a config key and the environment variable that sets it, as messages
+   * name them.
+   */
+  static String setting(String prefix, String key) {
+    return key + " (" + prefix + "_" + key.replace(".", "_").toUpperCase(Locale.ROOT) + ")";
+  }
+
+  /** Push API tokens, and the keys (jwt) or URL (webhook) of the auth mode. */
+  private static void checkLogic(LogicConfig config) {
+    try {
+      config.push().api().checkTokens();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("push.api." + e.getMessage(), e);
+    }
+    Authenticators.check(config.auth());
+  }
+
+  /** A JDBC URL no driver on the classpath takes fails at start inside the pool: named here. */
+  private static void checkDriver(String url) {
+    try {
+      var unused = DriverManager.getDriver(url);
+    } catch (SQLException e) {
+      throw new ConfigException(
+          "database.url: "
+              + url
+              + " (expected: a JDBC URL of a driver the launcher has: PostgreSQL and H2 come with"
+              + " it; put another driver's jar, e.g. MySQL's, in dist/target/lib/)",
+          e);
+    }
+  }
+
+  private static void checkGeoIp(String file) {
+    if (file.isEmpty()) {
+      return;
+    }
+    try {
+      // Opened and closed again: the Balancer opens it for good when it starts.
+      GeoIpDatabase.open(Path.of(file)).close();
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException(
+          "selection.geoipDatabase: "
+              + file
+              + " cannot be opened ("
+              + e.getMessage()
+              + ") (expected: a MaxMind City database file, MMDB)",
+          e);
+    }
+  }
+
+  private static List<Listener> cometListeners(CometConfig config) {
+    CometConfig.Listen listen = config.listen();
+    List<Listener> listeners = new ArrayList<>();
+    addListener(listeners, "listen.tcpPort", listen.host(), listen.tcpPort());
+    addListener(listeners, "listen.wsPort", listen.host(), listen.wsPort());
+    addListener(listeners, "listen.wssPort", listen.host(), listen.wssPort());
+    addListener(listeners, "listen.tcpTlsPort", listen.host(), listen.tcpTlsPort());
+    addListener(listeners, "listen.grpcPort", listen.host(), listen.grpcPort());
+    addListener(listeners, "listen.adminPort", listen.host(), listen.adminPort());
+    return listeners;
+  }
+
+  private static void addListener(List<Listener> listeners, String key, String host, int port) {
+    if (port != 0) {
+      listeners.add(new Listener(setting("COMET", key), host, port));
+    }
+  }
+
   private static List<Endpoint> logicEndpoints(LogicConfig config) {
     List<Endpoint> endpoints = new ArrayList<>(registryEndpoints(config.registry(), "LOGIC"));
     if (StoreConfig.REDIS.equals(config.store().backend())) {
       endpoints.add(
           new Endpoint(
               "Redis (sessions)",
-              "store.redis.uri (LOGIC_STORE_REDIS_URI)",
+              setting("LOGIC", "store.redis.uri"),
               config.store().redis().uri()));
     }
     endpoints.add(
         new Endpoint(
             "Kafka (pushes)",
-            "push.kafka.bootstrapServers (LOGIC_PUSH_KAFKA_BOOTSTRAPSERVERS)",
+            setting("LOGIC", "push.kafka.bootstrapServers"),
             config.push().kafka().bootstrapServers()));
     if (ReceiveConfig.KAFKA.equals(config.receive().sink())) {
       endpoints.add(
           new Endpoint(
               "Kafka (upstream messages)",
-              "receive.kafka.bootstrapServers (LOGIC_RECEIVE_KAFKA_BOOTSTRAPSERVERS)",
+              setting("LOGIC", "receive.kafka.bootstrapServers"),
               config.receive().kafka().bootstrapServers()));
     }
     PushConfig.Ids ids = config.push().messageIds();
@@ -151,7 +266,7 @@ final class Roles {
       endpoints.add(
           new Endpoint(
               "IdGen (message ids)",
-              "push.messageIds.idgen.target (LOGIC_PUSH_MESSAGEIDS_IDGEN_TARGET)",
+              setting("LOGIC", "push.messageIds.idgen.target"),
               ids.idgen().target()));
     }
     return endpoints;
@@ -163,8 +278,6 @@ final class Roles {
     }
     return List.of(
         new Endpoint(
-            "Redis (registry)",
-            "registry.redis.uri (" + prefix + "_REGISTRY_REDIS_URI)",
-            registry.redis().uri()));
+            "Redis (registry)", setting(prefix, "registry.redis.uri"), registry.redis().uri()));
   }
 }

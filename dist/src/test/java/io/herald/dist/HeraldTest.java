@@ -2,6 +2,7 @@ package io.herald.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.testkit.FreePorts;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,7 +137,13 @@ class HeraldTest {
 
     CommandRun run =
         CommandRun.of(
-            Map.of("JOB_KAFKA_BOOTSTRAPSERVERS", "127.0.0.1:" + fromEnv),
+            Map.of(
+                "JOB_KAFKA_BOOTSTRAPSERVERS",
+                "127.0.0.1:" + fromEnv,
+                "JOB_SERVER_PORT",
+                Integer.toString(FreePorts.next()),
+                "HERALD_WAIT",
+                "0s"),
             "job",
             "--config",
             file.toString());

@@ -4,9 +4,11 @@ import static io.herald.dist.HeraldTest.closedPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.herald.testkit.FreePorts;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +40,35 @@ class RolePreflightTest {
     return endpoints(role, EVERY_OPTION.getOrDefault(role.name(), Map.of()));
   }
 
+  /** What Logic needs before it waits for servers (a JWT key, push API tokens), free ports. */
+  private static Map<String, String> logicEnv() {
+    Map<String, String> env = new HashMap<>(freePorts("logic"));
+    env.put("LOGIC_AUTH_JWT_SECRET", "a-test-secret-of-at-least-32-bytes!");
+    env.put("LOGIC_PUSH_API_TOKENS", "a-test-token");
+    return env;
+  }
+
+  /**
+   * Free ports for every listener of {@code role}: its ports are checked before its servers, and
+   * the default ones may be taken on a machine that runs Herald.
+   */
+  static Map<String, String> freePorts(String role) {
+    List<String> keys =
+        switch (role) {
+          case "logic" -> List.of("LOGIC_SERVER_HTTPPORT", "LOGIC_SERVER_GRPCPORT");
+          case "comet" ->
+              List.of(
+                  "COMET_LISTEN_TCPPORT",
+                  "COMET_LISTEN_WSPORT",
+                  "COMET_LISTEN_GRPCPORT",
+                  "COMET_LISTEN_ADMINPORT");
+          default -> List.of(role.toUpperCase(Locale.ROOT) + "_SERVER_PORT");
+        };
+    Map<String, String> env = new HashMap<>();
+    keys.forEach(key -> env.put(key, Integer.toString(FreePorts.next())));
+    return env;
+  }
+
   private static <C> List<Preflight.Endpoint> endpoints(Role<C> role, Map<String, String> env) {
     return role.endpoints().apply(role.load(null, env));
   }
@@ -49,7 +80,8 @@ class RolePreflightTest {
     int registry = closedPort();
     int pushes = closedPort();
     int upstream = closedPort();
-    Map<String, String> env = new HashMap<>(EVERY_OPTION.get("logic"));
+    Map<String, String> env = logicEnv();
+    env.putAll(EVERY_OPTION.get("logic"));
     env.put("LOGIC_STORE_REDIS_URI", "redis://127.0.0.1:" + sessions);
     env.put("LOGIC_REGISTRY_REDIS_URI", "redis://127.0.0.1:" + registry);
     env.put("LOGIC_PUSH_KAFKA_BOOTSTRAPSERVERS", "127.0.0.1:" + pushes);
@@ -87,13 +119,11 @@ class RolePreflightTest {
   void logicChecksNoRedisWhenSessionsAndRegistryAreInMemory() throws Exception {
     int pushes = closedPort();
 
-    CommandRun run =
-        failsFast(
-            Map.of(
-                "LOGIC_STORE_BACKEND", "memory",
-                "LOGIC_REGISTRY_BACKEND", "memory",
-                "LOGIC_PUSH_KAFKA_BOOTSTRAPSERVERS", "127.0.0.1:" + pushes),
-            "logic");
+    Map<String, String> env = logicEnv();
+    env.put("LOGIC_STORE_BACKEND", "memory");
+    env.put("LOGIC_REGISTRY_BACKEND", "memory");
+    env.put("LOGIC_PUSH_KAFKA_BOOTSTRAPSERVERS", "127.0.0.1:" + pushes);
+    CommandRun run = failsFast(env, "logic");
 
     assertThat(run.err())
         .contains("Kafka (pushes) at 127.0.0.1:" + pushes + " is unreachable")
@@ -186,13 +216,114 @@ class RolePreflightTest {
                 "leases.redis.uri (IDGEN_LEASES_REDIS_URI)"));
   }
 
-  /** Runs {@code herald <role>}: it must exit with 2, start nothing, and not wait out a timeout. */
-  private static CommandRun failsFast(Map<String, String> env, String role) {
-    CommandRun run = assertTimeoutPreemptively(CUT_OFF, () -> CommandRun.of(env, role));
+  /**
+   * By default a role waits for its servers (they may be starting beside it), and once the bound
+   * passes it fails as fast as with {@code --wait 0s}, naming the setting that bounds the wait.
+   */
+  @Test
+  void aRoleWaitsForItsServersUpToTheBoundThenNamesIt() throws Exception {
+    int kafka = closedPort();
+    Map<String, String> env = new HashMap<>(freePorts("job"));
+    env.put("JOB_KAFKA_BOOTSTRAPSERVERS", "127.0.0.1:" + kafka);
+    env.put("JOB_REGISTRY_BACKEND", "memory");
+    env.put("HERALD_WAIT", "1s");
+
+    CommandRun run = assertTimeoutPreemptively(CUT_OFF, () -> CommandRun.of(env, "job"));
+
+    assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
+    assertThat(run.started()).isEmpty();
+    assertThat(run.took()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    assertThat(run.err().strip())
+        .isEqualTo(
+            "herald job cannot start:\n  - "
+                + "Kafka at 127.0.0.1:"
+                + kafka
+                + " is unreachable (connection refused) after waiting 1s (--wait or HERALD_WAIT);"
+                + " start it, or point kafka.bootstrapServers (JOB_KAFKA_BOOTSTRAPSERVERS) at one"
+                + " that runs");
+    CommandRun option =
+        assertTimeoutPreemptively(CUT_OFF, () -> CommandRun.of(env, "job", "--wait", "0s"));
+    assertThat(option.err()).contains("is unreachable (connection refused); start it");
+    assertThat(option.took()).isLessThan(Duration.ofSeconds(1));
+  }
+
+  /**
+   * What no waiting can mend fails at once, before the wait: a JWT key or push tokens missing, a
+   * key file that is not there, a TLS certificate that cannot be read.
+   */
+  @Test
+  void aConfigThatCannotStartFailsBeforeTheWait() throws Exception {
+    Map<String, String> noKey = new HashMap<>(freePorts("logic"));
+    noKey.put("LOGIC_PUSH_API_TOKENS", "a-token");
+    Map<String, String> noTokens = new HashMap<>(logicEnv());
+    noTokens.remove("LOGIC_PUSH_API_TOKENS");
+    Map<String, String> noPem = new HashMap<>(noKey);
+    noPem.put("LOGIC_AUTH_JWT_PUBLICKEYPEM", "/nonexistent/jwt.pem");
+    Map<String, String> noCertificate = new HashMap<>(freePorts("comet"));
+    noCertificate.put("COMET_LISTEN_WSSPORT", Integer.toString(FreePorts.next()));
+    noCertificate.put("COMET_LISTEN_TLS_CERTIFICATECHAIN", "/nonexistent/comet.crt");
+    noCertificate.put("COMET_LISTEN_TLS_PRIVATEKEY", "/nonexistent/comet.key");
+
+    assertThat(failsAtOnce(noKey, "logic"))
+        .startsWith("config: auth.jwt: no key (expected: one of auth.jwt.secret,");
+    assertThat(failsAtOnce(noTokens, "logic"))
+        .isEqualTo(
+            "config: push.api.tokens: [] (expected: at least one token while requireToken is"
+                + " true)");
+    assertThat(failsAtOnce(noPem, "logic"))
+        .isEqualTo(
+            "config: auth.jwt.publicKeyPem: /nonexistent/jwt.pem: cannot be read (no such file)");
+    Map<String, String> noDriver = new HashMap<>(freePorts("idgen"));
+    noDriver.put("IDGEN_DATABASE_URL", "jdbc:mysql://127.0.0.1:3306/herald");
+    assertThat(failsAtOnce(noDriver, "idgen"))
+        .startsWith(
+            "config: database.url: jdbc:mysql://127.0.0.1:3306/herald (expected: a JDBC URL of"
+                + " a driver the launcher has");
+    assertThat(failsAtOnce(noCertificate, "comet"))
+        .startsWith(
+            "config: listen.tls: cannot load certificateChain /nonexistent/comet.crt and"
+                + " privateKey /nonexistent/comet.key");
+  }
+
+  /** The one line {@code herald <role>} printed as it failed, without waiting, with status 2. */
+  private static String failsAtOnce(Map<String, String> env, String role) {
+    Map<String, String> waiting = new HashMap<>(env);
+    waiting.put("HERALD_WAIT", "10m");
+    CommandRun run = assertTimeoutPreemptively(CUT_OFF, () -> CommandRun.of(waiting, role));
+    assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
+    assertThat(run.started()).isEmpty();
+    assertThat(run.err()).doesNotContain("Exception", "\tat ", "unreachable");
+    assertThat(run.err().strip()).doesNotContain("\n");
+    return run.err().strip();
+  }
+
+  @Test
+  void aWaitThatIsNotADurationIsNamed() {
+    CommandRun option = CommandRun.of(Map.of(), "job", "--wait", "forever");
+    CommandRun variable = CommandRun.of(Map.of("HERALD_WAIT", "-5s"), "job");
+
+    assertThat(option.exitCode()).isEqualTo(2);
+    assertThat(option.err().strip())
+        .isEqualTo(
+            "herald job cannot start: --wait forever (expected: a duration such as 30s or 2m; 0s"
+                + " fails at once)");
+    assertThat(variable.exitCode()).isEqualTo(2);
+    assertThat(variable.err()).contains("HERALD_WAIT -5s (expected: a duration");
+  }
+
+  /**
+   * Runs {@code herald <role> --wait 0s}: it must exit with 2, start nothing, and not wait out a
+   * timeout.
+   */
+  private static CommandRun failsFast(Map<String, String> given, String role) {
+    Map<String, String> env = new HashMap<>(freePorts(role));
+    env.putAll(given);
+    CommandRun run =
+        assertTimeoutPreemptively(CUT_OFF, () -> CommandRun.of(env, role, "--wait", "0s"));
     try {
       assertThat(run.started()).as("started despite its backends being down: %s", run).isEmpty();
       assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
-      assertThat(run.took()).as("%s", run).isLessThan(Role.PREFLIGHT_TIMEOUT);
+      assertThat(run.took()).as("%s", run).isLessThan(Preflight.PROBE_TIMEOUT);
       assertThat(run.err()).doesNotContain("Exception", "\tat ");
       return run;
     } finally {

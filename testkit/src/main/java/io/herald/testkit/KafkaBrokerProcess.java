@@ -39,10 +39,14 @@ final class KafkaBrokerProcess {
 
   /** Formats storage under {@code directory} and starts the broker; does not wait for it. */
   static KafkaBrokerProcess start(ScratchDirectory directory) throws StartupFailure {
+    return start(directory, PortPicker.system().pick());
+  }
+
+  /** As {@link #start(ScratchDirectory)}, with clients on {@code port}. */
+  static KafkaBrokerProcess start(ScratchDirectory directory, int port) throws StartupFailure {
     String classpath = classpath();
-    PortPicker ports = PortPicker.system();
     var properties =
-        new KafkaServerProperties(ports.pick(), ports.pick(), directory.resolve("data"));
+        new KafkaServerProperties(port, PortPicker.system().pick(), directory.resolve("data"));
     Path config = directory.write("server.properties", properties.render());
     Path log = directory.resolve("broker.log");
     Path log4j = directory.write("log4j2.properties", log4jConfig(log));

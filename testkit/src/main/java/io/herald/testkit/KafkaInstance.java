@@ -58,12 +58,20 @@ final class KafkaInstance implements AutoCloseable {
   }
 
   private static KafkaInstance start() throws StartupFailure {
+    return start(0);
+  }
+
+  /** A broker this JVM starts with clients on {@code port}; 0 picks a free one. */
+  static KafkaInstance start(int port) throws StartupFailure {
     OrphanReaper.reap(SCRATCH_PREFIX);
     ScratchDirectory directory = ScratchDirectory.create(SCRATCH_PREFIX);
     KafkaBrokerProcess broker = null;
     Admin admin = null;
     try {
-      broker = KafkaBrokerProcess.start(directory);
+      broker =
+          port == 0
+              ? KafkaBrokerProcess.start(directory)
+              : KafkaBrokerProcess.start(directory, port);
       directory.recordServer(broker.pid());
       // Not before: an admin client retries at once, logging a warning each time.
       broker.awaitListening(STARTUP_TIMEOUT);

@@ -28,6 +28,21 @@ public final class LocalKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * Starts a KRaft broker in a JVM of its own with clients on 127.0.0.1:{@code port} (a document
+   * that names a fixed port, such as the quickstart's 9092), whatever {@code
+   * KAFKA_BOOTSTRAP_SERVERS} says; waits until it answers.
+   *
+   * @throws IllegalStateException naming what failed (a port in use among others)
+   */
+  public static LocalKafka startOn(int port, String namePrefix) {
+    try {
+      return new LocalKafka(KafkaInstance.start(port), namePrefix);
+    } catch (StartupFailure e) {
+      throw new IllegalStateException("Kafka: " + e.getMessage(), e);
+    }
+  }
+
   /** The broker: its bootstrap servers, and new topics and group ids on it. */
   public KafkaBroker broker() {
     return broker;

@@ -55,10 +55,15 @@ final class RedisInstance implements AutoCloseable {
   }
 
   private static RedisInstance start() throws StartupFailure {
+    return start(0);
+  }
+
+  /** A redis-server this JVM starts on 127.0.0.1:{@code port}; 0 picks a free one. */
+  static RedisInstance start(int fixedPort) throws StartupFailure {
     OrphanReaper.reap(SCRATCH_PREFIX);
     ScratchDirectory directory = ScratchDirectory.create(SCRATCH_PREFIX);
     try {
-      int port = PortPicker.system().pick();
+      int port = fixedPort == 0 ? PortPicker.system().pick() : fixedPort;
       List<String> command =
           List.of(
               "redis-server",

@@ -67,4 +67,35 @@ class BalancerConfigTest {
     assertThatThrownBy(() -> LOADER.load(file, Map.of()))
         .hasMessage(file + ": selection.backoff.jitter: 2.0 (expected: 0.0 to 1.0)");
   }
+
+  /**
+   * What the Balancer (and Logic's node API) refused only as it built its selector, with a stack
+   * trace, is a config error naming the key.
+   */
+  @Test
+  void regionsCidrsAndTheDefaultRegionAreCheckedTogether(@TempDir Path dir) throws Exception {
+    Path example = Path.of("..", "deploy", "balancer.yaml");
+    assertThatThrownBy(
+            () -> LOADER.load(example, Map.of("BALANCER_SELECTION_DEFAULTREGION", "mars")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith(
+            example + ": selection.defaultRegion: mars (expected: a configured region, one of [");
+    Path file = dir.resolve("balancer.yaml");
+    Files.writeString(file, "selection:\n  cidrs:\n    \"10.0.0.0/99\": cn-east\n");
+    assertThatThrownBy(() -> LOADER.load(file, Map.of()))
+        .hasMessageStartingWith(file + ": selection.cidrs: 10.0.0.0/99");
+    Files.writeString(file, "selection:\n  cidrs:\n    \"10.0.0.0/8\": mars\n");
+    assertThatThrownBy(() -> LOADER.load(file, Map.of()))
+        .hasMessageStartingWith(file + ": selection.cidrs: 10.0.0.0/8 -> mars (expected: a");
+    Files.writeString(
+        file,
+        "selection:\n  regions:\n    - {name: a, latitude: 1, longitude: 1}\n"
+            + "    - {name: a, latitude: 2, longitude: 2}\n");
+    assertThatThrownBy(() -> LOADER.load(file, Map.of()))
+        .hasMessageStartingWith(file + ": selection.regions: duplicate name 'a'");
+    Files.writeString(
+        file, "selection:\n  regions:\n    - {name: a, latitude: 91, longitude: 1}\n");
+    assertThatThrownBy(() -> LOADER.load(file, Map.of()))
+        .hasMessage(file + ": selection.regions[0].latitude: 91.0 (expected: -90.0 to 90.0)");
+  }
 }

@@ -1,8 +1,13 @@
 package io.herald.comet.config;
 
 import io.herald.config.Check;
+import io.herald.config.Hosts;
 import io.herald.registry.RegistryConfig;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The Comet's configuration (YAML, overridden by {@code COMET_*} variables, e.g. {@code
@@ -30,6 +35,8 @@ public record CometConfig(
     RegistryConfig registry,
     Duration onlineReport,
     Duration drain) {
+
+  private static final Pattern HOST_PORT = Pattern.compile("\\S+:(\\d{1,5})");
 
   /** The operator port of a Comet run as a service ({@code CometMain}, {@code herald comet}). */
   public static final int ADMIN_PORT = 3108;
@@ -65,7 +72,7 @@ public record CometConfig(
 
   public static CometConfig defaults() {
     return new CometConfig(
-        new Node("comet-1", "", 0, 0, 10, 100_000, "", "", "", ""),
+        new Node("comet-1", "", 0, 0, 10, 100_000, "", "", "", "", ""),
         new Listen("0.0.0.0", 3101, 3102, 0, 0, 3109, 0, "/sub", new Tls("", "")),
         new Protocol(4096, Duration.ofSeconds(10), 32),
         new Heartbeat(
@@ -100,6 +107,46 @@ public record CometConfig(
   }
 
   /**
+   * Where clients, Job and Logic reach this Comet, as it registers: each {@code node.*Address} that
+   * is set, else {@code node.host} (else the listen host, 127.0.0.1 for a wildcard) with the
+   * listener's port. A listener that is off has no address unless one is set (something else serves
+   * it, e.g. a load balancer terminating TLS in front of the WebSocket port).
+   */
+  public Advertised advertised() {
+    String host =
+        !node.host().isEmpty()
+            ? node.host()
+            : Hosts.isWildcard(listen.host()) ? "127.0.0.1" : listen.host();
+    return new Advertised(
+        address(node.tcpAddress(), host, listen.tcpPort()),
+        address(node.wsAddress(), host, listen.wsPort()),
+        address(node.wssAddress(), host, listen.wssPort()),
+        address(node.grpcAddress(), host, listen.grpcPort()),
+        node.host().isEmpty()
+            && Hosts.isWildcard(listen.host())
+            && (node.tcpAddress().isEmpty() || node.grpcAddress().isEmpty()));
+  }
+
+  private static String address(String configured, String host, int port) {
+    if (!configured.isEmpty()) {
+      return configured;
+    }
+    return port == 0 ? "" : Hosts.forAddress(host) + ":" + port;
+  }
+
+  /**
+   * The addresses a Comet registers; empty for a listener that is off.
+   *
+   * @param tcp clients' TCP
+   * @param ws clients' WebSocket
+   * @param wss clients' WebSocket over TLS
+   * @param grpc Job's and Logic's gRPC
+   * @param loopbackOnly whether 127.0.0.1 stands in for a wildcard listen host: fine on one
+   *     machine, unreachable from any other
+   */
+  public record Advertised(String tcp, String ws, String wss, String grpc, boolean loopbackOnly) {}
+
+  /**
    * Who this Comet is, as it registers.
    *
    * @param serverId unique in the cluster, stable across restarts (e.g. {@code comet-sh-01})
@@ -108,10 +155,15 @@ public record CometConfig(
    * @param longitude where it is, decimal degrees
    * @param weight relative size for the Balancer; 0 never offers it
    * @param capacity connections it is sized for; the Balancer stops offering it when full
-   * @param tcpAddress {@code host:port} clients reach its TCP port at; empty: derived from listen
-   * @param wsAddress {@code host:port} for WebSocket; empty: derived from listen
-   * @param wssAddress {@code host:port} for WSS; empty when not served
-   * @param grpcAddress {@code host:port} Job and Logic reach its gRPC port at; empty: derived
+   * @param host the name or address clients and other services reach it at: each address below that
+   *     is empty is {@code host:<that listener's port>}; empty: {@code listen.host}, or 127.0.0.1
+   *     when that binds every interface (one machine only)
+   * @param tcpAddress {@code host:port} clients reach its TCP port at, when it differs from {@code
+   *     host} and {@code listen.tcpPort} (a load balancer's, a NAT's); empty: derived
+   * @param wsAddress the same for WebSocket; empty: derived, none when {@code listen.wsPort} is 0
+   * @param wssAddress the same for WSS; empty: derived, none when {@code listen.wssPort} is 0
+   * @param grpcAddress {@code host:port} Job and Logic reach its gRPC port at (e.g. on an internal
+   *     network); empty: derived
    */
   public record Node(
       String serverId,
@@ -120,6 +172,7 @@ public record CometConfig(
       double longitude,
       int weight,
       long capacity,
+      String host,
       String tcpAddress,
       String wsAddress,
       String wssAddress,
@@ -131,10 +184,31 @@ public record CometConfig(
       Check.inRange("longitude", longitude, -180.0, 180.0);
       Check.inRange("weight", weight, 0, 1_000_000);
       Check.positive("capacity", capacity);
-      tcpAddress = tcpAddress == null ? "" : tcpAddress.strip();
-      wsAddress = wsAddress == null ? "" : wsAddress.strip();
-      wssAddress = wssAddress == null ? "" : wssAddress.strip();
-      grpcAddress = grpcAddress == null ? "" : grpcAddress.strip();
+      host = host == null ? "" : host.strip();
+      Check.state(
+          host.isEmpty() || (!Hosts.isWildcard(host) && host.chars().noneMatch(c -> c <= ' ')),
+          "host",
+          host,
+          "the name or address others reach this Comet at, not a wildcard");
+      tcpAddress = address("tcpAddress", tcpAddress);
+      wsAddress = address("wsAddress", wsAddress);
+      wssAddress = address("wssAddress", wssAddress);
+      grpcAddress = address("grpcAddress", grpcAddress);
+    }
+
+    private static String address(String name, String value) {
+      String address = value == null ? "" : value.strip();
+      if (!address.isEmpty()) {
+        Matcher port = HOST_PORT.matcher(address);
+        Check.state(
+            port.matches()
+                && Integer.parseInt(port.group(1)) >= 1
+                && Integer.parseInt(port.group(1)) <= 65535,
+            name,
+            address,
+            "host:port, or empty to derive it from node.host and the listener's port");
+      }
+      return address;
     }
   }
 
@@ -173,6 +247,22 @@ public record CometConfig(
       Check.state(
           wsPath != null && wsPath.startsWith("/"), "wsPath", wsPath, "a path such as /sub");
       Check.notNull("tls", tls);
+      Map<Integer, String> taken = new HashMap<>();
+      distinct(taken, "tcpPort", tcpPort);
+      distinct(taken, "wsPort", wsPort);
+      distinct(taken, "wssPort", wssPort);
+      distinct(taken, "tcpTlsPort", tcpTlsPort);
+      distinct(taken, "grpcPort", grpcPort);
+      distinct(taken, "adminPort", adminPort);
+    }
+
+    /** Two listeners cannot share a port: the second would fail to bind at start. */
+    private static void distinct(Map<Integer, String> taken, String name, int port) {
+      if (port == 0) {
+        return;
+      }
+      String other = taken.putIfAbsent(port, name);
+      Check.state(other == null, name, port, "a port no other listener uses (" + other + ")");
     }
   }
 

@@ -174,8 +174,9 @@ public final class CometServer {
     log.info("Comet {} started (epoch {}): {}", config.node().serverId(), epoch, record);
     if (record.loopbackOnly()) {
       log.warn(
-          "Comet {} registers 127.0.0.1 addresses (listen.host {}); set node.tcpAddress,"
-              + " node.wsAddress and node.grpcAddress for other machines to reach it",
+          "Comet {} registers 127.0.0.1 addresses (listen.host {}); set node.host (or"
+              + " node.tcpAddress, node.wsAddress and node.grpcAddress) for other machines to"
+              + " reach it",
           config.node().serverId(),
           config.listen().host());
     }
@@ -318,6 +319,19 @@ public final class CometServer {
     }
     if (listen.tcpTlsPort() != 0) {
       listeners.bind("tcp+tls", listen.tcpTlsPort(), new TcpChannelInitializer(transport, tls));
+    }
+  }
+
+  /**
+   * Loads the TLS certificate chain and key {@code config} names when a TLS listener is on, as
+   * {@link #start()} would: what a launcher checks before it waits for Logic and the registry.
+   *
+   * @throws io.herald.config.ConfigException naming the files and why they cannot be used
+   */
+  public static void checkTls(CometConfig config) {
+    CometConfig.Listen listen = config.listen();
+    if (listen.wssPort() != 0 || listen.tcpTlsPort() != 0) {
+      ReferenceCountUtil.release(Listeners.sslContext(listen.tls()));
     }
   }
 

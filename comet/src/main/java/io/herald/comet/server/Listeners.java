@@ -1,6 +1,7 @@
 package io.herald.comet.server;
 
 import io.herald.comet.config.CometConfig;
+import io.herald.config.ConfigException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -96,14 +97,18 @@ final class Listeners {
     }
   }
 
-  /** The TLS context of the WSS and TCP+TLS listeners, from PEM files. */
+  /**
+   * The TLS context of the WSS and TCP+TLS listeners, from PEM files.
+   *
+   * @throws ConfigException naming both files and why they cannot be used
+   */
   static SslContext sslContext(CometConfig.Tls tls) {
     try {
       return SslContextBuilder.forServer(
               new File(tls.certificateChain()), new File(tls.privateKey()))
           .build();
     } catch (SSLException | IllegalArgumentException e) {
-      throw new IllegalStateException(
+      throw new ConfigException(
           "listen.tls: cannot load certificateChain "
               + tls.certificateChain()
               + " and privateKey "

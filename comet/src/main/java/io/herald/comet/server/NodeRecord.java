@@ -7,61 +7,32 @@ import io.herald.proto.registry.v1.NodeState;
 import java.util.function.BooleanSupplier;
 
 /**
- * This Comet's registry record: who it is, where clients and Job reach it, its load and its state.
- * An address left empty in {@code node.*Address} is derived from the listener, {@code host:port},
- * with the bound host, or 127.0.0.1 when the Comet binds every interface (so set the addresses when
- * other machines must reach it). A listener that is off has no address.
+ * This Comet's registry record: who it is, where clients and Job reach it ({@link
+ * CometConfig#advertised()}: configured, or derived from {@code node.host} and the listeners'
+ * ports), its load and its state.
  */
 final class NodeRecord {
   private final CometConfig.Node node;
   private final long epoch;
   private final Buckets buckets;
   private final BooleanSupplier draining;
-  private final String tcpAddress;
-  private final String wsAddress;
-  private final String wssAddress;
-  private final String grpcAddress;
-  private final boolean loopbackOnly;
+  private final CometConfig.Advertised addresses;
 
   NodeRecord(CometConfig config, long epoch, Buckets buckets, BooleanSupplier draining) {
     this.node = config.node();
     this.epoch = epoch;
     this.buckets = buckets;
     this.draining = draining;
-    CometConfig.Listen listen = config.listen();
-    String host = advertisedHost(listen.host());
-    this.tcpAddress = address(node.tcpAddress(), host, listen.tcpPort());
-    this.wsAddress = address(node.wsAddress(), host, listen.wsPort());
-    this.wssAddress = address(node.wssAddress(), host, listen.wssPort());
-    this.grpcAddress = address(node.grpcAddress(), host, listen.grpcPort());
-    this.loopbackOnly =
-        isWildcard(listen.host()) && (node.tcpAddress().isEmpty() || node.grpcAddress().isEmpty());
-  }
-
-  private static boolean isWildcard(String host) {
-    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+    this.addresses = config.advertised();
   }
 
   /**
-   * Whether clients or Job are told a 127.0.0.1 address (the Comet binds every interface and its
-   * addresses are not configured): fine on one machine, unreachable from any other.
+   * Whether clients or Job are told a 127.0.0.1 address (the Comet binds every interface and
+   * neither {@code node.host} nor its addresses are set): fine on one machine, unreachable from any
+   * other.
    */
   boolean loopbackOnly() {
-    return loopbackOnly;
-  }
-
-  private static String advertisedHost(String host) {
-    if (isWildcard(host)) {
-      return "127.0.0.1";
-    }
-    return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
-  }
-
-  private static String address(String configured, String host, int port) {
-    if (!configured.isEmpty()) {
-      return configured;
-    }
-    return port == 0 ? "" : host + ":" + port;
+    return addresses.loopbackOnly();
   }
 
   /** The record as of now: connection count and state included. */
@@ -72,10 +43,10 @@ final class NodeRecord {
         .setLatitude(node.latitude())
         .setLongitude(node.longitude())
         .setWeight(node.weight())
-        .setTcpAddress(tcpAddress)
-        .setWsAddress(wsAddress)
-        .setWssAddress(wssAddress)
-        .setGrpcAddress(grpcAddress)
+        .setTcpAddress(addresses.tcp())
+        .setWsAddress(addresses.ws())
+        .setWssAddress(addresses.wss())
+        .setGrpcAddress(addresses.grpc())
         .setConnections(buckets.size())
         .setCapacity(node.capacity())
         .setState(draining.getAsBoolean() ? NodeState.NODE_STATE_DRAINING : NodeState.NODE_STATE_UP)
@@ -87,12 +58,12 @@ final class NodeRecord {
   @Override
   public String toString() {
     return "tcp "
-        + tcpAddress
+        + addresses.tcp()
         + ", ws "
-        + (wsAddress.isEmpty() ? "off" : wsAddress)
+        + (addresses.ws().isEmpty() ? "off" : addresses.ws())
         + ", wss "
-        + (wssAddress.isEmpty() ? "off" : wssAddress)
+        + (addresses.wss().isEmpty() ? "off" : addresses.wss())
         + ", grpc "
-        + grpcAddress;
+        + addresses.grpc();
   }
 }

@@ -33,7 +33,15 @@ class CometConfigExampleTest {
     assertThat(loaded.ignoredVariables()).isEmpty();
     assertThat(config.node().serverId()).isEqualTo("comet-sh-01");
     assertThat(config.node().region()).isEqualTo("cn-east");
-    assertThat(config.node().grpcAddress()).isEqualTo("10.0.1.21:3109");
+    assertThat(config.node().host()).isEqualTo("comet-sh-01.example.com");
+    assertThat(config.advertised())
+        .isEqualTo(
+            new CometConfig.Advertised(
+                "comet-sh-01.example.com:3101",
+                "comet-sh-01.example.com:3102",
+                "comet-sh-01.example.com:3103",
+                "comet-sh-01.example.com:3109",
+                false));
     assertThat(config.listen().tcpPort()).isEqualTo(3101);
     assertThat(config.listen().wsPort()).isEqualTo(3102);
     assertThat(config.listen().wssPort()).isEqualTo(3103);
@@ -103,6 +111,55 @@ class CometConfigExampleTest {
     assertThat(config.logic().target()).isEqualTo("logic:3119");
     assertThat(config.registry().redis().uri()).isEqualTo("redis://redis.internal:6379");
     assertThat(config.drain()).isEqualTo(Duration.ofSeconds(45));
+  }
+
+  /** A second Comet beside the first: its id and ports, and every address follows. */
+  @Test
+  void aSecondCometNeedsOnlyItsIdAndPorts() {
+    Map<String, String> local =
+        Map.of(
+            "COMET_LISTEN_HOST", "127.0.0.1",
+            "COMET_NODE_HOST", "127.0.0.1",
+            "COMET_LISTEN_WSSPORT", "0");
+    Map<String, String> second = new java.util.HashMap<>(local);
+    second.putAll(
+        Map.of(
+            "COMET_NODE_SERVERID", "comet-sh-02",
+            "COMET_LISTEN_TCPPORT", "3201",
+            "COMET_LISTEN_WSPORT", "3202",
+            "COMET_LISTEN_GRPCPORT", "3209",
+            "COMET_LISTEN_ADMINPORT", "3208"));
+
+    CometConfig first = LOADER.load(EXAMPLE, local).config();
+    CometConfig other = LOADER.load(EXAMPLE, second).config();
+
+    assertThat(first.advertised())
+        .isEqualTo(
+            new CometConfig.Advertised(
+                "127.0.0.1:3101", "127.0.0.1:3102", "", "127.0.0.1:3109", false));
+    assertThat(other.advertised())
+        .isEqualTo(
+            new CometConfig.Advertised(
+                "127.0.0.1:3201", "127.0.0.1:3202", "", "127.0.0.1:3209", false));
+  }
+
+  @Test
+  void badAddressesAndSharedPortsAreNamed() {
+    assertThatThrownBy(() -> LOADER.load(EXAMPLE, Map.of("COMET_NODE_TCPADDRESS", "comet:31o1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            EXAMPLE
+                + ": node.tcpAddress: comet:31o1 (expected: host:port, or empty to derive it from"
+                + " node.host and the listener's port)");
+    assertThatThrownBy(() -> LOADER.load(EXAMPLE, Map.of("COMET_NODE_HOST", "0.0.0.0")))
+        .hasMessage(
+            EXAMPLE
+                + ": node.host: 0.0.0.0 (expected: the name or address others reach this Comet at,"
+                + " not a wildcard)");
+    assertThatThrownBy(() -> LOADER.load(EXAMPLE, Map.of("COMET_LISTEN_ADMINPORT", "3101")))
+        .hasMessage(
+            EXAMPLE
+                + ": listen.adminPort: 3101 (expected: a port no other listener uses (tcpPort))");
   }
 
   @Test

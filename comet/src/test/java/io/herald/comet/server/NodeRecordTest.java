@@ -42,7 +42,13 @@ class NodeRecordTest {
   }
 
   private static CometConfig.Node node(String tcp, String ws, String wss, String grpc) {
-    return new CometConfig.Node("comet-x", "cn-east", 31.2, 121.5, 20, 5000, tcp, ws, wss, grpc);
+    return node("", tcp, ws, wss, grpc);
+  }
+
+  private static CometConfig.Node node(
+      String host, String tcp, String ws, String wss, String grpc) {
+    return new CometConfig.Node(
+        "comet-x", "cn-east", 31.2, 121.5, 20, 5000, host, tcp, ws, wss, grpc);
   }
 
   @Test
@@ -100,5 +106,50 @@ class NodeRecordTest {
         new NodeRecord(config(node("", "", "", ""), "fd00::5", 0, 0), 1, buckets, () -> false)
             .current();
     assertThat(ipv6.getTcpAddress()).isEqualTo("[fd00::5]:4101");
+  }
+
+  /**
+   * A second Comet on the same machine needs only its ports and id: every address follows from
+   * node.host (or the listen host) and the listeners' ports, and a listener turned off has none.
+   */
+  @Test
+  void addressesFollowNodeHostAndThePortsAndAnOffListenerHasNone() {
+    CometNode first =
+        new NodeRecord(
+                config(node("127.0.0.1", "", "", "", ""), "127.0.0.1", 4102, 0),
+                1,
+                buckets,
+                () -> false)
+            .current();
+    assertThat(first.getTcpAddress()).isEqualTo("127.0.0.1:4101");
+    assertThat(first.getWsAddress()).isEqualTo("127.0.0.1:4102");
+    assertThat(first.getWssAddress()).as("listener off").isEmpty();
+    assertThat(first.getGrpcAddress()).isEqualTo("127.0.0.1:4109");
+
+    NodeRecord published =
+        new NodeRecord(
+            config(
+                node("comet-sh-01.example.com", "", "", "", "10.0.1.21:4109"),
+                "0.0.0.0",
+                4102,
+                4103),
+            1,
+            buckets,
+            () -> false);
+    CometNode node = published.current();
+    assertThat(node.getTcpAddress()).isEqualTo("comet-sh-01.example.com:4101");
+    assertThat(node.getWsAddress()).isEqualTo("comet-sh-01.example.com:4102");
+    assertThat(node.getWssAddress()).isEqualTo("comet-sh-01.example.com:4103");
+    assertThat(node.getGrpcAddress()).as("set: another network").isEqualTo("10.0.1.21:4109");
+    assertThat(published.loopbackOnly()).isFalse();
+    assertThat(
+            new NodeRecord(config(node("", "", "", ""), "0.0.0.0", 0, 0), 1, buckets, () -> false)
+                .loopbackOnly())
+        .isTrue();
+
+    CometNode ipv6 =
+        new NodeRecord(config(node("fd00::7", "", "", "", ""), "::", 0, 0), 1, buckets, () -> false)
+            .current();
+    assertThat(ipv6.getTcpAddress()).isEqualTo("[fd00::7]:4101");
   }
 }

@@ -18,11 +18,11 @@ import javax.net.ssl.TrustManagerFactory;
  * A self-signed certificate for 127.0.0.1 made with the JDK's keytool, written as the PEM files a
  * Comet's {@code listen.tls} names, and a client {@link SSLContext} that trusts it.
  */
-final class TestCertificates {
+public final class TestCertificates {
   private static final char[] PASSWORD = "changeit".toCharArray();
 
-  final Path certificateChain;
-  final Path privateKey;
+  public final Path certificateChain;
+  public final Path privateKey;
   private final Certificate certificate;
 
   private TestCertificates(Path certificateChain, Path privateKey, Certificate certificate) {
@@ -31,7 +31,7 @@ final class TestCertificates {
     this.certificate = certificate;
   }
 
-  static TestCertificates create(Path dir) throws Exception {
+  public static TestCertificates create(Path dir) throws Exception {
     Path store = dir.resolve("comet.p12");
     Process keytool =
         new ProcessBuilder(
@@ -75,7 +75,7 @@ final class TestCertificates {
   }
 
   /** A client context that trusts this certificate only. */
-  SSLContext clientContext() throws GeneralSecurityException, IOException {
+  public SSLContext clientContext() throws GeneralSecurityException, IOException {
     KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
     trusted.load(null, null);
     trusted.setCertificateEntry("comet", certificate);

@@ -10,10 +10,20 @@ import io.herald.config.Check;
  *     client sends; refused unless {@code allowTrust} is true)
  * @param allowTrust must be {@code true} for mode {@value #TRUST}: a deliberate opt-in, since that
  *     mode lets any client claim any user id; default false
+ * @param allowTrustBeyondLoopback whether mode {@value #TRUST} may serve more than this machine:
+ *     while false (the default) Logic refuses to listen on anything but a loopback address ({@code
+ *     server.host}) in that mode, and the trust authenticator refuses clients whose address is not
+ *     loopback (a Comet listening on every interface would otherwise let anyone in); true forces
+ *     trust onto the network, which lets anyone who reaches a Comet claim any user
  * @param jwt the {@value #JWT} mode's keys and claim checks
  * @param webhook the {@value #WEBHOOK} mode's endpoint, timeout and answer cache
  */
-public record AuthConfig(String mode, boolean allowTrust, JwtConfig jwt, WebhookConfig webhook) {
+public record AuthConfig(
+    String mode,
+    boolean allowTrust,
+    boolean allowTrustBeyondLoopback,
+    JwtConfig jwt,
+    WebhookConfig webhook) {
   public static final String JWT = "jwt";
   public static final String WEBHOOK = "webhook";
   public static final String TRUST = "trust";
@@ -36,21 +46,28 @@ public record AuthConfig(String mode, boolean allowTrust, JwtConfig jwt, Webhook
 
   /** Mode {@value #JWT} with no key yet: a deployment sets one of its key sources. */
   public static AuthConfig defaults() {
-    return new AuthConfig(JWT, false, JwtConfig.defaults(), WebhookConfig.defaults());
+    return new AuthConfig(JWT, false, false, JwtConfig.defaults(), WebhookConfig.defaults());
   }
 
   /** Mode {@value #JWT} with these keys and checks. */
   public static AuthConfig jwt(JwtConfig jwt) {
-    return new AuthConfig(JWT, false, jwt, WebhookConfig.defaults());
+    return new AuthConfig(JWT, false, false, jwt, WebhookConfig.defaults());
   }
 
   /** Mode {@value #WEBHOOK} with this endpoint. */
   public static AuthConfig webhook(WebhookConfig webhook) {
-    return new AuthConfig(WEBHOOK, false, JwtConfig.defaults(), webhook);
+    return new AuthConfig(WEBHOOK, false, false, JwtConfig.defaults(), webhook);
   }
 
-  /** Mode {@value #TRUST}, enabled: for {@code herald standalone} and development only. */
+  /**
+   * Mode {@value #TRUST}, enabled for loopback only: for {@code herald standalone} and development.
+   */
   public static AuthConfig trustForDevelopment() {
-    return new AuthConfig(TRUST, true, JwtConfig.defaults(), WebhookConfig.defaults());
+    return new AuthConfig(TRUST, true, false, JwtConfig.defaults(), WebhookConfig.defaults());
+  }
+
+  /** Whether this is mode {@value #TRUST} kept to loopback (not forced beyond it). */
+  public boolean trustOnLoopbackOnly() {
+    return TRUST.equals(mode) && !allowTrustBeyondLoopback;
   }
 }

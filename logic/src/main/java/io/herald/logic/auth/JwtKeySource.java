@@ -8,7 +8,9 @@ import com.nimbusds.jose.jwk.OctetSequenceKey;
 import io.herald.config.ConfigException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.text.ParseException;
 import java.util.ArrayList;
@@ -89,7 +91,17 @@ final class JwtKeySource {
     try {
       return Files.readString(Path.of(file));
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException(name + ": cannot be read (" + e + ")", e);
+      throw new ConfigException(name + ": cannot be read (" + why(e) + ")", e);
     }
+  }
+
+  private static String why(Exception e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 }

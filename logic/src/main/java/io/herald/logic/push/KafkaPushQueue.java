@@ -1,12 +1,11 @@
 package io.herald.logic.push;
 
+import io.herald.logic.kafka.KafkaProducerConfig;
 import io.herald.proto.queue.v1.PushMsg;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -15,9 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class KafkaPushQueue implements PushQueue {
   private static final Logger log = LoggerFactory.getLogger(KafkaPushQueue.class);
 
-  private final PushConfig.Kafka config;
+  private final KafkaProducerConfig config;
   private final MeterRegistry meters;
   private final Timer acknowledged;
   private final Timer failed;
@@ -47,7 +44,7 @@ public final class KafkaPushQueue implements PushQueue {
   private volatile Producer<byte[], byte[]> producer;
   private volatile ExecutorService sender;
 
-  public KafkaPushQueue(PushConfig.Kafka config, MeterRegistry meters) {
+  public KafkaPushQueue(KafkaProducerConfig config, MeterRegistry meters) {
     this.config = config;
     this.meters = meters;
     this.acknowledged = latency(meters, "ok");
@@ -59,7 +56,7 @@ public final class KafkaPushQueue implements PushQueue {
     if (producer != null) {
       return;
     }
-    producer = new KafkaProducer<>(producerProperties(config));
+    producer = new KafkaProducer<>(config.producerProperties());
     sender =
         Executors.newSingleThreadExecutor(
             task -> {
@@ -173,27 +170,5 @@ public final class KafkaPushQueue implements PushQueue {
         .description("From publishing a push record to Kafka's acknowledgement")
         .tag("result", result)
         .register(meters);
-  }
-
-  static Map<String, Object> producerProperties(PushConfig.Kafka config) {
-    Map<String, Object> props = new HashMap<>(config.properties());
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    if (!config.clientId().isEmpty()) {
-      props.put(ProducerConfig.CLIENT_ID_CONFIG, config.clientId());
-    }
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.maxBlock().toMillis());
-    props.put(
-        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-        Math.toIntExact(config.requestTimeout().toMillis()));
-    props.put(
-        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-        Math.toIntExact(config.deliveryTimeout().toMillis()));
-    props.put(ProducerConfig.LINGER_MS_CONFIG, Math.toIntExact(config.linger().toMillis()));
-    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    return props;
   }
 }

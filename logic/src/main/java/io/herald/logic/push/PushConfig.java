@@ -1,10 +1,9 @@
 package io.herald.logic.push;
 
 import io.herald.config.Check;
+import io.herald.logic.kafka.KafkaProducerConfig;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,89 +12,28 @@ import java.util.regex.Pattern;
  * how message ids are made. Keys are camelCase in YAML ({@code kafka.bootstrapServers}, {@code
  * api.maxBodyBytes}, {@code messageIds.idgen.target}).
  *
- * @param kafka the Kafka topic pushes are published to
+ * @param kafka the Kafka producer and topic pushes are published to (default topic {@value
+ *     #DEFAULT_TOPIC}); a dead broker fails a push within {@code maxBlock + deliveryTimeout}, it
+ *     never hangs
  * @param api the HTTP and gRPC push API's limits and bearer tokens
  * @param messageIds where this instance's message ids come from: made locally or taken from IdGen
  */
-public record PushConfig(Kafka kafka, Api api, Ids messageIds) {
+public record PushConfig(KafkaProducerConfig kafka, Api api, Ids messageIds) {
+
+  /** The topic pushes go to, which Job consumes. */
+  public static final String DEFAULT_TOPIC = "herald-push";
 
   public static PushConfig defaults() {
-    return new PushConfig(Kafka.defaults(), Api.defaults(), Ids.defaults());
+    return new PushConfig(
+        KafkaProducerConfig.defaults(DEFAULT_TOPIC, "herald-logic"),
+        Api.defaults(),
+        Ids.defaults());
   }
 
   public PushConfig {
     Check.notNull("kafka", kafka);
     Check.notNull("api", api);
     Check.notNull("messageIds", messageIds);
-  }
-
-  /**
-   * The Kafka producer pushes go through. A dead broker fails a push within {@code maxBlock +
-   * deliveryTimeout}; it never hangs.
-   *
-   * @param bootstrapServers {@code host:port,...}
-   * @param topic the push topic Job consumes (default {@code herald-push})
-   * @param clientId the producer's {@code client.id}
-   * @param maxBlock how long a send may wait for topic metadata or buffer space ({@code
-   *     max.block.ms}, default 2 s)
-   * @param requestTimeout how long the producer waits for one broker answer ({@code
-   *     request.timeout.ms}, default 2 s)
-   * @param deliveryTimeout how long a record may take from send to acknowledgement, retries
-   *     included ({@code delivery.timeout.ms}, default 5 s; at least {@code linger +
-   *     requestTimeout})
-   * @param linger how long the producer waits to fill a batch ({@code linger.ms}, default 5 ms)
-   * @param properties further producer properties (TLS, SASL, compression, ...); they cannot
-   *     override {@code acks}, idempotence or the serializers
-   */
-  public record Kafka(
-      String bootstrapServers,
-      String topic,
-      String clientId,
-      Duration maxBlock,
-      Duration requestTimeout,
-      Duration deliveryTimeout,
-      Duration linger,
-      Map<String, String> properties) {
-
-    public static final String DEFAULT_TOPIC = "herald-push";
-
-    /** Producer properties Herald sets itself, for its delivery guarantee. */
-    static final Set<String> FIXED_PROPERTIES =
-        Set.of(
-            "acks",
-            "enable.idempotence",
-            "key.serializer",
-            "value.serializer",
-            "max.in.flight.requests.per.connection");
-
-    public static Kafka defaults() {
-      return new Kafka(
-          "127.0.0.1:9092",
-          DEFAULT_TOPIC,
-          "herald-logic",
-          Duration.ofSeconds(2),
-          Duration.ofSeconds(2),
-          Duration.ofSeconds(5),
-          Duration.ofMillis(5),
-          Map.of());
-    }
-
-    public Kafka {
-      Check.notBlank("bootstrapServers", bootstrapServers);
-      Check.notBlank("topic", topic);
-      clientId = clientId == null ? "" : clientId.strip();
-      Check.positive("maxBlock", maxBlock);
-      Check.positive("requestTimeout", requestTimeout);
-      Check.notNull("linger", linger);
-      Check.state(!linger.isNegative(), "linger", linger, ">= 0");
-      Check.positive("deliveryTimeout", deliveryTimeout);
-      Check.state(
-          deliveryTimeout.compareTo(linger.plus(requestTimeout)) >= 0,
-          "deliveryTimeout",
-          deliveryTimeout,
-          "at least linger + requestTimeout");
-      properties = Check.notOverriding("properties", properties, FIXED_PROPERTIES);
-    }
   }
 
   /**

@@ -1,25 +1,33 @@
 package io.herald.logic.receive;
 
 import io.herald.config.Check;
+import io.herald.logic.kafka.KafkaProducerConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Where upstream client messages go.
  *
  * @param sink {@code log} (development), {@code kafka} (a topic business consumers read) or {@code
  *     webhook} (POST to a business URL)
- * @param kafka the topic, for {@code kafka}
+ * @param kafka the producer and topic, for {@code kafka} (default topic {@value #DEFAULT_TOPIC}):
+ *     the same settings as {@code push.kafka}
  * @param webhook the URL, for {@code webhook}
  */
-public record ReceiveConfig(String sink, Kafka kafka, Webhook webhook) {
+public record ReceiveConfig(String sink, KafkaProducerConfig kafka, Webhook webhook) {
   public static final String LOG = "log";
   public static final String KAFKA = "kafka";
   public static final String WEBHOOK = "webhook";
 
+  /** The topic upstream messages go to with sink {@value #KAFKA}. */
+  public static final String DEFAULT_TOPIC = "herald-upstream";
+
   public static ReceiveConfig defaults() {
     return new ReceiveConfig(
         LOG,
-        new Kafka("127.0.0.1:9092", "herald-upstream", Duration.ofSeconds(5)),
+        KafkaProducerConfig.defaults(DEFAULT_TOPIC, "herald-logic-upstream"),
         new Webhook("", Duration.ofSeconds(2)));
   }
 
@@ -36,20 +44,22 @@ public record ReceiveConfig(String sink, Kafka kafka, Webhook webhook) {
     }
   }
 
-  /** The Kafka sink: where and how long a send may take. */
-  public record Kafka(String bootstrapServers, String topic, Duration timeout) {
-    public Kafka {
-      Check.notBlank("bootstrapServers", bootstrapServers);
-      Check.notBlank("topic", topic);
-      Check.positive("timeout", timeout);
-    }
-  }
-
-  /** The webhook sink: the business URL and how long it may take to answer. */
+  /** The webhook sink: the business URL ({@code http://} or {@code https://}) and its deadline. */
   public record Webhook(String url, Duration timeout) {
     public Webhook {
       url = url == null ? "" : url.strip();
+      Check.state(url.isEmpty() || isHttpUrl(url), "url", url, "an http:// or https:// URL");
       Check.positive("timeout", timeout);
+    }
+
+    private static boolean isHttpUrl(String url) {
+      try {
+        URI uri = new URI(url);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+      } catch (URISyntaxException e) {
+        return false;
+      }
     }
   }
 }

@@ -2,6 +2,7 @@ package io.herald.logic.server;
 
 import io.herald.balancer.SelectionConfig;
 import io.herald.config.Check;
+import io.herald.config.Hosts;
 import io.herald.logic.auth.AuthConfig;
 import io.herald.logic.comet.GoimNodes;
 import io.herald.logic.push.PushConfig;
@@ -15,7 +16,8 @@ import java.util.List;
  * Logic's configuration (YAML, overridden by {@code LOGIC_*} variables). The defaults are the
  * production backends: JWT auth, sessions in Redis, pushes to Kafka, the Redis registry.
  *
- * @param server where Logic listens
+ * @param server where Logic listens: on loopback only while {@code auth.mode} is {@code trust}
+ *     (unless {@code auth.allowTrustBeyondLoopback} forces it)
  * @param auth how connections are authenticated
  * @param store where sessions and online counts live
  * @param push the push API and its Kafka queue
@@ -77,6 +79,13 @@ public record LogicConfig(
     singleLoginPlatforms =
         singleLoginPlatforms == null ? List.of() : List.copyOf(singleLoginPlatforms);
     Check.positive("cometCallTimeout", cometCallTimeout);
+    // Trust mode lets any client claim any user: only this machine may reach it, unless forced.
+    Check.state(
+        !auth.trustOnLoopbackOnly() || Hosts.isLoopback(server.host()),
+        "server.host",
+        server.host(),
+        "a loopback address such as 127.0.0.1 while auth.mode is trust, which lets any client"
+            + " claim any mid; set auth.allowTrustBeyondLoopback: true to force it");
   }
 
   /**

@@ -38,7 +38,7 @@ class AuthenticatorsTest {
   }
 
   private static AuthRequest request(long mid, String token) {
-    return new AuthRequest(mid, "", "", "web", List.of(), token, "10.0.0.1");
+    return new AuthRequest(mid, "", "", "web", List.of(), token, "127.0.0.1");
   }
 
   @Test

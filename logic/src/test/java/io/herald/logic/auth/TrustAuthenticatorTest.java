@@ -28,7 +28,7 @@ class TrustAuthenticatorTest {
     assertThatThrownBy(
             () ->
                 new AuthConfig(
-                    AuthConfig.TRUST, false, JwtConfig.defaults(), WebhookConfig.defaults()))
+                    AuthConfig.TRUST, false, false, JwtConfig.defaults(), WebhookConfig.defaults()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("mode: trust (expected: jwt or webhook;")
         .hasMessageContaining("set allowTrust: true");
@@ -41,7 +41,7 @@ class TrustAuthenticatorTest {
         AuthRequestParser.parse(
             "{\"mid\":123,\"room_id\":\"live://1000\",\"platform\":\"web\",\"accepts\":[1000]}"
                 .getBytes(UTF_8),
-            "10.0.0.1");
+            "127.0.0.1");
 
     assertThat(accepted(trust.authenticate(goim))).isEqualTo(new Identity(123));
   }
@@ -80,7 +80,53 @@ class TrustAuthenticatorTest {
             });
   }
 
+  /**
+   * A client elsewhere reaching a trusting Logic through a Comet that listens on every interface
+   * could claim any user: refused, unless trust is forced beyond loopback.
+   */
+  @Test
+  void believesClientsOnThisMachineOnlyUnlessForced() throws Exception {
+    Authenticator trust = new TrustAuthenticator(true);
+    Authenticator forced = new TrustAuthenticator(true, true);
+
+    for (String local : List.of("127.0.0.1", "127.0.0.2", "::1")) {
+      assertThat(accepted(trust.authenticate(request(5, local)))).isEqualTo(new Identity(5));
+    }
+    for (String remote : List.of("10.0.0.1", "203.0.113.9", "2001:db8::1", "")) {
+      AuthException refused = refusal(trust.authenticate(request(5, remote)));
+      assertThat(refused.reason()).as(remote).isEqualTo(AuthException.Reason.UNAUTHENTICATED);
+      assertThat(refused).hasMessage("trust mode: clients on the server's own machine only");
+      assertThat(accepted(forced.authenticate(request(5, remote)))).isEqualTo(new Identity(5));
+    }
+  }
+
+  @Test
+  void theFirstRefusedRemoteClientIsWarnedOfWithTheSettingToChange() {
+    Logger logger = (Logger) LoggerFactory.getLogger(TrustAuthenticator.class);
+    ListAppender<ILoggingEvent> events = new ListAppender<>();
+    Authenticator trust = new TrustAuthenticator(true);
+    events.start();
+    logger.addAppender(events);
+    try {
+      refusal(trust.authenticate(request(5, "10.0.0.1")));
+      refusal(trust.authenticate(request(6, "10.0.0.2")));
+    } finally {
+      logger.detachAppender(events);
+    }
+
+    assertThat(events.list)
+        .filteredOn(event -> event.getLevel() == Level.WARN)
+        .singleElement()
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .asString()
+        .contains("10.0.0.1", "auth.allowTrustBeyondLoopback: true");
+  }
+
   private static AuthRequest request(long mid) {
-    return new AuthRequest(mid, "", "", "web", List.of(), "", "10.0.0.1");
+    return request(mid, "127.0.0.1");
+  }
+
+  private static AuthRequest request(long mid, String clientIp) {
+    return new AuthRequest(mid, "", "", "web", List.of(), "", clientIp);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.herald.config.ConfigException;
 import io.herald.config.ConfigLoader;
+import io.herald.logic.kafka.KafkaProducerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,15 +73,15 @@ class PushConfigTest {
                 new ConfigLoader<>(PushConfig.class, PushConfig.defaults(), "LOGIC")
                     .load(file, Map.of()))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("kafka.properties: acks (expected: none of acks,");
+        .hasMessageContaining("kafka.properties.acks: 1 (expected: not set: Herald fixes acks,");
   }
 
   @Test
   void checksEachValueWithItsName() {
-    PushConfig.Kafka kafka = PushConfig.Kafka.defaults();
+    KafkaProducerConfig kafka = PushConfig.defaults().kafka();
     assertThatThrownBy(
             () ->
-                new PushConfig.Kafka(
+                new KafkaProducerConfig(
                     kafka.bootstrapServers(),
                     kafka.topic(),
                     "",
@@ -89,7 +90,9 @@ class PushConfigTest {
                     Duration.ofSeconds(5),
                     kafka.linger(),
                     Map.of()))
-        .hasMessage("deliveryTimeout: 5s (expected: at least linger + requestTimeout)");
+        .hasMessage(
+            "deliveryTimeout: 5s (expected: at least linger + requestTimeout = 10005ms, or Kafka"
+                + " refuses to build the producer)");
     assertThatThrownBy(() -> new PushConfig.Api(true, List.of("a"), 0, 10))
         .hasMessage("maxBodyBytes: 0 (expected: > 0)");
     assertThatThrownBy(() -> new PushConfig.Api(true, List.of("a b"), 10, 10))

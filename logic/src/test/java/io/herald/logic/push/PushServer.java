@@ -3,6 +3,7 @@ package io.herald.logic.push;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import io.herald.logic.kafka.KafkaProducerConfig;
 import io.herald.logic.online.OnlineView;
 import io.herald.logic.session.SessionStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,7 +28,7 @@ final class PushServer implements AutoCloseable {
   final KafkaPushQueue queue;
   private final Server server;
 
-  PushServer(PushConfig.Kafka kafka) {
+  PushServer(KafkaProducerConfig kafka) {
     PushConfig.Api api = new PushConfig.Api(true, List.of(TOKEN, OTHER_TOKEN), 4096, 3);
     queue = new KafkaPushQueue(kafka, meters);
     PushService pushes =
@@ -54,8 +55,8 @@ final class PushServer implements AutoCloseable {
   }
 
   /** Kafka settings for a test topic, failing fast when the broker is gone. */
-  static PushConfig.Kafka kafka(String bootstrapServers, String topic) {
-    return new PushConfig.Kafka(
+  static KafkaProducerConfig kafka(String bootstrapServers, String topic) {
+    return new KafkaProducerConfig(
         bootstrapServers,
         topic,
         "push-test",

@@ -8,6 +8,8 @@ import io.herald.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,5 +80,43 @@ class LogicConfigTest {
     assertThatThrownBy(() -> LOADER.load(file, Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessage(file + ": server.grpcPort: 3119 (expected: != httpPort 3119)");
+  }
+
+  /** Trust mode lets any client claim any user: Logic listens on loopback only, unless forced. */
+  @Test
+  void trustModeKeepsLogicOnLoopbackUnlessForced() {
+    Map<String, String> trust = Map.of("LOGIC_AUTH_MODE", "trust", "LOGIC_AUTH_ALLOWTRUST", "true");
+
+    assertThatThrownBy(() -> LOADER.load(Path.of("..", "deploy", "logic.yaml"), trust))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            Path.of("..", "deploy", "logic.yaml")
+                + ": server.host: 0.0.0.0 (expected: a loopback address such as 127.0.0.1 while"
+                + " auth.mode is trust, which lets any client claim any mid; set"
+                + " auth.allowTrustBeyondLoopback: true to force it)");
+    for (String host : List.of("10.0.1.5", "logic.internal", "::")) {
+      assertThatThrownBy(() -> LOADER.load(null, with(trust, "LOGIC_SERVER_HOST", host)))
+          .hasMessageStartingWith("config: server.host: " + host + " (expected: a loopback");
+    }
+    for (String host : List.of("127.0.0.1", "::1", "localhost")) {
+      assertThat(LOADER.load(null, with(trust, "LOGIC_SERVER_HOST", host)).config().server().host())
+          .isEqualTo(host);
+    }
+    LogicConfig forced =
+        LOADER
+            .load(
+                Path.of("..", "deploy", "logic.yaml"),
+                with(trust, "LOGIC_AUTH_ALLOWTRUSTBEYONDLOOPBACK", "true"))
+            .config();
+    assertThat(forced.server().host()).isEqualTo("0.0.0.0");
+    assertThat(forced.auth().allowTrustBeyondLoopback()).isTrue();
+    // jwt and webhook may listen anywhere.
+    assertThat(LOADER.load(null, Map.of()).config().server().host()).isEqualTo("0.0.0.0");
+  }
+
+  private static Map<String, String> with(Map<String, String> env, String name, String value) {
+    Map<String, String> more = new HashMap<>(env);
+    more.put(name, value);
+    return more;
   }
 }
