@@ -4,6 +4,13 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.herald.job.config.BatchConfig;
 import io.herald.job.config.DeliveryConfig;
+import io.herald.job.lanes.CallKind;
+import io.herald.job.lanes.CometCall;
+import io.herald.job.lanes.CometLanes;
+import io.herald.job.lanes.DispatcherStoppedException;
+import io.herald.job.lanes.LaneMetrics;
+import io.herald.job.lanes.Outcome;
+import io.herald.job.lanes.RecordCompletion;
 import io.herald.proto.comet.v1.BroadcastRequest;
 import io.herald.proto.comet.v1.PushMsgRequest;
 import io.herald.proto.queue.v1.PushMsg;
@@ -64,16 +71,14 @@ public final class Dispatcher {
   private final RegistryView registry;
   private final Clock clock;
   private final DispatchMetrics metrics;
+  private final LaneMetrics laneMetrics;
   private final BatchConfig batch;
-  private final CometChannels channels = new CometChannels();
-  private final RetryPolicy policy;
   private final RegistryListener listener = this::registryChanged;
 
   private volatile int pendingCalls;
   private ScheduledExecutorService loop;
   private Executor callbacks;
   private CometLanes lanes;
-  private RegistryWaits waits;
   private RoomBatches roomBatches;
   private boolean started;
   private volatile boolean stopped;
@@ -88,8 +93,8 @@ public final class Dispatcher {
     this.registry = registry;
     this.clock = clock;
     this.metrics = new DispatchMetrics(meters);
+    this.laneMetrics = new LaneMetrics(meters);
     this.batch = batch;
-    this.policy = new RetryPolicy(delivery);
     Gauge.builder("herald.job.calls.pending", this, d -> d.pendingCalls)
         .description("Comet calls queued or under way, retries included")
         .register(meters);
@@ -118,15 +123,11 @@ public final class Dispatcher {
             log.debug("A Comet reply arrived after the dispatcher stopped");
           }
         };
-    lanes =
-        new CometLanes(
-            registry, channels, policy, delivery.callTimeout(), loop, callbacks, clock, metrics);
-    waits = new RegistryWaits(registry, loop, clock);
+    lanes = new CometLanes(registry, delivery, loop, callbacks, clock, laneMetrics);
     roomBatches =
         new RoomBatches(
             new RoomBatcher(batch, clock),
             registry,
-            waits,
             delivery.unknownCometGrace(),
             lanes,
             loop,
@@ -208,30 +209,16 @@ public final class Dispatcher {
    * unknownCometGrace} after Logic accepted it, then counts as undeliverable.
    */
   private void unicast(PushMsg msg, CompletableFuture<Void> done) {
-    waits.whenRegistered(
-        msg.getServerId(),
-        msg.getAcceptUnixMs() + delivery.unknownCometGrace().toMillis(),
-        new RegistryWaits.Waiter() {
-          @Override
-          public void shown() {
-            send(msg, done);
-          }
-
-          @Override
-          public void gone() {
-            metrics.call(CallKind.PUSH, Outcome.GONE);
-            metrics.undeliverable(Outcome.GONE);
-            done.complete(null);
-          }
-
-          @Override
-          public void stopped() {
-            done.completeExceptionally(new DispatcherStoppedException("stopped before delivery"));
-          }
-        });
+    CompletableFuture<Outcome> sent =
+        lanes.whenRegistered(
+            msg.getServerId(),
+            msg.getAcceptUnixMs() + delivery.unknownCometGrace().toMillis(),
+            CallKind.PUSH,
+            () -> send(msg, done));
+    RecordCompletion.complete(List.of(done), sent, metrics::undeliverable);
   }
 
-  private void send(PushMsg msg, CompletableFuture<Void> done) {
+  private CompletableFuture<Outcome> send(PushMsg msg, CompletableFuture<Void> done) {
     List<CompletableFuture<Outcome>> calls = new ArrayList<>();
     for (PushMsgRequest request : CometRequests.pushMsg(msg, delivery.maxKeysPerCall())) {
       calls.add(
@@ -252,7 +239,7 @@ public final class Dispatcher {
                   msg.getAcceptUnixMs(),
                   done::isCancelled)));
     }
-    RecordCompletion.whenAll(calls, List.of(done), true, metrics);
+    return Outcome.worst(calls);
   }
 
   // --- rooms ---
@@ -283,7 +270,7 @@ public final class Dispatcher {
                       msg.getAcceptUnixMs(),
                       done::isCancelled)));
         });
-    RecordCompletion.whenAll(calls, List.of(done), false, metrics);
+    RecordCompletion.whenAll(calls, List.of(done));
   }
 
   // --- registry ---
@@ -292,9 +279,7 @@ public final class Dispatcher {
     try {
       loop.execute(
           () -> {
-            List<String> ids = nodes.stream().map(CometNode::getServerId).toList();
-            lanes.retain(ids);
-            waits.registryChanged(ids);
+            lanes.registryChanged(nodes.stream().map(CometNode::getServerId).toList());
           });
     } catch (RejectedExecutionException e) {
       // stopping
@@ -345,9 +330,7 @@ public final class Dispatcher {
           .submit(
               () -> {
                 lanes.stop();
-                waits.stop();
                 roomBatches.stop();
-                channels.close();
               })
           .get(5, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {

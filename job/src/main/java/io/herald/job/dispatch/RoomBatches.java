@@ -1,5 +1,11 @@
 package io.herald.job.dispatch;
 
+import io.herald.job.lanes.CallKind;
+import io.herald.job.lanes.CometCall;
+import io.herald.job.lanes.CometLanes;
+import io.herald.job.lanes.DispatcherStoppedException;
+import io.herald.job.lanes.Outcome;
+import io.herald.job.lanes.RecordCompletion;
 import io.herald.proto.comet.v1.BroadcastRoomRequest;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.registry.v1.CometNode;
@@ -26,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 final class RoomBatches {
   private final RoomBatcher batcher;
   private final RegistryView registry;
-  private final RegistryWaits waits;
   private final long graceMillis;
   private final CometLanes lanes;
   private final ScheduledExecutorService loop;
@@ -38,7 +43,6 @@ final class RoomBatches {
   RoomBatches(
       RoomBatcher batcher,
       RegistryView registry,
-      RegistryWaits waits,
       Duration unknownCometGrace,
       CometLanes lanes,
       ScheduledExecutorService loop,
@@ -46,7 +50,6 @@ final class RoomBatches {
       DispatchMetrics metrics) {
     this.batcher = batcher;
     this.registry = registry;
-    this.waits = waits;
     this.graceMillis = unknownCometGrace.toMillis();
     this.lanes = lanes;
     this.loop = loop;
@@ -122,39 +125,21 @@ final class RoomBatches {
       long deadline = batch.oldestAcceptUnixMs() + graceMillis;
       List<CompletableFuture<Outcome>> calls = new ArrayList<>(targets.size());
       for (String serverId : new TreeSet<>(targets)) {
-        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        calls.add(outcome);
-        waits.whenRegistered(
-            serverId,
-            deadline,
-            new RegistryWaits.Waiter() {
-              @Override
-              public void shown() {
-                var unused =
-                    lanes
-                        .submit(
-                            new CometCall(
-                                CallKind.ROOM,
-                                serverId,
-                                stub -> stub.broadcastRoom(request),
-                                batch.oldestAcceptUnixMs(),
-                                batch::abandoned))
-                        .whenComplete((result, error) -> outcome.complete(result));
-              }
-
-              @Override
-              public void gone() {
-                metrics.call(CallKind.ROOM, Outcome.GONE);
-                outcome.complete(Outcome.GONE);
-              }
-
-              @Override
-              public void stopped() {
-                outcome.complete(Outcome.STOPPED);
-              }
-            });
+        calls.add(
+            lanes.whenRegistered(
+                serverId,
+                deadline,
+                CallKind.ROOM,
+                () ->
+                    lanes.submit(
+                        new CometCall(
+                            CallKind.ROOM,
+                            serverId,
+                            stub -> stub.broadcastRoom(request),
+                            batch.oldestAcceptUnixMs(),
+                            batch::abandoned))));
       }
-      RecordCompletion.whenAll(calls, batch.records(), false, metrics);
+      RecordCompletion.whenAll(calls, batch.records());
     }
   }
 }

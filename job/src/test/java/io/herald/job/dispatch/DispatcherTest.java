@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.herald.job.config.BatchConfig;
 import io.herald.job.config.DeliveryConfig;
+import io.herald.job.lanes.DispatcherStoppedException;
 import io.herald.job.support.StandInComet;
 import io.herald.proto.comet.v1.BroadcastRequest;
 import io.herald.proto.comet.v1.BroadcastRoomRequest;
