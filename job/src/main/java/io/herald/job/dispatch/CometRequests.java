@@ -1,9 +1,7 @@
 package io.herald.job.dispatch;
 
 import io.herald.proto.comet.v1.BroadcastRequest;
-import io.herald.proto.comet.v1.BroadcastRoomRequest;
 import io.herald.proto.comet.v1.PushMsgRequest;
-import io.herald.proto.common.v1.Frame;
 import io.herald.proto.queue.v1.PushMsg;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,20 +31,6 @@ final class CometRequests {
               .build());
     }
     return requests;
-  }
-
-  /** A room record's message, as one frame of a batch. */
-  static Frame frame(PushMsg msg) {
-    return Frame.newBuilder().setOp(msg.getOp()).setBody(msg.getBody()).build();
-  }
-
-  /** A room batch's {@code BroadcastRoom} request. */
-  static BroadcastRoomRequest broadcastRoom(RoomBatch batch) {
-    return BroadcastRoomRequest.newBuilder()
-        .setRoomId(batch.room())
-        .addAllFrames(batch.frames())
-        .setAcceptUnixMs(batch.oldestAcceptUnixMs())
-        .build();
   }
 
   /** A broadcast record's {@code Broadcast} request for a Comet given {@code speed}. */

@@ -3,7 +3,6 @@ package io.herald.job.dispatch;
 import io.herald.job.lanes.Outcome;
 import io.herald.proto.queue.v1.PushType;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
@@ -15,9 +14,6 @@ import java.util.Map;
  *   <li>{@code herald.job.records.consumed{type=keys|mids|room|broadcast|invalid}}: records taken
  *   <li>{@code herald.job.undeliverable{reason=comet_gone|rejected|gave_up}}: unicast records (by
  *       keys or mids) not delivered to their Comet, skipped by policy
- *   <li>{@code herald.job.room.batch.messages} / {@code herald.job.room.batch.bytes}: the size of
- *       each room batch sent
- *   <li>{@code herald.job.room.skipped}: room batches no registered Comet holds members for
  *   <li>{@code herald.job.keys.absent}: keys a Comet reported it no longer holds
  * </ul>
  */
@@ -27,9 +23,6 @@ final class DispatchMetrics {
   private final Map<PushType, Counter> consumed = new EnumMap<>(PushType.class);
   private final Counter invalid;
   private final Map<Outcome, Counter> undeliverable = new EnumMap<>(Outcome.class);
-  private final DistributionSummary batchMessages;
-  private final DistributionSummary batchBytes;
-  private final Counter roomSkipped;
   private final Counter absentKeys;
 
   DispatchMetrics(MeterRegistry meters) {
@@ -41,19 +34,6 @@ final class DispatchMetrics {
     undeliverable.put(Outcome.GONE, undeliverable(meters, "comet_gone"));
     undeliverable.put(Outcome.REJECTED, undeliverable(meters, "rejected"));
     undeliverable.put(Outcome.GAVE_UP, undeliverable(meters, "gave_up"));
-    batchMessages =
-        DistributionSummary.builder("herald.job.room.batch.messages")
-            .description("Messages per room batch sent")
-            .register(meters);
-    batchBytes =
-        DistributionSummary.builder("herald.job.room.batch.bytes")
-            .description("Body bytes per room batch sent")
-            .baseUnit("bytes")
-            .register(meters);
-    roomSkipped =
-        Counter.builder("herald.job.room.skipped")
-            .description("Room batches no registered Comet holds members for")
-            .register(meters);
     absentKeys =
         Counter.builder("herald.job.keys.absent")
             .description("Keys a Comet reported it no longer holds")
@@ -89,15 +69,6 @@ final class DispatchMetrics {
     if (counter != null) {
       counter.increment();
     }
-  }
-
-  void batch(RoomBatch batch) {
-    batchMessages.record(batch.frames().size());
-    batchBytes.record(batch.bytes());
-  }
-
-  void roomSkipped() {
-    roomSkipped.increment();
   }
 
   void absentKeys(int count) {

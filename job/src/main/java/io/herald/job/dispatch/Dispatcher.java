@@ -11,6 +11,8 @@ import io.herald.job.lanes.DispatcherStoppedException;
 import io.herald.job.lanes.LaneMetrics;
 import io.herald.job.lanes.Outcome;
 import io.herald.job.lanes.RecordCompletion;
+import io.herald.job.rooms.RoomDelivery;
+import io.herald.job.rooms.RoomMetrics;
 import io.herald.proto.comet.v1.BroadcastRequest;
 import io.herald.proto.comet.v1.PushMsgRequest;
 import io.herald.proto.queue.v1.PushMsg;
@@ -44,9 +46,9 @@ import org.slf4j.LoggerFactory;
  *       PushMsg}, at most {@code maxKeysPerCall} per call. A Comet not in the registry is gone: the
  *       record is counted undeliverable and skipped (after {@code unknownCometGrace} from Logic's
  *       accept, for a Comet that just started and is not in Job's registry view yet).
- *   <li><b>Room</b>: merged per room into batches ({@link RoomBatcher}) and sent with {@code
- *       BroadcastRoom} to the Comets the records name: those Logic's room index said held members
- *       of the room when it accepted them ({@link RoomBatches}).
+ *   <li><b>Room</b>: merged per room into batches and sent with {@code BroadcastRoom} to the Comets
+ *       the records name: those Logic's room index said held members of the room when it accepted
+ *       them ({@link RoomDelivery}).
  *   <li><b>Broadcast</b>: {@code Broadcast} on every registered Comet (UP or DRAINING), the speed
  *       split among them by their connections ({@link BroadcastSpeeds}).
  * </ul>
@@ -72,6 +74,7 @@ public final class Dispatcher {
   private final Clock clock;
   private final DispatchMetrics metrics;
   private final LaneMetrics laneMetrics;
+  private final RoomMetrics roomMetrics;
   private final BatchConfig batch;
   private final RegistryListener listener = this::registryChanged;
 
@@ -79,7 +82,7 @@ public final class Dispatcher {
   private ScheduledExecutorService loop;
   private Executor callbacks;
   private CometLanes lanes;
-  private RoomBatches roomBatches;
+  private RoomDelivery rooms;
   private boolean started;
   private volatile boolean stopped;
 
@@ -94,6 +97,7 @@ public final class Dispatcher {
     this.clock = clock;
     this.metrics = new DispatchMetrics(meters);
     this.laneMetrics = new LaneMetrics(meters);
+    this.roomMetrics = new RoomMetrics(meters);
     this.batch = batch;
     Gauge.builder("herald.job.calls.pending", this, d -> d.pendingCalls)
         .description("Comet calls queued or under way, retries included")
@@ -124,15 +128,9 @@ public final class Dispatcher {
           }
         };
     lanes = new CometLanes(registry, delivery, loop, callbacks, clock, laneMetrics);
-    roomBatches =
-        new RoomBatches(
-            new RoomBatcher(batch, clock),
-            registry,
-            delivery.unknownCometGrace(),
-            lanes,
-            loop,
-            clock,
-            metrics);
+    rooms =
+        new RoomDelivery(
+            batch, delivery.unknownCometGrace(), registry, lanes, loop, clock, roomMetrics);
     registry.addListener(listener);
     var unused =
         loop.scheduleWithFixedDelay(() -> pendingCalls = lanes.pending(), 0, 1, TimeUnit.SECONDS);
@@ -245,7 +243,7 @@ public final class Dispatcher {
   // --- rooms ---
 
   private void room(PushMsg msg, CompletableFuture<Void> done) {
-    roomBatches.add(msg, done);
+    rooms.deliver(msg, done);
   }
 
   // --- broadcast ---
@@ -314,7 +312,7 @@ public final class Dispatcher {
       CompletableFuture<Void> idle = new CompletableFuture<>();
       running.execute(
           () -> {
-            roomBatches.flushAll();
+            rooms.flushAll();
             var unused = lanes.idle().whenComplete((ok, e) -> idle.complete(null));
           });
       idle.get(grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -330,7 +328,7 @@ public final class Dispatcher {
           .submit(
               () -> {
                 lanes.stop();
-                roomBatches.stop();
+                rooms.stop();
               })
           .get(5, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
