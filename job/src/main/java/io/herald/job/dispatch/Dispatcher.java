@@ -1,7 +1,5 @@
 package io.herald.job.dispatch;
 
-import com.google.common.util.concurrent.Futures;
-import com.google.common.util.concurrent.MoreExecutors;
 import io.herald.job.config.BatchConfig;
 import io.herald.job.config.DeliveryConfig;
 import io.herald.job.lanes.CallKind;
@@ -13,8 +11,9 @@ import io.herald.job.lanes.Outcome;
 import io.herald.job.lanes.RecordCompletion;
 import io.herald.job.rooms.RoomDelivery;
 import io.herald.job.rooms.RoomMetrics;
+import io.herald.job.unicast.UnicastDelivery;
+import io.herald.job.unicast.UnicastMetrics;
 import io.herald.proto.comet.v1.BroadcastRequest;
-import io.herald.proto.comet.v1.PushMsgRequest;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.RegistryListener;
@@ -75,6 +74,7 @@ public final class Dispatcher {
   private final DispatchMetrics metrics;
   private final LaneMetrics laneMetrics;
   private final RoomMetrics roomMetrics;
+  private final UnicastMetrics unicastMetrics;
   private final BatchConfig batch;
   private final RegistryListener listener = this::registryChanged;
 
@@ -82,6 +82,7 @@ public final class Dispatcher {
   private ScheduledExecutorService loop;
   private Executor callbacks;
   private CometLanes lanes;
+  private UnicastDelivery unicast;
   private RoomDelivery rooms;
   private boolean started;
   private volatile boolean stopped;
@@ -98,6 +99,7 @@ public final class Dispatcher {
     this.metrics = new DispatchMetrics(meters);
     this.laneMetrics = new LaneMetrics(meters);
     this.roomMetrics = new RoomMetrics(meters);
+    this.unicastMetrics = new UnicastMetrics(meters);
     this.batch = batch;
     Gauge.builder("herald.job.calls.pending", this, d -> d.pendingCalls)
         .description("Comet calls queued or under way, retries included")
@@ -128,6 +130,7 @@ public final class Dispatcher {
           }
         };
     lanes = new CometLanes(registry, delivery, loop, callbacks, clock, laneMetrics);
+    unicast = new UnicastDelivery(delivery, lanes, unicastMetrics);
     rooms =
         new RoomDelivery(
             batch, delivery.unknownCometGrace(), registry, lanes, loop, clock, roomMetrics);
@@ -166,7 +169,7 @@ public final class Dispatcher {
           invalid(msg, done);
         } else {
           metrics.consumed(msg.getType());
-          unicast(msg, done);
+          unicast.deliver(msg, done);
         }
       }
       case PUSH_TYPE_ROOM -> {
@@ -197,47 +200,6 @@ public final class Dispatcher {
         msg.getType(),
         msg.getMessageId());
     done.complete(null);
-  }
-
-  // --- unicast ---
-
-  /**
-   * Sends a unicast record to its Comet, once this Job sees that Comet registered: a Comet Logic
-   * just saw may not be in this Job's registry view yet, so the record waits for it until {@code
-   * unknownCometGrace} after Logic accepted it, then counts as undeliverable.
-   */
-  private void unicast(PushMsg msg, CompletableFuture<Void> done) {
-    CompletableFuture<Outcome> sent =
-        lanes.whenRegistered(
-            msg.getServerId(),
-            msg.getAcceptUnixMs() + delivery.unknownCometGrace().toMillis(),
-            CallKind.PUSH,
-            () -> send(msg, done));
-    RecordCompletion.complete(List.of(done), sent, metrics::undeliverable);
-  }
-
-  private CompletableFuture<Outcome> send(PushMsg msg, CompletableFuture<Void> done) {
-    List<CompletableFuture<Outcome>> calls = new ArrayList<>();
-    for (PushMsgRequest request : CometRequests.pushMsg(msg, delivery.maxKeysPerCall())) {
-      calls.add(
-          lanes.submit(
-              new CometCall(
-                  CallKind.PUSH,
-                  msg.getServerId(),
-                  stub ->
-                      Futures.transform(
-                          stub.pushMsg(request),
-                          reply -> {
-                            if (reply.getAbsentKeysCount() > 0) {
-                              metrics.absentKeys(reply.getAbsentKeysCount());
-                            }
-                            return reply;
-                          },
-                          MoreExecutors.directExecutor()),
-                  msg.getAcceptUnixMs(),
-                  done::isCancelled)));
-    }
-    return Outcome.worst(calls);
   }
 
   // --- rooms ---
