@@ -1,19 +1,15 @@
 package io.herald.job.dispatch;
 
+import io.herald.job.broadcast.BroadcastDelivery;
 import io.herald.job.config.BatchConfig;
 import io.herald.job.config.DeliveryConfig;
-import io.herald.job.lanes.CallKind;
-import io.herald.job.lanes.CometCall;
 import io.herald.job.lanes.CometLanes;
 import io.herald.job.lanes.DispatcherStoppedException;
 import io.herald.job.lanes.LaneMetrics;
-import io.herald.job.lanes.Outcome;
-import io.herald.job.lanes.RecordCompletion;
 import io.herald.job.rooms.RoomDelivery;
 import io.herald.job.rooms.RoomMetrics;
 import io.herald.job.unicast.UnicastDelivery;
 import io.herald.job.unicast.UnicastMetrics;
-import io.herald.proto.comet.v1.BroadcastRequest;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.RegistryListener;
@@ -22,9 +18,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -33,23 +27,23 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Delivers push records to the Comets concerned; the part of Job that does not know where records
- * come from (Kafka, or the in-process queue of {@code herald standalone}).
+ * come from (Kafka, or the in-process queue of {@code herald standalone}). It routes each record by
+ * its type to the delivery that handles it, and runs their lifecycle:
  *
  * <ul>
- *   <li><b>Unicast</b> (KEYS, MIDS): the record names its Comet; its keys go to that Comet's {@code
- *       PushMsg}, at most {@code maxKeysPerCall} per call. A Comet not in the registry is gone: the
- *       record is counted undeliverable and skipped (after {@code unknownCometGrace} from Logic's
- *       accept, for a Comet that just started and is not in Job's registry view yet).
- *   <li><b>Room</b>: merged per room into batches and sent with {@code BroadcastRoom} to the Comets
- *       the records name: those Logic's room index said held members of the room when it accepted
- *       them ({@link RoomDelivery}).
- *   <li><b>Broadcast</b>: {@code Broadcast} on every registered Comet (UP or DRAINING), the speed
- *       split among them by their connections ({@link BroadcastSpeeds}).
+ *   <li><b>Unicast</b> (KEYS, MIDS) → {@link UnicastDelivery}: {@code PushMsg} on the one Comet the
+ *       record names.
+ *   <li><b>Room</b> → {@link RoomDelivery}: merged per room into batches, {@code BroadcastRoom} on
+ *       the Comets the records name.
+ *   <li><b>Broadcast</b> → {@link BroadcastDelivery}: {@code Broadcast} on every registered Comet,
+ *       the speed split among them.
+ *   <li>Anything else, or a record missing what its type needs, is counted invalid and skipped.
  * </ul>
  *
  * <p><b>Guarantee.</b> {@link #dispatch} returns a future that completes normally once every Comet
@@ -69,21 +63,21 @@ public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
   private final DeliveryConfig delivery;
+  private final BatchConfig batch;
   private final RegistryView registry;
   private final Clock clock;
   private final DispatchMetrics metrics;
   private final LaneMetrics laneMetrics;
-  private final RoomMetrics roomMetrics;
   private final UnicastMetrics unicastMetrics;
-  private final BatchConfig batch;
+  private final RoomMetrics roomMetrics;
   private final RegistryListener listener = this::registryChanged;
 
   private volatile int pendingCalls;
   private ScheduledExecutorService loop;
-  private Executor callbacks;
   private CometLanes lanes;
   private UnicastDelivery unicast;
   private RoomDelivery rooms;
+  private BroadcastDelivery broadcast;
   private boolean started;
   private volatile boolean stopped;
 
@@ -94,13 +88,13 @@ public final class Dispatcher {
       Clock clock,
       MeterRegistry meters) {
     this.delivery = delivery;
+    this.batch = batch;
     this.registry = registry;
     this.clock = clock;
     this.metrics = new DispatchMetrics(meters);
     this.laneMetrics = new LaneMetrics(meters);
-    this.roomMetrics = new RoomMetrics(meters);
     this.unicastMetrics = new UnicastMetrics(meters);
-    this.batch = batch;
+    this.roomMetrics = new RoomMetrics(meters);
     Gauge.builder("herald.job.calls.pending", this, d -> d.pendingCalls)
         .description("Comet calls queued or under way, retries included")
         .register(meters);
@@ -121,7 +115,7 @@ public final class Dispatcher {
             });
     ScheduledExecutorService running = loop;
     // gRPC callbacks run on the loop; those arriving after it stopped have nothing left to do.
-    callbacks =
+    Executor callbacks =
         task -> {
           try {
             running.execute(task);
@@ -134,6 +128,7 @@ public final class Dispatcher {
     rooms =
         new RoomDelivery(
             batch, delivery.unknownCometGrace(), registry, lanes, loop, clock, roomMetrics);
+    broadcast = new BroadcastDelivery(registry, lanes);
     registry.addListener(listener);
     var unused =
         loop.scheduleWithFixedDelay(() -> pendingCalls = lanes.pending(), 0, 1, TimeUnit.SECONDS);
@@ -158,39 +153,38 @@ public final class Dispatcher {
     return done;
   }
 
+  /** The routing table: a record's type → what it must carry, and the delivery that handles it. */
   private void route(PushMsg msg, CompletableFuture<Void> done) {
     if (stopped) {
       done.completeExceptionally(new DispatcherStoppedException("dispatcher stopped"));
       return;
     }
     switch (msg.getType()) {
-      case PUSH_TYPE_KEYS, PUSH_TYPE_MIDS -> {
-        if (msg.getServerId().isEmpty() || msg.getKeysCount() == 0 || msg.getOp() == 9) {
-          invalid(msg, done);
-        } else {
-          metrics.consumed(msg.getType());
-          unicast.deliver(msg, done);
-        }
-      }
-      case PUSH_TYPE_ROOM -> {
-        if (msg.getRoom().isEmpty() || msg.getOp() == 9) {
-          invalid(msg, done);
-        } else {
-          metrics.consumed(msg.getType());
-          room(msg, done);
-        }
-      }
-      case PUSH_TYPE_BROADCAST -> {
-        if (msg.getOp() == 9 || msg.getSpeed() < 0) {
-          invalid(msg, done);
-        } else {
-          metrics.consumed(msg.getType());
-          broadcast(msg, done);
-        }
-      }
+      case PUSH_TYPE_KEYS, PUSH_TYPE_MIDS ->
+          deliver(
+              msg, done, !msg.getServerId().isEmpty() && msg.getKeysCount() > 0, unicast::deliver);
+      case PUSH_TYPE_ROOM -> deliver(msg, done, !msg.getRoom().isEmpty(), rooms::deliver);
+      case PUSH_TYPE_BROADCAST -> deliver(msg, done, msg.getSpeed() >= 0, broadcast::deliver);
       default -> invalid(msg, done);
     }
     pendingCalls = lanes.pending();
+  }
+
+  /**
+   * Hands a record to {@code delivery} if it carries what its type needs and is not an op-9 batch
+   * (Job makes batches; a record cannot be one).
+   */
+  private void deliver(
+      PushMsg msg,
+      CompletableFuture<Void> done,
+      boolean routable,
+      BiConsumer<PushMsg, CompletableFuture<Void>> delivery) {
+    if (!routable || msg.getOp() == 9) {
+      invalid(msg, done);
+      return;
+    }
+    metrics.consumed(msg.getType());
+    delivery.accept(msg, done);
   }
 
   private void invalid(PushMsg msg, CompletableFuture<Void> done) {
@@ -202,45 +196,10 @@ public final class Dispatcher {
     done.complete(null);
   }
 
-  // --- rooms ---
-
-  private void room(PushMsg msg, CompletableFuture<Void> done) {
-    rooms.deliver(msg, done);
-  }
-
-  // --- broadcast ---
-
-  private void broadcast(PushMsg msg, CompletableFuture<Void> done) {
-    List<CometNode> nodes = registry.nodes();
-    if (nodes.isEmpty()) {
-      done.complete(null);
-      return;
-    }
-    Map<String, Integer> speeds = BroadcastSpeeds.split(msg.getSpeed(), nodes);
-    List<CompletableFuture<Outcome>> calls = new ArrayList<>(nodes.size());
-    speeds.forEach(
-        (serverId, speed) -> {
-          BroadcastRequest request = CometRequests.broadcast(msg, speed);
-          calls.add(
-              lanes.submit(
-                  new CometCall(
-                      CallKind.BROADCAST,
-                      serverId,
-                      stub -> stub.broadcast(request),
-                      msg.getAcceptUnixMs(),
-                      done::isCancelled)));
-        });
-    RecordCompletion.whenAll(calls, List.of(done));
-  }
-
-  // --- registry ---
-
   private void registryChanged(List<CometNode> nodes) {
     try {
       loop.execute(
-          () -> {
-            lanes.registryChanged(nodes.stream().map(CometNode::getServerId).toList());
-          });
+          () -> lanes.registryChanged(nodes.stream().map(CometNode::getServerId).toList()));
     } catch (RejectedExecutionException e) {
       // stopping
     }
