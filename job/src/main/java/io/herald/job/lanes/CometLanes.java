@@ -73,7 +73,7 @@ public final class CometLanes {
     this.callbacks = callbacks;
     this.clock = clock;
     this.metrics = metrics;
-    this.waits = new RegistryWaits(registry, loop, clock);
+    this.waits = new RegistryWaits(registry, loop, clock, metrics);
   }
 
   /** Queues {@code call} on its Comet's lane; returns its outcome. */
@@ -105,28 +105,7 @@ public final class CometLanes {
       long deadlineUnixMs,
       CallKind kind,
       Supplier<CompletableFuture<Outcome>> send) {
-    CompletableFuture<Outcome> ended = new CompletableFuture<>();
-    waits.whenRegistered(
-        serverId,
-        deadlineUnixMs,
-        new RegistryWaits.Waiter() {
-          @Override
-          public void shown() {
-            var unused = send.get().whenComplete((outcome, error) -> ended.complete(outcome));
-          }
-
-          @Override
-          public void gone() {
-            metrics.call(kind, Outcome.GONE);
-            ended.complete(Outcome.GONE);
-          }
-
-          @Override
-          public void stopped() {
-            ended.complete(Outcome.STOPPED);
-          }
-        });
-    return ended;
+    return waits.whenRegistered(serverId, deadlineUnixMs, kind, send);
   }
 
   /** Calls submitted and not yet ended. */
