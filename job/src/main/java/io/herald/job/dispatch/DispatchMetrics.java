@@ -2,44 +2,20 @@ package io.herald.job.dispatch;
 
 import io.herald.proto.queue.v1.PushType;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * What the dispatcher counts. Tag values are bounded (the enums); never a server id, key or room.
- *
- * <ul>
- *   <li>{@code herald.job.records.consumed{type=keys|mids|room|broadcast|invalid}}: records taken
- *   <li>{@code herald.job.fanout{call=push|room|broadcast, result=ok|rejected|gone|gave_up|
- *       abandoned|stopped}}: Comet calls, by how they ended
- *   <li>{@code herald.job.fanout.retries{call}}: failed attempts that were retried
- *   <li>{@code herald.job.undeliverable{reason=comet_gone|rejected|gave_up}}: unicast records (by
- *       keys or mids) not delivered to their Comet, skipped by policy
- *   <li>{@code herald.job.room.batch.messages} / {@code herald.job.room.batch.bytes}: the size of
- *       each room batch sent
- *   <li>{@code herald.job.room.skipped}: room batches no registered Comet holds members for
- *   <li>{@code herald.job.delivery.latency{call}}: from Logic's accept to the Comet's OK (for a
- *       batch, from its oldest message)
- *   <li>{@code herald.job.keys.absent}: keys a Comet reported it no longer holds
- * </ul>
+ * What the routing counts: {@code herald.job.records.consumed{type=keys|mids|room|broadcast|
+ * invalid}}, records taken, by type ({@code invalid}: records Job cannot route). The deliveries and
+ * the lanes count the rest ({@code UnicastMetrics}, {@code RoomMetrics}, {@code LaneMetrics}).
  */
 final class DispatchMetrics {
   static final String CONSUMED = "herald.job.records.consumed";
 
   private final Map<PushType, Counter> consumed = new EnumMap<>(PushType.class);
   private final Counter invalid;
-  private final Map<CallKind, Map<Outcome, Counter>> fanout = new EnumMap<>(CallKind.class);
-  private final Map<CallKind, Counter> retries = new EnumMap<>(CallKind.class);
-  private final Map<CallKind, Timer> latency = new EnumMap<>(CallKind.class);
-  private final Map<Outcome, Counter> undeliverable = new EnumMap<>(Outcome.class);
-  private final DistributionSummary batchMessages;
-  private final DistributionSummary batchBytes;
-  private final Counter roomSkipped;
-  private final Counter absentKeys;
 
   DispatchMetrics(MeterRegistry meters) {
     consumed.put(PushType.PUSH_TYPE_KEYS, consumed(meters, "keys"));
@@ -47,64 +23,12 @@ final class DispatchMetrics {
     consumed.put(PushType.PUSH_TYPE_ROOM, consumed(meters, "room"));
     consumed.put(PushType.PUSH_TYPE_BROADCAST, consumed(meters, "broadcast"));
     invalid = consumed(meters, "invalid");
-    for (CallKind kind : CallKind.values()) {
-      Map<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
-      for (Outcome outcome : Outcome.values()) {
-        byOutcome.put(
-            outcome,
-            Counter.builder("herald.job.fanout")
-                .description("Comet calls, by call and how they ended")
-                .tag("call", kind.tag)
-                .tag("result", outcome.tag)
-                .register(meters));
-      }
-      fanout.put(kind, byOutcome);
-      retries.put(
-          kind,
-          Counter.builder("herald.job.fanout.retries")
-              .description("Failed Comet call attempts that were retried")
-              .tag("call", kind.tag)
-              .register(meters));
-      latency.put(
-          kind,
-          Timer.builder("herald.job.delivery.latency")
-              .description("From Logic's accept of a push to the Comet's OK")
-              .tag("call", kind.tag)
-              .register(meters));
-    }
-    undeliverable.put(Outcome.GONE, undeliverable(meters, "comet_gone"));
-    undeliverable.put(Outcome.REJECTED, undeliverable(meters, "rejected"));
-    undeliverable.put(Outcome.GAVE_UP, undeliverable(meters, "gave_up"));
-    batchMessages =
-        DistributionSummary.builder("herald.job.room.batch.messages")
-            .description("Messages per room batch sent")
-            .register(meters);
-    batchBytes =
-        DistributionSummary.builder("herald.job.room.batch.bytes")
-            .description("Body bytes per room batch sent")
-            .baseUnit("bytes")
-            .register(meters);
-    roomSkipped =
-        Counter.builder("herald.job.room.skipped")
-            .description("Room batches no registered Comet holds members for")
-            .register(meters);
-    absentKeys =
-        Counter.builder("herald.job.keys.absent")
-            .description("Keys a Comet reported it no longer holds")
-            .register(meters);
   }
 
   private static Counter consumed(MeterRegistry meters, String type) {
     return Counter.builder(CONSUMED)
         .description("Push records taken from the queue, by type")
         .tag("type", type)
-        .register(meters);
-  }
-
-  private static Counter undeliverable(MeterRegistry meters, String reason) {
-    return Counter.builder("herald.job.undeliverable")
-        .description("Unicast records not delivered to their Comet, skipped by policy")
-        .tag("reason", reason)
         .register(meters);
   }
 
@@ -115,40 +39,5 @@ final class DispatchMetrics {
 
   void invalid() {
     invalid.increment();
-  }
-
-  void call(CallKind kind, Outcome outcome) {
-    fanout.get(kind).get(outcome).increment();
-  }
-
-  void retried(CallKind kind) {
-    retries.get(kind).increment();
-  }
-
-  void latency(CallKind kind, long acceptUnixMs, long nowMillis) {
-    if (acceptUnixMs > 0 && nowMillis >= acceptUnixMs) {
-      latency.get(kind).record(Duration.ofMillis(nowMillis - acceptUnixMs));
-    }
-  }
-
-  /** Counts a unicast record skipped because of {@code outcome} (GONE, REJECTED or GAVE_UP). */
-  void undeliverable(Outcome outcome) {
-    Counter counter = undeliverable.get(outcome);
-    if (counter != null) {
-      counter.increment();
-    }
-  }
-
-  void batch(RoomBatch batch) {
-    batchMessages.record(batch.frames().size());
-    batchBytes.record(batch.bytes());
-  }
-
-  void roomSkipped() {
-    roomSkipped.increment();
-  }
-
-  void absentKeys(int count) {
-    absentKeys.increment(count);
   }
 }

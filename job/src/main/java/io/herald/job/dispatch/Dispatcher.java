@@ -1,11 +1,15 @@
 package io.herald.job.dispatch;
 
-import com.google.common.util.concurrent.Futures;
-import com.google.common.util.concurrent.MoreExecutors;
+import io.herald.job.broadcast.BroadcastDelivery;
 import io.herald.job.config.BatchConfig;
 import io.herald.job.config.DeliveryConfig;
-import io.herald.proto.comet.v1.BroadcastRequest;
-import io.herald.proto.comet.v1.PushMsgRequest;
+import io.herald.job.lanes.CometLanes;
+import io.herald.job.lanes.DispatcherStoppedException;
+import io.herald.job.lanes.LaneMetrics;
+import io.herald.job.rooms.RoomDelivery;
+import io.herald.job.rooms.RoomMetrics;
+import io.herald.job.unicast.UnicastDelivery;
+import io.herald.job.unicast.UnicastMetrics;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.RegistryListener;
@@ -14,9 +18,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -25,23 +27,23 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Delivers push records to the Comets concerned; the part of Job that does not know where records
- * come from (Kafka, or the in-process queue of {@code herald standalone}).
+ * come from (Kafka, or the in-process queue of {@code herald standalone}). It routes each record by
+ * its type to the delivery that handles it, and runs their lifecycle:
  *
  * <ul>
- *   <li><b>Unicast</b> (KEYS, MIDS): the record names its Comet; its keys go to that Comet's {@code
- *       PushMsg}, at most {@code maxKeysPerCall} per call. A Comet not in the registry is gone: the
- *       record is counted undeliverable and skipped (after {@code unknownCometGrace} from Logic's
- *       accept, for a Comet that just started and is not in Job's registry view yet).
- *   <li><b>Room</b>: merged per room into batches ({@link RoomBatcher}) and sent with {@code
- *       BroadcastRoom} to the Comets the records name: those Logic's room index said held members
- *       of the room when it accepted them ({@link RoomBatches}).
- *   <li><b>Broadcast</b>: {@code Broadcast} on every registered Comet (UP or DRAINING), the speed
- *       split among them by their connections ({@link BroadcastSpeeds}).
+ *   <li><b>Unicast</b> (KEYS, MIDS) → {@link UnicastDelivery}: {@code PushMsg} on the one Comet the
+ *       record names.
+ *   <li><b>Room</b> → {@link RoomDelivery}: merged per room into batches, {@code BroadcastRoom} on
+ *       the Comets the records name.
+ *   <li><b>Broadcast</b> → {@link BroadcastDelivery}: {@code Broadcast} on every registered Comet,
+ *       the speed split among them.
+ *   <li>Anything else, or a record missing what its type needs, is counted invalid and skipped.
  * </ul>
  *
  * <p><b>Guarantee.</b> {@link #dispatch} returns a future that completes normally once every Comet
@@ -61,20 +63,21 @@ public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
   private final DeliveryConfig delivery;
+  private final BatchConfig batch;
   private final RegistryView registry;
   private final Clock clock;
   private final DispatchMetrics metrics;
-  private final BatchConfig batch;
-  private final CometChannels channels = new CometChannels();
-  private final RetryPolicy policy;
+  private final LaneMetrics laneMetrics;
+  private final UnicastMetrics unicastMetrics;
+  private final RoomMetrics roomMetrics;
   private final RegistryListener listener = this::registryChanged;
 
   private volatile int pendingCalls;
   private ScheduledExecutorService loop;
-  private Executor callbacks;
   private CometLanes lanes;
-  private RegistryWaits waits;
-  private RoomBatches roomBatches;
+  private UnicastDelivery unicast;
+  private RoomDelivery rooms;
+  private BroadcastDelivery broadcast;
   private boolean started;
   private volatile boolean stopped;
 
@@ -85,11 +88,13 @@ public final class Dispatcher {
       Clock clock,
       MeterRegistry meters) {
     this.delivery = delivery;
+    this.batch = batch;
     this.registry = registry;
     this.clock = clock;
     this.metrics = new DispatchMetrics(meters);
-    this.batch = batch;
-    this.policy = new RetryPolicy(delivery);
+    this.laneMetrics = new LaneMetrics(meters);
+    this.unicastMetrics = new UnicastMetrics(meters);
+    this.roomMetrics = new RoomMetrics(meters);
     Gauge.builder("herald.job.calls.pending", this, d -> d.pendingCalls)
         .description("Comet calls queued or under way, retries included")
         .register(meters);
@@ -110,7 +115,7 @@ public final class Dispatcher {
             });
     ScheduledExecutorService running = loop;
     // gRPC callbacks run on the loop; those arriving after it stopped have nothing left to do.
-    callbacks =
+    Executor callbacks =
         task -> {
           try {
             running.execute(task);
@@ -118,20 +123,12 @@ public final class Dispatcher {
             log.debug("A Comet reply arrived after the dispatcher stopped");
           }
         };
-    lanes =
-        new CometLanes(
-            registry, channels, policy, delivery.callTimeout(), loop, callbacks, clock, metrics);
-    waits = new RegistryWaits(registry, loop, clock);
-    roomBatches =
-        new RoomBatches(
-            new RoomBatcher(batch, clock),
-            registry,
-            waits,
-            delivery.unknownCometGrace(),
-            lanes,
-            loop,
-            clock,
-            metrics);
+    lanes = new CometLanes(registry, delivery, loop, callbacks, clock, laneMetrics);
+    unicast = new UnicastDelivery(delivery, lanes, unicastMetrics);
+    rooms =
+        new RoomDelivery(
+            batch, delivery.unknownCometGrace(), registry, lanes, loop, clock, roomMetrics);
+    broadcast = new BroadcastDelivery(registry, lanes);
     registry.addListener(listener);
     var unused =
         loop.scheduleWithFixedDelay(() -> pendingCalls = lanes.pending(), 0, 1, TimeUnit.SECONDS);
@@ -156,39 +153,38 @@ public final class Dispatcher {
     return done;
   }
 
+  /** The routing table: a record's type → what it must carry, and the delivery that handles it. */
   private void route(PushMsg msg, CompletableFuture<Void> done) {
     if (stopped) {
       done.completeExceptionally(new DispatcherStoppedException("dispatcher stopped"));
       return;
     }
     switch (msg.getType()) {
-      case PUSH_TYPE_KEYS, PUSH_TYPE_MIDS -> {
-        if (msg.getServerId().isEmpty() || msg.getKeysCount() == 0 || msg.getOp() == 9) {
-          invalid(msg, done);
-        } else {
-          metrics.consumed(msg.getType());
-          unicast(msg, done);
-        }
-      }
-      case PUSH_TYPE_ROOM -> {
-        if (msg.getRoom().isEmpty() || msg.getOp() == 9) {
-          invalid(msg, done);
-        } else {
-          metrics.consumed(msg.getType());
-          room(msg, done);
-        }
-      }
-      case PUSH_TYPE_BROADCAST -> {
-        if (msg.getOp() == 9 || msg.getSpeed() < 0) {
-          invalid(msg, done);
-        } else {
-          metrics.consumed(msg.getType());
-          broadcast(msg, done);
-        }
-      }
+      case PUSH_TYPE_KEYS, PUSH_TYPE_MIDS ->
+          deliver(
+              msg, done, !msg.getServerId().isEmpty() && msg.getKeysCount() > 0, unicast::deliver);
+      case PUSH_TYPE_ROOM -> deliver(msg, done, !msg.getRoom().isEmpty(), rooms::deliver);
+      case PUSH_TYPE_BROADCAST -> deliver(msg, done, msg.getSpeed() >= 0, broadcast::deliver);
       default -> invalid(msg, done);
     }
     pendingCalls = lanes.pending();
+  }
+
+  /**
+   * Hands a record to {@code delivery} if it carries what its type needs and is not an op-9 batch
+   * (Job makes batches; a record cannot be one).
+   */
+  private void deliver(
+      PushMsg msg,
+      CompletableFuture<Void> done,
+      boolean routable,
+      BiConsumer<PushMsg, CompletableFuture<Void>> delivery) {
+    if (!routable || msg.getOp() == 9) {
+      invalid(msg, done);
+      return;
+    }
+    metrics.consumed(msg.getType());
+    delivery.accept(msg, done);
   }
 
   private void invalid(PushMsg msg, CompletableFuture<Void> done) {
@@ -200,102 +196,10 @@ public final class Dispatcher {
     done.complete(null);
   }
 
-  // --- unicast ---
-
-  /**
-   * Sends a unicast record to its Comet, once this Job sees that Comet registered: a Comet Logic
-   * just saw may not be in this Job's registry view yet, so the record waits for it until {@code
-   * unknownCometGrace} after Logic accepted it, then counts as undeliverable.
-   */
-  private void unicast(PushMsg msg, CompletableFuture<Void> done) {
-    waits.whenRegistered(
-        msg.getServerId(),
-        msg.getAcceptUnixMs() + delivery.unknownCometGrace().toMillis(),
-        new RegistryWaits.Waiter() {
-          @Override
-          public void shown() {
-            send(msg, done);
-          }
-
-          @Override
-          public void gone() {
-            metrics.call(CallKind.PUSH, Outcome.GONE);
-            metrics.undeliverable(Outcome.GONE);
-            done.complete(null);
-          }
-
-          @Override
-          public void stopped() {
-            done.completeExceptionally(new DispatcherStoppedException("stopped before delivery"));
-          }
-        });
-  }
-
-  private void send(PushMsg msg, CompletableFuture<Void> done) {
-    List<CompletableFuture<Outcome>> calls = new ArrayList<>();
-    for (PushMsgRequest request : CometRequests.pushMsg(msg, delivery.maxKeysPerCall())) {
-      calls.add(
-          lanes.submit(
-              new CometCall(
-                  CallKind.PUSH,
-                  msg.getServerId(),
-                  stub ->
-                      Futures.transform(
-                          stub.pushMsg(request),
-                          reply -> {
-                            if (reply.getAbsentKeysCount() > 0) {
-                              metrics.absentKeys(reply.getAbsentKeysCount());
-                            }
-                            return reply;
-                          },
-                          MoreExecutors.directExecutor()),
-                  msg.getAcceptUnixMs(),
-                  done::isCancelled)));
-    }
-    RecordCompletion.whenAll(calls, List.of(done), true, metrics);
-  }
-
-  // --- rooms ---
-
-  private void room(PushMsg msg, CompletableFuture<Void> done) {
-    roomBatches.add(msg, done);
-  }
-
-  // --- broadcast ---
-
-  private void broadcast(PushMsg msg, CompletableFuture<Void> done) {
-    List<CometNode> nodes = registry.nodes();
-    if (nodes.isEmpty()) {
-      done.complete(null);
-      return;
-    }
-    Map<String, Integer> speeds = BroadcastSpeeds.split(msg.getSpeed(), nodes);
-    List<CompletableFuture<Outcome>> calls = new ArrayList<>(nodes.size());
-    speeds.forEach(
-        (serverId, speed) -> {
-          BroadcastRequest request = CometRequests.broadcast(msg, speed);
-          calls.add(
-              lanes.submit(
-                  new CometCall(
-                      CallKind.BROADCAST,
-                      serverId,
-                      stub -> stub.broadcast(request),
-                      msg.getAcceptUnixMs(),
-                      done::isCancelled)));
-        });
-    RecordCompletion.whenAll(calls, List.of(done), false, metrics);
-  }
-
-  // --- registry ---
-
   private void registryChanged(List<CometNode> nodes) {
     try {
       loop.execute(
-          () -> {
-            List<String> ids = nodes.stream().map(CometNode::getServerId).toList();
-            lanes.retain(ids);
-            waits.registryChanged(ids);
-          });
+          () -> lanes.registryChanged(nodes.stream().map(CometNode::getServerId).toList()));
     } catch (RejectedExecutionException e) {
       // stopping
     }
@@ -329,7 +233,7 @@ public final class Dispatcher {
       CompletableFuture<Void> idle = new CompletableFuture<>();
       running.execute(
           () -> {
-            roomBatches.flushAll();
+            rooms.flushAll();
             var unused = lanes.idle().whenComplete((ok, e) -> idle.complete(null));
           });
       idle.get(grace.toMillis(), TimeUnit.MILLISECONDS);
@@ -345,9 +249,7 @@ public final class Dispatcher {
           .submit(
               () -> {
                 lanes.stop();
-                waits.stop();
-                roomBatches.stop();
-                channels.close();
+                rooms.stop();
               })
           .get(5, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {

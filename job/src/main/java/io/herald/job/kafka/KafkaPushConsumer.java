@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +18,6 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -29,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes push records from the Kafka topic and hands each to {@code deliver}, committing offsets
- * only up to the first record whose delivery has not ended ({@link PartitionOffsets}).
+ * only up to the first record whose delivery has not ended ({@link PartitionOffsets}, {@link
+ * OffsetCommits}).
  *
  * <p><b>Guarantee: at least once.</b> A record's offset is committed only after the future {@code
  * deliver} returned for it, and for every record before it in its partition, completed normally. A
@@ -77,8 +75,8 @@ public final class KafkaPushConsumer {
   private volatile boolean running;
   private volatile Duration closeGrace = Duration.ZERO;
   private boolean closing;
+  private OffsetCommits commits;
   private Thread thread;
-  private long nextCommitMillis;
 
   /**
    * @param deliver delivers one record; completes normally when its delivery has ended by policy,
@@ -102,6 +100,7 @@ public final class KafkaPushConsumer {
       return;
     }
     consumer = new KafkaConsumer<>(ConsumerProperties.of(config));
+    commits = new OffsetCommits(consumer, assignment, metrics, clock, config.commitInterval());
     status.moved(ConsumerState.JOINING);
     running = true;
     thread = new Thread(this::run, "herald-job-consumer");
@@ -177,7 +176,7 @@ public final class KafkaPushConsumer {
     KafkaConsumer<byte[], byte[]> kafka = consumer;
     try {
       kafka.subscribe(List.of(config.topic()), new Rebalance());
-      nextCommitMillis = clock.millis() + config.commitInterval().toMillis();
+      commits.startInterval();
       while (running) {
         status.looped();
         ConsumerRecords<byte[], byte[]> records;
@@ -191,10 +190,7 @@ public final class KafkaPushConsumer {
         }
         assignment.applyCompletions();
         flowControl();
-        if (clock.millis() >= nextCommitMillis) {
-          commitAsync();
-          nextCommitMillis = clock.millis() + config.commitInterval().toMillis();
-        }
+        commits.commitIfDue();
         measure();
       }
       close(kafka);
@@ -281,50 +277,6 @@ public final class KafkaPushConsumer {
     metrics.assigned.set(partitions.size());
   }
 
-  private void commitAsync() {
-    Map<TopicPartition, OffsetAndMetadata> commits = assignment.toCommit(assignment.partitions());
-    if (commits.isEmpty()) {
-      return;
-    }
-    consumer.commitAsync(
-        commits,
-        (committed, error) -> {
-          if (error == null) {
-            metrics.commitsOk.increment();
-            return;
-          }
-          metrics.commitsFailed.increment();
-          log.warn("Committing offsets failed (retried at the next commit): {}", error.toString());
-          assignment.commitFailed(commits);
-        });
-  }
-
-  private void commitSync(Collection<TopicPartition> partitions) {
-    Map<TopicPartition, OffsetAndMetadata> commits = assignment.toCommit(partitions);
-    if (commits.isEmpty()) {
-      return;
-    }
-    try {
-      try {
-        consumer.commitSync(commits);
-      } catch (WakeupException e) {
-        // stop() woke the consumer while it was not polling; the wakeup is spent, commit again
-        consumer.commitSync(commits);
-      }
-      metrics.commitsOk.increment();
-    } catch (KafkaException e) {
-      assignment.commitFailed(commits);
-      metrics.commitsFailed.increment();
-      if (fenced(e)) {
-        throw e;
-      }
-      log.warn(
-          "Committing offsets of {} failed; their records will be delivered again: {}",
-          commits.keySet(),
-          e.toString());
-    }
-  }
-
   private void release(Collection<TopicPartition> partitions) {
     int left = assignment.release(partitions);
     if (left > 0) {
@@ -345,7 +297,7 @@ public final class KafkaPushConsumer {
    */
   private void close(KafkaConsumer<byte[], byte[]> kafka) {
     assignment.awaitDeliveries(assignment.partitions(), closeGrace);
-    commitSync(assignment.partitions());
+    commits.commitSync(assignment.partitions());
     closing = true;
     release(assignment.partitions());
     kafka.close(CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP));
@@ -366,7 +318,7 @@ public final class KafkaPushConsumer {
   }
 
   /** Whether {@code e} (or what caused it: a rebalance callback's failure) is a fencing. */
-  private static boolean fenced(Throwable e) {
+  static boolean fenced(Throwable e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
       if (cause instanceof FencedInstanceIdException) {
         return true;
@@ -393,7 +345,7 @@ public final class KafkaPushConsumer {
         return;
       }
       assignment.awaitDeliveries(partitions, config.revokeTimeout());
-      commitSync(partitions);
+      commits.commitSync(partitions);
       release(partitions);
       log.info("Revoked {}", partitions);
     }

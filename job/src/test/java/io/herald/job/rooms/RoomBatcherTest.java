@@ -1,4 +1,4 @@
-package io.herald.job.dispatch;
+package io.herald.job.rooms;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,6 +1,14 @@
-package io.herald.job.dispatch;
+package io.herald.job.rooms;
 
+import io.herald.job.config.BatchConfig;
+import io.herald.job.lanes.CallKind;
+import io.herald.job.lanes.CometCall;
+import io.herald.job.lanes.CometLanes;
+import io.herald.job.lanes.DispatcherStoppedException;
+import io.herald.job.lanes.Outcome;
+import io.herald.job.lanes.RecordCompletion;
 import io.herald.proto.comet.v1.BroadcastRoomRequest;
+import io.herald.proto.common.v1.Frame;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.RegistryView;
@@ -23,30 +31,30 @@ import java.util.concurrent.TimeUnit;
  * does not see registered yet is waited for, up to {@code unknownCometGrace} after the batch's
  * oldest accept. A batch that goes nowhere is skipped (counted). Runs on the dispatcher's loop.
  */
-final class RoomBatches {
+public final class RoomDelivery {
   private final RoomBatcher batcher;
   private final RegistryView registry;
-  private final RegistryWaits waits;
   private final long graceMillis;
   private final CometLanes lanes;
   private final ScheduledExecutorService loop;
   private final Clock clock;
-  private final DispatchMetrics metrics;
+  private final RoomMetrics metrics;
   private ScheduledFuture<?> flushTimer;
   private long flushAt = Long.MAX_VALUE;
 
-  RoomBatches(
-      RoomBatcher batcher,
-      RegistryView registry,
-      RegistryWaits waits,
+  /**
+   * @param loop the dispatcher's loop, which every method is called on and runs the flushes
+   */
+  public RoomDelivery(
+      BatchConfig batch,
       Duration unknownCometGrace,
+      RegistryView registry,
       CometLanes lanes,
       ScheduledExecutorService loop,
       Clock clock,
-      DispatchMetrics metrics) {
-    this.batcher = batcher;
+      RoomMetrics metrics) {
+    this.batcher = new RoomBatcher(batch, clock);
     this.registry = registry;
-    this.waits = waits;
     this.graceMillis = unknownCometGrace.toMillis();
     this.lanes = lanes;
     this.loop = loop;
@@ -55,11 +63,11 @@ final class RoomBatches {
   }
 
   /** Adds a room record; {@code done} completes when its batch has been handled. */
-  void add(PushMsg msg, CompletableFuture<Void> done) {
+  public void deliver(PushMsg msg, CompletableFuture<Void> done) {
     send(
         batcher.add(
             msg.getRoom(),
-            CometRequests.frame(msg),
+            Frame.newBuilder().setOp(msg.getOp()).setBody(msg.getBody()).build(),
             msg.getAcceptUnixMs(),
             msg.getRoomServersKnown() ? msg.getRoomServersList() : null,
             done));
@@ -67,12 +75,12 @@ final class RoomBatches {
   }
 
   /** Sends every open batch now (when stopping). */
-  void flushAll() {
+  public void flushAll() {
     send(batcher.drain());
   }
 
   /** Fails the records of batches still open: they are delivered again after a restart. */
-  void stop() {
+  public void stop() {
     if (flushTimer != null) {
       flushTimer.cancel(false);
     }
@@ -113,48 +121,30 @@ final class RoomBatches {
               ? batch.servers()
               : registry.nodes().stream().map(CometNode::getServerId).toList();
       if (targets.isEmpty()) {
-        metrics.roomSkipped();
+        metrics.skipped();
         batch.records().forEach(record -> record.complete(null));
         continue;
       }
       metrics.batch(batch);
-      BroadcastRoomRequest request = CometRequests.broadcastRoom(batch);
+      BroadcastRoomRequest request = batch.request();
       long deadline = batch.oldestAcceptUnixMs() + graceMillis;
       List<CompletableFuture<Outcome>> calls = new ArrayList<>(targets.size());
       for (String serverId : new TreeSet<>(targets)) {
-        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-        calls.add(outcome);
-        waits.whenRegistered(
-            serverId,
-            deadline,
-            new RegistryWaits.Waiter() {
-              @Override
-              public void shown() {
-                var unused =
-                    lanes
-                        .submit(
-                            new CometCall(
-                                CallKind.ROOM,
-                                serverId,
-                                stub -> stub.broadcastRoom(request),
-                                batch.oldestAcceptUnixMs(),
-                                batch::abandoned))
-                        .whenComplete((result, error) -> outcome.complete(result));
-              }
-
-              @Override
-              public void gone() {
-                metrics.call(CallKind.ROOM, Outcome.GONE);
-                outcome.complete(Outcome.GONE);
-              }
-
-              @Override
-              public void stopped() {
-                outcome.complete(Outcome.STOPPED);
-              }
-            });
+        calls.add(
+            lanes.whenRegistered(
+                serverId,
+                deadline,
+                CallKind.ROOM,
+                () ->
+                    lanes.submit(
+                        new CometCall(
+                            CallKind.ROOM,
+                            serverId,
+                            stub -> stub.broadcastRoom(request),
+                            batch.oldestAcceptUnixMs(),
+                            batch::abandoned))));
       }
-      RecordCompletion.whenAll(calls, batch.records(), false, metrics);
+      RecordCompletion.whenAll(calls, batch.records());
     }
   }
 }

@@ -1,7 +1,7 @@
-package io.herald.job.dispatch;
+package io.herald.job.lanes;
 
 /** The Comet call a delivery makes: the {@code call} tag of Job's fan-out metrics. */
-enum CallKind {
+public enum CallKind {
   /** {@code Comet.PushMsg}: unicast, by keys or mids. */
   PUSH("push"),
   /** {@code Comet.BroadcastRoom}: a batch of room messages. */

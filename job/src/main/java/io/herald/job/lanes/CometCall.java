@@ -1,4 +1,4 @@
-package io.herald.job.dispatch;
+package io.herald.job.lanes;
 
 import com.google.common.util.concurrent.ListenableFuture;
 import io.herald.proto.comet.v1.CometGrpc;
@@ -10,7 +10,7 @@ import java.util.function.Function;
  * One call to one Comet, with its attempts: sent through that Comet's {@link CometLanes lane}, and
  * completed with the {@link Outcome} it ended with.
  */
-final class CometCall {
+public final class CometCall {
   final CallKind kind;
   final String serverId;
   final Function<CometGrpc.CometFutureStub, ListenableFuture<?>> send;
@@ -25,7 +25,7 @@ final class CometCall {
    * @param acceptUnixMs when Logic accepted the (oldest) message, for the latency metric
    * @param abandoned whether nobody waits for the call any more (its records were given up)
    */
-  CometCall(
+  public CometCall(
       CallKind kind,
       String serverId,
       Function<CometGrpc.CometFutureStub, ListenableFuture<?>> send,

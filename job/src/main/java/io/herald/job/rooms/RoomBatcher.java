@@ -1,4 +1,4 @@
-package io.herald.job.dispatch;
+package io.herald.job.rooms;
 
 import io.herald.job.config.BatchConfig;
 import io.herald.proto.common.v1.Frame;

@@ -1,13 +1,13 @@
-package io.herald.job.dispatch;
+package io.herald.job.lanes;
 
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.Status;
+import io.herald.job.config.DeliveryConfig;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.RegistryView;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,6 +20,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,47 +32,52 @@ import org.slf4j.LoggerFactory;
  * <p>A call that fails transiently is retried with backoff ({@link RetryPolicy}) while its Comet is
  * registered; a Comet that left the registry ends its calls as {@link Outcome#GONE}; a call that
  * keeps failing ends as {@link Outcome#GAVE_UP} after {@code giveUpAfter}; a refused one as {@link
- * Outcome#REJECTED}. Calls whose records were abandoned are dropped unsent.
+ * Outcome#REJECTED}. Calls whose records were abandoned are dropped unsent. Work for a Comet this
+ * Job does not see registered yet waits for it ({@link #whenRegistered}). The calls go over one
+ * gRPC channel per Comet ({@link CometChannels}).
  *
  * <p>Everything runs on the dispatcher's loop, which also runs the gRPC callbacks: no locks.
  */
-final class CometLanes {
+public final class CometLanes {
   private static final Logger log = LoggerFactory.getLogger(CometLanes.class);
 
   private final RegistryView registry;
-  private final CometChannels channels;
+  private final CometChannels channels = new CometChannels();
   private final RetryPolicy policy;
   private final long callTimeoutMillis;
   private final ScheduledExecutorService loop;
   private final Executor callbacks;
   private final Clock clock;
-  private final DispatchMetrics metrics;
+  private final LaneMetrics metrics;
+  private final RegistryWaits waits;
   private final Map<String, Lane> lanes = new HashMap<>();
   private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
   private int pending;
   private boolean stopped;
 
-  CometLanes(
+  /**
+   * @param loop the dispatcher's loop, which every method is called on
+   * @param callbacks runs the gRPC callbacks on {@code loop}
+   */
+  public CometLanes(
       RegistryView registry,
-      CometChannels channels,
-      RetryPolicy policy,
-      Duration callTimeout,
+      DeliveryConfig delivery,
       ScheduledExecutorService loop,
       Executor callbacks,
       Clock clock,
-      DispatchMetrics metrics) {
+      LaneMetrics metrics) {
     this.registry = registry;
-    this.channels = channels;
-    this.policy = policy;
-    this.callTimeoutMillis = callTimeout.toMillis();
+    this.policy = new RetryPolicy(delivery);
+    this.callTimeoutMillis = delivery.callTimeout().toMillis();
     this.loop = loop;
     this.callbacks = callbacks;
     this.clock = clock;
     this.metrics = metrics;
+    this.waits = new RegistryWaits(registry, loop, clock, metrics);
   }
 
-  /** Queues {@code call} on its Comet's lane; returns its outcome. Loop thread only. */
-  CompletableFuture<Outcome> submit(CometCall call) {
+  /** Queues {@code call} on its Comet's lane; returns its outcome. */
+  public CompletableFuture<Outcome> submit(CometCall call) {
     if (stopped) {
       finish(call, Outcome.STOPPED, false);
       return call.done;
@@ -85,13 +91,30 @@ final class CometLanes {
     return call.done;
   }
 
+  /**
+   * Runs {@code send} (which submits calls to {@code serverId}) once this Job sees {@code serverId}
+   * registered: at once if it does. Logic may route a push to a Comet that registered a moment ago,
+   * before this Job's registry view lists it; such work waits for the Comet until {@code
+   * deadlineUnixMs}, then ends as {@link Outcome#GONE} unsent (counted as one {@code kind} call).
+   * It ends as {@link Outcome#STOPPED} if the lanes stop first.
+   *
+   * @return how the work ended: {@code send}'s outcome, or GONE, or STOPPED
+   */
+  public CompletableFuture<Outcome> whenRegistered(
+      String serverId,
+      long deadlineUnixMs,
+      CallKind kind,
+      Supplier<CompletableFuture<Outcome>> send) {
+    return waits.whenRegistered(serverId, deadlineUnixMs, kind, send);
+  }
+
   /** Calls submitted and not yet ended. */
-  int pending() {
+  public int pending() {
     return pending;
   }
 
-  /** Completes when no call is pending (at once if none is). Loop thread only. */
-  CompletableFuture<Void> idle() {
+  /** Completes when no call is pending (at once if none is). */
+  public CompletableFuture<Void> idle() {
     if (pending == 0) {
       return CompletableFuture.completedFuture(null);
     }
@@ -100,8 +123,11 @@ final class CometLanes {
     return idle;
   }
 
-  /** Closes the channels of Comets that left the registry and have nothing queued. */
-  void retain(Collection<String> registered) {
+  /**
+   * The registry now lists {@code registered}: the work waiting for any of them goes ahead, and the
+   * channels of Comets that left it and have nothing queued are closed.
+   */
+  public void registryChanged(Collection<String> registered) {
     Set<String> live = Set.copyOf(registered);
     for (String serverId : channels.open()) {
       Lane lane = lanes.get(serverId);
@@ -110,10 +136,14 @@ final class CometLanes {
         channels.close(serverId);
       }
     }
+    waits.registryChanged(live);
   }
 
-  /** Ends every queued and running call as {@link Outcome#STOPPED}; later submits too. */
-  void stop() {
+  /**
+   * Ends every queued and running call as {@link Outcome#STOPPED}, later submits too, and the work
+   * waiting for a Comet to register; closes the channels.
+   */
+  public void stop() {
     stopped = true;
     for (Lane lane : List.copyOf(lanes.values())) {
       if (lane.retry != null) {
@@ -128,6 +158,8 @@ final class CometLanes {
       calls.forEach(call -> finish(call, Outcome.STOPPED, true));
     }
     lanes.clear();
+    waits.stop();
+    channels.close();
   }
 
   /** Ends {@code call}; {@code queued} if it was counted in {@link #pending}. */

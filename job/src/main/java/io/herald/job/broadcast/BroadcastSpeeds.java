@@ -1,4 +1,4 @@
-package io.herald.job.dispatch;
+package io.herald.job.broadcast;
 
 import io.herald.proto.registry.v1.CometNode;
 import java.util.LinkedHashMap;

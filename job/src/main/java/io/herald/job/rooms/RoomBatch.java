@@ -1,5 +1,6 @@
-package io.herald.job.dispatch;
+package io.herald.job.rooms;
 
+import io.herald.proto.comet.v1.BroadcastRoomRequest;
 import io.herald.proto.common.v1.Frame;
 import java.util.List;
 import java.util.Set;
@@ -29,6 +30,15 @@ record RoomBatch(
     frames = List.copyOf(frames);
     records = List.copyOf(records);
     servers = servers == null ? null : Set.copyOf(servers);
+  }
+
+  /** The batch's {@code BroadcastRoom} request. */
+  BroadcastRoomRequest request() {
+    return BroadcastRoomRequest.newBuilder()
+        .setRoomId(room)
+        .addAllFrames(frames)
+        .setAcceptUnixMs(oldestAcceptUnixMs)
+        .build();
   }
 
   /** Whether every message's record was abandoned (its partition was revoked or lost). */

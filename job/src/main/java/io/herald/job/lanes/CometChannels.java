@@ -1,4 +1,4 @@
-package io.herald.job.dispatch;
+package io.herald.job.lanes;
 
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;

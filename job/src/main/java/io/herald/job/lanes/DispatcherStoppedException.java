@@ -1,4 +1,4 @@
-package io.herald.job.dispatch;
+package io.herald.job.lanes;
 
 /**
  * A record's delivery did not finish because Job is stopping: the record is not done, so its offset
