@@ -3,8 +3,8 @@ package io.herald.comet.transport;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.google.protobuf.ByteString;
 import io.herald.comet.config.CometConfig;
-import io.herald.comet.push.Notices;
 import io.herald.comet.session.Connection;
+import io.herald.comet.session.Notices;
 import io.herald.proto.logic.v1.ConnectRequest;
 import io.herald.proto.logic.v1.ConnectResponse;
 import io.herald.proto.logic.v1.DisconnectRequest;
@@ -167,7 +167,7 @@ final class AuthHandler extends ClientHandler {
               .setCookie(cookie)
               .setToken(ByteString.copyFrom(auth.body().nioBuffer()))
               .setClientIp(ConnectionLimiter.clientIp(ctx.channel()))
-              .setTransport(policy.kind().proto())
+              .setTransport(policy.protoTransport())
               .setProtocolVersion(version.wireValue())
               .build();
     } finally {
@@ -234,6 +234,7 @@ final class AuthHandler extends ClientHandler {
     Connection connection =
         new Connection(
             channel,
+            policy.kind(),
             id,
             response.getMid(),
             response.getKey(),

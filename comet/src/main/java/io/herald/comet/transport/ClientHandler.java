@@ -274,6 +274,7 @@ abstract class ClientHandler extends ChannelDuplexHandler implements Runnable {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     admitted = true;
+    policy.context().connectionLimiter().opened(policy.kind());
     ctx.fireChannelActive();
   }
 
@@ -282,7 +283,7 @@ abstract class ClientHandler extends ChannelDuplexHandler implements Runnable {
     stopWatchingUnwritable();
     if (admitted) {
       admitted = false;
-      policy.context().connectionLimiter().released(ctx.channel());
+      policy.context().connectionLimiter().released(ctx.channel(), policy.kind());
     }
     ctx.fireChannelInactive();
   }

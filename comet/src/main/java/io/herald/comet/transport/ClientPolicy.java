@@ -1,7 +1,8 @@
 package io.herald.comet.transport;
 
 import io.herald.comet.config.CometConfig;
-import io.herald.comet.push.SlowConsumerMetrics;
+import io.herald.comet.session.TransportKind;
+import io.herald.proto.common.v1.Transport;
 import io.herald.wire.FrameLimits;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 final class ClientPolicy {
   private final TransportContext context;
   private final TransportKind kind;
+  private final Transport protoTransport;
   private final FrameLimits limits;
   private final TransportMetrics metrics;
   private final ProtocolErrors errors;
@@ -29,6 +31,13 @@ final class ClientPolicy {
   ClientPolicy(TransportContext context, TransportKind kind, FrameLimits limits) {
     this.context = context;
     this.kind = kind;
+    this.protoTransport =
+        switch (kind) {
+          case TCP -> Transport.TRANSPORT_TCP;
+          case TCP_TLS -> Transport.TRANSPORT_TCP_TLS;
+          case WS -> Transport.TRANSPORT_WEBSOCKET;
+          case WSS -> Transport.TRANSPORT_WEBSOCKET_TLS;
+        };
     this.limits = limits;
     this.metrics = new TransportMetrics(context.meters());
     this.errors = new ProtocolErrors(metrics);
@@ -46,9 +55,14 @@ final class ClientPolicy {
     return context;
   }
 
-  /** The transport of the listener, for {@code ConnectRequest.transport}. */
+  /** The transport of the listener. */
   TransportKind kind() {
     return kind;
+  }
+
+  /** The transport of the listener, for {@code ConnectRequest.transport}. */
+  Transport protoTransport() {
+    return protoTransport;
   }
 
   /** The frame limits, also inside op-9 batches from clients. */

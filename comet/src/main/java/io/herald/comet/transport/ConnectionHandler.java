@@ -1,9 +1,9 @@
 package io.herald.comet.transport;
 
 import com.google.protobuf.ByteString;
-import io.herald.comet.push.Notices;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
+import io.herald.comet.session.Notices;
 import io.herald.comet.session.Room;
 import io.herald.proto.logic.v1.DisconnectRequest;
 import io.herald.proto.logic.v1.HeartbeatRequest;
@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * {@link ClientHandler} part, carried over from the {@link AuthHandler} it replaced. One per
  * authenticated channel; an idle connection's only Herald object besides its {@link Connection}.
  */
-final class ConnectionHandler extends ClientHandler implements Connection.Holder {
+final class ConnectionHandler extends ClientHandler {
   private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
 
   /** Rooms one connection may be in at once (JOIN_ROOM past it is refused). */
@@ -90,8 +90,8 @@ final class ConnectionHandler extends ClientHandler implements Connection.Holder
     policy.sweep(ctx.executor()).add(this);
   }
 
-  @Override
-  public Connection connection() {
+  /** The connection this handler serves. */
+  Connection connection() {
     return connection;
   }
 

@@ -1,6 +1,7 @@
 package io.herald.comet.transport;
 
 import io.herald.comet.config.CometConfig;
+import io.herald.comet.session.TransportKind;
 import io.herald.wire.FrameLimits;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
@@ -50,9 +51,8 @@ final class PipelineTail {
     return limits;
   }
 
-  /** Marks the channel's transport, sets its write watermarks, adds the limiter and TLS. */
+  /** Sets the channel's write watermarks, adds the limiter and TLS. */
   void addHead(Channel channel, SslContext sslOrNull) {
-    policy.kind().mark(channel);
     channel.config().setWriteBufferWaterMark(waterMark).setRecvByteBufAllocator(receiveSizes);
     ChannelPipeline pipeline = channel.pipeline();
     pipeline.addLast(LIMITER, context.connectionLimiter());

@@ -1,5 +1,6 @@
 package io.herald.comet.transport;
 
+import io.herald.comet.session.TransportKind;
 import io.herald.wire.codec.FrameDecoder;
 import io.herald.wire.codec.TcpFrameEncoder;
 import io.netty.channel.Channel;

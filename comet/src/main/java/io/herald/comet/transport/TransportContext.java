@@ -3,7 +3,6 @@ package io.herald.comet.transport;
 import io.herald.comet.config.CometConfig;
 import io.herald.comet.logic.LogicClient;
 import io.herald.comet.logic.RoomAnnouncer;
-import io.herald.comet.push.SlowConsumerMetrics;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.ConnectionIds;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -100,8 +100,10 @@ final class TransportFixture {
     return channel;
   }
 
+  /** The connection an authenticated channel's handler serves; {@code null} if there is none. */
   static Connection connection(EmbeddedChannel channel) {
-    return Connection.of(channel);
+    ConnectionHandler handler = channel.pipeline().get(ConnectionHandler.class);
+    return handler == null ? null : handler.connection();
   }
 
   static ByteBuf encode(ProtocolVersion version, int op, int seq, byte[] body) {

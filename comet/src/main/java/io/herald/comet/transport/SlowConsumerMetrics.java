@@ -1,4 +1,4 @@
-package io.herald.comet.push;
+package io.herald.comet.transport;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
