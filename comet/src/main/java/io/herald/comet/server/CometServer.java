@@ -307,7 +307,6 @@ public final class CometServer {
             buckets,
             logic,
             meters,
-            clock,
             new ConnectionLimiter(config.limits(), meters));
     listeners.bind("tcp", listen.tcpPort(), new TcpChannelInitializer(transport, null));
     if (listen.wsPort() != 0) {

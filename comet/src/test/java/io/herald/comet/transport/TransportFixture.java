@@ -14,7 +14,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -77,7 +76,6 @@ final class TransportFixture {
             buckets,
             logic,
             meters,
-            Clock.systemUTC(),
             new ConnectionLimiter(limits, meters, nanoTime::get));
     tcp = new TcpChannelInitializer(context, null);
   }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * What every client connection's one handler does besides the protocol: op-9 batches from the
  * client, metering, the upstream rate over batches, flush consolidation, and its pipeline's shape.
  */
-class ClientHandlerTest {
+class ClientFrameHandlerTest {
   private static final int AUTH_BYTES =
       16 + TransportFixture.AUTH_JSON.getBytes(StandardCharsets.UTF_8).length;
 
@@ -60,7 +60,10 @@ class ClientHandlerTest {
 
     assertThat(channel.pipeline().names())
         .containsExactly(
-            "decoder", "encoder", PipelineTail.CONNECTION, "DefaultChannelPipeline$TailContext#0");
+            "decoder",
+            "encoder",
+            ClientChannelInitializer.CONNECTION,
+            "DefaultChannelPipeline$TailContext#0");
     assertThat(channel.finishAndReleaseAll()).isFalse();
   }
 
@@ -219,18 +222,18 @@ class ClientHandlerTest {
   void the256thPendingFlushFlushesAtOnce() {
     EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
     FlushCounter counter = countFlushes(channel);
-    for (int i = 0; i < ClientHandler.FLUSH_AFTER_FLUSHES; i++) {
+    for (int i = 0; i < FlushBatchingHandler.FLUSH_AFTER_FLUSHES; i++) {
       ChannelFuture unused = channel.pipeline().write(Unpooled.wrappedBuffer(new byte[1]));
     }
 
-    for (int i = 0; i < ClientHandler.FLUSH_AFTER_FLUSHES - 1; i++) {
+    for (int i = 0; i < FlushBatchingHandler.FLUSH_AFTER_FLUSHES - 1; i++) {
       channel.pipeline().flush();
     }
     assertThat(counter.flushes).isZero();
     channel.pipeline().flush();
 
     assertThat(counter.flushes).isEqualTo(1);
-    assertThat(channel.outboundMessages()).hasSize(ClientHandler.FLUSH_AFTER_FLUSHES);
+    assertThat(channel.outboundMessages()).hasSize(FlushBatchingHandler.FLUSH_AFTER_FLUSHES);
     assertThat(channel.finishAndReleaseAll()).isTrue();
   }
 
