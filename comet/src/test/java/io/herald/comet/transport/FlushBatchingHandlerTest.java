@@ -22,7 +22,7 @@ class FlushBatchingHandlerTest {
   }
 
   /** Counts the flushes that reach the transport. */
-  private static final class FlushCounter extends ChannelOutboundHandlerAdapter {
+  static final class FlushCounter extends ChannelOutboundHandlerAdapter {
     int flushes;
 
     @Override
