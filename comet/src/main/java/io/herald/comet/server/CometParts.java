@@ -4,6 +4,7 @@ import io.herald.comet.config.CometConfig;
 import io.herald.comet.grpc.CometGrpcErrors;
 import io.herald.comet.grpc.CometGrpcService;
 import io.herald.comet.grpc.Drainer;
+import io.herald.comet.logic.CometInstance;
 import io.herald.comet.logic.LogicClient;
 import io.herald.comet.logic.OnlineReporter;
 import io.herald.comet.logic.SessionResync;
@@ -128,12 +129,12 @@ final class CometParts {
     stops.push(loops::shutdown);
 
     String serverId = config.node().serverId();
+    CometInstance self = new CometInstance(serverId, epoch);
     OnlineReporter reporter =
         new OnlineReporter(
             logic,
             buckets,
-            serverId,
-            epoch,
+            self,
             config.onlineReport(),
             incarnation -> this.resync.incarnation(incarnation),
             scheduler,
@@ -142,8 +143,7 @@ final class CometParts {
         new SessionResync(
             logic,
             buckets,
-            serverId,
-            epoch,
+            self,
             () -> reporter.report(),
             config.registry().pollInterval().multipliedBy(2).plusSeconds(1),
             scheduler,
@@ -177,7 +177,7 @@ final class CometParts {
     Listeners listeners = new Listeners(loops, listen.host());
     this.listeners = listeners;
     stops.push(listeners::close);
-    bindListeners(listeners, logic, tls);
+    bindListeners(listeners, logic, self, tls);
 
     NodeRenewal renewal =
         new NodeRenewal(
@@ -204,17 +204,12 @@ final class CometParts {
     stops.push(grace -> reporter.stop());
   }
 
-  private void bindListeners(Listeners listeners, LogicClient logic, SslContext tls) {
+  private void bindListeners(
+      Listeners listeners, LogicClient logic, CometInstance self, SslContext tls) {
     CometConfig.Listen listen = config.listen();
     TransportContext transport =
         new TransportContext(
-            config,
-            config.node().serverId(),
-            epoch,
-            buckets,
-            logic,
-            meters,
-            new ConnectionLimiter(config.limits(), meters));
+            config, self, buckets, logic, meters, new ConnectionLimiter(config.limits(), meters));
     listeners.bind("tcp", listen.tcpPort(), new TcpChannelInitializer(transport, null));
     if (listen.wsPort() != 0) {
       listeners.bind("ws", listen.wsPort(), new WebSocketChannelInitializer(transport, null));

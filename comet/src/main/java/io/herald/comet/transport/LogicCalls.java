@@ -1,6 +1,7 @@
 package io.herald.comet.transport;
 
 import com.google.protobuf.ByteString;
+import io.herald.comet.logic.CometInstance;
 import io.herald.comet.logic.LogicClient;
 import io.herald.comet.session.Connection;
 import io.herald.proto.logic.v1.ConnectRequest;
@@ -28,10 +29,10 @@ final class LogicCalls {
   private final String serverId;
   private final long epoch;
 
-  LogicCalls(LogicClient logic, String serverId, long epoch) {
+  LogicCalls(LogicClient logic, CometInstance self) {
     this.logic = logic;
-    this.serverId = serverId;
-    this.epoch = epoch;
+    this.serverId = self.serverId();
+    this.epoch = self.epoch();
   }
 
   /** {@code Connect}: {@code request} completed with this Comet's server id and epoch. */

@@ -1,6 +1,7 @@
 package io.herald.comet.transport;
 
 import io.herald.comet.config.CometConfig;
+import io.herald.comet.logic.CometInstance;
 import io.herald.comet.logic.LogicClient;
 import io.herald.comet.logic.RoomAnnouncer;
 import io.herald.comet.session.Buckets;
@@ -26,8 +27,7 @@ public final class TransportContext {
 
   /**
    * @param config the Comet's configuration (listen path, limits, heartbeats, watermarks)
-   * @param serverId this Comet's server id, sent to Logic with every call
-   * @param epoch this Comet's epoch (start time, Unix ms), sent with every session it records
+   * @param self this Comet as Logic knows it, named in every call to Logic
    * @param buckets the connections and rooms of this Comet
    * @param logic the asynchronous client of Logic
    * @param meters where the transport's metrics go
@@ -35,8 +35,7 @@ public final class TransportContext {
    */
   public TransportContext(
       CometConfig config,
-      String serverId,
-      long epoch,
+      CometInstance self,
       Buckets buckets,
       LogicClient logic,
       MeterRegistry meters,
@@ -45,12 +44,12 @@ public final class TransportContext {
     this.buckets = Objects.requireNonNull(buckets, "buckets");
     this.meters = Objects.requireNonNull(meters, "meters");
     this.connectionLimiter = Objects.requireNonNull(connectionLimiter, "connectionLimiter");
-    Objects.requireNonNull(serverId, "serverId");
+    Objects.requireNonNull(self, "self");
     Objects.requireNonNull(logic, "logic");
-    this.logic = new LogicCalls(logic, serverId, epoch);
+    this.logic = new LogicCalls(logic, self);
     this.slowConsumers = new SlowConsumerMetrics(meters);
     this.connectionIds = new ConnectionIds();
-    this.rooms = new RoomAnnouncer(logic, serverId, epoch, meters);
+    this.rooms = new RoomAnnouncer(logic, self, meters);
   }
 
   CometConfig config() {

@@ -35,8 +35,7 @@ class OnlineReporterTest {
       new OnlineReporter(
           logic,
           buckets,
-          "comet-t",
-          1234,
+          new CometInstance("comet-t", 1234),
           Duration.ofMillis(50),
           incarnations::add,
           scheduler,

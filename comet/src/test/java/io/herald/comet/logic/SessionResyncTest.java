@@ -34,8 +34,7 @@ class SessionResyncTest {
       new SessionResync(
           logic,
           buckets,
-          "comet-t",
-          77,
+          new CometInstance("comet-t", 77),
           reports::incrementAndGet,
           Duration.ofMillis(300),
           scheduler,

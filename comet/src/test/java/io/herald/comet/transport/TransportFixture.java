@@ -1,6 +1,7 @@
 package io.herald.comet.transport;
 
 import io.herald.comet.config.CometConfig;
+import io.herald.comet.logic.CometInstance;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
 import io.herald.wire.Frame;
@@ -71,8 +72,7 @@ final class TransportFixture {
     context =
         new TransportContext(
             config,
-            "comet-test",
-            42L,
+            new CometInstance("comet-test", 42L),
             buckets,
             logic,
             meters,
