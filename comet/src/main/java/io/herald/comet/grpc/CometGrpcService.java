@@ -1,10 +1,11 @@
 package io.herald.comet.grpc;
 
 import io.grpc.stub.StreamObserver;
-import io.herald.comet.push.Notices;
+import io.herald.comet.push.PushFrame;
 import io.herald.comet.push.Pusher;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
+import io.herald.comet.session.Notices;
 import io.herald.proto.comet.v1.BroadcastRequest;
 import io.herald.proto.comet.v1.BroadcastResponse;
 import io.herald.proto.comet.v1.BroadcastRoomRequest;
@@ -24,6 +25,7 @@ import io.herald.proto.common.v1.Frame;
 import io.herald.wire.Op;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -96,7 +98,7 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
       throw new InvalidRequestException("require_ack: true with message_id 0 (expected: an id)");
     }
     List<String> absent =
-        pusher.pushKeys(request.getKeysList(), request.getOp(), request.getBody().toByteArray());
+        pusher.pushKeys(request.getKeysList(), request.getOp(), request.getBody());
     reply(response, PushMsgResponse.newBuilder().addAllAbsentKeys(absent).build());
   }
 
@@ -109,12 +111,14 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
     if (request.getFramesCount() == 0) {
       throw new InvalidRequestException("frames: none (expected: at least one)");
     }
+    List<PushFrame> frames = new ArrayList<>(request.getFramesCount());
     for (int i = 0; i < request.getFramesCount(); i++) {
       Frame frame = request.getFrames(i);
       checkOp("frames[" + i + "].op", frame.getOp());
       checkBody("frames[" + i + "].body", frame.getBody().size());
+      frames.add(new PushFrame(frame.getOp(), frame.getSeq(), frame.getBody()));
     }
-    int recipients = pusher.broadcastRoom(request.getRoomId(), request.getFramesList());
+    int recipients = pusher.broadcastRoom(request.getRoomId(), frames);
     reply(response, BroadcastRoomResponse.newBuilder().setRecipients(recipients).build());
   }
 
@@ -126,8 +130,7 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
       throw new InvalidRequestException(
           "speed: " + request.getSpeed() + " (expected: >= 0, 0 = unpaced)");
     }
-    long recipients =
-        pusher.broadcast(request.getOp(), request.getBody().toByteArray(), request.getSpeed());
+    long recipients = pusher.broadcast(request.getOp(), request.getBody(), request.getSpeed());
     reply(response, BroadcastResponse.newBuilder().setRecipients(recipients).build());
   }
 

@@ -41,8 +41,7 @@ public final class OnlineReporter {
 
   private final LogicClient logic;
   private final Buckets buckets;
-  private final String serverId;
-  private final long epoch;
+  private final CometInstance self;
   private final Duration interval;
   private final Consumer<String> incarnations;
   private final ScheduledExecutorService injectedScheduler;
@@ -63,16 +62,14 @@ public final class OnlineReporter {
   public OnlineReporter(
       LogicClient logic,
       Buckets buckets,
-      String serverId,
-      long epoch,
+      CometInstance self,
       Duration interval,
       Consumer<String> incarnations,
       ScheduledExecutorService scheduler,
       MeterRegistry meters) {
     this.logic = logic;
     this.buckets = buckets;
-    this.serverId = serverId;
-    this.epoch = epoch;
+    this.self = self;
     this.interval = interval;
     this.incarnations = incarnations;
     this.injectedScheduler = scheduler;
@@ -114,7 +111,7 @@ public final class OnlineReporter {
 
   private void tick() {
     if (!inFlight.compareAndSet(false, true)) {
-      log.debug("Online report of {} still unanswered; skipping this one", serverId);
+      log.debug("Online report of {} still unanswered; skipping this one", self.serverId());
       return;
     }
     var unused = report().whenComplete((ignored, error) -> inFlight.set(false));
@@ -166,8 +163,8 @@ public final class OnlineReporter {
           }
         });
     return RenewOnlineRequest.newBuilder()
-        .setServerId(serverId)
-        .setServerEpoch(epoch)
+        .setServerId(self.serverId())
+        .setServerEpoch(self.epoch())
         .putAllRoomCounts(buckets.roomCounts())
         .setConnections(connections[0])
         .setClientIps(ips.size())
@@ -181,7 +178,7 @@ public final class OnlineReporter {
   private void succeed() {
     reported.increment();
     if (failing.compareAndSet(true, false)) {
-      log.info("Online reports of {} to Logic recovered", serverId);
+      log.info("Online reports of {} to Logic recovered", self.serverId());
     }
   }
 
@@ -190,11 +187,11 @@ public final class OnlineReporter {
     if (failing.compareAndSet(false, true)) {
       log.warn(
           "Online report of {} to Logic failed; room counts stay as they were, retrying every {}",
-          serverId,
+          self.serverId(),
           Durations.format(interval),
           error);
     } else {
-      log.debug("Online report of {} failed again: {}", serverId, error.toString());
+      log.debug("Online report of {} failed again: {}", self.serverId(), error.toString());
     }
   }
 

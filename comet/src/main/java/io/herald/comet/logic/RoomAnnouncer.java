@@ -23,15 +23,13 @@ public final class RoomAnnouncer {
   private static final Logger log = LoggerFactory.getLogger(RoomAnnouncer.class);
 
   private final LogicClient logic;
-  private final String serverId;
-  private final long epoch;
+  private final CometInstance self;
   private final Counter indexed;
   private final Counter failed;
 
-  public RoomAnnouncer(LogicClient logic, String serverId, long epoch, MeterRegistry meters) {
+  public RoomAnnouncer(LogicClient logic, CometInstance self, MeterRegistry meters) {
     this.logic = logic;
-    this.serverId = serverId;
-    this.epoch = epoch;
+    this.self = self;
     this.indexed = counter(meters, "ok");
     this.failed = counter(meters, "error");
   }
@@ -48,8 +46,8 @@ public final class RoomAnnouncer {
   private CompletableFuture<Void> request(String roomId) {
     JoinRoomsRequest request =
         JoinRoomsRequest.newBuilder()
-            .setServerId(serverId)
-            .setServerEpoch(epoch)
+            .setServerId(self.serverId())
+            .setServerEpoch(self.epoch())
             .addRooms(roomId)
             .build();
     CompletableFuture<Void> call;
@@ -68,7 +66,7 @@ public final class RoomAnnouncer {
                 "Logic did not index room {} for {} (answering its member anyway; the next online"
                     + " report indexes it): {}",
                 roomId,
-                serverId,
+                self.serverId(),
                 error.toString());
           }
         });

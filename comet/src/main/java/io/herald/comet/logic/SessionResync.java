@@ -46,8 +46,7 @@ public final class SessionResync {
 
   private final LogicClient logic;
   private final Buckets buckets;
-  private final String serverId;
-  private final long epoch;
+  private final CometInstance self;
   private final Runnable reportRooms;
   private final Duration settle;
   private final ScheduledExecutorService scheduler;
@@ -64,16 +63,14 @@ public final class SessionResync {
   public SessionResync(
       LogicClient logic,
       Buckets buckets,
-      String serverId,
-      long epoch,
+      CometInstance self,
       Runnable reportRooms,
       Duration settle,
       ScheduledExecutorService scheduler,
       MeterRegistry meters) {
     this.logic = logic;
     this.buckets = buckets;
-    this.serverId = serverId;
-    this.epoch = epoch;
+    this.self = self;
     this.reportRooms = reportRooms;
     this.settle = settle;
     this.scheduler = scheduler;
@@ -138,7 +135,7 @@ public final class SessionResync {
     log.info(
         "Re-announcing the sessions of {} connections of {} to Logic ({})",
         connections.size(),
-        serverId,
+        self.serverId(),
         reason.replace('_', ' ').toLowerCase(Locale.ROOT));
     schedule(
         () -> {
@@ -156,12 +153,15 @@ public final class SessionResync {
       }
     }
     if (from >= connections.size()) {
-      log.info("Re-announced the sessions of {} connections of {}", connections.size(), serverId);
+      log.info(
+          "Re-announced the sessions of {} connections of {}", connections.size(), self.serverId());
       return;
     }
     int to = Math.min(from + BATCH, connections.size());
     RestoreSessionsRequest.Builder request =
-        RestoreSessionsRequest.newBuilder().setServerId(serverId).setServerEpoch(epoch);
+        RestoreSessionsRequest.newBuilder()
+            .setServerId(self.serverId())
+            .setServerEpoch(self.epoch());
     for (Connection connection : connections.subList(from, to)) {
       if (buckets.get(connection.key()) == connection) {
         request.addSessions(
@@ -188,7 +188,7 @@ public final class SessionResync {
                         "Could not re-announce {} sessions of {} to Logic; their own renewals"
                             + " restore them: {}",
                         to - from,
-                        serverId,
+                        self.serverId(),
                         error.toString());
                     schedule(() -> batch(pass, connections, to, 1), pause);
                   }

@@ -1,15 +1,14 @@
 package io.herald.comet.push;
 
-import io.herald.comet.push.PushMetrics.DropReason;
-import io.herald.comet.push.PushMetrics.Kind;
+import io.herald.comet.push.WriteMetrics.DropReason;
+import io.herald.comet.push.WriteMetrics.Kind;
 import io.herald.comet.session.Connection;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.WriteBufferWaterMark;
 
 /**
- * The one place pushes reach a channel. A push is written only to an open channel that is writable
- * (its outbound queue below the high watermark); otherwise it is dropped and counted in {@code
+ * The one place pushes reach a channel. A push is written only to an open channel whose outbound
+ * queue {@linkplain Connection#hasRoom() has room}; otherwise it is dropped and counted in {@code
  * herald.comet.push.dropped{reason}}, so the Comet never queues without bound for a client that
  * does not read (the transport's client handler closes one that stays so). Nothing is allocated for
  * a dropped push: the shared buffer is duplicated only once the write is admitted.
@@ -20,33 +19,10 @@ import io.netty.channel.WriteBufferWaterMark;
  * not used, as it would fire that failure through the pipeline as an exception.
  */
 final class OutboundWriter {
-  private final PushMetrics metrics;
+  private final WriteMetrics metrics;
 
-  OutboundWriter(PushMetrics metrics) {
+  OutboundWriter(WriteMetrics metrics) {
     this.metrics = metrics;
-  }
-
-  /**
-   * How far past the high watermark a connection's queue may grow before pushes to it are dropped:
-   * a burst (pushes arrive faster than one event loop turn writes them) briefly makes even a
-   * healthy connection unwritable, and must not cost it messages. A client that stops reading stays
-   * unwritable and is closed by the transport's client handler; until then it holds at most this
-   * many times the high mark.
-   */
-  static final int QUEUE_LIMIT_FACTOR = 4;
-
-  /** Whether a frame written to {@code channel} now would be queued rather than dropped. */
-  static boolean canWrite(Channel channel) {
-    return channel.isActive() && hasRoom(channel);
-  }
-
-  private static boolean hasRoom(Channel channel) {
-    if (channel.isWritable()) {
-      return true;
-    }
-    WriteBufferWaterMark marks = channel.config().getWriteBufferWaterMark();
-    long queued = channel.bytesBeforeWritable() + marks.low();
-    return queued < (long) marks.high() * QUEUE_LIMIT_FACTOR;
   }
 
   /**
@@ -62,7 +38,7 @@ final class OutboundWriter {
       metrics.dropped(DropReason.CLOSED, frames);
       return false;
     }
-    if (!hasRoom(channel)) {
+    if (!connection.hasRoom()) {
       metrics.dropped(DropReason.UNWRITABLE, frames);
       return false;
     }

@@ -1,7 +1,7 @@
 package io.herald.comet.push;
 
-import io.herald.comet.push.PushMetrics.DropReason;
-import io.herald.comet.push.PushMetrics.Kind;
+import io.herald.comet.push.WriteMetrics.DropReason;
+import io.herald.comet.push.WriteMetrics.Kind;
 import io.herald.comet.session.Connection;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -28,7 +28,7 @@ final class PacedBroadcast implements Runnable {
   private final List<Connection> recipients;
   private final SharedPayload payload;
   private final OutboundWriter writer;
-  private final PushMetrics metrics;
+  private final WriteMetrics metrics;
   private final ScheduledExecutorService scheduler;
   private final int chunk;
   private final long periodNanos;
@@ -38,7 +38,7 @@ final class PacedBroadcast implements Runnable {
       List<Connection> recipients,
       SharedPayload payload,
       OutboundWriter writer,
-      PushMetrics metrics,
+      WriteMetrics metrics,
       ScheduledExecutorService scheduler,
       int speed) {
     if (speed <= 0) {

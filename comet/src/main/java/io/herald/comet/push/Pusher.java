@@ -1,11 +1,10 @@
 package io.herald.comet.push;
 
 import com.google.protobuf.ByteString;
-import io.herald.comet.push.PushMetrics.Kind;
+import io.herald.comet.push.WriteMetrics.Kind;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
 import io.herald.comet.session.Room;
-import io.herald.proto.common.v1.Frame;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
@@ -34,7 +33,7 @@ public final class Pusher {
   private final Buckets buckets;
   private final ScheduledExecutorService pacer;
   private final ByteBufAllocator alloc;
-  private final PushMetrics metrics;
+  private final WriteMetrics metrics;
   private final OutboundWriter writer;
 
   /**
@@ -53,18 +52,18 @@ public final class Pusher {
     this.buckets = Objects.requireNonNull(buckets, "buckets");
     this.pacer = pacer;
     this.alloc = ByteBufAllocator.DEFAULT;
-    this.metrics = new PushMetrics(Objects.requireNonNull(registry, "registry"));
+    this.metrics = new WriteMetrics(Objects.requireNonNull(registry, "registry"));
     this.writer = new OutboundWriter(metrics);
   }
 
   /**
    * Writes one frame ({@code op}, seq 0, {@code body}) to the connection of each key held here that
-   * accepts {@code op}, in that connection's version.
+   * accepts {@code op}, in that connection's version. {@code body} is encoded as it is, not copied.
    *
    * @return the keys with no connection here (closed, or on another Comet), in request order
    * @throws IllegalArgumentException if {@code op} is 9 (batches are made here)
    */
-  public List<String> pushKeys(Collection<String> keys, int op, byte[] body) {
+  public List<String> pushKeys(Collection<String> keys, int op, ByteString body) {
     List<String> absent = new ArrayList<>();
     SharedPayload payload = single(op, body);
     try {
@@ -90,7 +89,7 @@ public final class Pusher {
    * @return the members the frames were queued to; 0 if the room has no member here
    * @throws IllegalArgumentException if {@code frames} is empty or holds an op-9 frame
    */
-  public int broadcastRoom(String roomId, List<Frame> frames) {
+  public int broadcastRoom(String roomId, List<PushFrame> frames) {
     RoomBroadcast broadcast = new RoomBroadcast(alloc, writer, frames);
     try {
       Room room = buckets.room(roomId);
@@ -114,7 +113,7 @@ public final class Pusher {
    * @return the connections the broadcast is scheduled for
    * @throws IllegalArgumentException if {@code speed} is negative or {@code op} is 9
    */
-  public long broadcast(int op, byte[] body, int speed) {
+  public long broadcast(int op, ByteString body, int speed) {
     if (speed < 0) {
       throw new IllegalArgumentException("speed: " + speed + " (expected: >= 0, 0 = unpaced)");
     }
@@ -145,8 +144,7 @@ public final class Pusher {
     return recipients.size();
   }
 
-  private SharedPayload single(int op, byte[] body) {
-    Frame frame = Frame.newBuilder().setOp(op).setBody(ByteString.copyFrom(body)).build();
-    return new SharedPayload(alloc, List.of(frame));
+  private SharedPayload single(int op, ByteString body) {
+    return new SharedPayload(alloc, List.of(new PushFrame(op, 0, body)));
   }
 }

@@ -1,8 +1,7 @@
 package io.herald.comet.push;
 
-import io.herald.comet.push.PushMetrics.Kind;
+import io.herald.comet.push.WriteMetrics.Kind;
 import io.herald.comet.session.Connection;
-import io.herald.proto.common.v1.Frame;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -21,18 +20,18 @@ import java.util.function.Consumer;
 final class RoomBroadcast implements Consumer<Connection> {
   private final ByteBufAllocator alloc;
   private final OutboundWriter writer;
-  private final List<Frame> frames;
+  private final List<PushFrame> frames;
   private final int[] ops;
   private final SharedPayload all;
   private final Map<BitSet, SharedPayload> subsets = new HashMap<>();
   private int recipients;
 
-  RoomBroadcast(ByteBufAllocator alloc, OutboundWriter writer, List<Frame> frames) {
+  RoomBroadcast(ByteBufAllocator alloc, OutboundWriter writer, List<PushFrame> frames) {
     this.alloc = alloc;
     this.writer = writer;
     this.all = new SharedPayload(alloc, frames);
     this.frames = List.copyOf(frames);
-    this.ops = this.frames.stream().mapToInt(Frame::getOp).distinct().toArray();
+    this.ops = this.frames.stream().mapToInt(PushFrame::op).distinct().toArray();
   }
 
   @Override
@@ -49,7 +48,7 @@ final class RoomBroadcast implements Consumer<Connection> {
     }
     BitSet accepted = new BitSet(frames.size());
     for (int i = 0; i < frames.size(); i++) {
-      if (member.accepts(frames.get(i).getOp())) {
+      if (member.accepts(frames.get(i).op())) {
         accepted.set(i);
       }
     }
@@ -69,7 +68,7 @@ final class RoomBroadcast implements Consumer<Connection> {
   }
 
   private SharedPayload subset(BitSet accepted) {
-    List<Frame> selected = new ArrayList<>(accepted.cardinality());
+    List<PushFrame> selected = new ArrayList<>(accepted.cardinality());
     accepted.stream().forEach(i -> selected.add(frames.get(i)));
     return new SharedPayload(alloc, selected);
   }

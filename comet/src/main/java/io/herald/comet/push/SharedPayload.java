@@ -1,7 +1,7 @@
 package io.herald.comet.push;
 
 import io.herald.comet.session.Connection;
-import io.herald.proto.common.v1.Frame;
+import io.herald.wire.Frame;
 import io.herald.wire.FrameCodec;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
@@ -26,7 +26,7 @@ import java.util.Map;
  */
 final class SharedPayload {
   private final ByteBufAllocator alloc;
-  private final List<Frame> frames;
+  private final List<PushFrame> frames;
 
   /** Per version: the frame, or the batch body (what TCP gets). */
   private final Map<ProtocolVersion, ByteBuf> encoded = new EnumMap<>(ProtocolVersion.class);
@@ -37,12 +37,12 @@ final class SharedPayload {
   /**
    * @throws IllegalArgumentException if {@code frames} is empty or holds an op-9 frame
    */
-  SharedPayload(ByteBufAllocator alloc, List<Frame> frames) {
+  SharedPayload(ByteBufAllocator alloc, List<PushFrame> frames) {
     if (frames.isEmpty()) {
       throw new IllegalArgumentException("frames: none (expected: at least one)");
     }
-    for (Frame frame : frames) {
-      if (frame.getOp() == Op.RAW) {
+    for (PushFrame frame : frames) {
+      if (frame.op() == Op.RAW) {
         throw new IllegalArgumentException("frames: an op-9 frame (batches are made here)");
       }
     }
@@ -57,7 +57,7 @@ final class SharedPayload {
   /** This payload as {@code connection} reads it: a retained duplicate the caller writes. */
   ByteBuf retainedFor(Connection connection) {
     ProtocolVersion version = connection.version();
-    boolean wholeBatch = frames.size() > 1 && Transports.isWebSocket(connection.channel());
+    boolean wholeBatch = frames.size() > 1 && connection.transport().webSocket();
     return (wholeBatch ? batch(version) : encoded(version)).retainedDuplicate();
   }
 
@@ -72,15 +72,14 @@ final class SharedPayload {
 
   private ByteBuf encode(ProtocolVersion version) {
     int length = 0;
-    for (Frame frame : frames) {
-      length += version.headerLength() + frame.getBody().size();
+    for (PushFrame frame : frames) {
+      length += version.headerLength() + frame.body().size();
     }
     ByteBuf out = alloc.ioBuffer(length);
     try {
-      for (Frame frame : frames) {
-        ByteBuf body = Unpooled.wrappedBuffer(frame.getBody().asReadOnlyByteBuffer());
-        FrameCodec.encode(
-            new io.herald.wire.Frame(version, frame.getOp(), frame.getSeq(), body), out);
+      for (PushFrame frame : frames) {
+        ByteBuf body = Unpooled.wrappedBuffer(frame.body().asReadOnlyByteBuffer());
+        FrameCodec.encode(new Frame(version, frame.op(), frame.seq(), body), out);
       }
       return out;
     } catch (RuntimeException e) {
@@ -92,8 +91,7 @@ final class SharedPayload {
   private ByteBuf batch(ProtocolVersion version) {
     ByteBuf buf = batches.get(version);
     if (buf == null) {
-      io.herald.wire.Frame batch =
-          new io.herald.wire.Frame(version, Op.RAW, 0, encoded(version).duplicate());
+      Frame batch = new Frame(version, Op.RAW, 0, encoded(version).duplicate());
       buf = FrameCodec.encode(alloc, batch);
       batches.put(version, buf);
     }

@@ -10,19 +10,17 @@
  *       every op share the batch; one accepting some gets an encoding of those (shared with the
  *       members accepting the same subset); one accepting none is skipped. Filtered frames are not
  *       drops and are not counted.
- *   <li>Slow consumers: a push to a channel above its high watermark is dropped and counted; the
+ *   <li>Slow consumers: a push to a channel whose queue has no room is dropped and counted; the
  *       transport's per-channel handler closes a channel that stays unwritable past {@code
- *       outbound.maxUnwritable}, counted in the {@link io.herald.comet.push.SlowConsumerMetrics}.
+ *       outbound.maxUnwritable}.
  *   <li>Pacing: a broadcast with a speed writes at most that many connections per second, in chunks
  *       on a scheduler, after the call returns; broadcasts are independent of each other.
- *   <li>{@link io.herald.comet.push.Notices}: op 6 before a kick (version 2), op 21 to drain.
  * </ul>
  *
  * <p>Delivery is best-effort: a returned call means the frames were queued to the channels.
  *
  * <p>Metrics: {@code herald.comet.pushes{kind=keys|room|broadcast}} and {@code
- * herald.comet.push.dropped{reason=unwritable|closed|stopped}} count frames; {@code
- * herald.comet.write.queue.unwritable} gauges unwritable channels; {@code
- * herald.comet.slow.consumers.closed} counts channels closed for it.
+ * herald.comet.push.dropped{reason=unwritable|closed|stopped}} count frames ({@link
+ * io.herald.comet.push.WriteMetrics}).
  */
 package io.herald.comet.push;

@@ -1,51 +1,30 @@
 package io.herald.comet.server;
 
 import io.herald.comet.config.CometConfig;
-import io.herald.comet.grpc.CometGrpcErrors;
-import io.herald.comet.grpc.CometGrpcService;
 import io.herald.comet.grpc.CometStoppingException;
 import io.herald.comet.grpc.DrainStatus;
 import io.herald.comet.logic.GrpcLogicClient;
 import io.herald.comet.logic.LogicClient;
-import io.herald.comet.logic.OnlineReporter;
-import io.herald.comet.logic.SessionResync;
-import io.herald.comet.push.Pusher;
 import io.herald.comet.session.Buckets;
-import io.herald.comet.transport.ConnectionLimiter;
-import io.herald.comet.transport.TcpChannelInitializer;
-import io.herald.comet.transport.TransportContext;
-import io.herald.comet.transport.WebSocketChannelInitializer;
 import io.herald.config.Durations;
 import io.herald.proto.common.v1.NodeAddress;
 import io.herald.proto.registry.v1.CometNode;
-import io.herald.registry.NodeRenewal;
-import io.herald.registry.Registries;
 import io.herald.registry.Registry;
-import io.herald.registry.RegistryListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.handler.ssl.SslContext;
-import io.netty.util.ReferenceCountUtil;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Comet node: the client listeners, the gRPC service for Job and Logic, the client of Logic,
- * the registry record and the online reports, with their lifecycle.
+ * One Comet node's lifecycle: the client listeners, the gRPC service for Job and Logic, the client
+ * of Logic, the registry record and the online reports (wired by its {@link CometParts}), and the
+ * state they go through — new, running, draining, stopping, stopped.
  *
  * <p>The constructor does no I/O. {@link #start()} starts the parts in order — scheduler, Logic
  * client, registry, event loops, gRPC, TLS context, client listeners, registry record, online
@@ -80,22 +59,14 @@ public final class CometServer {
   private final CometConfig config;
   private final Clock clock;
   private final PrometheusMeterRegistry meters;
-  private final Supplier<LogicClient> logicClients;
   private final long epoch;
   private final Buckets buckets;
   private final NodeRecord record;
+  private final CometParts parts;
   private final Counter reconnectNotices;
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-  private final Deque<Consumer<Duration>> stops = new ArrayDeque<>();
   private volatile State state = State.NEW;
   private Drain drain;
-  private ScheduledExecutorService scheduler;
-  private NodeRenewal renewal;
-  private SessionResync resync;
-  private Listeners listeners;
-
-  /** The host's registry, or null to build one from the config. */
-  private final Registry providedRegistry;
 
   /** A Comet calling Logic over gRPC at {@code config.logic().target()}. */
   public CometServer(CometConfig config, Clock clock, PrometheusMeterRegistry meters) {
@@ -131,14 +102,24 @@ public final class CometServer {
       PrometheusMeterRegistry meters,
       Supplier<LogicClient> logicClients,
       Registry providedRegistry) {
-    this.providedRegistry = providedRegistry;
     this.config = config;
     this.clock = clock;
     this.meters = meters;
-    this.logicClients = logicClients;
     this.epoch = clock.millis();
     this.buckets = new Buckets(config.protocol().buckets());
     this.record = new NodeRecord(config, epoch, buckets, this::leaving);
+    this.parts =
+        new CometParts(
+            config,
+            clock,
+            meters,
+            logicClients,
+            providedRegistry,
+            epoch,
+            buckets,
+            record,
+            new CometParts.Hooks(
+                this::drain, this::stopping, () -> state == State.RUNNING, this::recordLost));
     Gauge.builder("herald.comet.connections.authenticated", buckets, Buckets::size)
         .description("Authenticated client connections on this Comet")
         .register(meters);
@@ -162,11 +143,11 @@ public final class CometServer {
       return;
     }
     try {
-      startParts();
+      parts.start();
       state = State.RUNNING;
     } catch (RuntimeException e) {
       state = State.STOPPING;
-      stopParts(Duration.ofSeconds(1));
+      parts.stop(Duration.ofSeconds(1));
       state = State.STOPPED;
       terminated.complete(null);
       throw e;
@@ -182,106 +163,6 @@ public final class CometServer {
     }
   }
 
-  private void startParts() {
-    ScheduledExecutorService scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "herald-comet-lifecycle");
-              thread.setDaemon(true);
-              return thread;
-            });
-    this.scheduler = scheduler;
-    stops.push(grace -> scheduler.shutdownNow());
-
-    LogicClient logic = logicClients.get();
-    stops.push(grace -> logic.close());
-
-    Registry registry =
-        providedRegistry != null
-            ? Registries.unowned(providedRegistry)
-            : Registries.create(config.registry(), clock, meters);
-    registry.start();
-    stops.push(grace -> registry.stop());
-
-    EventLoops loops = EventLoops.create(Runtime.getRuntime().availableProcessors());
-    stops.push(loops::shutdown);
-
-    OnlineReporter reporter =
-        new OnlineReporter(
-            logic,
-            buckets,
-            config.node().serverId(),
-            epoch,
-            config.onlineReport(),
-            incarnation -> this.resync.incarnation(incarnation),
-            scheduler,
-            meters);
-    SessionResync resync =
-        new SessionResync(
-            logic,
-            buckets,
-            config.node().serverId(),
-            epoch,
-            () -> reporter.report(),
-            config.registry().pollInterval().multipliedBy(2).plusSeconds(1),
-            scheduler,
-            meters);
-    this.resync = resync;
-
-    GrpcEndpoint grpc =
-        new GrpcEndpoint(
-            config.listen().host(),
-            config.listen().grpcPort(),
-            new CometGrpcService(
-                new Pusher(buckets, meters),
-                buckets,
-                config.node().serverId(),
-                epoch,
-                config.protocol().maxBodyBytes(),
-                config.drain(),
-                this::drain,
-                resync::requested),
-            new CometGrpcErrors(this::stopping, meters));
-    stops.push(grpc::stop);
-
-    CometConfig.Listen listen = config.listen();
-    SslContext tls =
-        listen.wssPort() != 0 || listen.tcpTlsPort() != 0
-            ? Listeners.sslContext(listen.tls())
-            : null;
-    if (tls != null) {
-      stops.push(grace -> ReferenceCountUtil.release(tls));
-    }
-    listeners = new Listeners(loops, listen.host());
-    Listeners listeners = this.listeners;
-    stops.push(listeners::close);
-    bindListeners(listeners, logic, tls);
-
-    NodeRenewal renewal =
-        new NodeRenewal(
-            registry, record::current, config.registry().renewInterval(), scheduler, meters);
-    this.renewal = renewal;
-    renewal.start();
-    stops.push(grace -> deregister(renewal, grace));
-    RegistryListener recordWatch = new OwnRecordWatch(config.node().serverId(), this::recordLost);
-    registry.addListener(recordWatch);
-    stops.push(grace -> registry.removeListener(recordWatch));
-
-    if (listen.adminPort() > 0) {
-      AdminEndpoint admin =
-          AdminEndpoint.start(
-              listen.host(),
-              listen.adminPort(),
-              () -> !stopping(),
-              () -> state == State.RUNNING,
-              meters);
-      stops.push(grace -> admin.stop());
-    }
-
-    reporter.start();
-    stops.push(grace -> reporter.stop());
-  }
-
   /**
    * This Comet's registry record is gone from the registry (an emptied Redis, or renewals that
    * failed for a TTL): writes it again at once and re-announces the sessions, which every Logic
@@ -294,32 +175,7 @@ public final class CometServer {
     log.warn(
         "Comet {}'s registry record is gone; registering again and re-announcing its sessions",
         config.node().serverId());
-    var unused = renewal.renewNow();
-    resync.recordLost();
-  }
-
-  private void bindListeners(Listeners listeners, LogicClient logic, SslContext tls) {
-    CometConfig.Listen listen = config.listen();
-    TransportContext transport =
-        new TransportContext(
-            config,
-            config.node().serverId(),
-            epoch,
-            buckets,
-            logic,
-            meters,
-            clock,
-            new ConnectionLimiter(config.limits(), meters));
-    listeners.bind("tcp", listen.tcpPort(), new TcpChannelInitializer(transport, null));
-    if (listen.wsPort() != 0) {
-      listeners.bind("ws", listen.wsPort(), new WebSocketChannelInitializer(transport, null));
-    }
-    if (listen.wssPort() != 0) {
-      listeners.bind("wss", listen.wssPort(), new WebSocketChannelInitializer(transport, tls));
-    }
-    if (listen.tcpTlsPort() != 0) {
-      listeners.bind("tcp+tls", listen.tcpTlsPort(), new TcpChannelInitializer(transport, tls));
-    }
+    parts.reannounce();
   }
 
   /**
@@ -357,15 +213,15 @@ public final class CometServer {
       case RUNNING -> {}
     }
     state = State.DRAINING;
-    var unused = renewal.renewNow();
-    listeners.closeListeners();
+    parts.renewNow();
+    parts.listeners().closeListeners();
     drain =
         Drain.start(
             buckets,
             hints,
             clock.instant(),
             grace,
-            scheduler,
+            parts.scheduler(),
             reconnectNotices,
             this::stopAfterDrain);
     log.info(
@@ -385,7 +241,7 @@ public final class CometServer {
               log.info(
                   "Comet {} drained; closing {} connections left",
                   config.node().serverId(),
-                  listeners.clients());
+                  parts.listeners().clients());
               stop(DRAIN_STOP_TIMEOUT);
             },
             "herald-comet-stop");
@@ -416,35 +272,11 @@ public final class CometServer {
       if (drain != null) {
         drain.cancel();
       }
-      stopParts(timeout);
+      parts.stop(timeout);
       log.info("Comet {} stopped", config.node().serverId());
     } finally {
       state = State.STOPPED;
       terminated.complete(null);
-    }
-  }
-
-  private void stopParts(Duration timeout) {
-    while (!stops.isEmpty()) {
-      try {
-        stops.pop().accept(timeout);
-      } catch (RuntimeException e) {
-        log.warn("Stopping a part of Comet {} failed", config.node().serverId(), e);
-      }
-    }
-  }
-
-  private void deregister(NodeRenewal renewal, Duration timeout) {
-    try {
-      renewal.stop().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      log.warn(
-          "Comet {} could not deregister; its record expires within {}",
-          config.node().serverId(),
-          Durations.format(config.registry().ttl()),
-          e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 

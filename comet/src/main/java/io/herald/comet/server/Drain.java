@@ -2,7 +2,6 @@ package io.herald.comet.server;
 
 import io.herald.comet.grpc.DrainStatus;
 import io.herald.comet.session.Buckets;
-import io.herald.comet.transport.TransportKind;
 import io.herald.proto.common.v1.NodeAddress;
 import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
@@ -47,7 +46,7 @@ final class Drain {
     ReconnectSchedule reconnects =
         new ReconnectSchedule(
             buckets,
-            connection -> bodies.body(TransportKind.of(connection.channel())),
+            connection -> bodies.body(connection.transport()),
             grace.dividedBy(2),
             notices);
     reconnects.start(scheduler);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.comet.transport.TransportKind;
+import io.herald.comet.session.TransportKind;
 import io.herald.proto.common.v1.NodeAddress;
 import java.io.UncheckedIOException;
 import java.util.EnumMap;

@@ -1,8 +1,8 @@
 package io.herald.comet.server;
 
-import io.herald.comet.push.Notices;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
+import io.herald.comet.session.Notices;
 import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -2,24 +2,36 @@ package io.herald.comet.session;
 
 import io.herald.wire.ProtocolVersion;
 import io.netty.channel.Channel;
-import io.netty.util.AttributeKey;
+import io.netty.channel.WriteBufferWaterMark;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
- * One authenticated client connection: who it is, the version it speaks, its rooms and the ops it
- * accepts. Held by its channel's connection handler once AUTH succeeds ({@link #of}). Its rooms and
- * accepts are replaced copy-on-write on the channel's event loop and read from any thread (pushes),
- * so every read sees a consistent set without locking.
+ * One authenticated client connection: who it is, the transport it came on, the version it speaks,
+ * its rooms and the ops it accepts. Held by its channel's connection handler once AUTH succeeds,
+ * and by the {@link Buckets}. Its rooms and accepts are replaced copy-on-write on the channel's
+ * event loop and read from any thread (pushes), so every read sees a consistent set without
+ * locking.
  *
- * <p>Kept small, as a Comet holds many thousands: one room is held as its id alone (not a set), the
- * id being the room's own string once {@link Buckets} has placed the connection; the op filter is
- * one array (shared by every connection that takes all ops); the platform is interned.
+ * <p>Kept small (48 bytes), as a Comet holds many thousands: one room is held as its id alone (not
+ * a set), the id being the room's own string once {@link Buckets} has placed the connection; the op
+ * filter is one array (shared by every connection that takes all ops); the platform is interned;
+ * the version and the transport are one byte each.
  */
 public final class Connection {
-  public static final AttributeKey<Connection> KEY = AttributeKey.valueOf("herald.connection");
+  /**
+   * How far past the high watermark a connection's queue may grow before frames to it are dropped:
+   * a burst (pushes arrive faster than one event loop turn writes them) briefly makes even a
+   * healthy connection unwritable, and must not cost it messages. A client that stops reading stays
+   * unwritable and is closed by the transport's client handler; until then it holds at most this
+   * many times the high mark.
+   */
+  public static final int QUEUE_LIMIT_FACTOR = 4;
+
+  private static final ProtocolVersion[] VERSIONS = ProtocolVersion.values();
+  private static final TransportKind[] TRANSPORTS = TransportKind.values();
 
   /*
    * The op filter: its first element says how to read the sorted ops after it: ACCEPTED, the only
@@ -35,7 +47,9 @@ public final class Connection {
   private final long mid;
   private final String key;
   private final String platform;
-  private final ProtocolVersion version;
+  // Ordinals: two bytes where two references would take eight, so the object stays at 48 bytes.
+  private final byte version;
+  private final byte transport;
 
   /** The one room's id, or an immutable set of them (none or several). */
   private volatile Object rooms;
@@ -43,12 +57,14 @@ public final class Connection {
   private volatile int[] filter;
 
   /**
+   * @param transport the transport it came on
    * @param id this connection's id, unique among this Comet process's connections ({@link
    *     ConnectionIds}); Logic fences every removal and renewal of its session by it
    * @param accepts the ops pushed to this connection; empty means every op
    */
   public Connection(
       Channel channel,
+      TransportKind transport,
       int id,
       long mid,
       String key,
@@ -62,30 +78,10 @@ public final class Connection {
     this.key = Objects.requireNonNull(key, "key");
     // A few platforms among all connections: one string for each instead of one per connection.
     this.platform = platform == null ? "" : platform.intern();
-    this.version = Objects.requireNonNull(version, "version");
+    this.version = (byte) Objects.requireNonNull(version, "version").ordinal();
+    this.transport = (byte) Objects.requireNonNull(transport, "transport").ordinal();
     this.rooms = compact(rooms);
     this.filter = accepts == null || accepts.length == 0 ? ALL : filter(ACCEPTED, accepts);
-  }
-
-  /**
-   * What holds an authenticated channel's connection: the last handler of its pipeline. (Its
-   * connection is found there, not in a channel attribute, which would cost every connection an
-   * attribute entry.)
-   */
-  public interface Holder {
-    Connection connection();
-  }
-
-  /**
-   * The connection of {@code channel}: the one attached under {@link #KEY} (channels built without
-   * the transport's pipeline), else the one its pipeline's {@link Holder} holds; {@code null}
-   * before AUTH succeeded and once the channel has closed.
-   */
-  public static Connection of(Channel channel) {
-    if (channel.hasAttr(KEY)) {
-      return channel.attr(KEY).get();
-    }
-    return channel.pipeline().last() instanceof Holder holder ? holder.connection() : null;
   }
 
   public Channel channel() {
@@ -111,7 +107,30 @@ public final class Connection {
 
   /** The protocol version the client spoke in its AUTH; every frame to it is written in it. */
   public ProtocolVersion version() {
-    return version;
+    return VERSIONS[version];
+  }
+
+  /** The transport the client connected on. */
+  public TransportKind transport() {
+    return TRANSPORTS[transport];
+  }
+
+  /**
+   * Whether a frame written to it now would be queued rather than dropped: its channel is open and
+   * its outbound queue is within {@link #QUEUE_LIMIT_FACTOR} times the high watermark.
+   */
+  public boolean canWrite() {
+    return channel.isActive() && hasRoom();
+  }
+
+  /** Whether its outbound queue has room for a frame (whether or not the channel is open). */
+  public boolean hasRoom() {
+    if (channel.isWritable()) {
+      return true;
+    }
+    WriteBufferWaterMark marks = channel.config().getWriteBufferWaterMark();
+    long queued = channel.bytesBeforeWritable() + marks.low();
+    return queued < (long) marks.high() * QUEUE_LIMIT_FACTOR;
   }
 
   /** The rooms it is in ({@code type://id}); an immutable snapshot. */
@@ -180,7 +199,9 @@ public final class Connection {
         + ", key="
         + key
         + ", "
-        + version
+        + transport()
+        + ", "
+        + version()
         + ", rooms="
         + rooms()
         + ")";

@@ -2,12 +2,10 @@ package io.herald.comet.transport;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.google.protobuf.ByteString;
-import io.herald.comet.config.CometConfig;
-import io.herald.comet.push.Notices;
 import io.herald.comet.session.Connection;
+import io.herald.comet.session.Notices;
 import io.herald.proto.logic.v1.ConnectRequest;
 import io.herald.proto.logic.v1.ConnectResponse;
-import io.herald.proto.logic.v1.DisconnectRequest;
 import io.herald.proto.logic.v1.Rejection;
 import io.herald.wire.Frame;
 import io.herald.wire.Op;
@@ -50,10 +48,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A connection that closed while Logic decided, but was accepted, has its session removed.
  * </ul>
  *
- * <p>Batches, metering, the upstream rate, flush consolidation, slow consumers and errors are its
- * {@link ClientHandler} part; the connection handler takes over its rate. One per channel.
+ * <p>Batches, metering, the upstream rate, flush batching, slow consumers and errors are its {@link
+ * ClientFrameHandler} part; the connection handler takes over its rate. One per channel.
  */
-final class AuthHandler extends ClientHandler {
+final class AuthHandler extends ClientFrameHandler {
   private static final Logger log = LoggerFactory.getLogger(AuthHandler.class);
 
   /** Frames held behind AUTH while Logic decides; a client sending more is closed. */
@@ -67,7 +65,6 @@ final class AuthHandler extends ClientHandler {
     DONE
   }
 
-  private final TransportContext context;
   private final TransportMetrics metrics;
   private State state = State.AWAITING_AUTH;
   private ScheduledFuture<?> timeout;
@@ -77,10 +74,9 @@ final class AuthHandler extends ClientHandler {
   /** The connection put in the buckets, to take out again if setting it up fails. */
   private Connection added;
 
-  AuthHandler(ClientPolicy policy) {
-    super(policy);
-    this.context = policy.context();
-    this.metrics = policy.metrics();
+  AuthHandler(ClientListener listener) {
+    super(listener);
+    this.metrics = listener.metrics();
   }
 
   @Override
@@ -99,7 +95,7 @@ final class AuthHandler extends ClientHandler {
 
   private void startTimeout(ChannelHandlerContext ctx) {
     if (timeout == null) {
-      long nanos = context.config().protocol().handshakeTimeout().toNanos();
+      long nanos = listener.handshakeTimeoutNanos();
       timeout = ctx.executor().schedule(() -> timedOut(ctx), nanos, TimeUnit.NANOSECONDS);
     }
   }
@@ -156,25 +152,24 @@ final class AuthHandler extends ClientHandler {
     ctx.channel().config().setAutoRead(false);
     ProtocolVersion version = auth.version();
     int seq = auth.seq();
-    int id = context.connectionIds().next();
-    ConnectRequest request;
+    int id = listener.connectionIds().next();
+    ConnectRequest.Builder request;
     try {
       request =
           ConnectRequest.newBuilder()
-              .setServerId(context.serverId())
-              .setServerEpoch(context.epoch())
               .setConnId(id)
               .setCookie(cookie)
               .setToken(ByteString.copyFrom(auth.body().nioBuffer()))
               .setClientIp(ConnectionLimiter.clientIp(ctx.channel()))
-              .setTransport(policy.kind().proto())
-              .setProtocolVersion(version.wireValue())
-              .build();
+              .setTransport(listener.protoTransport())
+              .setProtocolVersion(version.wireValue());
     } finally {
       auth.release();
     }
     var unused =
-        LogicCalls.call(() -> context.logic().connect(request))
+        listener
+            .logic()
+            .connect(request)
             .whenCompleteAsync(
                 (response, error) -> connected(ctx, id, version, seq, response, error),
                 ctx.executor());
@@ -204,7 +199,7 @@ final class AuthHandler extends ClientHandler {
         log.warn("Closing {}: could not set up its accepted connection", ctx.channel(), e);
         metrics.handshake("error");
         if (added != null) {
-          context.buckets().remove(added);
+          listener.buckets().remove(added);
         }
         forget(id, response);
         closeChannel(ctx);
@@ -234,6 +229,7 @@ final class AuthHandler extends ClientHandler {
     Connection connection =
         new Connection(
             channel,
+            listener.kind(),
             id,
             response.getMid(),
             response.getKey(),
@@ -242,7 +238,7 @@ final class AuthHandler extends ClientHandler {
             Set.copyOf(response.getRoomsList()),
             response.getAcceptsList().stream().mapToInt(Integer::intValue).toArray());
     added = connection;
-    Connection replaced = context.buckets().add(connection);
+    Connection replaced = listener.buckets().add(connection);
     if (replaced != null && replaced != connection) {
       log.debug("{} replaces {} under the same key", connection, replaced);
       Notices.disconnect(replaced, "replaced by a new connection");
@@ -250,18 +246,17 @@ final class AuthHandler extends ClientHandler {
     long intervalMillis =
         response.getHeartbeat().getIntervalMs() > 0
             ? response.getHeartbeat().getIntervalMs()
-            : context.config().heartbeat().interval().toMillis();
+            : listener.defaultHeartbeatMillis();
     cancelTimeout();
     metrics.handshake("ok");
     ChannelFuture unused =
         send(ctx, authReply(version, seq, connection, intervalMillis), ctx.voidPromise());
 
     ConnectionHandler next =
-        new ConnectionHandler(
-            policy, connection, silenceTimeoutMillis(context.config(), intervalMillis));
+        new ConnectionHandler(listener, connection, listener.silenceTimeoutMillis(intervalMillis));
     ArrayDeque<Frame> held = pending;
     pending = null;
-    ctx.pipeline().replace(this, PipelineTail.CONNECTION, next);
+    ctx.pipeline().replace(this, ClientChannelInitializer.CONNECTION, next);
     next.takeOver(this);
     // The held frames were metered and rated on their way in: they go to `next` directly.
     try {
@@ -272,15 +267,6 @@ final class AuthHandler extends ClientHandler {
       held.forEach(Frame::release);
     }
     channel.config().setAutoRead(true);
-  }
-
-  /** interval x maxMissed, clamped to [minTimeout, maxTimeout]. */
-  static long silenceTimeoutMillis(CometConfig config, long intervalMillis) {
-    CometConfig.Heartbeat heartbeat = config.heartbeat();
-    long millis = Math.multiplyExact(intervalMillis, (long) heartbeat.maxMissed());
-    millis = Math.max(millis, heartbeat.minTimeout().toMillis());
-    millis = Math.min(millis, heartbeat.maxTimeout().toMillis());
-    return millis;
   }
 
   private static Frame authReply(
@@ -324,15 +310,7 @@ final class AuthHandler extends ClientHandler {
   }
 
   private void forget(int id, ConnectResponse response) {
-    DisconnectRequest request =
-        DisconnectRequest.newBuilder()
-            .setMid(response.getMid())
-            .setKey(response.getKey())
-            .setServerId(context.serverId())
-            .setServerEpoch(context.epoch())
-            .setConnId(id)
-            .build();
-    LogicCalls.fireAndForget("disconnect", () -> context.logic().disconnect(request));
+    listener.logic().disconnect(response.getMid(), response.getKey(), id);
   }
 
   @Override

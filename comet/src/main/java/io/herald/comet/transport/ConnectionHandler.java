@@ -1,13 +1,9 @@
 package io.herald.comet.transport;
 
-import com.google.protobuf.ByteString;
-import io.herald.comet.push.Notices;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
+import io.herald.comet.session.Notices;
 import io.herald.comet.session.Room;
-import io.herald.proto.logic.v1.DisconnectRequest;
-import io.herald.proto.logic.v1.HeartbeatRequest;
-import io.herald.proto.logic.v1.ReceiveRequest;
 import io.herald.proto.logic.v1.ReceiveResponse;
 import io.herald.wire.Frame;
 import io.herald.wire.Op;
@@ -53,11 +49,11 @@ import org.slf4j.LoggerFactory;
  * in Logic — only its own: Logic fences the removal by the connection's id, so a newer connection
  * of the same key (here or elsewhere) keeps its session.
  *
- * <p>Batches, metering, the upstream rate, flush consolidation, slow consumers and errors are its
- * {@link ClientHandler} part, carried over from the {@link AuthHandler} it replaced. One per
+ * <p>Batches, metering, the upstream rate, flush batching, slow consumers and errors are its {@link
+ * ClientFrameHandler} part, carried over from the {@link AuthHandler} it replaced. One per
  * authenticated channel; an idle connection's only Herald object besides its {@link Connection}.
  */
-final class ConnectionHandler extends ClientHandler implements Connection.Holder {
+final class ConnectionHandler extends ClientFrameHandler {
   private static final Logger log = LoggerFactory.getLogger(ConnectionHandler.class);
 
   /** Rooms one connection may be in at once (JOIN_ROOM past it is refused). */
@@ -75,8 +71,8 @@ final class ConnectionHandler extends ClientHandler implements Connection.Holder
    * @param timeoutMillis the silence allowed; more than {@link Integer#MAX_VALUE} ms (24 days) is
    *     taken as that
    */
-  ConnectionHandler(ClientPolicy policy, Connection connection, long timeoutMillis) {
-    super(policy);
+  ConnectionHandler(ClientListener listener, Connection connection, long timeoutMillis) {
+    super(listener);
     this.connection = connection;
     this.timeoutMillis = (int) Math.min(timeoutMillis, Integer.MAX_VALUE);
   }
@@ -87,11 +83,11 @@ final class ConnectionHandler extends ClientHandler implements Connection.Holder
     long now = ctx.executor().ticker().nanoTime();
     lastReadAt = now;
     renewedAt = now; // Connect recorded the session just now
-    policy.sweep(ctx.executor()).add(this);
+    listener.sweep(ctx.executor()).add(this);
   }
 
-  @Override
-  public Connection connection() {
+  /** The connection this handler serves. */
+  Connection connection() {
     return connection;
   }
 
@@ -105,7 +101,7 @@ final class ConnectionHandler extends ClientHandler implements Connection.Holder
     if (!ctx.channel().isActive()) {
       return;
     }
-    policy.metrics().heartbeatTimeouts.increment();
+    listener.metrics().heartbeatTimeouts.increment();
     log.debug(
         "Closing {}: silent for {} ms",
         connection,
@@ -118,7 +114,7 @@ final class ConnectionHandler extends ClientHandler implements Connection.Holder
     try {
       long now = ctx.executor().ticker().nanoTime();
       lastReadAt = now;
-      if (now - renewedAt >= policy.renewalNanos()) {
+      if (now - renewedAt >= listener.renewalNanos()) {
         renewedAt = now;
         renewSession();
       }
@@ -153,43 +149,39 @@ final class ConnectionHandler extends ClientHandler implements Connection.Holder
         roomId = id;
       }
     }
-    Room room = roomId == null ? null : policy.context().buckets().room(roomId);
+    Room room = roomId == null ? null : listener.buckets().room(roomId);
     return ctx.alloc().buffer(4).writeInt(room == null ? 0 : room.onlineCount());
   }
 
   private void receive(ChannelHandlerContext ctx, Frame frame) {
-    ReceiveRequest request =
-        ReceiveRequest.newBuilder()
-            .setMid(connection.mid())
-            .setKey(connection.key())
-            .setServerId(policy.context().serverId())
-            .setOp(frame.op())
-            .setBody(ByteString.copyFrom(frame.body().nioBuffer()))
-            .setSeq(frame.seq())
-            .build();
     ProtocolVersion version = frame.version();
+    int op = frame.op();
+    int seq = frame.seq();
     var unused =
-        LogicCalls.call(() -> policy.context().logic().receive(request))
+        listener
+            .logic()
+            .receive(connection, frame)
             .whenCompleteAsync(
-                (response, error) -> received(ctx, version, request, response, error),
+                (response, error) -> received(ctx, version, op, seq, response, error),
                 ctx.executor());
   }
 
   private void received(
       ChannelHandlerContext ctx,
       ProtocolVersion version,
-      ReceiveRequest request,
+      int op,
+      int seq,
       ReceiveResponse response,
       Throwable error) {
     if (error != null) {
-      policy.metrics().upstreamError.increment();
-      log.debug("Logic did not take {} from {}: {}", Op.name(request.getOp()), connection, error);
+      listener.metrics().upstreamError.increment();
+      log.debug("Logic did not take {} from {}: {}", Op.name(op), connection, error);
       return;
     }
-    policy.metrics().upstreamOk.increment();
+    listener.metrics().upstreamOk.increment();
     if (response.getReplyOp() != 0 && ctx.channel().isActive()) {
       ByteBuf body = Unpooled.wrappedBuffer(response.getReplyBody().asReadOnlyByteBuffer());
-      write(ctx, new Frame(version, response.getReplyOp(), request.getSeq(), body));
+      write(ctx, new Frame(version, response.getReplyOp(), seq, body));
     }
   }
 
@@ -208,7 +200,7 @@ final class ConnectionHandler extends ClientHandler implements Connection.Holder
   }
 
   private void room(ChannelHandlerContext ctx, Frame frame) {
-    Buckets buckets = policy.context().buckets();
+    Buckets buckets = listener.buckets();
     if (frame.op() == Op.CHANGE_ROOM && !frame.body().isReadable()) {
       buckets.change(connection, "");
       write(ctx, frame.reply(Op.CHANGE_ROOM_REPLY, Unpooled.EMPTY_BUFFER));
@@ -236,7 +228,7 @@ final class ConnectionHandler extends ClientHandler implements Connection.Holder
     CompletableFuture<Void> indexed =
         joined == null
             ? CompletableFuture.completedFuture(null)
-            : policy.context().rooms().announce(joined);
+            : listener.rooms().announce(joined);
     if (indexed.isDone()) {
       write(ctx, reply);
     } else {
@@ -246,7 +238,7 @@ final class ConnectionHandler extends ClientHandler implements Connection.Holder
   }
 
   private void invalid(String reason, Frame frame) {
-    policy.metrics().invalidRequest(reason);
+    listener.metrics().invalidRequest(reason);
     log.debug("Ignoring {} from {}: {}", frame, connection, reason);
   }
 
@@ -260,23 +252,16 @@ final class ConnectionHandler extends ClientHandler implements Connection.Holder
    * device go to the other.
    */
   private void renewSession() {
-    HeartbeatRequest request =
-        HeartbeatRequest.newBuilder()
-            .setMid(connection.mid())
-            .setKey(connection.key())
-            .setServerId(policy.context().serverId())
-            .setServerEpoch(policy.context().epoch())
-            .setConnId(connection.id())
-            .setPlatform(connection.platform())
-            .build();
     var unused =
-        LogicCalls.call(() -> policy.context().logic().heartbeat(request))
+        listener
+            .logic()
+            .heartbeat(connection)
             .whenComplete(
                 (response, error) -> {
                   if (error != null) {
                     log.debug("Logic heartbeat of {} failed: {}", connection, error.toString());
                   } else if (response.getSuperseded()) {
-                    policy.metrics().superseded.increment();
+                    listener.metrics().superseded.increment();
                     log.debug("Closing {}: its device connected again", connection);
                     Notices.disconnect(connection, "replaced by a new connection");
                   }
@@ -286,19 +271,11 @@ final class ConnectionHandler extends ClientHandler implements Connection.Holder
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     stopSweeping(ctx);
-    Buckets buckets = policy.context().buckets();
+    Buckets buckets = listener.buckets();
     boolean current = buckets.get(connection.key()) == connection;
     buckets.remove(connection);
     if (current) {
-      DisconnectRequest request =
-          DisconnectRequest.newBuilder()
-              .setMid(connection.mid())
-              .setKey(connection.key())
-              .setServerId(policy.context().serverId())
-              .setServerEpoch(policy.context().epoch())
-              .setConnId(connection.id())
-              .build();
-      LogicCalls.fireAndForget("disconnect", () -> policy.context().logic().disconnect(request));
+      listener.logic().disconnect(connection.mid(), connection.key(), connection.id());
     }
     super.channelInactive(ctx);
   }
@@ -310,7 +287,7 @@ final class ConnectionHandler extends ClientHandler implements Connection.Holder
   }
 
   private void stopSweeping(ChannelHandlerContext ctx) {
-    SilenceSweep sweep = policy.existingSweep(ctx.executor());
+    SilenceSweep sweep = listener.existingSweep(ctx.executor());
     if (sweep != null) {
       sweep.remove(this);
     }

@@ -1,6 +1,7 @@
 package io.herald.comet.transport;
 
 import io.herald.comet.config.CometConfig;
+import io.herald.comet.session.TransportKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -106,24 +107,23 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
       ChannelFuture unused = ctx.close();
       return;
     }
-    TransportKind kind = TransportKind.of(channel);
-    if (kind != null) {
-      open.get(kind).incrementAndGet();
-    }
-    // Admitted: the close is all that is left to watch. The ClientHandler at the end of the
-    // pipeline, which sees this channelActive, gives the slot back when the channel goes inactive:
-    // cheaper than a pipeline slot here, or a close listener, for every connection.
+    // Admitted: the close is all that is left to watch. The handler at the end of the pipeline,
+    // which sees this channelActive, counts the connection open and gives the slot back when the
+    // channel goes inactive: cheaper than a pipeline slot here, or a close listener, for every
+    // connection.
     ctx.pipeline().remove(this);
     ctx.fireChannelActive();
   }
 
-  /** Gives back the slot of a channel this admitted (whose channelActive it passed on). */
-  void released(Channel channel) {
+  /** Counts a channel this admitted (whose channelActive it passed on) open on {@code kind}. */
+  void opened(TransportKind kind) {
+    open.get(kind).incrementAndGet();
+  }
+
+  /** Gives back the slot of a channel this admitted, counted open on {@code kind}. */
+  void released(Channel channel, TransportKind kind) {
     release(clientIp(channel));
-    TransportKind kind = TransportKind.of(channel);
-    if (kind != null) {
-      open.get(kind).decrementAndGet();
-    }
+    open.get(kind).decrementAndGet();
   }
 
   private enum Admission {

@@ -1,39 +1,102 @@
 package io.herald.comet.transport;
 
+import com.google.protobuf.ByteString;
+import io.herald.comet.logic.CometInstance;
+import io.herald.comet.logic.LogicClient;
+import io.herald.comet.session.Connection;
+import io.herald.proto.logic.v1.ConnectRequest;
+import io.herald.proto.logic.v1.ConnectResponse;
+import io.herald.proto.logic.v1.DisconnectRequest;
+import io.herald.proto.logic.v1.HeartbeatRequest;
+import io.herald.proto.logic.v1.HeartbeatResponse;
+import io.herald.proto.logic.v1.ReceiveRequest;
+import io.herald.proto.logic.v1.ReceiveResponse;
+import io.herald.wire.Frame;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Calls to Logic from a pipeline: a call that throws instead of failing its future fails it. */
+/**
+ * The client pipelines' calls to Logic, each naming this Comet (server id and epoch) and, past
+ * AUTH, the connection (mid, key, connection id). A call that throws instead of failing its future
+ * fails it. One per server.
+ */
 final class LogicCalls {
   private static final Logger log = LoggerFactory.getLogger(LogicCalls.class);
 
-  private LogicCalls() {}
+  private final LogicClient logic;
+  private final String serverId;
+  private final long epoch;
 
-  /** The call's future; a failed future if the call itself threw. */
-  static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
+  LogicCalls(LogicClient logic, CometInstance self) {
+    this.logic = logic;
+    this.serverId = self.serverId();
+    this.epoch = self.epoch();
+  }
+
+  /** {@code Connect}: {@code request} completed with this Comet's server id and epoch. */
+  CompletableFuture<ConnectResponse> connect(ConnectRequest.Builder request) {
+    ConnectRequest built = request.setServerId(serverId).setServerEpoch(epoch).build();
+    return call(() -> logic.connect(built));
+  }
+
+  /**
+   * {@code Disconnect} of connection {@code connId}'s session, forgotten once made: a failure is
+   * logged at DEBUG (Logic's TTLs clean up).
+   */
+  void disconnect(long mid, String key, long connId) {
+    DisconnectRequest request =
+        DisconnectRequest.newBuilder()
+            .setMid(mid)
+            .setKey(key)
+            .setServerId(serverId)
+            .setServerEpoch(epoch)
+            .setConnId(connId)
+            .build();
+    var unused =
+        call(() -> logic.disconnect(request))
+            .whenComplete(
+                (ignored, error) -> {
+                  if (error != null) {
+                    log.debug("Logic disconnect failed: {}", error.toString());
+                  }
+                });
+  }
+
+  /** {@code Heartbeat}: renews {@code connection}'s session. */
+  CompletableFuture<HeartbeatResponse> heartbeat(Connection connection) {
+    HeartbeatRequest request =
+        HeartbeatRequest.newBuilder()
+            .setMid(connection.mid())
+            .setKey(connection.key())
+            .setServerId(serverId)
+            .setServerEpoch(epoch)
+            .setConnId(connection.id())
+            .setPlatform(connection.platform())
+            .build();
+    return call(() -> logic.heartbeat(request));
+  }
+
+  /** {@code Receive}: an upstream {@code frame} from {@code connection} (its body is copied). */
+  CompletableFuture<ReceiveResponse> receive(Connection connection, Frame frame) {
+    ReceiveRequest request =
+        ReceiveRequest.newBuilder()
+            .setMid(connection.mid())
+            .setKey(connection.key())
+            .setServerId(serverId)
+            .setOp(frame.op())
+            .setBody(ByteString.copyFrom(frame.body().nioBuffer()))
+            .setSeq(frame.seq())
+            .build();
+    return call(() -> logic.receive(request));
+  }
+
+  private static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {
     try {
       return call.get();
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
-  }
-
-  /** Makes the call and forgets it; a failure is logged at DEBUG (Logic's TTLs clean up). */
-  static void fireAndForget(String what, Supplier<? extends CompletableFuture<?>> call) {
-    CompletableFuture<?> future;
-    try {
-      future = call.get();
-    } catch (RuntimeException e) {
-      future = CompletableFuture.failedFuture(e);
-    }
-    var unused =
-        future.whenComplete(
-            (ignored, error) -> {
-              if (error != null) {
-                log.debug("Logic {} failed: {}", what, error.toString());
-              }
-            });
   }
 }

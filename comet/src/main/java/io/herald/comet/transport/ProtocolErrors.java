@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What closes a client connection when something goes wrong on it: that connection and nothing
- * else. The {@link ClientHandler} at the end of every client pipeline hands it every exception.
+ * else. The {@link ClientFrameHandler} at the end of every client pipeline hands it every
+ * exception.
  *
  * <ul>
  *   <li>a {@link ProtocolException} (oversized frame, bad header, bad checksum, text message, ...)

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * #MIN_GAP_MILLIS} ms: each run walks the whole list, closes the connections past their deadline
  * and reschedules itself. So a silent connection is closed within {@value #MIN_GAP_MILLIS} ms of
  * its deadline. A sweep whose last connection leaves cancels its task and drops out of its {@link
- * ClientPolicy}. Confined to its event loop.
+ * ClientListener}. Confined to its event loop.
  */
 final class SilenceSweep implements Runnable {
   static final long MIN_GAP_MILLIS = 1000;

@@ -1,83 +1,86 @@
 package io.herald.comet.transport;
 
 import io.herald.comet.config.CometConfig;
+import io.herald.comet.logic.CometInstance;
 import io.herald.comet.logic.LogicClient;
 import io.herald.comet.logic.RoomAnnouncer;
-import io.herald.comet.push.SlowConsumerMetrics;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.ConnectionIds;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Clock;
 import java.util.Objects;
 
 /**
- * Everything the client pipelines need, built once per server and shared by its TCP and WebSocket
- * initializers.
- *
- * @param config the Comet's configuration (listen path, limits, heartbeats, watermarks)
- * @param serverId this Comet's server id, sent to Logic with every call
- * @param epoch this Comet's epoch (start time, Unix ms), sent with every session it records
- * @param buckets the connections and rooms of this Comet
- * @param logic the asynchronous client of Logic
- * @param meters where the transport's metrics go
- * @param clock wall-clock time; durations inside a connection follow its event loop's ticker
- * @param connectionLimiter the per-IP connection limit and open-connection gauges, shared by every
- *     listener of this server
- * @param slowConsumerMetrics the one set of slow-consumer meters of this server, shared by the
- *     {@link ClientHandler} of every channel
- * @param connectionIds hands each connection its id
- * @param rooms has Logic index the rooms members join, before they are answered
+ * What every client listener of one server shares, built once per server and handed to its TCP and
+ * WebSocket initializers: the config, the buckets, the calls to Logic, the connection limiter, the
+ * slow-consumer meters, the connection ids and the room announcer. Each initializer copies what its
+ * handlers need into its own {@link ClientListener}.
  */
-public record TransportContext(
-    CometConfig config,
-    String serverId,
-    long epoch,
-    Buckets buckets,
-    LogicClient logic,
-    MeterRegistry meters,
-    Clock clock,
-    ConnectionLimiter connectionLimiter,
-    SlowConsumerMetrics slowConsumerMetrics,
-    ConnectionIds connectionIds,
-    RoomAnnouncer rooms) {
+public final class TransportContext {
+  private final CometConfig config;
+  private final Buckets buckets;
+  private final MeterRegistry meters;
+  private final ConnectionLimiter connectionLimiter;
+  private final LogicCalls logic;
+  private final SlowConsumerMetrics slowConsumers;
+  private final ConnectionIds connectionIds;
+  private final RoomAnnouncer rooms;
 
   /**
-   * A context with a fresh {@link SlowConsumerMetrics} in {@code meters}, connection ids and room
-   * announcer: one per server.
+   * @param config the Comet's configuration (listen path, limits, heartbeats, watermarks)
+   * @param self this Comet as Logic knows it, named in every call to Logic
+   * @param buckets the connections and rooms of this Comet
+   * @param logic the asynchronous client of Logic
+   * @param meters where the transport's metrics go
+   * @param connectionLimiter the per-IP connection limit and open-connection gauges
    */
   public TransportContext(
       CometConfig config,
-      String serverId,
-      long epoch,
+      CometInstance self,
       Buckets buckets,
       LogicClient logic,
       MeterRegistry meters,
-      Clock clock,
       ConnectionLimiter connectionLimiter) {
-    this(
-        config,
-        serverId,
-        epoch,
-        buckets,
-        logic,
-        meters,
-        clock,
-        connectionLimiter,
-        new SlowConsumerMetrics(meters),
-        new ConnectionIds(),
-        new RoomAnnouncer(logic, serverId, epoch, meters));
+    this.config = Objects.requireNonNull(config, "config");
+    this.buckets = Objects.requireNonNull(buckets, "buckets");
+    this.meters = Objects.requireNonNull(meters, "meters");
+    this.connectionLimiter = Objects.requireNonNull(connectionLimiter, "connectionLimiter");
+    Objects.requireNonNull(self, "self");
+    Objects.requireNonNull(logic, "logic");
+    this.logic = new LogicCalls(logic, self);
+    this.slowConsumers = new SlowConsumerMetrics(meters);
+    this.connectionIds = new ConnectionIds();
+    this.rooms = new RoomAnnouncer(logic, self, meters);
   }
 
-  public TransportContext {
-    Objects.requireNonNull(config, "config");
-    Objects.requireNonNull(serverId, "serverId");
-    Objects.requireNonNull(buckets, "buckets");
-    Objects.requireNonNull(logic, "logic");
-    Objects.requireNonNull(meters, "meters");
-    Objects.requireNonNull(clock, "clock");
-    Objects.requireNonNull(connectionLimiter, "connectionLimiter");
-    Objects.requireNonNull(slowConsumerMetrics, "slowConsumerMetrics");
-    Objects.requireNonNull(connectionIds, "connectionIds");
-    Objects.requireNonNull(rooms, "rooms");
+  CometConfig config() {
+    return config;
+  }
+
+  Buckets buckets() {
+    return buckets;
+  }
+
+  MeterRegistry meters() {
+    return meters;
+  }
+
+  ConnectionLimiter connectionLimiter() {
+    return connectionLimiter;
+  }
+
+  LogicCalls logic() {
+    return logic;
+  }
+
+  SlowConsumerMetrics slowConsumers() {
+    return slowConsumers;
+  }
+
+  ConnectionIds connectionIds() {
+    return connectionIds;
+  }
+
+  RoomAnnouncer rooms() {
+    return rooms;
   }
 }

@@ -1,9 +1,9 @@
 package io.herald.comet.transport;
 
+import io.herald.comet.session.TransportKind;
 import io.herald.wire.FrameLimits;
 import io.herald.wire.codec.WebSocketFrameCodec;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
@@ -19,19 +19,17 @@ import io.netty.handler.ssl.SslContext;
  * <pre>
  * limiter → [tls] → HttpServerCodec → HttpObjectAggregator → path guard (404 elsewhere)
  *   → WebSocket handshake/protocol → WebSocketFrameAggregator → WebSocketFrameCodec
- *   → (shared tail, see PipelineTail)
+ *   → auth / connection
  * </pre>
  *
  * Each binary message carries one frame (or an op-9 batch); text messages are protocol errors.
  * Messages are limited to the largest frame a client may send; fragments are aggregated first.
  * Ping, pong and close are WebSocket's own. One per listener; shared by its channels.
  */
-public final class WebSocketChannelInitializer extends ChannelInitializer<Channel> {
+public final class WebSocketChannelInitializer extends ClientChannelInitializer {
   /** The upgrade request carries no body; its headers are bounded by the HTTP codec. */
   private static final int MAX_HTTP_CONTENT = 8192;
 
-  private final SslContext ssl;
-  private final PipelineTail tail;
   private final WebSocketServerProtocolConfig protocol;
   private final WebSocketPathGuard guard;
 
@@ -39,10 +37,9 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
    * @param sslOrNull the server's TLS context for a WSS listener; {@code null} for plain WebSocket
    */
   public WebSocketChannelInitializer(TransportContext context, SslContext sslOrNull) {
-    this.ssl = sslOrNull;
-    this.tail = new PipelineTail(context, sslOrNull == null ? TransportKind.WS : TransportKind.WSS);
+    super(context, sslOrNull == null ? TransportKind.WS : TransportKind.WSS, sslOrNull);
     String path = context.config().listen().wsPath();
-    FrameLimits limits = tail.limits();
+    FrameLimits limits = limits();
     this.protocol =
         WebSocketServerProtocolConfig.newBuilder()
             .websocketPath(path)
@@ -60,17 +57,14 @@ public final class WebSocketChannelInitializer extends ChannelInitializer<Channe
   }
 
   @Override
-  protected void initChannel(Channel channel) {
-    tail.addHead(channel, ssl);
-    int maxMessage = tail.limits().maxPacketLength();
-    channel
-        .pipeline()
+  void addCodec(ChannelPipeline pipeline) {
+    int maxMessage = limits().maxPacketLength();
+    pipeline
         .addLast("http", new HttpServerCodec())
         .addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_CONTENT))
         .addLast("path-guard", guard)
         .addLast("websocket", new WebSocketServerProtocolHandler(protocol))
         .addLast("websocket-aggregator", new WebSocketFrameAggregator(maxMessage))
-        .addLast("websocket-codec", new WebSocketFrameCodec(tail.limits()));
-    tail.addTail(channel);
+        .addLast("websocket-codec", new WebSocketFrameCodec(limits()));
   }
 }

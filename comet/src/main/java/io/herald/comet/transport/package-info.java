@@ -5,18 +5,21 @@
  * <p>The server builds one {@link io.herald.comet.transport.TransportContext} and binds a {@link
  * io.herald.comet.transport.TcpChannelInitializer} and/or {@link
  * io.herald.comet.transport.WebSocketChannelInitializer} per listener (each with or without TLS).
- * Both pipelines end in the same tail:
+ * Each initializer holds what the handlers of its listener share (a {@code ClientListener}: the
+ * calls to Logic, the buckets, the limits, the meters), so a handler reaches a collaborator in one
+ * step and carries no copies. Both pipelines end in the same tail:
  *
  * <pre>
  * limiter (gone once it admits) → [tls] → transport codec → auth
  * </pre>
  *
  * where the auth handler replaces itself by the connection handler once Logic accepts the client.
- * Both are {@link io.herald.comet.transport.ClientHandler}s: op-9 batch splitting, frame metering,
- * the upstream rate limit, flush consolidation, the slow-consumer deadline and the terminal error
- * handling live in that one handler, not in handlers of their own, and one {@link
- * io.herald.comet.transport.SilenceSweep} per event loop checks the heartbeat deadlines. An idle
- * authenticated TCP connection's pipeline is {@code decoder → encoder → connection}.
+ * Both are {@code ClientFrameHandler}s: op-9 batch splitting, frame metering, the upstream rate
+ * limit ({@code UpstreamRate}), flush batching (its base, {@code FlushBatchingHandler}), the
+ * slow-consumer deadline and the terminal error handling live in that one handler, not in handlers
+ * of their own, and one {@link io.herald.comet.transport.SilenceSweep} per event loop checks the
+ * heartbeat deadlines. An idle authenticated TCP connection's pipeline is {@code decoder → encoder
+ * → connection}.
  *
  * <p>Decisions a client can observe:
  *

@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import io.herald.comet.push.Pusher;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
+import io.herald.comet.session.TransportKind;
 import io.herald.proto.comet.v1.BroadcastRequest;
 import io.herald.proto.comet.v1.BroadcastRoomRequest;
 import io.herald.proto.comet.v1.DrainRequest;
@@ -86,8 +87,7 @@ class CometGrpcServiceTest {
     EmbeddedChannel channel = new EmbeddedChannel();
     channels.add(channel);
     Connection connection =
-        new Connection(channel, id, 7, key, "web", version, Set.of(rooms), null);
-    channel.attr(Connection.KEY).set(connection);
+        new Connection(channel, TransportKind.TCP, id, 7, key, "web", version, Set.of(rooms), null);
     buckets.add(connection);
     return channel;
   }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.Status;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
+import io.herald.comet.session.TransportKind;
 import io.herald.proto.logic.v1.RenewOnlineRequest;
 import io.herald.proto.logic.v1.RenewOnlineResponse;
 import io.herald.wire.ProtocolVersion;
@@ -34,8 +35,7 @@ class OnlineReporterTest {
       new OnlineReporter(
           logic,
           buckets,
-          "comet-t",
-          1234,
+          new CometInstance("comet-t", 1234),
           Duration.ofMillis(50),
           incarnations::add,
           scheduler,
@@ -51,7 +51,9 @@ class OnlineReporterTest {
   private void connect(String key, String... rooms) {
     EmbeddedChannel channel = new EmbeddedChannel();
     channels.add(channel);
-    buckets.add(new Connection(channel, 1, 1, key, "web", ProtocolVersion.V1, Set.of(rooms), null));
+    buckets.add(
+        new Connection(
+            channel, TransportKind.TCP, 1, 1, key, "web", ProtocolVersion.V1, Set.of(rooms), null));
   }
 
   @Test

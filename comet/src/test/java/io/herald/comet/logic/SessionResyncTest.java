@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
+import io.herald.comet.session.TransportKind;
 import io.herald.proto.logic.v1.HeldSession;
 import io.herald.proto.logic.v1.RestoreSessionsRequest;
 import io.herald.proto.logic.v1.RestoreSessionsResponse;
@@ -33,8 +34,7 @@ class SessionResyncTest {
       new SessionResync(
           logic,
           buckets,
-          "comet-t",
-          77,
+          new CometInstance("comet-t", 77),
           reports::incrementAndGet,
           Duration.ofMillis(300),
           scheduler,
@@ -51,7 +51,16 @@ class SessionResyncTest {
       EmbeddedChannel channel = new EmbeddedChannel();
       channels.add(channel);
       buckets.add(
-          new Connection(channel, i, 1000 + i, "k" + i, "web", ProtocolVersion.V2, Set.of(), null));
+          new Connection(
+              channel,
+              TransportKind.TCP,
+              i,
+              1000 + i,
+              "k" + i,
+              "web",
+              ProtocolVersion.V2,
+              Set.of(),
+              null));
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
+import io.herald.comet.session.TransportKind;
 import io.herald.wire.Frame;
 import io.herald.wire.FrameCodec;
 import io.herald.wire.FrameLimits;
@@ -20,6 +21,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,58 +32,67 @@ import java.util.Set;
  * encoders, registered in {@link Buckets}, and what their clients read. {@link #finish()} checks
  * every channel was left with nothing unread.
  */
-final class Clients {
+public final class Clients {
   /** What a client reading batches accepts. */
   static final FrameLimits LIMITS = new FrameLimits(64 * 1024);
 
   private final Buckets buckets;
   private final List<EmbeddedChannel> channels = new ArrayList<>();
 
-  Clients(Buckets buckets) {
+  /** Each channel's connection, for the tests (the server keeps it in the channel's handler). */
+  private static final AttributeKey<Connection> CONNECTION =
+      AttributeKey.valueOf("herald.test.connection");
+
+  public Clients(Buckets buckets) {
     this.buckets = buckets;
   }
 
   /** A frame as the client decoded it; {@code batch} holds an op-9 frame's inner frames. */
-  record Received(ProtocolVersion version, int op, int seq, String body, List<Received> batch) {}
+  public record Received(
+      ProtocolVersion version, int op, int seq, String body, List<Received> batch) {}
 
   /** A TCP connection of {@code key} in {@code rooms}; no {@code accepts} means every op. */
-  EmbeddedChannel tcp(String key, ProtocolVersion version, Set<String> rooms, int... accepts) {
-    return connect(new EmbeddedChannel(TcpFrameEncoder.INSTANCE), key, version, rooms, accepts);
+  public EmbeddedChannel tcp(
+      String key, ProtocolVersion version, Set<String> rooms, int... accepts) {
+    EmbeddedChannel channel = new EmbeddedChannel(TcpFrameEncoder.INSTANCE);
+    return connect(channel, TransportKind.TCP, key, version, rooms, accepts);
   }
 
-  EmbeddedChannel webSocket(
+  public EmbeddedChannel webSocket(
       String key, ProtocolVersion version, Set<String> rooms, int... accepts) {
     EmbeddedChannel channel = new EmbeddedChannel(new WebSocketFrameCodec(LIMITS));
-    return connect(channel, key, version, rooms, accepts);
+    return connect(channel, TransportKind.WS, key, version, rooms, accepts);
   }
 
   private EmbeddedChannel connect(
       EmbeddedChannel channel,
+      TransportKind transport,
       String key,
       ProtocolVersion version,
       Set<String> rooms,
       int... accepts) {
     channel.freezeTime();
-    Connection connection = new Connection(channel, 1, 1L, key, "web", version, rooms, accepts);
-    channel.attr(Connection.KEY).set(connection);
+    Connection connection =
+        new Connection(channel, transport, 1, 1L, key, "web", version, rooms, accepts);
+    channel.attr(CONNECTION).set(connection);
     buckets.add(connection);
     channels.add(channel);
     return channel;
   }
 
-  static Connection connection(EmbeddedChannel channel) {
-    return Connection.of(channel);
+  public static Connection connection(EmbeddedChannel channel) {
+    return channel.attr(CONNECTION).get();
   }
 
   /** Queues {@code bytes} unflushed on a channel with tiny watermarks, so it is unwritable. */
-  static void fillWriteQueue(EmbeddedChannel channel, int bytes) {
+  public static void fillWriteQueue(EmbeddedChannel channel, int bytes) {
     channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
     ChannelFuture unused = channel.write(Unpooled.wrappedBuffer(new byte[bytes]));
     assertThat(channel.isWritable()).isFalse();
   }
 
   /** Everything written to {@code channel}, as its client decodes it; the buffers are released. */
-  static List<Received> read(EmbeddedChannel channel) {
+  public static List<Received> read(EmbeddedChannel channel) {
     List<Received> received = new ArrayList<>();
     for (Object msg = channel.readOutbound(); msg != null; msg = channel.readOutbound()) {
       try {
@@ -137,7 +148,7 @@ final class Clients {
   }
 
   /** A frame as a client should receive a push: seq 0, no batch. */
-  static Received pushed(ProtocolVersion version, int op, String body) {
+  public static Received pushed(ProtocolVersion version, int op, String body) {
     return new Received(version, op, 0, body, List.of());
   }
 
@@ -157,7 +168,7 @@ final class Clients {
   }
 
   /** Asserts every channel was left with nothing unread or unreleased. */
-  void finish() {
+  public void finish() {
     for (EmbeddedChannel channel : channels) {
       assertThat(channel.finishAndReleaseAll()).as("%s left messages", channel).isFalse();
     }

@@ -5,10 +5,10 @@ import static io.herald.comet.push.Clients.pushed;
 import static io.herald.comet.push.Clients.read;
 import static io.herald.wire.ProtocolVersion.V1;
 import static io.herald.wire.ProtocolVersion.V2;
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
 import io.herald.comet.session.Buckets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
@@ -88,7 +88,7 @@ class PushKeysTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  static byte[] bytes(String text) {
-    return text.getBytes(UTF_8);
+  static ByteString bytes(String text) {
+    return ByteString.copyFromUtf8(text);
   }
 }

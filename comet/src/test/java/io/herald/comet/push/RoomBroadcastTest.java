@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.protobuf.ByteString;
 import io.herald.comet.push.Clients.Received;
 import io.herald.comet.session.Buckets;
-import io.herald.proto.common.v1.Frame;
 import io.herald.wire.Op;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
@@ -152,7 +151,7 @@ class RoomBroadcastTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
-  static Frame frame(int op, String body) {
-    return Frame.newBuilder().setOp(op).setBody(ByteString.copyFromUtf8(body)).build();
+  static PushFrame frame(int op, String body) {
+    return new PushFrame(op, 0, ByteString.copyFromUtf8(body));
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.herald.comet.config.CometConfig;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
+import io.herald.comet.session.TransportKind;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.proto.registry.v1.NodeState;
 import io.herald.wire.ProtocolVersion;
@@ -61,7 +62,9 @@ class NodeRecordTest {
             buckets,
             leaving::get);
     EmbeddedChannel channel = new EmbeddedChannel();
-    buckets.add(new Connection(channel, 1, 1, "k", "web", ProtocolVersion.V1, Set.of(), null));
+    buckets.add(
+        new Connection(
+            channel, TransportKind.TCP, 1, 1, "k", "web", ProtocolVersion.V1, Set.of(), null));
 
     CometNode node = record.current();
 

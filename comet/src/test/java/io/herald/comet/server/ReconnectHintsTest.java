@@ -2,7 +2,7 @@ package io.herald.comet.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.comet.transport.TransportKind;
+import io.herald.comet.session.TransportKind;
 import io.herald.proto.common.v1.NodeAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
+import io.herald.comet.session.TransportKind;
 import io.herald.wire.Frame;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
@@ -35,7 +36,8 @@ class ReconnectScheduleTest {
   private EmbeddedChannel connect(String key, ProtocolVersion version) {
     EmbeddedChannel channel = new EmbeddedChannel();
     channels.add(channel);
-    buckets.add(new Connection(channel, 1, 1, key, "web", version, Set.of(), null));
+    buckets.add(
+        new Connection(channel, TransportKind.TCP, 1, 1, key, "web", version, Set.of(), null));
     return channel;
   }
 

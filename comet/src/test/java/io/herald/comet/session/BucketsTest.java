@@ -23,7 +23,8 @@ class BucketsTest {
   private Connection connection(String key, String... rooms) {
     EmbeddedChannel channel = new EmbeddedChannel();
     channels.add(channel);
-    return new Connection(channel, 1, 1, key, "web", ProtocolVersion.V1, Set.of(rooms), null);
+    return new Connection(
+        channel, TransportKind.TCP, 1, 1, key, "web", ProtocolVersion.V1, Set.of(rooms), null);
   }
 
   @Test

@@ -17,7 +17,8 @@ class ConnectionTest {
   }
 
   private Connection connection(int... accepts) {
-    return new Connection(channel, 1, 1, "k", "web", ProtocolVersion.V1, Set.of(), accepts);
+    return new Connection(
+        channel, TransportKind.TCP, 1, 1, "k", "web", ProtocolVersion.V1, Set.of(), accepts);
   }
 
   @Test
@@ -58,9 +59,13 @@ class ConnectionTest {
   }
 
   @Test
-  void isFoundOnItsChannel() {
-    Connection connection = connection();
-    channel.attr(Connection.KEY).set(connection);
-    assertThat(Connection.of(channel)).isSameAs(connection);
+  void keepsItsTransportAndVersion() {
+    Connection connection =
+        new Connection(
+            channel, TransportKind.WSS, 1, 1, "k", "web", ProtocolVersion.V2, Set.of(), null);
+    assertThat(connection.transport()).isEqualTo(TransportKind.WSS);
+    assertThat(connection.version()).isEqualTo(ProtocolVersion.V2);
+    assertThat(connection(1000).transport()).isEqualTo(TransportKind.TCP);
+    assertThat(connection(1000).version()).isEqualTo(ProtocolVersion.V1);
   }
 }

@@ -35,7 +35,7 @@ class AuthHandlerTest {
     // packLen 16, headerLen 16, ver 1, op 8, seq 1, no body: what goim's clients read.
     assertThat(ByteBufUtil.hexDump(readBytes(channel)))
         .isEqualTo("00000010001000010000000800000001");
-    Connection connection = Connection.of(channel);
+    Connection connection = TransportFixture.connection(channel);
     assertThat(connection).isNotNull();
     assertThat(connection.mid()).isEqualTo(123);
     assertThat(connection.key()).isEqualTo("dev-1");
@@ -70,7 +70,7 @@ class AuthHandlerTest {
     assertThat(reply.op()).isEqualTo(Op.AUTH_REPLY);
     assertThat(reply.seq()).isEqualTo(9);
     assertThat(reply.text()).isEqualTo("{\"mid\":7,\"key\":\"key-1\",\"heartbeat_ms\":60000}");
-    assertThat(Connection.of(channel).version()).isEqualTo(ProtocolVersion.V2);
+    assertThat(TransportFixture.connection(channel).version()).isEqualTo(ProtocolVersion.V2);
     assertThat(fixture.logic.connects.get(0).getProtocolVersion()).isEqualTo(2);
     assertThat(channel.finishAndReleaseAll()).isFalse();
   }
@@ -128,7 +128,7 @@ class AuthHandlerTest {
     assertThat(notice.seq()).isEqualTo(3);
     assertThat(notice.text()).isEqualTo("token expired");
     assertThat(channel.isOpen()).isFalse();
-    assertThat(Connection.of(channel)).isNull();
+    assertThat(TransportFixture.connection(channel)).isNull();
     assertThat(fixture.buckets.size()).isZero();
     assertThat(fixture.count("herald.comet.handshakes", "result", "rejected")).isEqualTo(1);
     assertThat(channel.finishAndReleaseAll()).isFalse();
@@ -253,7 +253,7 @@ class AuthHandlerTest {
     old.runPendingTasks();
 
     assertThat(old.isOpen()).isFalse();
-    assertThat(fixture.buckets.get("key-1")).isSameAs(Connection.of(replacement));
+    assertThat(fixture.buckets.get("key-1")).isSameAs(TransportFixture.connection(replacement));
     // The old connection's close must not remove the session the new one holds.
     assertThat(fixture.logic.disconnects).isEmpty();
     assertThat(old.finishAndReleaseAll()).isFalse();

@@ -71,7 +71,7 @@ class ConnectionHandlerTest {
   void silencePastTheDeadlineClosesAndRemovesTheSession() {
     // Logic's interval 60 s x maxMissed 2 = 120 s.
     EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
-    Connection connection = Connection.of(channel);
+    Connection connection = TransportFixture.connection(channel);
 
     advance(channel, 100);
     send(channel, ProtocolVersion.V1, Op.HEARTBEAT, 2, "");
@@ -128,7 +128,7 @@ class ConnectionHandlerTest {
   @Test
   void subAndUnsubChangeTheAcceptedOpsAndEchoTheBody() {
     EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
-    Connection connection = Connection.of(channel);
+    Connection connection = TransportFixture.connection(channel);
     connection.unsubscribe(1000, 1001); // accepts everything but these
 
     send(channel, ProtocolVersion.V1, Op.SUB, 4, "1000, 1001");
@@ -158,7 +158,7 @@ class ConnectionHandlerTest {
     fixture.logic.onConnect =
         request -> CompletableFuture.completedFuture(FakeLogic.accepted(7, "k", "live://1"));
     EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
-    Connection connection = Connection.of(channel);
+    Connection connection = TransportFixture.connection(channel);
 
     send(channel, ProtocolVersion.V1, Op.CHANGE_ROOM, 1, "live://2");
     assertReply(channel, Op.CHANGE_ROOM_REPLY, 1, "live://2");
@@ -192,7 +192,7 @@ class ConnectionHandlerTest {
     send(channel, ProtocolVersion.V2, Op.JOIN_ROOM, 2, "chat://9");
     send(other, ProtocolVersion.V2, Op.JOIN_ROOM, 3, "chat://9");
 
-    assertThat(Connection.of(channel).rooms()).containsExactly("chat://9");
+    assertThat(TransportFixture.connection(channel).rooms()).containsExactly("chat://9");
     assertThat(read(channel)).as("no reply before Logic indexed the room").isNull();
     assertThat(read(other)).as("nor to a member joining meanwhile").isNull();
     assertThat(fixture.logic.joins)
@@ -289,7 +289,7 @@ class ConnectionHandlerTest {
 
     assertThat(read(channel)).isNull();
     assertThat(channel.isOpen()).isTrue();
-    assertThat(Connection.of(channel).rooms()).isEmpty();
+    assertThat(TransportFixture.connection(channel).rooms()).isEmpty();
     assertThat(fixture.count("herald.comet.requests.invalid", "reason", "bad_room_id"))
         .isEqualTo(4);
     assertThat(channel.finishAndReleaseAll()).isFalse();
@@ -306,7 +306,7 @@ class ConnectionHandlerTest {
     send(channel, ProtocolVersion.V1, Op.JOIN_ROOM, 99, "live://99");
 
     assertThat(read(channel)).isNull();
-    assertThat(Connection.of(channel).rooms()).hasSize(ConnectionHandler.MAX_ROOMS);
+    assertThat(TransportFixture.connection(channel).rooms()).hasSize(ConnectionHandler.MAX_ROOMS);
     assertThat(fixture.count("herald.comet.requests.invalid", "reason", "room_limit")).isEqualTo(1);
     assertThat(channel.finishAndReleaseAll()).isFalse();
   }

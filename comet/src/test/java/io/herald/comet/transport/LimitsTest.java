@@ -5,6 +5,7 @@ import static io.herald.comet.transport.TransportFixture.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.comet.config.CometConfig;
+import io.herald.comet.session.TransportKind;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
 import io.netty.channel.embedded.EmbeddedChannel;

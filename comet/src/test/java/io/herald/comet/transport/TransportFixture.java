@@ -1,6 +1,7 @@
 package io.herald.comet.transport;
 
 import io.herald.comet.config.CometConfig;
+import io.herald.comet.logic.CometInstance;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
 import io.herald.wire.Frame;
@@ -14,7 +15,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -72,12 +72,10 @@ final class TransportFixture {
     context =
         new TransportContext(
             config,
-            "comet-test",
-            42L,
+            new CometInstance("comet-test", 42L),
             buckets,
             logic,
             meters,
-            Clock.systemUTC(),
             new ConnectionLimiter(limits, meters, nanoTime::get));
     tcp = new TcpChannelInitializer(context, null);
   }
@@ -100,8 +98,10 @@ final class TransportFixture {
     return channel;
   }
 
+  /** The connection an authenticated channel's handler serves; {@code null} if there is none. */
   static Connection connection(EmbeddedChannel channel) {
-    return Connection.of(channel);
+    ConnectionHandler handler = channel.pipeline().get(ConnectionHandler.class);
+    return handler == null ? null : handler.connection();
   }
 
   static ByteBuf encode(ProtocolVersion version, int op, int seq, byte[] body) {

@@ -2,7 +2,7 @@ package io.herald.comet.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.comet.session.Connection;
+import io.herald.comet.session.TransportKind;
 import io.herald.proto.common.v1.Transport;
 import io.herald.wire.Frame;
 import io.herald.wire.FrameCodec;
@@ -61,7 +61,7 @@ class WebSocketChannelInitializerTest {
     } finally {
       reply.release();
     }
-    assertThat(Connection.of(server)).isNotNull();
+    assertThat(TransportFixture.connection(server)).isNotNull();
     assertThat(fixture.logic.connects.get(0).getTransport())
         .isEqualTo(Transport.TRANSPORT_WEBSOCKET);
     assertThat(fixture.logic.connects.get(0).getCookie()).isEqualTo("sid=abc");

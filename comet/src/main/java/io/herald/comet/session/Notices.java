@@ -1,6 +1,5 @@
-package io.herald.comet.push;
+package io.herald.comet.session;
 
-import io.herald.comet.session.Connection;
 import io.herald.wire.Frame;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
@@ -13,9 +12,11 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Frames the Comet sends of its own accord, for Kick and Drain. Like pushes, they are written only
- * to a writable channel; unlike pushes, they ignore the connection's accepted ops (they are control
- * frames every client must see) and are not counted as pushes. Safe from any thread.
+ * Frames the Comet sends a connection of its own accord: op 6 before it closes a connection (a
+ * kick, a replaced or silent connection), op 21 to drain. Like pushes, they are written only to a
+ * connection that {@link Connection#canWrite() can take them}; unlike pushes, they ignore the
+ * connection's accepted ops (they are control frames every client must see) and are not counted as
+ * pushes. Safe from any thread.
  */
 public final class Notices {
   /**
@@ -34,7 +35,7 @@ public final class Notices {
    */
   public static void disconnect(Connection connection, String reason) {
     Channel channel = connection.channel();
-    if (connection.version() != ProtocolVersion.V2 || !OutboundWriter.canWrite(channel)) {
+    if (connection.version() != ProtocolVersion.V2 || !connection.canWrite()) {
       close(channel);
       return;
     }
@@ -63,7 +64,7 @@ public final class Notices {
    */
   public static boolean reconnect(Connection connection, String hintsJson) {
     Channel channel = connection.channel();
-    if (!OutboundWriter.canWrite(channel)) {
+    if (!connection.canWrite()) {
       return false;
     }
     Frame frame =

@@ -13,7 +13,7 @@ import java.util.Map;
  * share one registry. No base unit is set, so Prometheus names stay {@code
  * herald_comet_pushes_total} and {@code herald_comet_push_dropped_total}.
  */
-final class PushMetrics {
+final class WriteMetrics {
   static final String PUSHES = "herald.comet.pushes";
   static final String DROPPED = "herald.comet.push.dropped";
 
@@ -49,7 +49,7 @@ final class PushMetrics {
   private final Map<Kind, Counter> pushes = new EnumMap<>(Kind.class);
   private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
 
-  PushMetrics(MeterRegistry registry) {
+  WriteMetrics(MeterRegistry registry) {
     for (Kind kind : Kind.values()) {
       pushes.put(
           kind,

@@ -1,4 +1,4 @@
-package io.herald.comet.push;
+package io.herald.comet.session;
 
 import static io.herald.comet.push.Clients.connection;
 import static io.herald.comet.push.Clients.fillWriteQueue;
@@ -8,7 +8,7 @@ import static io.herald.wire.ProtocolVersion.V1;
 import static io.herald.wire.ProtocolVersion.V2;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.herald.comet.session.Buckets;
+import io.herald.comet.push.Clients;
 import io.herald.wire.Op;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;

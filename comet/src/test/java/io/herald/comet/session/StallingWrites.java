@@ -1,4 +1,4 @@
-package io.herald.comet.push;
+package io.herald.comet.session;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;

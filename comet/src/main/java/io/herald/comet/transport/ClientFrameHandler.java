@@ -4,7 +4,6 @@ import io.herald.wire.Frame;
 import io.herald.wire.Op;
 import io.herald.wire.RawBatch;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -28,14 +27,11 @@ import org.slf4j.LoggerFactory;
  *       {@code herald.comet.bytes{direction=in}}, after batches are split, before the rate limit)
  *       and every frame or pre-encoded buffer written to it ({@code direction=out}: an outbound
  *       op-9 batch counts once).
- *   <li><b>upstream rate</b>: a token bucket refilled at {@code limits.upstreamPerSecond} holding
- *       at most {@code upstreamBurst} (full at first), kept as one timestamp (GCRA). Every frame
- *       takes a token, AUTH and heartbeats included; a frame that finds none closes the connection
- *       ({@code herald.comet.rate.limited{kind=upstream}}) and every later frame is dropped.
- *   <li><b>flush consolidation</b>, as Netty's {@code FlushConsolidationHandler(256, true)}:
- *       flushes during a read wait for its end; other flushes are merged into one task on the event
- *       loop; 256 pending flushes, a close, an error or the channel turning unwritable flush at
- *       once.
+ *   <li><b>upstream rate</b> ({@link UpstreamRate}): every frame takes a token, AUTH and heartbeats
+ *       included; a frame that finds none closes the connection ({@code
+ *       herald.comet.rate.limited{kind=upstream}}) and every later frame is dropped.
+ *   <li><b>flush batching</b>: its base class, {@link FlushBatchingHandler}; the channel turning
+ *       unwritable flushes at once too.
  *   <li><b>slow consumers</b> (the close half of the policy; pushes to an unwritable channel are
  *       dropped by the write path): when the outbound queue rises above the high watermark a timer
  *       starts; a channel still unwritable after {@code outbound.maxUnwritable} is closed ({@code
@@ -46,33 +42,27 @@ import org.slf4j.LoggerFactory;
  *   <li>the {@link ConnectionLimiter}'s slot of the channel, given back when it goes inactive.
  * </ul>
  *
- * <p>Time is the event loop's {@link io.netty.util.concurrent.Ticker}: {@code System.nanoTime()} on
- * a real loop, test-controlled on an {@code EmbeddedChannel}. One per channel, on its event loop.
+ * <p>What the handlers of a listener share is in their {@link ClientListener}. Time is the event
+ * loop's {@link io.netty.util.concurrent.Ticker}: {@code System.nanoTime()} on a real loop,
+ * test-controlled on an {@code EmbeddedChannel}. One per channel, on its event loop.
  */
-abstract class ClientHandler extends ChannelDuplexHandler implements Runnable {
-  private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
+abstract class ClientFrameHandler extends FlushBatchingHandler {
+  private static final Logger log = LoggerFactory.getLogger(ClientFrameHandler.class);
 
-  /** Flushes merged at most into one (Netty's {@code explicitFlushAfterFlushes}). */
-  static final int FLUSH_AFTER_FLUSHES = 256;
+  final ClientListener listener;
 
-  final ClientPolicy policy;
-  ChannelHandlerContext ctx;
-
-  /** When the next token is due (GCRA's theoretical arrival time); at or before now: full. */
+  /** When the next upstream token is due ({@link UpstreamRate}); at or before now: full. */
   private long tokenDueAt;
 
   /** Whether the connection limiter admitted the channel (passed its channelActive on). */
   private boolean admitted;
 
   private boolean rateLimited;
-  private boolean readInProgress;
   private boolean unwritable;
-  private int flushesPending;
-  private Future<?> scheduledFlush;
   private Future<?> unwritableDeadline;
 
-  ClientHandler(ClientPolicy policy) {
-    this.policy = policy;
+  ClientFrameHandler(ClientListener listener) {
+    this.listener = listener;
   }
 
   /**
@@ -85,7 +75,7 @@ abstract class ClientHandler extends ChannelDuplexHandler implements Runnable {
    * Takes over the upstream rate and the limiter's slot of the handler this one replaced (call
    * after the replacement, which starts this one with a full bucket).
    */
-  final void takeOver(ClientHandler replaced) {
+  final void takeOver(ClientFrameHandler replaced) {
     tokenDueAt = replaced.tokenDueAt;
     rateLimited = replaced.rateLimited;
     admitted = replaced.admitted;
@@ -94,7 +84,7 @@ abstract class ClientHandler extends ChannelDuplexHandler implements Runnable {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    this.ctx = ctx;
+    super.handlerAdded(ctx);
     tokenDueAt = ctx.executor().ticker().nanoTime();
     Channel channel = ctx.channel();
     if (channel.isActive() && !channel.isWritable()) {
@@ -104,15 +94,14 @@ abstract class ClientHandler extends ChannelDuplexHandler implements Runnable {
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    flushIfPending(ctx);
+    super.handlerRemoved(ctx);
     stopWatchingUnwritable();
   }
 
   // Inbound: batches, metering, the rate limit.
 
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    readInProgress = true;
+  final void messageReceived(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof Frame frame)) {
       ReferenceCountUtil.release(msg); // the WebSocket codec hands on nothing else; nor may TLS
       return;
@@ -123,7 +112,7 @@ abstract class ClientHandler extends ChannelDuplexHandler implements Runnable {
     }
     List<Frame> frames;
     try {
-      frames = RawBatch.split(frame.body(), policy.limits());
+      frames = RawBatch.split(frame.body(), listener.limits());
     } finally {
       frame.release();
     }
@@ -140,54 +129,39 @@ abstract class ClientHandler extends ChannelDuplexHandler implements Runnable {
   }
 
   private void admit(ChannelHandlerContext ctx, Frame frame) {
-    policy.metrics().frameIn(frame);
+    listener.metrics().frameIn(frame);
     if (rateLimited) {
       frame.release();
       return;
     }
-    if (takeToken(ctx.executor().ticker().nanoTime())) {
+    UpstreamRate rate = listener.upstreamRate();
+    long now = ctx.executor().ticker().nanoTime();
+    if (rate.allows(tokenDueAt, now)) {
+      tokenDueAt = rate.taken(tokenDueAt, now);
       frame(ctx, frame);
       return;
     }
     rateLimited = true;
     frame.release();
-    policy.metrics().rateLimitedUpstream.increment();
-    log.debug(
-        "Closing {}: more than {} frames/s", ctx.channel().remoteAddress(), policy.ratePerSecond());
+    listener.metrics().rateLimitedUpstream.increment();
+    log.debug("Closing {}: more than {} frames/s", ctx.channel().remoteAddress(), rate.perSecond());
     closeChannel(ctx);
-  }
-
-  private boolean takeToken(long now) {
-    long due = tokenDueAt - now < 0 ? now : tokenDueAt;
-    if (due - now > policy.rateToleranceNanos()) {
-      return false;
-    }
-    tokenDueAt = due + policy.rateIntervalNanos();
-    return true;
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    readInProgress = false;
-    flushIfPending(ctx);
-    ctx.fireChannelReadComplete();
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    readInProgress = false;
-    flushIfPending(ctx);
-    policy.errors().closeOn(ctx, cause);
+    endRead(ctx);
+    listener.errors().closeOn(ctx, cause);
   }
 
-  // Outbound: metering and flush consolidation.
+  // Outbound: metering.
 
   /**
    * Writes {@code msg} from this handler (which its own {@link #write} does not see), counted and
    * flushed like any other write.
    */
   final ChannelFuture send(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    policy.metrics().frameOut(msg);
+    listener.metrics().frameOut(msg);
     ChannelFuture written = ctx.write(msg, promise);
     flush(ctx);
     return written;
@@ -195,67 +169,17 @@ abstract class ClientHandler extends ChannelDuplexHandler implements Runnable {
 
   /** Closes the channel from this handler, flushing what is pending first. */
   final void closeChannel(ChannelHandlerContext ctx) {
-    readInProgress = false;
-    flushIfPending(ctx);
+    endRead(ctx);
     ChannelFuture unused = ctx.close();
   }
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    policy.metrics().frameOut(msg);
+    listener.metrics().frameOut(msg);
     ChannelFuture unused = ctx.write(msg, promise);
   }
 
-  @Override
-  public void flush(ChannelHandlerContext ctx) {
-    if (++flushesPending == FLUSH_AFTER_FLUSHES) {
-      flushNow(ctx);
-    } else if (!readInProgress && scheduledFlush == null) {
-      // Soon, but after whatever else this loop turn writes. A read's end flushes by itself.
-      scheduledFlush = ctx.channel().eventLoop().submit(this);
-    }
-  }
-
-  /** The scheduled flush. */
-  @Override
-  public final void run() {
-    if (flushesPending > 0 && !readInProgress) {
-      flushesPending = 0;
-      scheduledFlush = null;
-      ctx.flush();
-    }
-  }
-
-  @Override
-  public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-    readInProgress = false;
-    flushIfPending(ctx);
-    ChannelFuture unused = ctx.close(promise);
-  }
-
-  @Override
-  public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
-    readInProgress = false;
-    flushIfPending(ctx);
-    ChannelFuture unused = ctx.disconnect(promise);
-  }
-
-  private void flushIfPending(ChannelHandlerContext ctx) {
-    if (flushesPending > 0) {
-      flushNow(ctx);
-    }
-  }
-
-  private void flushNow(ChannelHandlerContext ctx) {
-    if (scheduledFlush != null) {
-      scheduledFlush.cancel(false);
-      scheduledFlush = null;
-    }
-    flushesPending = 0;
-    ctx.flush();
-  }
-
-  // Slow consumers.
+  // Slow consumers, and the limiter's slot.
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
@@ -274,6 +198,7 @@ abstract class ClientHandler extends ChannelDuplexHandler implements Runnable {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     admitted = true;
+    listener.limiter().opened(listener.kind());
     ctx.fireChannelActive();
   }
 
@@ -282,7 +207,7 @@ abstract class ClientHandler extends ChannelDuplexHandler implements Runnable {
     stopWatchingUnwritable();
     if (admitted) {
       admitted = false;
-      policy.context().connectionLimiter().released(ctx.channel());
+      listener.limiter().released(ctx.channel(), listener.kind());
     }
     ctx.fireChannelInactive();
   }
@@ -292,22 +217,22 @@ abstract class ClientHandler extends ChannelDuplexHandler implements Runnable {
       return;
     }
     unwritable = true;
-    policy.slowConsumers().becameUnwritable();
+    listener.slowConsumers().becameUnwritable();
     unwritableDeadline =
         ctx.executor()
             .schedule(
-                () -> unwritableTooLong(ctx), policy.maxUnwritableNanos(), TimeUnit.NANOSECONDS);
+                () -> unwritableTooLong(ctx), listener.maxUnwritableNanos(), TimeUnit.NANOSECONDS);
   }
 
   private void unwritableTooLong(ChannelHandlerContext ctx) {
     unwritableDeadline = null;
     Channel channel = ctx.channel();
     if (unwritable && channel.isActive() && !channel.isWritable()) {
-      policy.slowConsumers().closed();
+      listener.slowConsumers().closed();
       log.debug(
           "Closing {}: unwritable for longer than {} ms ({} bytes over the low watermark)",
           channel,
-          TimeUnit.NANOSECONDS.toMillis(policy.maxUnwritableNanos()),
+          TimeUnit.NANOSECONDS.toMillis(listener.maxUnwritableNanos()),
           channel.bytesBeforeWritable());
       closeChannel(ctx);
     }
@@ -318,7 +243,7 @@ abstract class ClientHandler extends ChannelDuplexHandler implements Runnable {
       return;
     }
     unwritable = false;
-    policy.slowConsumers().recovered();
+    listener.slowConsumers().recovered();
     if (unwritableDeadline != null) {
       unwritableDeadline.cancel(false);
       unwritableDeadline = null;

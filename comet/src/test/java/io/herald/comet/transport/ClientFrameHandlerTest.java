@@ -13,8 +13,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,9 +21,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every client connection's one handler does besides the protocol: op-9 batches from the
- * client, metering, the upstream rate over batches, flush consolidation, and its pipeline's shape.
+ * client, metering, the upstream rate over batches, flushing replies once a read, and its
+ * pipeline's shape. (Flush batching on its own: {@link FlushBatchingHandlerTest}.)
  */
-class ClientHandlerTest {
+class ClientFrameHandlerTest {
   private static final int AUTH_BYTES =
       16 + TransportFixture.AUTH_JSON.getBytes(StandardCharsets.UTF_8).length;
 
@@ -60,7 +59,10 @@ class ClientHandlerTest {
 
     assertThat(channel.pipeline().names())
         .containsExactly(
-            "decoder", "encoder", PipelineTail.CONNECTION, "DefaultChannelPipeline$TailContext#0");
+            "decoder",
+            "encoder",
+            ClientChannelInitializer.CONNECTION,
+            "DefaultChannelPipeline$TailContext#0");
     assertThat(channel.finishAndReleaseAll()).isFalse();
   }
 
@@ -164,19 +166,8 @@ class ClientHandlerTest {
     assertThat(channel.finishAndReleaseAll()).isFalse();
   }
 
-  /** Counts the flushes that reach the transport. */
-  private static final class FlushCounter extends ChannelOutboundHandlerAdapter {
-    int flushes;
-
-    @Override
-    public void flush(ChannelHandlerContext ctx) {
-      flushes++;
-      ctx.flush();
-    }
-  }
-
-  private static FlushCounter countFlushes(EmbeddedChannel channel) {
-    FlushCounter counter = new FlushCounter();
+  private static FlushBatchingHandlerTest.FlushCounter countFlushes(EmbeddedChannel channel) {
+    var counter = new FlushBatchingHandlerTest.FlushCounter();
     channel.pipeline().addFirst(counter);
     return counter;
   }
@@ -184,66 +175,12 @@ class ClientHandlerTest {
   @Test
   void repliesWrittenDuringAReadAreFlushedOnceAtItsEnd() {
     EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
-    FlushCounter counter = countFlushes(channel);
+    var counter = countFlushes(channel);
 
     channel.writeInbound(heartbeats(3));
 
     assertThat(counter.flushes).isEqualTo(1);
     assertThat(channel.outboundMessages()).hasSize(3);
-    assertThat(channel.finishAndReleaseAll()).isTrue();
-  }
-
-  @Test
-  void flushesOutsideAReadAreMergedIntoOneOnTheNextLoopTurn() {
-    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
-    FlushCounter counter = countFlushes(channel);
-
-    // Pushes, through the pipeline as from another thread. (EmbeddedChannel runs its pending
-    // tasks on every write that reaches it, so the writes come first here.)
-    for (int i = 0; i < 3; i++) {
-      ChannelFuture unused = channel.pipeline().write(Unpooled.wrappedBuffer(new byte[1]));
-    }
-    for (int i = 0; i < 3; i++) {
-      channel.pipeline().flush();
-    }
-
-    assertThat(counter.flushes).isZero();
-    assertThat(channel.outboundMessages()).isEmpty();
-    channel.runPendingTasks();
-    assertThat(counter.flushes).isEqualTo(1);
-    assertThat(channel.outboundMessages()).hasSize(3);
-    assertThat(channel.finishAndReleaseAll()).isTrue();
-  }
-
-  @Test
-  void the256thPendingFlushFlushesAtOnce() {
-    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
-    FlushCounter counter = countFlushes(channel);
-    for (int i = 0; i < ClientHandler.FLUSH_AFTER_FLUSHES; i++) {
-      ChannelFuture unused = channel.pipeline().write(Unpooled.wrappedBuffer(new byte[1]));
-    }
-
-    for (int i = 0; i < ClientHandler.FLUSH_AFTER_FLUSHES - 1; i++) {
-      channel.pipeline().flush();
-    }
-    assertThat(counter.flushes).isZero();
-    channel.pipeline().flush();
-
-    assertThat(counter.flushes).isEqualTo(1);
-    assertThat(channel.outboundMessages()).hasSize(ClientHandler.FLUSH_AFTER_FLUSHES);
-    assertThat(channel.finishAndReleaseAll()).isTrue();
-  }
-
-  @Test
-  void aCloseFlushesWhatIsPendingFirst() {
-    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
-    ChannelFuture pushed = channel.pipeline().write(Unpooled.wrappedBuffer(new byte[1]));
-    channel.pipeline().flush();
-    assertThat(channel.outboundMessages()).isEmpty();
-
-    assertThat(channel.pipeline().close().isDone()).isTrue();
-
-    assertThat(pushed.isSuccess()).isTrue();
     assertThat(channel.finishAndReleaseAll()).isTrue();
   }
 }

@@ -1,0 +1,273 @@
+package io.herald.comet.server;
+
+import io.herald.comet.config.CometConfig;
+import io.herald.comet.grpc.CometGrpcErrors;
+import io.herald.comet.grpc.CometGrpcService;
+import io.herald.comet.grpc.Drainer;
+import io.herald.comet.logic.CometInstance;
+import io.herald.comet.logic.LogicClient;
+import io.herald.comet.logic.OnlineReporter;
+import io.herald.comet.logic.SessionResync;
+import io.herald.comet.push.Pusher;
+import io.herald.comet.session.Buckets;
+import io.herald.comet.transport.ConnectionLimiter;
+import io.herald.comet.transport.TcpChannelInitializer;
+import io.herald.comet.transport.TransportContext;
+import io.herald.comet.transport.WebSocketChannelInitializer;
+import io.herald.config.Durations;
+import io.herald.registry.NodeRenewal;
+import io.herald.registry.Registries;
+import io.herald.registry.Registry;
+import io.herald.registry.RegistryListener;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The parts one Comet wires together, started in order — scheduler, Logic client, registry, event
+ * loops, gRPC, TLS context, client listeners, registry record, operator port, online reports — and
+ * stopped in reverse: each part's stop is pushed as it starts. What the parts ask of the server's
+ * lifecycle comes in as {@link Hooks}; the state itself (running, draining, stopping) is {@link
+ * CometServer}'s. Started at most once; {@link #stop} is idempotent.
+ */
+final class CometParts {
+  private static final Logger log = LoggerFactory.getLogger(CometParts.class);
+
+  /**
+   * What the parts ask of the server.
+   *
+   * @param drainer starts a drain (the gRPC {@code Drain})
+   * @param stopping whether the server is stopping (gRPC answers UNAVAILABLE, not live)
+   * @param ready whether the server is running and not draining (readiness)
+   * @param recordLost told when this Comet's registry record is found gone
+   */
+  record Hooks(
+      Drainer drainer, BooleanSupplier stopping, BooleanSupplier ready, Runnable recordLost) {}
+
+  private final CometConfig config;
+  private final Clock clock;
+  private final PrometheusMeterRegistry meters;
+  private final Supplier<LogicClient> logicClients;
+  private final Registry providedRegistry;
+  private final long epoch;
+  private final Buckets buckets;
+  private final NodeRecord record;
+  private final Hooks hooks;
+  private final Deque<Consumer<Duration>> stops = new ArrayDeque<>();
+  private ScheduledExecutorService scheduler;
+  private NodeRenewal renewal;
+  private SessionResync resync;
+  private Listeners listeners;
+
+  /**
+   * @param providedRegistry the host's registry, which the Comet neither starts nor stops; {@code
+   *     null} to build one from the config
+   */
+  CometParts(
+      CometConfig config,
+      Clock clock,
+      PrometheusMeterRegistry meters,
+      Supplier<LogicClient> logicClients,
+      Registry providedRegistry,
+      long epoch,
+      Buckets buckets,
+      NodeRecord record,
+      Hooks hooks) {
+    this.config = config;
+    this.clock = clock;
+    this.meters = meters;
+    this.logicClients = logicClients;
+    this.providedRegistry = providedRegistry;
+    this.epoch = epoch;
+    this.buckets = buckets;
+    this.record = record;
+    this.hooks = hooks;
+  }
+
+  /**
+   * Starts every part, in order.
+   *
+   * @throws IllegalStateException if a port cannot be bound or the TLS files cannot be read; the
+   *     parts already started are left for {@link #stop} to stop
+   */
+  void start() {
+    ScheduledExecutorService scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "herald-comet-lifecycle");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.scheduler = scheduler;
+    stops.push(grace -> scheduler.shutdownNow());
+
+    LogicClient logic = logicClients.get();
+    stops.push(grace -> logic.close());
+
+    Registry registry =
+        providedRegistry != null
+            ? Registries.unowned(providedRegistry)
+            : Registries.create(config.registry(), clock, meters);
+    registry.start();
+    stops.push(grace -> registry.stop());
+
+    EventLoops loops = EventLoops.create(Runtime.getRuntime().availableProcessors());
+    stops.push(loops::shutdown);
+
+    String serverId = config.node().serverId();
+    CometInstance self = new CometInstance(serverId, epoch);
+    OnlineReporter reporter =
+        new OnlineReporter(
+            logic,
+            buckets,
+            self,
+            config.onlineReport(),
+            incarnation -> this.resync.incarnation(incarnation),
+            scheduler,
+            meters);
+    SessionResync resync =
+        new SessionResync(
+            logic,
+            buckets,
+            self,
+            () -> reporter.report(),
+            config.registry().pollInterval().multipliedBy(2).plusSeconds(1),
+            scheduler,
+            meters);
+    this.resync = resync;
+
+    GrpcEndpoint grpc =
+        new GrpcEndpoint(
+            config.listen().host(),
+            config.listen().grpcPort(),
+            new CometGrpcService(
+                new Pusher(buckets, meters),
+                buckets,
+                serverId,
+                epoch,
+                config.protocol().maxBodyBytes(),
+                config.drain(),
+                hooks.drainer(),
+                resync::requested),
+            new CometGrpcErrors(hooks.stopping(), meters));
+    stops.push(grpc::stop);
+
+    CometConfig.Listen listen = config.listen();
+    SslContext tls =
+        listen.wssPort() != 0 || listen.tcpTlsPort() != 0
+            ? Listeners.sslContext(listen.tls())
+            : null;
+    if (tls != null) {
+      stops.push(grace -> ReferenceCountUtil.release(tls));
+    }
+    Listeners listeners = new Listeners(loops, listen.host());
+    this.listeners = listeners;
+    stops.push(listeners::close);
+    bindListeners(listeners, logic, self, tls);
+
+    NodeRenewal renewal =
+        new NodeRenewal(
+            registry, record::current, config.registry().renewInterval(), scheduler, meters);
+    this.renewal = renewal;
+    renewal.start();
+    stops.push(grace -> deregister(renewal, grace));
+    RegistryListener recordWatch = new OwnRecordWatch(serverId, hooks.recordLost());
+    registry.addListener(recordWatch);
+    stops.push(grace -> registry.removeListener(recordWatch));
+
+    if (listen.adminPort() > 0) {
+      AdminEndpoint admin =
+          AdminEndpoint.start(
+              listen.host(),
+              listen.adminPort(),
+              () -> !hooks.stopping().getAsBoolean(),
+              hooks.ready(),
+              meters);
+      stops.push(grace -> admin.stop());
+    }
+
+    reporter.start();
+    stops.push(grace -> reporter.stop());
+  }
+
+  private void bindListeners(
+      Listeners listeners, LogicClient logic, CometInstance self, SslContext tls) {
+    CometConfig.Listen listen = config.listen();
+    TransportContext transport =
+        new TransportContext(
+            config, self, buckets, logic, meters, new ConnectionLimiter(config.limits(), meters));
+    listeners.bind("tcp", listen.tcpPort(), new TcpChannelInitializer(transport, null));
+    if (listen.wsPort() != 0) {
+      listeners.bind("ws", listen.wsPort(), new WebSocketChannelInitializer(transport, null));
+    }
+    if (listen.wssPort() != 0) {
+      listeners.bind("wss", listen.wssPort(), new WebSocketChannelInitializer(transport, tls));
+    }
+    if (listen.tcpTlsPort() != 0) {
+      listeners.bind("tcp+tls", listen.tcpTlsPort(), new TcpChannelInitializer(transport, tls));
+    }
+  }
+
+  /**
+   * Writes the registry record again at once and re-announces the sessions, which every Logic
+   * purges when it sees the record leave.
+   */
+  void reannounce() {
+    var unused = renewal.renewNow();
+    resync.recordLost();
+  }
+
+  /** Renews the registry record now (it changed: draining). */
+  void renewNow() {
+    var unused = renewal.renewNow();
+  }
+
+  /** The client listeners and their connections. */
+  Listeners listeners() {
+    return listeners;
+  }
+
+  /** Runs the Comet's timers (drain notices, reports, renewals); shut down by {@link #stop}. */
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  /** Stops the parts started, in reverse order, waiting for each at most {@code timeout}. */
+  void stop(Duration timeout) {
+    while (!stops.isEmpty()) {
+      try {
+        stops.pop().accept(timeout);
+      } catch (RuntimeException e) {
+        log.warn("Stopping a part of Comet {} failed", config.node().serverId(), e);
+      }
+    }
+  }
+
+  private void deregister(NodeRenewal renewal, Duration timeout) {
+    try {
+      renewal.stop().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn(
+          "Comet {} could not deregister; its record expires within {}",
+          config.node().serverId(),
+          Durations.format(config.registry().ttl()),
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
