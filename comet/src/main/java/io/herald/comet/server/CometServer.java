@@ -13,6 +13,7 @@ import io.herald.registry.Registry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.ReferenceCountUtil;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
