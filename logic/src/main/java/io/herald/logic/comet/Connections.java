@@ -1,6 +1,7 @@
 package io.herald.logic.comet;
 
 import io.herald.balancer.ClientHeartbeat;
+import io.herald.logic.Failures;
 import io.herald.logic.auth.AuthException;
 import io.herald.logic.auth.AuthRequest;
 import io.herald.logic.auth.Identity;
@@ -17,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,7 +135,9 @@ public final class Connections {
 
   private void count(Throwable error) {
     String result =
-        error == null ? "ok" : cause(error) instanceof AuthException ? "rejected" : "error";
+        error == null
+            ? "ok"
+            : Failures.cause(error) instanceof AuthException ? "rejected" : "error";
     meters.counter("herald.logic.connects", "result", result).increment();
   }
 
@@ -154,21 +155,5 @@ public final class Connections {
       rejection.setRetryAfterMs(RETRY_AFTER_UNAVAILABLE_MS);
     }
     return ConnectResponse.newBuilder().setRejection(rejection).build();
-  }
-
-  static Throwable cause(Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
-  }
-
-  static RuntimeException unwrap(Throwable error) {
-    Throwable cause = cause(error);
-    return cause instanceof RuntimeException runtime
-        ? runtime
-        : new IllegalStateException(cause.getMessage(), cause);
   }
 }

@@ -1,6 +1,7 @@
 package io.herald.logic.comet;
 
 import io.grpc.stub.StreamObserver;
+import io.herald.logic.Failures;
 import io.herald.logic.auth.AuthException;
 import io.herald.logic.auth.AuthRequest;
 import io.herald.logic.auth.MeteredAuthenticator;
@@ -116,10 +117,10 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
     reply(
         reply.exceptionally(
             error -> {
-              if (Connections.cause(error) instanceof AuthException refused) {
+              if (Failures.cause(error) instanceof AuthException refused) {
                 return Connections.rejection(refused);
               }
-              throw Connections.unwrap(error);
+              throw Failures.unchecked(error);
             }),
         response);
   }
@@ -306,7 +307,7 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
 
   private static <T> void answer(StreamObserver<T> response, T value, Throwable error) {
     if (error != null) {
-      response.onError(Connections.unwrap(error));
+      response.onError(Failures.unchecked(error));
       return;
     }
     response.onNext(value);

@@ -9,6 +9,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
+import io.herald.logic.Failures;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,7 +45,7 @@ final class GoimReplies {
    * for anything else.
    */
   static HttpResponse failure(Throwable failure) {
-    Throwable cause = PushService.unwrap(failure);
+    Throwable cause = Failures.cause(failure);
     if (GoimHttpErrors.find(cause) != null) {
       return error(
               HttpStatus.REQUEST_ENTITY_TOO_LARGE, REQUEST_ERROR, GoimHttpErrors.tooLarge(cause))
@@ -58,7 +59,7 @@ final class GoimReplies {
     } else {
       log.warn("Push API request failed", cause);
     }
-    return HttpResponse.ofJson(body(SERVER_ERROR, PushService.reason(cause)));
+    return HttpResponse.ofJson(body(SERVER_ERROR, Failures.reason(cause)));
   }
 
   static HttpResponse unauthorized(String reason) {

@@ -1,6 +1,7 @@
 package io.herald.logic.push;
 
 import io.herald.config.Durations;
+import io.herald.logic.Failures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -265,7 +266,7 @@ public final class IdGenMessageIds implements MessageIds {
   }
 
   private void failed(long run, Throwable error) {
-    String reason = PushService.reason(error);
+    String reason = Failures.reason(error);
     boolean first;
     long left;
     synchronized (this) {

@@ -1,5 +1,6 @@
 package io.herald.logic.push;
 
+import io.herald.logic.Failures;
 import io.herald.logic.kafka.KafkaProducerConfig;
 import io.herald.proto.queue.v1.PushMsg;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -153,14 +154,14 @@ public final class KafkaPushQueue implements PushQueue {
 
   /** Every failure as a {@link PushUnavailableException} saying why. */
   private CompletableFuture<Void> failure(Throwable e) {
-    Throwable cause = PushService.unwrap(e);
+    Throwable cause = Failures.cause(e);
     if (cause instanceof PushUnavailableException) {
       return CompletableFuture.failedFuture(cause);
     }
     String reason =
         cause instanceof TimeoutException && cause.getMessage() == null
             ? "no acknowledgement within " + deadline.toMillis() + " ms"
-            : PushService.reason(cause);
+            : Failures.reason(cause);
     return CompletableFuture.failedFuture(
         new PushUnavailableException("kafka topic " + config.topic() + ": " + reason, cause));
   }

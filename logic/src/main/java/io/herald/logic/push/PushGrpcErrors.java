@@ -4,6 +4,7 @@ import com.linecorp.armeria.common.RequestContext;
 import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.herald.logic.Failures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +21,7 @@ public final class PushGrpcErrors implements GrpcExceptionHandlerFunction {
 
   @Override
   public Status apply(RequestContext ctx, Status status, Throwable cause, Metadata metadata) {
-    Throwable error = PushService.unwrap(cause);
+    Throwable error = Failures.cause(cause);
     if (error instanceof IllegalArgumentException) {
       return Status.INVALID_ARGUMENT.withDescription(error.getMessage());
     }

@@ -5,6 +5,7 @@ import com.linecorp.armeria.server.ServiceRequestContext;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
+import io.herald.logic.Failures;
 import io.herald.logic.online.OnlineView;
 import io.herald.proto.push.v1.OnlineRoomRequest;
 import io.herald.proto.push.v1.OnlineRoomResponse;
@@ -187,7 +188,7 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
                 response.onNext(toResponse.apply(result));
                 response.onCompleted();
               } else {
-                response.onError(PushService.unwrap(e));
+                response.onError(Failures.cause(e));
               }
             },
             loop);

@@ -1,5 +1,6 @@
 package io.herald.logic.push;
 
+import io.herald.logic.Failures;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
@@ -44,7 +45,7 @@ final class PushMetrics {
     if (failure == null) {
       return OK;
     }
-    Throwable cause = PushService.unwrap(failure);
+    Throwable cause = Failures.cause(failure);
     return cause instanceof IllegalArgumentException || GoimHttpErrors.find(cause) != null
         ? BAD_REQUEST
         : ERROR;

@@ -1,5 +1,6 @@
 package io.herald.logic.session;
 
+import io.herald.logic.Failures;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
@@ -8,7 +9,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * A Lua script run by its SHA1 ({@code EVALSHA}), sent in full ({@code EVAL}) only when the server
@@ -32,7 +32,7 @@ public final class RedisScript {
     CompletableFuture<T> bySha = redis.<T>evalsha(sha, output, keys, args).toCompletableFuture();
     return bySha.exceptionallyCompose(
         error -> {
-          Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+          Throwable cause = Failures.cause(error);
           if (cause instanceof RedisNoScriptException) {
             return redis.<T>eval(source, output, keys, args).toCompletableFuture();
           }
