@@ -19,16 +19,16 @@ import io.herald.logic.comet.DuplicateLoginPolicy;
 import io.herald.logic.comet.GoimNodes;
 import io.herald.logic.comet.LogicGrpcErrors;
 import io.herald.logic.comet.LogicGrpcService;
+import io.herald.logic.ids.IdGenMessageIds;
+import io.herald.logic.ids.MessageIds;
+import io.herald.logic.ids.MessageIdsConfig;
+import io.herald.logic.ids.SnowflakeMessageIds;
 import io.herald.logic.online.OnlineCounts;
 import io.herald.logic.push.GoimPushHttpApi;
-import io.herald.logic.push.IdGenMessageIds;
 import io.herald.logic.push.KafkaPushQueue;
-import io.herald.logic.push.MessageIds;
-import io.herald.logic.push.PushConfig;
 import io.herald.logic.push.PushGrpcService;
 import io.herald.logic.push.PushQueue;
 import io.herald.logic.push.PushService;
-import io.herald.logic.push.SnowflakeMessageIds;
 import io.herald.logic.receive.UpstreamSink;
 import io.herald.logic.receive.UpstreamSinks;
 import io.herald.logic.room.RoomRoutes;
@@ -239,8 +239,8 @@ public final class LogicServer {
    * once for {@code local}, when IdGen's first block arrives for {@code idgen}.
    */
   private MessageIds messageIds(CompletableFuture<Void> ready) {
-    PushConfig.Ids ids = config.push().messageIds();
-    if (PushConfig.Ids.LOCAL.equals(ids.source())) {
+    MessageIdsConfig ids = config.push().messageIds();
+    if (MessageIdsConfig.LOCAL.equals(ids.source())) {
       ready.complete(null);
       return new SnowflakeMessageIds(ids.instanceId(), clock);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import io.herald.logic.ids.SnowflakeMessageIds;
 import io.herald.logic.session.SessionStore;
 import io.herald.proto.queue.v1.PushType;
 import io.herald.testkit.KafkaBroker;

@@ -3,6 +3,7 @@ package io.herald.logic.push;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import io.herald.logic.ids.SnowflakeMessageIds;
 import io.herald.logic.kafka.KafkaProducerConfig;
 import io.herald.logic.online.OnlineView;
 import io.herald.logic.session.SessionStore;

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.protobuf.ByteString;
+import io.herald.logic.ids.MessageIdsUnavailableException;
+import io.herald.logic.ids.SnowflakeMessageIds;
 import io.herald.logic.room.InMemoryRoomIndex;
 import io.herald.logic.room.RoomIndex;
 import io.herald.logic.room.RoomRoutes;

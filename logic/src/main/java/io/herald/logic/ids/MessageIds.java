@@ -1,4 +1,4 @@
-package io.herald.logic.push;
+package io.herald.logic.ids;
 
 /**
  * Where a push gets its message id: one per push, shared by every record of it, so clients can

@@ -1,4 +1,4 @@
-package io.herald.logic.push;
+package io.herald.logic.ids;
 
 import io.herald.config.Durations;
 import io.herald.logic.Failures;
@@ -71,7 +71,7 @@ public final class IdGenMessageIds implements MessageIds {
       (delay, task) ->
           CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS).execute(task);
 
-  private final PushConfig.IdGen config;
+  private final MessageIdsConfig.IdGen config;
   private final BlockSource source;
   private final Delayer delayer;
   private final MeterRegistry meters;
@@ -92,12 +92,12 @@ public final class IdGenMessageIds implements MessageIds {
   private String lastError = NO_ANSWER_YET;
 
   /** Ids from the IdGen server at {@code config.target()}, over gRPC. */
-  public static IdGenMessageIds create(PushConfig.IdGen config, MeterRegistry meters) {
+  public static IdGenMessageIds create(MessageIdsConfig.IdGen config, MeterRegistry meters) {
     return new IdGenMessageIds(config, new IdGenBlocks(config), DELAYED_EXECUTOR, meters);
   }
 
   IdGenMessageIds(
-      PushConfig.IdGen config, BlockSource source, Delayer delayer, MeterRegistry meters) {
+      MessageIdsConfig.IdGen config, BlockSource source, Delayer delayer, MeterRegistry meters) {
     this.config = config;
     this.source = source;
     this.delayer = delayer;

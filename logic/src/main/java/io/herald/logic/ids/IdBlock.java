@@ -1,4 +1,4 @@
-package io.herald.logic.push;
+package io.herald.logic.ids;
 
 import io.herald.proto.idgen.v1.IdRange;
 import io.herald.proto.idgen.v1.NextIdsResponse;

@@ -1,8 +1,8 @@
-package io.herald.logic.push;
+package io.herald.logic.ids;
 
-import static io.herald.logic.push.IdBlockTest.list;
-import static io.herald.logic.push.IdBlockTest.range;
-import static io.herald.logic.push.IdBlockTest.ranges;
+import static io.herald.logic.ids.IdBlockTest.list;
+import static io.herald.logic.ids.IdBlockTest.range;
+import static io.herald.logic.ids.IdBlockTest.ranges;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -39,7 +39,7 @@ class IdGenMessageIdsTest {
 
   private IdGenMessageIds ids(int blockSize, int lowWater) {
     return new IdGenMessageIds(
-        new PushConfig.IdGen(
+        new MessageIdsConfig.IdGen(
             "idgen.test:3121", "message", blockSize, lowWater, Duration.ofSeconds(1), RETRY),
         idgen,
         delayer,
@@ -241,7 +241,7 @@ class IdGenMessageIdsTest {
         };
     ids =
         new IdGenMessageIds(
-            new PushConfig.IdGen("nowhere:1", "message", 10, 4, Duration.ofSeconds(1), RETRY),
+            new MessageIdsConfig.IdGen("nowhere:1", "message", 10, 4, Duration.ofSeconds(1), RETRY),
             throwing,
             delayer,
             meters);
@@ -308,7 +308,7 @@ class IdGenMessageIdsTest {
         };
     ids =
         new IdGenMessageIds(
-            new PushConfig.IdGen("async:1", "message", 100, 60, Duration.ofSeconds(1), RETRY),
+            new MessageIdsConfig.IdGen("async:1", "message", 100, 60, Duration.ofSeconds(1), RETRY),
             async,
             delayer,
             meters);

@@ -1,4 +1,4 @@
-package io.herald.logic.push;
+package io.herald.logic.ids;
 
 import io.herald.config.Check;
 import java.time.Clock;

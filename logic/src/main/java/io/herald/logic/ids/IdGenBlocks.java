@@ -1,4 +1,4 @@
-package io.herald.logic.push;
+package io.herald.logic.ids;
 
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
@@ -21,11 +21,11 @@ import java.util.concurrent.TimeUnit;
  * (it connects on the first call), {@link #stop()} closes it.
  */
 final class IdGenBlocks implements IdGenMessageIds.BlockSource {
-  private final PushConfig.IdGen config;
+  private final MessageIdsConfig.IdGen config;
   private volatile ManagedChannel channel;
   private volatile boolean lastFailed;
 
-  IdGenBlocks(PushConfig.IdGen config) {
+  IdGenBlocks(MessageIdsConfig.IdGen config) {
     this.config = config;
   }
 
