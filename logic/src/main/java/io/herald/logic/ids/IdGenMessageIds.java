@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>When IdGen is away.</b> Pushes go on with the buffered ids. Once the buffer is empty,
  * {@link #next()} fails at once with {@link MessageIdsUnavailableException} (the push API answers
  * {@code -500} / {@code UNAVAILABLE}, nothing is queued), a WARN line says so once per outage, and
- * {@code herald.logic.message_ids{result=unavailable}} counts each refused id; pushes succeed again
- * as soon as a retry brings a block.
+ * {@code herald.logic.ids{result=unavailable}} counts each refused id; pushes succeed again as soon
+ * as a retry brings a block.
  *
  * <p><b>At start.</b> {@link #start()} does not wait for IdGen: it asks for the first block and
  * returns. {@link #firstBlock()} completes when that block arrives; Logic reports itself unready
@@ -38,10 +38,10 @@ import org.slf4j.LoggerFactory;
  * which precedes its push by as long as the block took to be used. Ids left in the buffer at stop
  * are dropped, never reused.
  *
- * <p>Meters: {@code herald.logic.message_ids{result=ok|unavailable}} (ids handed out, or refused),
- * {@code herald.logic.message_ids.fetch{result=ok|error}} (timer of {@code NextIds} calls), {@code
- * herald.logic.message_ids.buffered} (ids left). {@link #start()} and {@link #stop()} are
- * idempotent; the constructor does no I/O.
+ * <p>Meters: {@code herald.logic.ids{result=ok|unavailable}} (ids handed out, or refused), {@code
+ * herald.logic.ids.fetch{result=ok|error}} (timer of {@code NextIds} calls), {@code
+ * herald.logic.ids.buffered} (ids left). {@link #start()} and {@link #stop()} are idempotent; the
+ * constructor does no I/O.
  */
 public final class IdGenMessageIds implements MessageIds {
   private static final Logger log = LoggerFactory.getLogger(IdGenMessageIds.class);
@@ -106,7 +106,7 @@ public final class IdGenMessageIds implements MessageIds {
     this.refused = issuedCounter(meters, "unavailable");
     this.fetchedOk = fetchTimer(meters, "ok");
     this.fetchFailed = fetchTimer(meters, "error");
-    Gauge.builder("herald.logic.message_ids.buffered", this, IdGenMessageIds::buffered)
+    Gauge.builder("herald.logic.ids.buffered", this, IdGenMessageIds::buffered)
         .description("Message ids fetched from IdGen and not yet used")
         .register(meters);
   }
@@ -314,14 +314,14 @@ public final class IdGenMessageIds implements MessageIds {
   }
 
   private static Counter issuedCounter(MeterRegistry meters, String result) {
-    return Counter.builder("herald.logic.message_ids")
+    return Counter.builder("herald.logic.ids")
         .description("Message ids handed to pushes (ok) or refused for want of ids (unavailable)")
         .tag("result", result)
         .register(meters);
   }
 
   private static Timer fetchTimer(MeterRegistry meters, String result) {
-    return Timer.builder("herald.logic.message_ids.fetch")
+    return Timer.builder("herald.logic.ids.fetch")
         .description("NextIds calls to IdGen that refill the message id buffer")
         .tag("result", result)
         .register(meters);

@@ -147,8 +147,8 @@ class IdGenMessageIdsTest {
 
     assertThat(ids.firstBlock()).isCompleted();
     assertThat(ids.next()).isEqualTo(1000);
-    assertThat(counted("herald.logic.message_ids", "ok")).isOne();
-    assertThat(counted("herald.logic.message_ids", "unavailable")).isOne();
+    assertThat(counted("herald.logic.ids", "ok")).isOne();
+    assertThat(counted("herald.logic.ids", "unavailable")).isOne();
   }
 
   @Test
@@ -171,7 +171,7 @@ class IdGenMessageIdsTest {
     assertThat(take(10))
         .containsExactly(5000L, 5001L, 5002L, 5003L, 7000L, 7001L, 7002L, 7003L, 7004L, 7005L);
     assertThat(idgen.asked).containsExactly(10, 10, 10);
-    assertThat(counted("herald.logic.message_ids.fetch", "ok")).isEqualTo(2);
+    assertThat(counted("herald.logic.ids.fetch", "ok")).isEqualTo(2);
   }
 
   @Test
@@ -202,7 +202,7 @@ class IdGenMessageIdsTest {
                   + " io exception (Connection refused)");
     }
     assertThat(idgen.asked).as("no call while a retry waits").hasSize(2);
-    assertThat(counted("herald.logic.message_ids", "unavailable")).isEqualTo(5);
+    assertThat(counted("herald.logic.ids", "unavailable")).isEqualTo(5);
 
     delayer.runDue();
     assertThat(idgen.asked).hasSize(3);
@@ -215,8 +215,8 @@ class IdGenMessageIdsTest {
 
     assertThat(ids.next()).isEqualTo(900);
     assertThat(delayer.tasks).isEmpty();
-    assertThat(counted("herald.logic.message_ids.fetch", "error")).isEqualTo(2);
-    assertThat(counted("herald.logic.message_ids.fetch", "ok")).isEqualTo(2);
+    assertThat(counted("herald.logic.ids.fetch", "error")).isEqualTo(2);
+    assertThat(counted("herald.logic.ids.fetch", "ok")).isEqualTo(2);
   }
 
   @Test

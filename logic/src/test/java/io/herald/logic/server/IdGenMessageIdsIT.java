@@ -300,9 +300,9 @@ class IdGenMessageIdsIT {
             });
     assertThat(health()).as("connections still served: /health stays 200").isEqualTo(200);
     assertThat(scrape())
-        .contains("herald_logic_message_ids_total{result=\"unavailable\"} 3.0")
-        .contains("herald_logic_message_ids_fetch_seconds_count{result=\"error\"}")
-        .contains("herald_logic_message_ids_buffered 0.0");
+        .contains("herald_logic_ids_total{result=\"unavailable\"} 3.0")
+        .contains("herald_logic_ids_fetch_seconds_count{result=\"error\"}")
+        .contains("herald_logic_ids_buffered 0.0");
     assertThat(queued).hasSize(ids.size());
 
     startIdGen();
