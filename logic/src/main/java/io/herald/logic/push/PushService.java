@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.herald.logic.Failures;
 import io.herald.logic.ids.MessageIds;
 import io.herald.logic.ids.MessageIdsUnavailableException;
+import io.herald.logic.queue.PushQueue;
 import io.herald.logic.room.RoomRoutes;
 import io.herald.logic.session.SessionStore;
 import io.herald.proto.queue.v1.PushMsg;

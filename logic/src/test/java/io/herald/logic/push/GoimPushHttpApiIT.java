@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.SessionProtocol;
 import io.herald.logic.push.GoimHttpClient.Reply;
+import io.herald.logic.support.TestKafka;
+import io.herald.logic.support.TestSessions;
+import io.herald.logic.support.TopicReader;
 import io.herald.proto.queue.v1.PushType;
 import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
@@ -40,7 +43,7 @@ class GoimPushHttpApiIT {
   @BeforeEach
   void start(KafkaBroker kafka) {
     String name = kafka.newTopic(1);
-    server = new PushServer(PushServer.kafka(kafka.bootstrapServers(), name));
+    server = new PushServer(TestKafka.producer(kafka.bootstrapServers(), name));
     topic = new TopicReader(kafka, name);
     http = GoimHttpClient.withToken(server.port(), PushServer.TOKEN);
     TestSessions.put(server.sessions, 42, "phone-42", "comet-1");
@@ -313,7 +316,7 @@ class GoimPushHttpApiIT {
   @Test
   void anUnreachableBrokerAnswersMinus500WithTheReason() {
     try (PushServer dead =
-        new PushServer(PushServer.kafka(PushServer.deadBroker(), "herald-push"))) {
+        new PushServer(TestKafka.producer(TestKafka.deadBroker(), "herald-push"))) {
       TestSessions.put(dead.sessions, 42, "phone-42", "comet-1");
       GoimHttpClient client = GoimHttpClient.withToken(dead.port(), PushServer.TOKEN);
 

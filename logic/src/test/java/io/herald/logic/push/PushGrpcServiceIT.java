@@ -12,6 +12,9 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
+import io.herald.logic.support.TestKafka;
+import io.herald.logic.support.TestSessions;
+import io.herald.logic.support.TopicReader;
 import io.herald.proto.push.v1.OnlineRoomRequest;
 import io.herald.proto.push.v1.OnlineTopRequest;
 import io.herald.proto.push.v1.OnlineTotalRequest;
@@ -46,7 +49,7 @@ class PushGrpcServiceIT {
   @BeforeEach
   void start(KafkaBroker kafka) {
     String name = kafka.newTopic(1);
-    server = new PushServer(PushServer.kafka(kafka.bootstrapServers(), name));
+    server = new PushServer(TestKafka.producer(kafka.bootstrapServers(), name));
     topic = new TopicReader(kafka, name);
     channel =
         Grpc.newChannelBuilder("127.0.0.1:" + server.port(), InsecureChannelCredentials.create())
@@ -216,7 +219,7 @@ class PushGrpcServiceIT {
   @Test
   void anUnreachableBrokerIsUnavailable() {
     try (PushServer dead =
-        new PushServer(PushServer.kafka(PushServer.deadBroker(), "herald-push"))) {
+        new PushServer(TestKafka.producer(TestKafka.deadBroker(), "herald-push"))) {
       ManagedChannel deadChannel =
           Grpc.newChannelBuilder("127.0.0.1:" + dead.port(), InsecureChannelCredentials.create())
               .build();

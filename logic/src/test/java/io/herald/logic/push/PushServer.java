@@ -6,15 +6,13 @@ import com.linecorp.armeria.server.grpc.GrpcService;
 import io.herald.logic.ids.SnowflakeMessageIds;
 import io.herald.logic.kafka.KafkaProducerConfig;
 import io.herald.logic.online.OnlineView;
+import io.herald.logic.queue.KafkaPushQueue;
 import io.herald.logic.session.SessionStore;
+import io.herald.logic.support.TestSessions;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The push API as Logic serves it, for tests: HTTP and gRPC on one Armeria port (0: a free one),
@@ -53,28 +51,6 @@ final class PushServer implements AutoCloseable {
     server = sb.build();
     queue.start();
     server.start().join();
-  }
-
-  /** Kafka settings for a test topic, failing fast when the broker is gone. */
-  static KafkaProducerConfig kafka(String bootstrapServers, String topic) {
-    return new KafkaProducerConfig(
-        bootstrapServers,
-        topic,
-        "push-test",
-        Duration.ofMillis(800),
-        Duration.ofMillis(800),
-        Duration.ofMillis(1500),
-        Duration.ofMillis(1),
-        Map.of());
-  }
-
-  /** {@code 127.0.0.1:<port>} where nothing listens. */
-  static String deadBroker() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return "127.0.0.1:" + socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   int port() {

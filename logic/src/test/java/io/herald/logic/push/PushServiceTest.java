@@ -11,6 +11,7 @@ import io.herald.logic.room.InMemoryRoomIndex;
 import io.herald.logic.room.RoomIndex;
 import io.herald.logic.room.RoomRoutes;
 import io.herald.logic.session.SessionStore;
+import io.herald.logic.support.TestSessions;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.queue.v1.PushType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

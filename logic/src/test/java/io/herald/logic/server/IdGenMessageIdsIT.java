@@ -26,7 +26,7 @@ import io.herald.idgen.db.DatabaseConfig;
 import io.herald.idgen.server.IdGenConfig;
 import io.herald.idgen.server.IdGenServer;
 import io.herald.idgen.server.TagConfig;
-import io.herald.logic.push.PushQueue;
+import io.herald.logic.queue.PushQueue;
 import io.herald.proto.idgen.v1.ExplainRequest;
 import io.herald.proto.idgen.v1.ExplainResponse;
 import io.herald.proto.idgen.v1.IdGenGrpc;

@@ -1,11 +1,18 @@
-package io.herald.logic.push;
+package io.herald.logic.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.herald.logic.ids.SnowflakeMessageIds;
+import io.herald.logic.push.PushConfig;
+import io.herald.logic.push.PushResult;
+import io.herald.logic.push.PushService;
+import io.herald.logic.push.PushUnavailableException;
 import io.herald.logic.session.SessionStore;
+import io.herald.logic.support.TestKafka;
+import io.herald.logic.support.TestSessions;
+import io.herald.logic.support.TopicReader;
 import io.herald.proto.queue.v1.PushType;
 import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
@@ -34,7 +41,7 @@ class KafkaPushQueueIT {
   @BeforeEach
   void start(KafkaBroker kafka) {
     String name = kafka.newTopic(4);
-    queue = new KafkaPushQueue(PushServer.kafka(kafka.bootstrapServers(), name), meters);
+    queue = new KafkaPushQueue(TestKafka.producer(kafka.bootstrapServers(), name), meters);
     queue.start();
     queue.start(); // idempotent
     pushes = service(queue);
@@ -140,7 +147,7 @@ class KafkaPushQueueIT {
   @Test
   void anUnreachableBrokerFailsThePushWithTheReasonWithinTheTimeout() {
     KafkaPushQueue dead =
-        new KafkaPushQueue(PushServer.kafka(PushServer.deadBroker(), "herald-push"), meters);
+        new KafkaPushQueue(TestKafka.producer(TestKafka.deadBroker(), "herald-push"), meters);
     dead.start();
     try {
       long started = System.nanoTime();

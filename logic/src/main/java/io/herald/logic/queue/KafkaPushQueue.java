@@ -1,4 +1,4 @@
-package io.herald.logic.push;
+package io.herald.logic.queue;
 
 import io.herald.logic.Failures;
 import io.herald.logic.kafka.KafkaProducerConfig;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes pushes to a Kafka topic with an idempotent producer ({@code acks=all}): a record counts
- * as queued only once every in-sync replica has it. Key: {@link PushRecords#key(PushMsg)}, so one
+ * as queued only once every in-sync replica has it. Key: {@link PushQueue#key(PushMsg)}, so one
  * target's records land in one partition, in order; value: the PushMsg's protobuf bytes.
  *
  * <p>{@code KafkaProducer.send} may block while it waits for topic metadata (a broker that is
@@ -88,7 +88,7 @@ public final class KafkaPushQueue implements PushQueue {
         for (Runnable waiting : stoppingSender.shutdownNow()) {
           ((Send) waiting)
               .done()
-              .completeExceptionally(new PushUnavailableException("kafka: push queue stopped"));
+              .completeExceptionally(new QueueUnavailableException("kafka: push queue stopped"));
         }
       }
     } catch (InterruptedException e) {
@@ -108,18 +108,16 @@ public final class KafkaPushQueue implements PushQueue {
     ExecutorService running = sender;
     Producer<byte[], byte[]> target = producer;
     if (running == null || target == null) {
-      done.completeExceptionally(new PushUnavailableException("kafka: push queue not running"));
+      done.completeExceptionally(new QueueUnavailableException("kafka: push queue not running"));
       return done.exceptionallyCompose(this::failure);
     }
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(
-            config.topic(),
-            PushRecords.key(msg).getBytes(StandardCharsets.UTF_8),
-            msg.toByteArray());
+            config.topic(), PushQueue.key(msg).getBytes(StandardCharsets.UTF_8), msg.toByteArray());
     try {
       running.execute(new Send(target, record, done));
     } catch (RejectedExecutionException e) {
-      done.completeExceptionally(new PushUnavailableException("kafka: push queue stopped", e));
+      done.completeExceptionally(new QueueUnavailableException("kafka: push queue stopped", e));
     }
     return done.exceptionallyCompose(this::failure);
   }
@@ -152,10 +150,10 @@ public final class KafkaPushQueue implements PushQueue {
     }
   }
 
-  /** Every failure as a {@link PushUnavailableException} saying why. */
+  /** Every failure as a {@link QueueUnavailableException} saying why. */
   private CompletableFuture<Void> failure(Throwable e) {
     Throwable cause = Failures.cause(e);
-    if (cause instanceof PushUnavailableException) {
+    if (cause instanceof QueueUnavailableException) {
       return CompletableFuture.failedFuture(cause);
     }
     String reason =
@@ -163,7 +161,7 @@ public final class KafkaPushQueue implements PushQueue {
             ? "no acknowledgement within " + deadline.toMillis() + " ms"
             : Failures.reason(cause);
     return CompletableFuture.failedFuture(
-        new PushUnavailableException("kafka topic " + config.topic() + ": " + reason, cause));
+        new QueueUnavailableException("kafka topic " + config.topic() + ": " + reason, cause));
   }
 
   private static Timer latency(MeterRegistry meters, String result) {

@@ -1,4 +1,4 @@
-package io.herald.logic.push;
+package io.herald.logic.support;
 
 import static org.awaitility.Awaitility.await;
 
@@ -19,15 +19,15 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Reads a push topic back from its start as Job would see it: key, partition and PushMsg. */
-final class TopicReader implements AutoCloseable {
+public final class TopicReader implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final Deque<Read> buffered = new ArrayDeque<>();
 
   /** One record read back. */
-  record Read(String key, int partition, PushMsg msg) {}
+  public record Read(String key, int partition, PushMsg msg) {}
 
   /** Reads every partition of {@code topic} from its start, with no consumer group to join. */
-  TopicReader(KafkaBroker kafka, String topic) {
+  public TopicReader(KafkaBroker kafka, String topic) {
     consumer =
         new KafkaConsumer<>(
             Map.of(
@@ -46,7 +46,7 @@ final class TopicReader implements AutoCloseable {
   }
 
   /** The next {@code count} records, waiting up to 30 s for them. */
-  List<Read> take(int count) {
+  public List<Read> take(int count) {
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInSameThread()
@@ -65,7 +65,7 @@ final class TopicReader implements AutoCloseable {
     return taken;
   }
 
-  Read takeOne() {
+  public Read takeOne() {
     return take(1).get(0);
   }
 

@@ -1,4 +1,4 @@
-package io.herald.logic.push;
+package io.herald.logic.support;
 
 import io.herald.logic.online.InMemoryOnlineStore;
 import io.herald.logic.online.OnlineCounts;
@@ -19,24 +19,24 @@ import java.util.Map;
  * Sessions and online counts for push tests: the standalone (in-memory) implementations, with
  * devices and Comet reports put in directly.
  */
-final class TestSessions {
+public final class TestSessions {
   private TestSessions() {}
 
   /**
    * Room routes over an in-memory index in which {@code serverId} holds every room in {@code
    * rooms}.
    */
-  static RoomRoutes rooms(String serverId, String... rooms) {
+  public static RoomRoutes rooms(String serverId, String... rooms) {
     InMemoryRoomIndex index = new InMemoryRoomIndex(Clock.systemUTC(), Duration.ofMinutes(1));
     index.hold(serverId, List.of(rooms)).join();
     return new RoomRoutes(index, () -> false, new SimpleMeterRegistry());
   }
 
-  static SessionStore memory() {
+  public static SessionStore memory() {
     return new InMemorySessionStore(Clock.systemUTC(), Duration.ofMinutes(15));
   }
 
-  static void put(SessionStore store, long mid, String key, String serverId) {
+  public static void put(SessionStore store, long mid, String key, String serverId) {
     store.put(new Session(mid, key, serverId, 1L, 1, "web")).join();
   }
 
@@ -44,7 +44,7 @@ final class TestSessions {
    * Two Comets' reports: {@code live://1000} 12 (10 + 2), {@code live://1001} 3, {@code chat://7}
    * 5; 20 connections from 4 IPs.
    */
-  static OnlineView online() {
+  public static OnlineView online() {
     Clock clock = Clock.systemUTC();
     OnlineCounts counts =
         new OnlineCounts(
