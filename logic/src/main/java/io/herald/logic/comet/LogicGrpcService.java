@@ -2,6 +2,7 @@ package io.herald.logic.comet;
 
 import io.grpc.stub.StreamObserver;
 import io.herald.logic.Failures;
+import io.herald.logic.api.GoimNodes;
 import io.herald.logic.auth.AuthException;
 import io.herald.logic.auth.AuthRequest;
 import io.herald.logic.auth.MeteredAuthenticator;

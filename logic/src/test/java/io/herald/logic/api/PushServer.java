@@ -1,4 +1,4 @@
-package io.herald.logic.push;
+package io.herald.logic.api;
 
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
@@ -6,6 +6,8 @@ import com.linecorp.armeria.server.grpc.GrpcService;
 import io.herald.logic.ids.SnowflakeMessageIds;
 import io.herald.logic.kafka.KafkaProducerConfig;
 import io.herald.logic.online.OnlineView;
+import io.herald.logic.push.PushConfig;
+import io.herald.logic.push.PushService;
 import io.herald.logic.queue.KafkaPushQueue;
 import io.herald.logic.session.SessionStore;
 import io.herald.logic.support.TestSessions;

@@ -1,10 +1,12 @@
-package io.herald.logic.push;
+package io.herald.logic.api;
 
 import com.linecorp.armeria.common.RequestContext;
 import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.herald.logic.Failures;
+import io.herald.logic.push.InvalidPushException;
+import io.herald.logic.push.PushUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

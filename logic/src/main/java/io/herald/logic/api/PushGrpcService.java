@@ -1,4 +1,4 @@
-package io.herald.logic.push;
+package io.herald.logic.api;
 
 import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import com.linecorp.armeria.server.ServiceRequestContext;
@@ -7,6 +7,9 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.StreamObserver;
 import io.herald.logic.Failures;
 import io.herald.logic.online.OnlineView;
+import io.herald.logic.push.PushConfig;
+import io.herald.logic.push.PushResult;
+import io.herald.logic.push.PushService;
 import io.herald.proto.push.v1.OnlineRoomRequest;
 import io.herald.proto.push.v1.OnlineRoomResponse;
 import io.herald.proto.push.v1.OnlineTopRequest;
@@ -40,7 +43,7 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
   private final PushService pushes;
   private final OnlineQueries online;
   private final BearerTokens tokens;
-  private final PushMetrics metrics;
+  private final PushApiMetrics metrics;
 
   /**
    * @throws IllegalArgumentException if {@code api} requires a token but configures none
@@ -50,7 +53,7 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
     this.pushes = pushes;
     this.online = new OnlineQueries(online);
     this.tokens = BearerTokens.of(api);
-    this.metrics = new PushMetrics(meters);
+    this.metrics = new PushApiMetrics(meters);
   }
 
   /** This service behind the bearer-token interceptor: what to add to a {@code GrpcService}. */
@@ -203,7 +206,7 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
       response.onError(e);
       return;
     }
-    metrics.query(query, PushMetrics.OK);
+    metrics.query(query, PushApiMetrics.OK);
     response.onNext(answer);
     response.onCompleted();
   }

@@ -1,6 +1,5 @@
-package io.herald.logic.server;
+package io.herald.logic.api;
 
-import io.herald.logic.comet.GoimNodes;
 import io.herald.logic.online.OnlineView;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.proto.registry.v1.NodeState;

@@ -1,8 +1,9 @@
-package io.herald.logic.push;
+package io.herald.logic.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.herald.logic.push.PushConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

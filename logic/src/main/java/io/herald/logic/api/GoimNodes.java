@@ -1,4 +1,4 @@
-package io.herald.logic.comet;
+package io.herald.logic.api;
 
 import io.herald.balancer.NodeQuery;
 import io.herald.balancer.NodeSelector;

@@ -1,4 +1,4 @@
-package io.herald.logic.push;
+package io.herald.logic.api;
 
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
@@ -18,9 +18,9 @@ final class BearerAuthInterceptor implements ServerInterceptor {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final BearerTokens tokens;
-  private final PushMetrics metrics;
+  private final PushApiMetrics metrics;
 
-  BearerAuthInterceptor(BearerTokens tokens, PushMetrics metrics) {
+  BearerAuthInterceptor(BearerTokens tokens, PushApiMetrics metrics) {
     this.tokens = tokens;
     this.metrics = metrics;
   }
@@ -44,9 +44,9 @@ final class BearerAuthInterceptor implements ServerInterceptor {
     }
     String name = method.toLowerCase(Locale.ROOT);
     if (name.startsWith("push")) {
-      metrics.push(name.substring("push".length()), PushMetrics.UNAUTHORIZED);
+      metrics.push(name.substring("push".length()), PushApiMetrics.UNAUTHORIZED);
     } else if (name.startsWith("online")) {
-      metrics.query(name.substring("online".length()), PushMetrics.UNAUTHORIZED);
+      metrics.query(name.substring("online".length()), PushApiMetrics.UNAUTHORIZED);
     }
   }
 }

@@ -1,5 +1,6 @@
-package io.herald.logic.push;
+package io.herald.logic.api;
 
+import io.herald.logic.push.PushConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

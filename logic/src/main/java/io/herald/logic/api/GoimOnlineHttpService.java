@@ -1,4 +1,4 @@
-package io.herald.logic.push;
+package io.herald.logic.api;
 
 import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.server.HttpService;
@@ -13,13 +13,13 @@ import java.util.function.Function;
  * goim's data shapes: {@code [{"room_id":"1000","count":12}]}, {@code {"1000":12}}, {@code
  * {"ip_count":N,"conn_count":N}}.
  */
-final class OnlineHttpService {
+final class GoimOnlineHttpService {
   static final List<String> QUERIES = List.of("top", "room", "total");
 
   private final OnlineQueries queries;
-  private final PushMetrics metrics;
+  private final PushApiMetrics metrics;
 
-  OnlineHttpService(OnlineQueries queries, PushMetrics metrics) {
+  GoimOnlineHttpService(OnlineQueries queries, PushApiMetrics metrics) {
     this.queries = queries;
     this.metrics = metrics;
   }
@@ -40,7 +40,7 @@ final class OnlineHttpService {
         metrics.query(query, e);
         return GoimReplies.failure(e);
       }
-      metrics.query(query, PushMetrics.OK);
+      metrics.query(query, PushApiMetrics.OK);
       return GoimReplies.ok(data);
     };
   }

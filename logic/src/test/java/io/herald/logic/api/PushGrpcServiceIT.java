@@ -1,4 +1,4 @@
-package io.herald.logic.push;
+package io.herald.logic.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.herald.logic.push;
+package io.herald.logic.api;
 
 import com.google.protobuf.ByteString;
 import com.linecorp.armeria.common.HttpHeaderNames;
@@ -7,6 +7,9 @@ import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.herald.logic.online.OnlineView;
+import io.herald.logic.push.PushConfig;
+import io.herald.logic.push.PushResult;
+import io.herald.logic.push.PushService;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,9 +35,9 @@ import java.util.function.Function;
  */
 public final class GoimPushHttpApi {
   private final PushService pushes;
-  private final OnlineHttpService online;
+  private final GoimOnlineHttpService online;
   private final BearerTokens tokens;
-  private final PushMetrics metrics;
+  private final PushApiMetrics metrics;
   private final long maxRequestLength;
   private final GoimHttpErrors errors;
 
@@ -45,9 +48,9 @@ public final class GoimPushHttpApi {
       PushService pushes, OnlineView online, PushConfig.Api api, MeterRegistry meters) {
     this.pushes = pushes;
     this.tokens = BearerTokens.of(api);
-    this.metrics = new PushMetrics(meters);
+    this.metrics = new PushApiMetrics(meters);
     this.errors = new GoimHttpErrors(meters);
-    this.online = new OnlineHttpService(new OnlineQueries(online), metrics);
+    this.online = new GoimOnlineHttpService(new OnlineQueries(online), metrics);
     this.maxRequestLength = api.maxBodyBytes();
   }
 
@@ -62,12 +65,12 @@ public final class GoimPushHttpApi {
     push(sb, "mids", this::pushMids);
     push(sb, "room", this::pushRoom);
     push(sb, "all", this::pushAll);
-    for (String query : OnlineHttpService.QUERIES) {
+    for (String query : GoimOnlineHttpService.QUERIES) {
       sb.route()
           .get("/goim/online/" + query)
           .build(
               authorized(
-                  online.route(query), () -> metrics.query(query, PushMetrics.UNAUTHORIZED)));
+                  online.route(query), () -> metrics.query(query, PushApiMetrics.UNAUTHORIZED)));
     }
   }
 
@@ -151,7 +154,7 @@ public final class GoimPushHttpApi {
     sb.route()
         .post("/goim/push/" + target)
         .maxRequestLength(maxRequestLength)
-        .build(authorized(service, () -> metrics.push(target, PushMetrics.UNAUTHORIZED)));
+        .build(authorized(service, () -> metrics.push(target, PushApiMetrics.UNAUTHORIZED)));
   }
 
   /** {@code service} behind the bearer-token check; a refusal is HTTP 401, and counted. */

@@ -1,4 +1,4 @@
-package io.herald.logic.push;
+package io.herald.logic.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package io.herald.logic.push;
+package io.herald.logic.api;
 
 import io.herald.logic.Failures;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * queries {@code top|room|total}, results {@code ok|bad_request|unauthorized|error}; never a key,
  * mid or room id.
  */
-final class PushMetrics {
+final class PushApiMetrics {
   static final String OK = "ok";
   static final String BAD_REQUEST = "bad_request";
   static final String UNAUTHORIZED = "unauthorized";
@@ -17,7 +17,7 @@ final class PushMetrics {
 
   private final MeterRegistry meters;
 
-  PushMetrics(MeterRegistry meters) {
+  PushApiMetrics(MeterRegistry meters) {
     this.meters = meters;
   }
 

@@ -1,8 +1,6 @@
-package io.herald.logic.server;
+package io.herald.logic.api;
 
-import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.server.ServerBuilder;
-import io.herald.logic.comet.GoimNodes;
 import io.herald.logic.online.OnlineView;
 import io.herald.proto.logic.v1.NodesResponse;
 import io.herald.registry.RegistryView;
@@ -16,24 +14,24 @@ import java.util.Map;
  * {@code GET /goim/nodes/instances} — every Comet the registry lists, in the shape of goim's
  * discovery instances ({@link GoimInstances}), a draining one with {@code offline} "true".
  */
-final class GoimNodesHttpApi {
+public final class GoimNodesHttpApi {
   private final GoimNodes nodes;
   private final RegistryView registry;
   private final GoimInstances instances;
 
-  GoimNodesHttpApi(GoimNodes nodes, RegistryView registry, OnlineView online) {
+  public GoimNodesHttpApi(GoimNodes nodes, RegistryView registry, OnlineView online) {
     this.nodes = nodes;
     this.registry = registry;
     this.instances = new GoimInstances(online);
   }
 
-  void bindTo(ServerBuilder server) {
+  public void bindTo(ServerBuilder server) {
     server
         .route()
         .get("/goim/nodes/weighted")
         .build(
             (ctx, req) ->
-                ok(
+                GoimReplies.ok(
                     weighted(
                         nodes.nodes(
                             ctx.queryParams().get("platform", ""),
@@ -41,7 +39,7 @@ final class GoimNodesHttpApi {
     server
         .route()
         .get("/goim/nodes/instances")
-        .build((ctx, req) -> ok(instances.of(registry.nodes())));
+        .build((ctx, req) -> GoimReplies.ok(instances.of(registry.nodes())));
   }
 
   private static Map<String, Object> weighted(NodesResponse reply) {
@@ -60,13 +58,5 @@ final class GoimNodesHttpApi {
     backoff.put("jitter", reply.getBackoff().getJitter());
     data.put("backoff", backoff);
     return data;
-  }
-
-  private static HttpResponse ok(Object data) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("code", 0);
-    body.put("message", "");
-    body.put("data", data);
-    return HttpResponse.ofJson(body);
   }
 }

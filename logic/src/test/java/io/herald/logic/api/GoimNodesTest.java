@@ -1,4 +1,4 @@
-package io.herald.logic.comet;
+package io.herald.logic.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,11 +1,11 @@
-package io.herald.logic.push;
+package io.herald.logic.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.SessionProtocol;
-import io.herald.logic.push.GoimHttpClient.Reply;
+import io.herald.logic.api.GoimHttpClient.Reply;
 import io.herald.logic.support.TestKafka;
 import io.herald.logic.support.TestSessions;
 import io.herald.logic.support.TopicReader;

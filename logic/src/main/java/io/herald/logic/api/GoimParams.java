@@ -1,6 +1,7 @@
-package io.herald.logic.push;
+package io.herald.logic.api;
 
 import com.linecorp.armeria.common.QueryParams;
+import io.herald.logic.push.InvalidPushException;
 import java.util.ArrayList;
 import java.util.List;
 
