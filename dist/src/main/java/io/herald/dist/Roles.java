@@ -19,7 +19,7 @@ import io.herald.logic.ids.MessageIdsConfig;
 import io.herald.logic.receive.ReceiveConfig;
 import io.herald.logic.server.LogicConfig;
 import io.herald.logic.server.LogicServer;
-import io.herald.logic.session.StoreConfig;
+import io.herald.logic.store.StoreConfig;
 import io.herald.registry.Registries;
 import io.herald.registry.RegistryConfig;
 import java.io.IOException;

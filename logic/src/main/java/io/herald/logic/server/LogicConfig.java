@@ -7,7 +7,7 @@ import io.herald.logic.api.GoimNodes;
 import io.herald.logic.auth.AuthConfig;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.receive.ReceiveConfig;
-import io.herald.logic.session.StoreConfig;
+import io.herald.logic.store.StoreConfig;
 import io.herald.registry.RegistryConfig;
 import java.time.Duration;
 import java.util.List;

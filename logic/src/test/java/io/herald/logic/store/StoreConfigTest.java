@@ -1,4 +1,4 @@
-package io.herald.logic.session;
+package io.herald.logic.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.herald.config.ConfigLoader;
 import io.herald.logic.online.InMemoryOnlineStore;
 import io.herald.logic.online.RedisOnlineStore;
+import io.herald.logic.session.InMemorySessionStore;
+import io.herald.logic.session.RedisSessionStore;
 import io.herald.redis.RedisEndpoint;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.herald.logic.session;
+package io.herald.logic.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

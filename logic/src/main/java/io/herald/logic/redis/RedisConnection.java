@@ -1,4 +1,4 @@
-package io.herald.logic.session;
+package io.herald.logic.redis;
 
 import io.herald.redis.RedisEndpoint;
 import io.herald.redis.RedisLink;
@@ -10,10 +10,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * One Lettuce connection to the session Redis, shared by the session and online stores. Commands
- * are pipelined: callers send several back to back without waiting, and Redis runs them in order.
- * Each command is bounded by the configured timeout, and fails at once while Redis is unreachable
- * (the caller decides whether to retry); the connection comes back on its own.
+ * One Lettuce connection to the session Redis, shared by the session store, the online store and
+ * the room index (and the store's incarnation check). Commands are pipelined: callers send several
+ * back to back without waiting, and Redis runs them in order. Each command is bounded by the
+ * configured timeout, and fails at once while Redis is unreachable (the caller decides whether to
+ * retry); the connection comes back on its own.
  *
  * <p>{@link #start()} and {@link #stop()} are idempotent; the constructor does no I/O.
  */

@@ -1,4 +1,4 @@
-package io.herald.logic.session;
+package io.herald.logic.store;
 
 import io.herald.config.Durations;
 import io.micrometer.core.instrument.Counter;

@@ -1,4 +1,4 @@
-package io.herald.logic.session;
+package io.herald.logic.redis;
 
 import io.herald.logic.Failures;
 import io.lettuce.core.RedisNoScriptException;

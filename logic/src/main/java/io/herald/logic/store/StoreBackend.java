@@ -1,11 +1,17 @@
-package io.herald.logic.session;
+package io.herald.logic.store;
 
 import io.herald.logic.online.InMemoryOnlineStore;
 import io.herald.logic.online.OnlineStore;
 import io.herald.logic.online.RedisOnlineStore;
+import io.herald.logic.redis.RedisConnection;
+import io.herald.logic.redis.RedisOp;
+import io.herald.logic.redis.RedisScript;
 import io.herald.logic.room.InMemoryRoomIndex;
 import io.herald.logic.room.RedisRoomIndex;
 import io.herald.logic.room.RoomIndex;
+import io.herald.logic.session.InMemorySessionStore;
+import io.herald.logic.session.RedisSessionStore;
+import io.herald.logic.session.SessionStore;
 import io.lettuce.core.ScriptOutputType;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package io.herald.logic.session;
+package io.herald.logic.redis;
 
 import java.util.Locale;
 

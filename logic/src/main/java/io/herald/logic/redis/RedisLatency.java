@@ -1,4 +1,4 @@
-package io.herald.logic.session;
+package io.herald.logic.redis;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
