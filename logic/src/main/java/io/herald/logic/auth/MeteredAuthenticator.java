@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * AuthException} itself (never wrapped); an unexpected failure becomes {@code UNAVAILABLE} and is
  * logged.
  *
- * <p>{@link #parse(byte[], String)} is {@link AuthRequestParser#parse(byte[], String)} counting
+ * <p>{@link #parse(byte[], String)} is {@link AuthBodyParser#parse(byte[], String)} counting
  * malformed bodies under the same meter.
  */
 public final class MeteredAuthenticator implements Authenticator {
@@ -50,9 +50,9 @@ public final class MeteredAuthenticator implements Authenticator {
   }
 
   /** Parses an AUTH body, counting a malformed one. */
-  public AuthRequest parse(byte[] body, String clientIp) {
+  public AuthBody parse(byte[] body, String clientIp) {
     try {
-      return AuthRequestParser.parse(body, clientIp);
+      return AuthBodyParser.parse(body, clientIp);
     } catch (AuthException e) {
       refused.get(e.reason()).increment();
       throw e;
@@ -60,7 +60,7 @@ public final class MeteredAuthenticator implements Authenticator {
   }
 
   @Override
-  public CompletableFuture<Identity> authenticate(AuthRequest request) {
+  public CompletableFuture<Identity> authenticate(AuthBody request) {
     CompletableFuture<Identity> source;
     try {
       source = delegate.authenticate(request);

@@ -72,7 +72,7 @@ public final class WebhookAuthenticator implements Authenticator {
   }
 
   @Override
-  public CompletableFuture<Identity> authenticate(AuthRequest request) {
+  public CompletableFuture<Identity> authenticate(AuthBody request) {
     if (request.token().isEmpty()) {
       return CompletableFuture.failedFuture(
           new AuthException(AuthException.Reason.UNAUTHENTICATED, "token: missing"));
@@ -94,7 +94,7 @@ public final class WebhookAuthenticator implements Authenticator {
         });
   }
 
-  private CompletableFuture<WebhookAnswer> call(AuthRequest request) {
+  private CompletableFuture<WebhookAnswer> call(AuthBody request) {
     try {
       HttpRequest.Builder http =
           HttpRequest.newBuilder(url)
@@ -133,7 +133,7 @@ public final class WebhookAuthenticator implements Authenticator {
     return answer;
   }
 
-  private static byte[] body(AuthRequest request) {
+  private static byte[] body(AuthBody request) {
     ObjectNode body =
         WebhookAnswer.JSON
             .createObjectNode()

@@ -2,8 +2,8 @@ package io.herald.logic.comet;
 
 import io.herald.balancer.ClientHeartbeat;
 import io.herald.logic.Failures;
+import io.herald.logic.auth.AuthBody;
 import io.herald.logic.auth.AuthException;
-import io.herald.logic.auth.AuthRequest;
 import io.herald.logic.auth.Identity;
 import io.herald.logic.room.RoomIndex;
 import io.herald.logic.session.Session;
@@ -56,7 +56,7 @@ public final class Connections {
   }
 
   CompletableFuture<ConnectResponse> open(
-      ConnectRequest request, AuthRequest auth, Identity identity) {
+      ConnectRequest request, AuthBody auth, Identity identity) {
     long mid = identity.mid();
     CompletableFuture<Map<String, Session>> keyOwner =
         auth.key().isEmpty()
@@ -93,13 +93,13 @@ public final class Connections {
    * Records the connection's room in the room index before the Comet answers AUTH, so a room push
    * accepted after that answer is routed to its Comet.
    */
-  private CompletableFuture<Void> hold(Session session, AuthRequest auth) {
+  private CompletableFuture<Void> hold(Session session, AuthBody auth) {
     return auth.roomId().isEmpty()
         ? CompletableFuture.completedFuture(null)
         : rooms.hold(session.serverId(), List.of(auth.roomId()));
   }
 
-  private ConnectResponse reply(Session session, AuthRequest auth) {
+  private ConnectResponse reply(Session session, AuthBody auth) {
     ConnectResponse.Builder reply =
         ConnectResponse.newBuilder()
             .setMid(session.mid())

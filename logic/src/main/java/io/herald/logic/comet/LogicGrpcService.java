@@ -3,8 +3,8 @@ package io.herald.logic.comet;
 import io.grpc.stub.StreamObserver;
 import io.herald.logic.Failures;
 import io.herald.logic.api.GoimNodes;
+import io.herald.logic.auth.AuthBody;
 import io.herald.logic.auth.AuthException;
-import io.herald.logic.auth.AuthRequest;
 import io.herald.logic.auth.MeteredAuthenticator;
 import io.herald.logic.online.OnlineCounts;
 import io.herald.logic.online.OnlineStore;
@@ -106,8 +106,7 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
     epochs.observe(request.getServerId(), request.getServerEpoch());
     CompletableFuture<ConnectResponse> reply;
     try {
-      AuthRequest auth =
-          authenticator.parse(request.getToken().toByteArray(), request.getClientIp());
+      AuthBody auth = authenticator.parse(request.getToken().toByteArray(), request.getClientIp());
       reply =
           authenticator
               .authenticate(auth)

@@ -9,27 +9,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class AuthRequestParserTest {
-  private static AuthRequest parse(String json) {
-    return AuthRequestParser.parse(json.getBytes(UTF_8), "10.0.0.7");
+class AuthBodyParserTest {
+  private static AuthBody parse(String json) {
+    return AuthBodyParser.parse(json.getBytes(UTF_8), "10.0.0.7");
   }
 
   @Test
   void goimsExactBodyParsesWithoutAToken() {
-    AuthRequest request =
+    AuthBody request =
         parse(
             "{\"mid\":123, \"room_id\":\"live://1000\", \"platform\":\"web\","
                 + " \"accepts\":[1000,1001,1002]}");
 
     assertThat(request)
         .isEqualTo(
-            new AuthRequest(
-                123, "", "live://1000", "web", List.of(1000, 1001, 1002), "", "10.0.0.7"));
+            new AuthBody(123, "", "live://1000", "web", List.of(1000, 1001, 1002), "", "10.0.0.7"));
   }
 
   @Test
   void everyFieldIsRead() {
-    AuthRequest request =
+    AuthBody request =
         parse(
             "{\"mid\":7,\"key\":\"k-1\",\"room_id\":\"chat://a/b\",\"platform\":\"android\","
                 + "\"accepts\":[1000],\"token\":\"t.o.k\"}");
@@ -51,7 +50,7 @@ class AuthRequestParserTest {
 
   @Test
   void missingFieldsTakeDefaultsAndUnknownOnesAreIgnored() {
-    AuthRequest request = parse("{\"device\":\"x\",\"mid\":null,\"extra\":{\"a\":[1]}}");
+    AuthBody request = parse("{\"device\":\"x\",\"mid\":null,\"extra\":{\"a\":[1]}}");
 
     assertThat(request.mid()).isZero();
     assertThat(request.key()).isEmpty();
@@ -94,7 +93,7 @@ class AuthRequestParserTest {
 
   @Test
   void aBodyOverTheLimitIsRefused() {
-    String padding = "x".repeat(AuthRequestParser.MAX_BODY_BYTES);
+    String padding = "x".repeat(AuthBodyParser.MAX_BODY_BYTES);
     AuthException refused = refusal(() -> parse("{\"token\":\"" + padding + "\"}"));
 
     assertThat(refused.reason()).isEqualTo(AuthException.Reason.MALFORMED);
@@ -104,7 +103,7 @@ class AuthRequestParserTest {
   @Test
   void aBodyAtTheLimitParses() {
     String prefix = "{\"token\":\"";
-    String token = "t".repeat(AuthRequestParser.MAX_BODY_BYTES - prefix.length() - 2);
+    String token = "t".repeat(AuthBodyParser.MAX_BODY_BYTES - prefix.length() - 2);
 
     assertThat(parse(prefix + token + "\"}").token()).hasSize(token.length());
   }

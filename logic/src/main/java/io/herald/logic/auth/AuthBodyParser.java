@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * fields, {@code mid} not an int64, {@code accepts} not an array of int32, a string field that is
  * not a string, or a non-empty {@code room_id} not of the form {@code type://id}.
  */
-public final class AuthRequestParser {
+public final class AuthBodyParser {
   /** AUTH bodies are small; goim's frame limit is 4 KiB too. */
   public static final int MAX_BODY_BYTES = 4096;
 
@@ -34,7 +34,7 @@ public final class AuthRequestParser {
           .build();
   private static final Pattern INT64 = Pattern.compile("-?[0-9]{1,19}");
 
-  private AuthRequestParser() {}
+  private AuthBodyParser() {}
 
   /**
    * Parses an AUTH body.
@@ -43,7 +43,7 @@ public final class AuthRequestParser {
    * @param clientIp the connection's remote address as the Comet saw it
    * @throws AuthException with reason {@code MALFORMED} naming the problem
    */
-  public static AuthRequest parse(byte[] body, String clientIp) {
+  public static AuthBody parse(byte[] body, String clientIp) {
     if (body.length > MAX_BODY_BYTES) {
       throw malformed("body: " + body.length + " bytes (expected: at most " + MAX_BODY_BYTES + ")");
     }
@@ -73,7 +73,7 @@ public final class AuthRequestParser {
     if (!roomId.isEmpty() && !isRoomId(roomId)) {
       throw malformed("room_id: not a room id (expected: type://id, e.g. live://1000)");
     }
-    return new AuthRequest(
+    return new AuthBody(
         mid,
         string(root, "key"),
         roomId,

@@ -3,7 +3,8 @@ package io.herald.logic.auth;
 import java.util.List;
 
 /**
- * A client's AUTH body (op 7), goim's JSON plus an optional token: {@code
+ * A client's AUTH body (op 7) as {@link AuthBodyParser} read it, goim's JSON plus an optional
+ * token: {@code
  * {"mid":123,"key":"","room_id":"live://1000","platform":"web","accepts":[1000,1001],"token":"..."}},
  * and where the connection comes from.
  *
@@ -15,7 +16,7 @@ import java.util.List;
  * @param token the credential, or empty (goim's clients send none)
  * @param clientIp the connection's remote address as the Comet saw it
  */
-public record AuthRequest(
+public record AuthBody(
     long mid,
     String key,
     String roomId,
@@ -23,7 +24,7 @@ public record AuthRequest(
     List<Integer> accepts,
     String token,
     String clientIp) {
-  public AuthRequest {
+  public AuthBody {
     key = key == null ? "" : key;
     roomId = roomId == null ? "" : roomId;
     platform = platform == null ? "" : platform;
