@@ -127,15 +127,13 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
 
   @Override
   public void disconnect(DisconnectRequest request, StreamObserver<DisconnectResponse> response) {
-    require(request.getServerId(), "server_id");
-    require(request.getKey(), "key");
-    require(request.getConnId(), "conn_id");
     Session session =
-        new Session(
-            request.getMid(),
-            request.getKey(),
+        named(
+            "",
             request.getServerId(),
             request.getServerEpoch(),
+            request.getMid(),
+            request.getKey(),
             request.getConnId(),
             "");
     reply(
@@ -147,18 +145,16 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
 
   @Override
   public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
-    require(request.getServerId(), "server_id");
-    require(request.getKey(), "key");
-    require(request.getConnId(), "conn_id");
-    epochs.observe(request.getServerId(), request.getServerEpoch());
     Session session =
-        new Session(
-            request.getMid(),
-            request.getKey(),
+        named(
+            "",
             request.getServerId(),
             request.getServerEpoch(),
+            request.getMid(),
+            request.getKey(),
             request.getConnId(),
             request.getPlatform());
+    epochs.observe(request.getServerId(), request.getServerEpoch());
     reply(
         sessions
             .renew(session)
@@ -182,15 +178,14 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
     epochs.observe(request.getServerId(), request.getServerEpoch());
     List<CompletableFuture<Renewal>> renewals = new ArrayList<>(request.getSessionsCount());
     for (HeldSession held : request.getSessionsList()) {
-      require(held.getKey(), "sessions.key");
-      require(held.getConnId(), "sessions.conn_id");
       renewals.add(
           sessions.renew(
-              new Session(
-                  held.getMid(),
-                  held.getKey(),
+              named(
+                  "sessions.",
                   request.getServerId(),
                   request.getServerEpoch(),
+                  held.getMid(),
+                  held.getKey(),
                   held.getConnId(),
                   held.getPlatform())));
     }
@@ -285,6 +280,24 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
   @Override
   public void nodes(NodesRequest request, StreamObserver<NodesResponse> response) {
     answer(response, nodes.nodes(request.getPlatform(), request.getClientIp()), null);
+  }
+
+  /**
+   * The session of the connection a call names, once its server id, key and connection id are
+   * there; {@code field} prefixes the names of the last two in the error ({@code sessions.}).
+   */
+  private static Session named(
+      String field,
+      String serverId,
+      long serverEpoch,
+      long mid,
+      String key,
+      long connId,
+      String platform) {
+    require(serverId, "server_id");
+    require(key, field + "key");
+    require(connId, field + "conn_id");
+    return new Session(mid, key, serverId, serverEpoch, connId, platform);
   }
 
   private static void require(String value, String name) {
