@@ -1,6 +1,9 @@
 package io.herald.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -64,6 +67,21 @@ public final class Check {
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(name + ": empty (expected: a value)");
     }
+    return value;
+  }
+
+  /** {@code value}, if it is an {@code http://} or {@code https://} URL naming a host. */
+  public static String httpUrl(String name, String value) {
+    notNull(name, value);
+    boolean http;
+    try {
+      URI uri = new URI(value);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      http = (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
+    } catch (URISyntaxException e) {
+      http = false;
+    }
+    state(http, name, value, "an http:// or https:// URL");
     return value;
   }
 

@@ -30,4 +30,17 @@ class CheckTest {
     assertThat(kept).containsExactly(Map.entry("linger.ms", "5"));
     assertThat(Check.notOverriding("properties", null, RESERVED)).isEmpty();
   }
+
+  @Test
+  void httpUrlsNameAHostOverHttpOrHttps() {
+    assertThat(Check.httpUrl("url", "https://biz.example/auth"))
+        .isEqualTo("https://biz.example/auth");
+    assertThat(Check.httpUrl("url", "HTTP://10.0.0.1:8080")).isEqualTo("HTTP://10.0.0.1:8080");
+    for (String bad :
+        new String[] {"ftp://biz/auth", "biz.example/auth", "http:///x", "http://a b"}) {
+      assertThatThrownBy(() -> Check.httpUrl("url", bad))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("url: " + bad + " (expected: an http:// or https:// URL)");
+    }
+  }
 }

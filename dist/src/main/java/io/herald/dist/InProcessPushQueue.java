@@ -1,8 +1,8 @@
 package io.herald.dist;
 
 import io.herald.job.dispatch.Dispatcher;
-import io.herald.logic.push.PushQueue;
-import io.herald.logic.push.PushUnavailableException;
+import io.herald.logic.queue.PushQueue;
+import io.herald.logic.queue.QueueUnavailableException;
 import io.herald.proto.queue.v1.PushMsg;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * Kafka's place in {@code herald standalone}: Logic's pushes go straight to Job's {@link
  * Dispatcher} in the same process. A push is accepted once the dispatcher has it; at most {@code
  * capacity} may be accepted and not yet delivered (or given up), and a push beyond that is refused
- * with {@link PushUnavailableException} (Logic answers it as unavailable), so memory stays bounded
+ * with {@link QueueUnavailableException} (Logic answers it as unavailable), so memory stays bounded
  * when Comets are slow. Accepted pushes live in memory only: a crash loses them.
  */
 final class InProcessPushQueue implements PushQueue {
@@ -45,7 +45,7 @@ final class InProcessPushQueue implements PushQueue {
     if (!room.tryAcquire()) {
       refused.increment();
       return CompletableFuture.failedFuture(
-          new PushUnavailableException(
+          new QueueUnavailableException(
               "the in-process queue holds " + capacity + " undelivered pushes; try again later"));
     }
     CompletableFuture<Void> delivered;
@@ -53,7 +53,7 @@ final class InProcessPushQueue implements PushQueue {
       delivered = dispatcher.dispatch(msg);
     } catch (RuntimeException e) {
       room.release();
-      return CompletableFuture.failedFuture(new PushUnavailableException("dispatcher: " + e, e));
+      return CompletableFuture.failedFuture(new QueueUnavailableException("dispatcher: " + e, e));
     }
     var unused =
         delivered.whenComplete(

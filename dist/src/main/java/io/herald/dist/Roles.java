@@ -15,11 +15,11 @@ import io.herald.idgen.server.IdGenServer;
 import io.herald.job.config.JobConfig;
 import io.herald.job.server.JobServer;
 import io.herald.logic.auth.Authenticators;
-import io.herald.logic.push.PushConfig;
+import io.herald.logic.ids.MessageIdsConfig;
 import io.herald.logic.receive.ReceiveConfig;
 import io.herald.logic.server.LogicConfig;
 import io.herald.logic.server.LogicServer;
-import io.herald.logic.session.StoreConfig;
+import io.herald.logic.store.StoreConfig;
 import io.herald.registry.Registries;
 import io.herald.registry.RegistryConfig;
 import java.io.IOException;
@@ -260,9 +260,9 @@ final class Roles {
               setting("LOGIC", "receive.kafka.bootstrapServers"),
               config.receive().kafka().bootstrapServers()));
     }
-    PushConfig.Ids ids = config.push().messageIds();
+    MessageIdsConfig ids = config.push().messageIds();
     // A gRPC name-resolver target (dns:///…) is left to gRPC; host:port is checked here.
-    if (PushConfig.Ids.IDGEN.equals(ids.source()) && !ids.idgen().target().contains("://")) {
+    if (MessageIdsConfig.IDGEN.equals(ids.source()) && !ids.idgen().target().contains("://")) {
       endpoints.add(
           new Endpoint(
               "IdGen (message ids)",

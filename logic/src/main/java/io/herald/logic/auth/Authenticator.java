@@ -9,5 +9,5 @@ import java.util.concurrent.CompletableFuture;
  * default), {@code webhook}, or {@code trust} (goim's behaviour, development only).
  */
 public interface Authenticator {
-  CompletableFuture<Identity> authenticate(AuthRequest request);
+  CompletableFuture<Identity> authenticate(AuthBody request);
 }

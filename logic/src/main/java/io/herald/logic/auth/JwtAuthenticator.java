@@ -61,7 +61,7 @@ public final class JwtAuthenticator implements Authenticator {
   }
 
   @Override
-  public CompletableFuture<Identity> authenticate(AuthRequest request) {
+  public CompletableFuture<Identity> authenticate(AuthBody request) {
     try {
       return CompletableFuture.completedFuture(new Identity(verify(request.token())));
     } catch (AuthException e) {

@@ -1,13 +1,12 @@
 package io.herald.logic.auth;
 
+import io.herald.logic.Failures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * AuthException} itself (never wrapped); an unexpected failure becomes {@code UNAVAILABLE} and is
  * logged.
  *
- * <p>{@link #parse(byte[], String)} is {@link AuthRequestParser#parse(byte[], String)} counting
+ * <p>{@link #parse(byte[], String)} is {@link AuthBodyParser#parse(byte[], String)} counting
  * malformed bodies under the same meter.
  */
 public final class MeteredAuthenticator implements Authenticator {
@@ -51,9 +50,9 @@ public final class MeteredAuthenticator implements Authenticator {
   }
 
   /** Parses an AUTH body, counting a malformed one. */
-  public AuthRequest parse(byte[] body, String clientIp) {
+  public AuthBody parse(byte[] body, String clientIp) {
     try {
-      return AuthRequestParser.parse(body, clientIp);
+      return AuthBodyParser.parse(body, clientIp);
     } catch (AuthException e) {
       refused.get(e.reason()).increment();
       throw e;
@@ -61,7 +60,7 @@ public final class MeteredAuthenticator implements Authenticator {
   }
 
   @Override
-  public CompletableFuture<Identity> authenticate(AuthRequest request) {
+  public CompletableFuture<Identity> authenticate(AuthBody request) {
     CompletableFuture<Identity> source;
     try {
       source = delegate.authenticate(request);
@@ -85,11 +84,7 @@ public final class MeteredAuthenticator implements Authenticator {
   }
 
   private AuthException asRefusal(Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
+    Throwable cause = Failures.cause(error);
     if (cause instanceof AuthException refusal) {
       return refusal;
     }

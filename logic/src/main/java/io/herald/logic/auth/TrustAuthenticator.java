@@ -59,7 +59,7 @@ public final class TrustAuthenticator implements Authenticator {
   }
 
   @Override
-  public CompletableFuture<Identity> authenticate(AuthRequest request) {
+  public CompletableFuture<Identity> authenticate(AuthBody request) {
     if (!beyondLoopback && !Hosts.isLoopback(request.clientIp())) {
       if (warnedOfRemote.compareAndSet(false, true)) {
         log.warn(

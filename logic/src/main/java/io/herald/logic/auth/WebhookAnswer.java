@@ -48,7 +48,7 @@ sealed interface WebhookAnswer {
     }
     JsonNode mid = answer == null ? null : answer.get("mid");
     OptionalLong value =
-        mid == null || mid.isNull() ? OptionalLong.empty() : AuthRequestParser.int64(mid);
+        mid == null || mid.isNull() ? OptionalLong.empty() : AuthBodyParser.int64(mid);
     if (value.isEmpty() || value.getAsLong() < 0) {
       return new Unavailable("answered 200 without a mid >= 0 (expected: {\"mid\": 123})");
     }

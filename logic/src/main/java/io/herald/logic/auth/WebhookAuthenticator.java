@@ -5,13 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.herald.logic.Failures;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -72,7 +72,7 @@ public final class WebhookAuthenticator implements Authenticator {
   }
 
   @Override
-  public CompletableFuture<Identity> authenticate(AuthRequest request) {
+  public CompletableFuture<Identity> authenticate(AuthBody request) {
     if (request.token().isEmpty()) {
       return CompletableFuture.failedFuture(
           new AuthException(AuthException.Reason.UNAUTHENTICATED, "token: missing"));
@@ -94,7 +94,7 @@ public final class WebhookAuthenticator implements Authenticator {
         });
   }
 
-  private CompletableFuture<WebhookAnswer> call(AuthRequest request) {
+  private CompletableFuture<WebhookAnswer> call(AuthBody request) {
     try {
       HttpRequest.Builder http =
           HttpRequest.newBuilder(url)
@@ -111,17 +111,11 @@ public final class WebhookAuthenticator implements Authenticator {
                   noteReachability(
                       error == null
                           ? WebhookAnswer.of(response)
-                          : new WebhookAnswer.Unavailable(cause(error).toString())));
+                          : new WebhookAnswer.Unavailable(Failures.cause(error).toString())));
     } catch (RuntimeException e) {
       return CompletableFuture.completedFuture(
           noteReachability(new WebhookAnswer.Unavailable(e.toString())));
     }
-  }
-
-  private static Throwable cause(Throwable error) {
-    return error instanceof CompletionException && error.getCause() != null
-        ? error.getCause()
-        : error;
   }
 
   /** Logs the first failure after a success at WARN (the rest at DEBUG), and the recovery. */
@@ -139,7 +133,7 @@ public final class WebhookAuthenticator implements Authenticator {
     return answer;
   }
 
-  private static byte[] body(AuthRequest request) {
+  private static byte[] body(AuthBody request) {
     ObjectNode body =
         WebhookAnswer.JSON
             .createObjectNode()

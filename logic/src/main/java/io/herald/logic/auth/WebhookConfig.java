@@ -1,11 +1,8 @@
 package io.herald.logic.auth;
 
 import io.herald.config.Check;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpRequest;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -27,7 +24,7 @@ public record WebhookConfig(
   public WebhookConfig {
     url = url == null ? "" : url.strip();
     if (!url.isEmpty()) {
-      Check.state(isHttpUrl(url), "url", url, "an http:// or https:// URL");
+      Check.httpUrl("url", url);
     }
     Check.positive("timeout", timeout);
     Check.state(timeout.compareTo(Duration.ofMinutes(1)) <= 0, "timeout", timeout, "at most 1m");
@@ -52,16 +49,6 @@ public record WebhookConfig(
   /** No URL yet; 2 s timeout; answers cached 10 s, at most 100,000 of them. */
   public static WebhookConfig defaults() {
     return new WebhookConfig("", Duration.ofSeconds(2), Duration.ofSeconds(10), 100_000, Map.of());
-  }
-
-  private static boolean isHttpUrl(String url) {
-    try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
-    } catch (URISyntaxException e) {
-      return false;
-    }
   }
 
   /** Shows the header names, never their values (they often carry credentials). */

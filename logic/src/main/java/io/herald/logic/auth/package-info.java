@@ -1,6 +1,6 @@
 /**
- * Who a connection is: the AUTH body's parser ({@link io.herald.logic.auth.AuthRequestParser}) and
- * the pluggable {@link io.herald.logic.auth.Authenticator}s, chosen by {@link
+ * Who a connection is: the AUTH body's parser ({@link io.herald.logic.auth.AuthBodyParser}) and the
+ * pluggable {@link io.herald.logic.auth.Authenticator}s, chosen by {@link
  * io.herald.logic.auth.AuthConfig#mode()} and built by {@link
  * io.herald.logic.auth.Authenticators#create}:
  *

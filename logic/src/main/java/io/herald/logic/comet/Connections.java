@@ -1,8 +1,9 @@
 package io.herald.logic.comet;
 
 import io.herald.balancer.ClientHeartbeat;
+import io.herald.logic.Failures;
+import io.herald.logic.auth.AuthBody;
 import io.herald.logic.auth.AuthException;
-import io.herald.logic.auth.AuthRequest;
 import io.herald.logic.auth.Identity;
 import io.herald.logic.room.RoomIndex;
 import io.herald.logic.session.Session;
@@ -17,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,7 +56,7 @@ public final class Connections {
   }
 
   CompletableFuture<ConnectResponse> open(
-      ConnectRequest request, AuthRequest auth, Identity identity) {
+      ConnectRequest request, AuthBody auth, Identity identity) {
     long mid = identity.mid();
     CompletableFuture<Map<String, Session>> keyOwner =
         auth.key().isEmpty()
@@ -94,13 +93,13 @@ public final class Connections {
    * Records the connection's room in the room index before the Comet answers AUTH, so a room push
    * accepted after that answer is routed to its Comet.
    */
-  private CompletableFuture<Void> hold(Session session, AuthRequest auth) {
+  private CompletableFuture<Void> hold(Session session, AuthBody auth) {
     return auth.roomId().isEmpty()
         ? CompletableFuture.completedFuture(null)
         : rooms.hold(session.serverId(), List.of(auth.roomId()));
   }
 
-  private ConnectResponse reply(Session session, AuthRequest auth) {
+  private ConnectResponse reply(Session session, AuthBody auth) {
     ConnectResponse.Builder reply =
         ConnectResponse.newBuilder()
             .setMid(session.mid())
@@ -136,7 +135,9 @@ public final class Connections {
 
   private void count(Throwable error) {
     String result =
-        error == null ? "ok" : cause(error) instanceof AuthException ? "rejected" : "error";
+        error == null
+            ? "ok"
+            : Failures.cause(error) instanceof AuthException ? "rejected" : "error";
     meters.counter("herald.logic.connects", "result", result).increment();
   }
 
@@ -154,21 +155,5 @@ public final class Connections {
       rejection.setRetryAfterMs(RETRY_AFTER_UNAVAILABLE_MS);
     }
     return ConnectResponse.newBuilder().setRejection(rejection).build();
-  }
-
-  static Throwable cause(Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-        && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
-  }
-
-  static RuntimeException unwrap(Throwable error) {
-    Throwable cause = cause(error);
-    return cause instanceof RuntimeException runtime
-        ? runtime
-        : new IllegalStateException(cause.getMessage(), cause);
   }
 }

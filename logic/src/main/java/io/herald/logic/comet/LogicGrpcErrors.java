@@ -4,6 +4,7 @@ import com.linecorp.armeria.common.RequestContext;
 import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import io.grpc.Metadata;
 import io.grpc.Status;
+import io.herald.logic.Failures;
 import io.lettuce.core.RedisException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.KafkaException;
@@ -15,7 +16,7 @@ import org.apache.kafka.common.KafkaException;
 public final class LogicGrpcErrors implements GrpcExceptionHandlerFunction {
   @Override
   public Status apply(RequestContext ctx, Status status, Throwable cause, Metadata metadata) {
-    Throwable error = Connections.cause(cause);
+    Throwable error = Failures.cause(cause);
     if (error instanceof IllegalArgumentException) {
       return Status.INVALID_ARGUMENT.withDescription(error.getMessage());
     }

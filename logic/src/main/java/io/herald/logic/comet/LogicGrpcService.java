@@ -1,8 +1,10 @@
 package io.herald.logic.comet;
 
 import io.grpc.stub.StreamObserver;
+import io.herald.logic.Failures;
+import io.herald.logic.api.GoimNodes;
+import io.herald.logic.auth.AuthBody;
 import io.herald.logic.auth.AuthException;
-import io.herald.logic.auth.AuthRequest;
 import io.herald.logic.auth.MeteredAuthenticator;
 import io.herald.logic.online.OnlineCounts;
 import io.herald.logic.online.OnlineStore;
@@ -13,8 +15,8 @@ import io.herald.logic.room.RoomIndex;
 import io.herald.logic.session.Session;
 import io.herald.logic.session.SessionStore;
 import io.herald.logic.session.SessionStore.Renewal;
-import io.herald.logic.session.StoreBackend;
-import io.herald.logic.session.StoreWatch;
+import io.herald.logic.store.StoreBackend;
+import io.herald.logic.store.StoreWatch;
 import io.herald.proto.logic.v1.ConnectRequest;
 import io.herald.proto.logic.v1.ConnectResponse;
 import io.herald.proto.logic.v1.DisconnectRequest;
@@ -104,8 +106,7 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
     epochs.observe(request.getServerId(), request.getServerEpoch());
     CompletableFuture<ConnectResponse> reply;
     try {
-      AuthRequest auth =
-          authenticator.parse(request.getToken().toByteArray(), request.getClientIp());
+      AuthBody auth = authenticator.parse(request.getToken().toByteArray(), request.getClientIp());
       reply =
           authenticator
               .authenticate(auth)
@@ -116,25 +117,23 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
     reply(
         reply.exceptionally(
             error -> {
-              if (Connections.cause(error) instanceof AuthException refused) {
+              if (Failures.cause(error) instanceof AuthException refused) {
                 return Connections.rejection(refused);
               }
-              throw Connections.unwrap(error);
+              throw Failures.unchecked(error);
             }),
         response);
   }
 
   @Override
   public void disconnect(DisconnectRequest request, StreamObserver<DisconnectResponse> response) {
-    require(request.getServerId(), "server_id");
-    require(request.getKey(), "key");
-    require(request.getConnId(), "conn_id");
     Session session =
-        new Session(
-            request.getMid(),
-            request.getKey(),
+        named(
+            "",
             request.getServerId(),
             request.getServerEpoch(),
+            request.getMid(),
+            request.getKey(),
             request.getConnId(),
             "");
     reply(
@@ -146,18 +145,16 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
 
   @Override
   public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
-    require(request.getServerId(), "server_id");
-    require(request.getKey(), "key");
-    require(request.getConnId(), "conn_id");
-    epochs.observe(request.getServerId(), request.getServerEpoch());
     Session session =
-        new Session(
-            request.getMid(),
-            request.getKey(),
+        named(
+            "",
             request.getServerId(),
             request.getServerEpoch(),
+            request.getMid(),
+            request.getKey(),
             request.getConnId(),
             request.getPlatform());
+    epochs.observe(request.getServerId(), request.getServerEpoch());
     reply(
         sessions
             .renew(session)
@@ -181,15 +178,14 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
     epochs.observe(request.getServerId(), request.getServerEpoch());
     List<CompletableFuture<Renewal>> renewals = new ArrayList<>(request.getSessionsCount());
     for (HeldSession held : request.getSessionsList()) {
-      require(held.getKey(), "sessions.key");
-      require(held.getConnId(), "sessions.conn_id");
       renewals.add(
           sessions.renew(
-              new Session(
-                  held.getMid(),
-                  held.getKey(),
+              named(
+                  "sessions.",
                   request.getServerId(),
                   request.getServerEpoch(),
+                  held.getMid(),
+                  held.getKey(),
                   held.getConnId(),
                   held.getPlatform())));
     }
@@ -286,6 +282,24 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
     answer(response, nodes.nodes(request.getPlatform(), request.getClientIp()), null);
   }
 
+  /**
+   * The session of the connection a call names, once its server id, key and connection id are
+   * there; {@code field} prefixes the names of the last two in the error ({@code sessions.}).
+   */
+  private static Session named(
+      String field,
+      String serverId,
+      long serverEpoch,
+      long mid,
+      String key,
+      long connId,
+      String platform) {
+    require(serverId, "server_id");
+    require(key, field + "key");
+    require(connId, field + "conn_id");
+    return new Session(mid, key, serverId, serverEpoch, connId, platform);
+  }
+
   private static void require(String value, String name) {
     if (value.isBlank()) {
       throw new IllegalArgumentException(name + ": empty (expected: a value)");
@@ -306,7 +320,7 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
 
   private static <T> void answer(StreamObserver<T> response, T value, Throwable error) {
     if (error != null) {
-      response.onError(Connections.unwrap(error));
+      response.onError(Failures.unchecked(error));
       return;
     }
     response.onNext(value);

@@ -13,7 +13,7 @@ public final class InvalidPushException extends IllegalArgumentException {
   }
 
   /** {@code name: value (expected: expectation)}. */
-  static InvalidPushException of(String name, Object value, String expectation) {
+  public static InvalidPushException of(String name, Object value, String expectation) {
     return new InvalidPushException(name + ": " + value + " (expected: " + expectation + ")");
   }
 

@@ -11,24 +11,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The records one push becomes: one per target Comet for keys and mids, one for a room or a
- * broadcast; and the Kafka key that keeps one target's records in order.
+ * The records one push to keys or mids becomes: one per Comet holding some of the targets (a room
+ * or a broadcast is one record).
  */
-public final class PushRecords {
+final class PushRecords {
   private PushRecords() {}
-
-  /**
-   * The record key: {@code server_id} for KEYS and MIDS, {@code room} for ROOM, the message id in
-   * decimal for BROADCAST (see {@code push_msg.proto}).
-   */
-  public static String key(PushMsg msg) {
-    return switch (msg.getType()) {
-      case PUSH_TYPE_KEYS, PUSH_TYPE_MIDS -> msg.getServerId();
-      case PUSH_TYPE_ROOM -> msg.getRoom();
-      case PUSH_TYPE_BROADCAST -> Long.toString(msg.getMessageId());
-      default -> throw new IllegalArgumentException("type: " + msg.getType() + " (no record key)");
-    };
-  }
 
   /** One KEYS record per Comet holding some of {@code keys}, in order of first appearance. */
   static List<PushMsg> byServer(

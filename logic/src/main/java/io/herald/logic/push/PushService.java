@@ -1,6 +1,10 @@
 package io.herald.logic.push;
 
 import com.google.protobuf.ByteString;
+import io.herald.logic.Failures;
+import io.herald.logic.ids.MessageIds;
+import io.herald.logic.ids.MessageIdsUnavailableException;
+import io.herald.logic.queue.PushQueue;
 import io.herald.logic.room.RoomRoutes;
 import io.herald.logic.session.SessionStore;
 import io.herald.proto.queue.v1.PushMsg;
@@ -12,7 +16,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -188,7 +191,8 @@ public final class PushService {
     }
     return looked.exceptionally(
         e -> {
-          throw new PushUnavailableException("session store: " + reason(e), unwrap(e));
+          throw new PushUnavailableException(
+              "session store: " + Failures.reason(e), Failures.cause(e));
         });
   }
 
@@ -220,21 +224,8 @@ public final class PushService {
                       + " of "
                       + records.size()
                       + " records not queued: "
-                      + reason(e),
-                  unwrap(e));
+                      + Failures.reason(e),
+                  Failures.cause(e));
             });
-  }
-
-  static Throwable unwrap(Throwable e) {
-    Throwable cause = e;
-    while (cause instanceof CompletionException && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
-    return cause;
-  }
-
-  static String reason(Throwable e) {
-    Throwable cause = unwrap(e);
-    return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
   }
 }

@@ -5,22 +5,18 @@ import io.herald.logic.push.PushConfig.Api;
 import io.herald.wire.Op;
 import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * The push API's argument rules, shared by HTTP and gRPC. Each check throws an {@link
  * InvalidPushException} naming the parameter as goim's HTTP API calls it ({@code operation}, {@code
- * keys}, {@code mids}, {@code type}, {@code room}, {@code speed}, {@code body}, {@code limit},
- * {@code rooms}).
+ * keys}, {@code mids}, {@code type}, {@code room}, {@code speed}, {@code body}); the online queries
+ * check room types and ids with {@link #roomPart}.
  */
-final class RequestChecks {
+public final class RequestChecks {
   /** Room types and ids: no whitespace, and no {@code ://} (the room is {@code type://room}). */
   private static final Pattern BAD_ROOM_PART = Pattern.compile("\\s|://");
-
-  /** Online queries answer at most this many rooms, and take at most this many room ids. */
-  static final int MAX_ROOMS = 1000;
 
   private final int maxTargets;
   private final int maxBodyBytes;
@@ -94,7 +90,8 @@ final class RequestChecks {
     return roomPart("type", type) + "://" + roomPart("room", room);
   }
 
-  static String roomPart(String name, String value) {
+  /** A room type or id: not empty, no whitespace, no {@code ://}. */
+  public static String roomPart(String name, String value) {
     if (value == null || value.isEmpty()) {
       throw InvalidPushException.of(name, "missing", "a value");
     }
@@ -109,20 +106,5 @@ final class RequestChecks {
       throw InvalidPushException.of("speed", speed, ">= 0");
     }
     return speed;
-  }
-
-  static int limit(int limit) {
-    if (limit < 1 || limit > MAX_ROOMS) {
-      throw InvalidPushException.of("limit", limit, "1-" + MAX_ROOMS);
-    }
-    return limit;
-  }
-
-  static List<String> rooms(List<String> rooms) {
-    if (rooms.isEmpty() || rooms.size() > MAX_ROOMS) {
-      throw InvalidPushException.of("rooms", rooms.size() + " room ids", "1 to " + MAX_ROOMS);
-    }
-    rooms.forEach(room -> roomPart("rooms", room));
-    return rooms;
   }
 }

@@ -2,10 +2,7 @@ package io.herald.logic.receive;
 
 import io.herald.config.Check;
 import io.herald.logic.kafka.KafkaProducerConfig;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * Where upstream client messages go.
@@ -48,18 +45,10 @@ public record ReceiveConfig(String sink, KafkaProducerConfig kafka, Webhook webh
   public record Webhook(String url, Duration timeout) {
     public Webhook {
       url = url == null ? "" : url.strip();
-      Check.state(url.isEmpty() || isHttpUrl(url), "url", url, "an http:// or https:// URL");
-      Check.positive("timeout", timeout);
-    }
-
-    private static boolean isHttpUrl(String url) {
-      try {
-        URI uri = new URI(url);
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        return (scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null;
-      } catch (URISyntaxException e) {
-        return false;
+      if (!url.isEmpty()) {
+        Check.httpUrl("url", url);
       }
+      Check.positive("timeout", timeout);
     }
   }
 }

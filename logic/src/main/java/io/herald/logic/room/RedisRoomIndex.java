@@ -1,8 +1,8 @@
 package io.herald.logic.room;
 
-import io.herald.logic.session.RedisConnection;
-import io.herald.logic.session.RedisOp;
-import io.herald.logic.session.RedisScript;
+import io.herald.logic.redis.RedisConnection;
+import io.herald.logic.redis.RedisOp;
+import io.herald.logic.redis.RedisScript;
 import io.lettuce.core.Range;
 import io.lettuce.core.ScriptOutputType;
 import java.time.Clock;

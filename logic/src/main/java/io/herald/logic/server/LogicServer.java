@@ -11,29 +11,30 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerPort;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import io.herald.balancer.NodeSelectors;
+import io.herald.logic.api.GoimNodes;
+import io.herald.logic.api.GoimNodesHttpApi;
+import io.herald.logic.api.GoimPushHttpApi;
+import io.herald.logic.api.PushGrpcService;
 import io.herald.logic.auth.Authenticators;
 import io.herald.logic.comet.CometClients;
 import io.herald.logic.comet.Connections;
 import io.herald.logic.comet.DepartedCometPurge;
 import io.herald.logic.comet.DuplicateLoginPolicy;
-import io.herald.logic.comet.GoimNodes;
 import io.herald.logic.comet.LogicGrpcErrors;
 import io.herald.logic.comet.LogicGrpcService;
+import io.herald.logic.ids.IdGenMessageIds;
+import io.herald.logic.ids.MessageIds;
+import io.herald.logic.ids.MessageIdsConfig;
+import io.herald.logic.ids.SnowflakeMessageIds;
 import io.herald.logic.online.OnlineCounts;
-import io.herald.logic.push.GoimPushHttpApi;
-import io.herald.logic.push.IdGenMessageIds;
-import io.herald.logic.push.KafkaPushQueue;
-import io.herald.logic.push.MessageIds;
-import io.herald.logic.push.PushConfig;
-import io.herald.logic.push.PushGrpcService;
-import io.herald.logic.push.PushQueue;
 import io.herald.logic.push.PushService;
-import io.herald.logic.push.SnowflakeMessageIds;
+import io.herald.logic.queue.KafkaPushQueue;
+import io.herald.logic.queue.PushQueue;
 import io.herald.logic.receive.UpstreamSink;
 import io.herald.logic.receive.UpstreamSinks;
 import io.herald.logic.room.RoomRoutes;
-import io.herald.logic.session.StoreBackend;
-import io.herald.logic.session.StoreWatch;
+import io.herald.logic.store.StoreBackend;
+import io.herald.logic.store.StoreWatch;
 import io.herald.registry.Registries;
 import io.herald.registry.Registry;
 import io.herald.registry.RegistryListener;
@@ -239,8 +240,8 @@ public final class LogicServer {
    * once for {@code local}, when IdGen's first block arrives for {@code idgen}.
    */
   private MessageIds messageIds(CompletableFuture<Void> ready) {
-    PushConfig.Ids ids = config.push().messageIds();
-    if (PushConfig.Ids.LOCAL.equals(ids.source())) {
+    MessageIdsConfig ids = config.push().messageIds();
+    if (MessageIdsConfig.LOCAL.equals(ids.source())) {
       ready.complete(null);
       return new SnowflakeMessageIds(ids.instanceId(), clock);
     }

@@ -28,11 +28,6 @@ public final class InMemorySessionStore implements SessionStore {
 
   private record Entry(Session session, long expiresAt) {}
 
-  /** Sessions live {@link StoreConfig#defaults()}'s TTL, 15 min, without renewal. */
-  public InMemorySessionStore(Clock clock) {
-    this(clock, StoreConfig.defaults().sessionTtl());
-  }
-
   public InMemorySessionStore(Clock clock, Duration ttl) {
     this.clock = clock;
     this.ttlMillis = ttl.toMillis();

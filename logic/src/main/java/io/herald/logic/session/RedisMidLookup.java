@@ -1,5 +1,7 @@
 package io.herald.logic.session;
 
+import io.herald.logic.redis.RedisConnection;
+import io.herald.logic.redis.RedisOp;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.ArrayList;
 import java.util.Collection;

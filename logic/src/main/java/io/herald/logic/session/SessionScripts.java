@@ -1,5 +1,6 @@
 package io.herald.logic.session;
 
+import io.herald.logic.redis.RedisScript;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import java.util.Collection;

@@ -37,8 +37,8 @@ class AuthenticatorsTest {
         .count();
   }
 
-  private static AuthRequest request(long mid, String token) {
-    return new AuthRequest(mid, "", "", "web", List.of(), token, "127.0.0.1");
+  private static AuthBody request(long mid, String token) {
+    return new AuthBody(mid, "", "", "web", List.of(), token, "127.0.0.1");
   }
 
   @Test

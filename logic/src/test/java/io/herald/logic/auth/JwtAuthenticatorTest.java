@@ -57,7 +57,7 @@ class JwtAuthenticatorTest {
   }
 
   private static CompletableFuture<Identity> authenticate(Authenticator auth, String token) {
-    return auth.authenticate(new AuthRequest(999, "", "", "web", List.of(), token, "10.0.0.1"));
+    return auth.authenticate(new AuthBody(999, "", "", "web", List.of(), token, "10.0.0.1"));
   }
 
   private static String hs256(JWTClaimsSet claims) throws Exception {

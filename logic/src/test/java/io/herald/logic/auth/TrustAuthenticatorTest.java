@@ -37,8 +37,8 @@ class TrustAuthenticatorTest {
   @Test
   void whenEnabledTheMidInTheBodyIsBelieved() throws Exception {
     Authenticator trust = new TrustAuthenticator(true);
-    AuthRequest goim =
-        AuthRequestParser.parse(
+    AuthBody goim =
+        AuthBodyParser.parse(
             "{\"mid\":123,\"room_id\":\"live://1000\",\"platform\":\"web\",\"accepts\":[1000]}"
                 .getBytes(UTF_8),
             "127.0.0.1");
@@ -122,11 +122,11 @@ class TrustAuthenticatorTest {
         .contains("10.0.0.1", "auth.allowTrustBeyondLoopback: true");
   }
 
-  private static AuthRequest request(long mid) {
+  private static AuthBody request(long mid) {
     return request(mid, "127.0.0.1");
   }
 
-  private static AuthRequest request(long mid, String clientIp) {
-    return new AuthRequest(mid, "", "", "web", List.of(), "", clientIp);
+  private static AuthBody request(long mid, String clientIp) {
+    return new AuthBody(mid, "", "", "web", List.of(), "", clientIp);
   }
 }

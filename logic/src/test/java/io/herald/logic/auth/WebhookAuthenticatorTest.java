@@ -46,8 +46,8 @@ class WebhookAuthenticatorTest {
     return webhook(service.url().toString(), Duration.ofSeconds(2));
   }
 
-  private static AuthRequest request(String token, String platform) {
-    return new AuthRequest(5, "key-1", "live://1000", platform, List.of(1000), token, "10.1.2.3");
+  private static AuthBody request(String token, String platform) {
+    return new AuthBody(5, "key-1", "live://1000", platform, List.of(1000), token, "10.1.2.3");
   }
 
   private static AuthException.Reason reason(CompletableFuture<Identity> future) {

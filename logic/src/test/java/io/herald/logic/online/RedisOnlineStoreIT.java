@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.logic.online.OnlineView.RoomCount;
 import io.herald.logic.online.OnlineView.Totals;
-import io.herald.logic.session.RedisConnection;
+import io.herald.logic.redis.RedisConnection;
 import io.herald.redis.RedisEndpoint;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisServer;

@@ -1,7 +1,6 @@
 package io.herald.logic.push;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.herald.logic.session.Session;
@@ -19,20 +18,6 @@ class PushRecordsTest {
           .setMessageId(42)
           .setAcceptUnixMs(1_700_000_000_000L)
           .build();
-
-  @Test
-  void unicastRecordsAreKeyedByServerRoomsByRoomBroadcastsByMessageId() {
-    assertThat(PushRecords.key(msg(PushType.PUSH_TYPE_KEYS).setServerId("comet-1").build()))
-        .isEqualTo("comet-1");
-    assertThat(PushRecords.key(msg(PushType.PUSH_TYPE_MIDS).setServerId("comet-2").build()))
-        .isEqualTo("comet-2");
-    assertThat(PushRecords.key(msg(PushType.PUSH_TYPE_ROOM).setRoom("live://1000").build()))
-        .isEqualTo("live://1000");
-    assertThat(PushRecords.key(msg(PushType.PUSH_TYPE_BROADCAST).setMessageId(987654321).build()))
-        .isEqualTo("987654321");
-    assertThatThrownBy(() -> PushRecords.key(msg(PushType.PUSH_TYPE_UNSPECIFIED).build()))
-        .isInstanceOf(IllegalArgumentException.class);
-  }
 
   @Test
   void keysAreGroupedByTheServerHoldingThem() {

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.protobuf.ByteString;
+import io.herald.logic.ids.MessageIdsUnavailableException;
+import io.herald.logic.ids.SnowflakeMessageIds;
 import io.herald.logic.room.InMemoryRoomIndex;
 import io.herald.logic.room.RoomIndex;
 import io.herald.logic.room.RoomRoutes;
 import io.herald.logic.session.SessionStore;
+import io.herald.logic.support.TestSessions;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.queue.v1.PushType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

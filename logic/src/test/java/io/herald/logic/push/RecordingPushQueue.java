@@ -1,5 +1,7 @@
 package io.herald.logic.push;
 
+import io.herald.logic.queue.PushQueue;
+import io.herald.logic.queue.QueueUnavailableException;
 import io.herald.proto.queue.v1.PushMsg;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +21,7 @@ final class RecordingPushQueue implements PushQueue {
   @Override
   public CompletableFuture<Void> publish(PushMsg msg) {
     if (refused.test(msg)) {
-      return CompletableFuture.failedFuture(new PushUnavailableException("broker said no"));
+      return CompletableFuture.failedFuture(new QueueUnavailableException("broker said no"));
     }
     published.add(msg);
     return CompletableFuture.completedFuture(null);

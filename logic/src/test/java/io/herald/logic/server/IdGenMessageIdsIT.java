@@ -26,7 +26,7 @@ import io.herald.idgen.db.DatabaseConfig;
 import io.herald.idgen.server.IdGenConfig;
 import io.herald.idgen.server.IdGenServer;
 import io.herald.idgen.server.TagConfig;
-import io.herald.logic.push.PushQueue;
+import io.herald.logic.queue.PushQueue;
 import io.herald.proto.idgen.v1.ExplainRequest;
 import io.herald.proto.idgen.v1.ExplainResponse;
 import io.herald.proto.idgen.v1.IdGenGrpc;
@@ -300,9 +300,9 @@ class IdGenMessageIdsIT {
             });
     assertThat(health()).as("connections still served: /health stays 200").isEqualTo(200);
     assertThat(scrape())
-        .contains("herald_logic_message_ids_total{result=\"unavailable\"} 3.0")
-        .contains("herald_logic_message_ids_fetch_seconds_count{result=\"error\"}")
-        .contains("herald_logic_message_ids_buffered 0.0");
+        .contains("herald_logic_ids_total{result=\"unavailable\"} 3.0")
+        .contains("herald_logic_ids_fetch_seconds_count{result=\"error\"}")
+        .contains("herald_logic_ids_buffered 0.0");
     assertThat(queued).hasSize(ids.size());
 
     startIdGen();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.herald.logic.redis.RedisConnection;
 import io.herald.logic.session.SessionStore.Renewal;
 import io.herald.redis.RedisEndpoint;
 import io.herald.testkit.RealRedis;

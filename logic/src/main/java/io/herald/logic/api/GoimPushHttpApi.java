@@ -1,0 +1,173 @@
+package io.herald.logic.api;
+
+import com.google.protobuf.ByteString;
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.HttpResponse;
+import com.linecorp.armeria.common.QueryParams;
+import com.linecorp.armeria.server.HttpService;
+import com.linecorp.armeria.server.ServerBuilder;
+import io.herald.logic.online.OnlineView;
+import io.herald.logic.push.PushConfig;
+import io.herald.logic.push.PushResult;
+import io.herald.logic.push.PushService;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * goim's HTTP push and online API, so goim backends switch without changes:
+ *
+ * <ul>
+ *   <li>{@code POST /goim/push/keys?operation=&keys=}, {@code POST
+ *       /goim/push/mids?operation=&mids=}, {@code POST /goim/push/room?operation=&type=&room=},
+ *       {@code POST /goim/push/all?operation=&speed=}; the request body is the message;
+ *   <li>{@code GET /goim/online/top?type=&limit=}, {@code GET /goim/online/room?type=&rooms=},
+ *       {@code GET /goim/online/total}.
+ * </ul>
+ *
+ * <p>Replies are goim's ({@link GoimReplies}); a push answers only once Kafka has every record of
+ * it ({@link PushService}). Every route needs a bearer token unless {@code api.requireToken} is
+ * off. Reference: {@code docs/api.md}.
+ */
+public final class GoimPushHttpApi {
+  private final PushService pushes;
+  private final GoimOnlineHttpService online;
+  private final BearerTokens tokens;
+  private final PushApiMetrics metrics;
+  private final long maxRequestLength;
+  private final GoimHttpErrors errors;
+
+  /**
+   * @throws IllegalArgumentException if {@code api} requires a token but configures none
+   */
+  public GoimPushHttpApi(
+      PushService pushes, OnlineView online, PushConfig.Api api, MeterRegistry meters) {
+    this.pushes = pushes;
+    this.tokens = BearerTokens.of(api);
+    this.metrics = new PushApiMetrics(meters);
+    this.errors = new GoimHttpErrors(meters);
+    this.online = new GoimOnlineHttpService(new OnlineQueries(online), metrics);
+    this.maxRequestLength = api.maxBodyBytes();
+  }
+
+  /**
+   * Adds every route, each behind the bearer-token check, to {@code sb}, and goim's JSON errors
+   * ({@link GoimHttpErrors}) for every path under {@code /goim} on that server, the node routes
+   * included: an unknown path, a wrong method, a body over the limit.
+   */
+  public void bindTo(ServerBuilder sb) {
+    sb.errorHandler(errors);
+    push(sb, "keys", this::pushKeys);
+    push(sb, "mids", this::pushMids);
+    push(sb, "room", this::pushRoom);
+    push(sb, "all", this::pushAll);
+    for (String query : GoimOnlineHttpService.QUERIES) {
+      sb.route()
+          .get("/goim/online/" + query)
+          .build(
+              authorized(
+                  online.route(query), () -> metrics.query(query, PushApiMetrics.UNAUTHORIZED)));
+    }
+  }
+
+  private CompletableFuture<Object> pushKeys(Push push) {
+    return push.reply(
+        pushes.pushKeys(operation(push), GoimParams.list(push.params, "keys"), push.body),
+        PushResult::offlineKeys);
+  }
+
+  private CompletableFuture<Object> pushMids(Push push) {
+    return push.reply(
+        pushes.pushMids(operation(push), GoimParams.longs(push.params, "mids"), push.body),
+        result -> decimal(result.offlineMids()));
+  }
+
+  private CompletableFuture<Object> pushRoom(Push push) {
+    return push.reply(
+        pushes.pushRoom(
+            operation(push),
+            GoimParams.text(push.params, "type"),
+            GoimParams.text(push.params, "room"),
+            push.body),
+        null);
+  }
+
+  private CompletableFuture<Object> pushAll(Push push) {
+    return push.reply(
+        pushes.pushAll(operation(push), GoimParams.optionalInt(push.params, "speed", 0), push.body),
+        null);
+  }
+
+  private static int operation(Push push) {
+    return GoimParams.requiredInt(push.params, "operation");
+  }
+
+  /**
+   * 64-bit ids as decimal strings: JavaScript reads JSON numbers as doubles, exact only up to 2^53,
+   * and message ids are past it.
+   */
+  private static List<String> decimal(List<Long> ids) {
+    return ids.stream().map(String::valueOf).toList();
+  }
+
+  /** One push request: its query and body. */
+  private record Push(QueryParams params, ByteString body) {
+    /**
+     * The reply's data: the message id (a decimal string), and the offline targets for keys and
+     * mids.
+     */
+    CompletableFuture<Object> reply(
+        CompletableFuture<PushResult> pushed, Function<PushResult, Object> offline) {
+      return pushed.thenApply(
+          result -> {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("message_id", Long.toString(result.messageId()));
+            if (offline != null) {
+              data.put("offline", offline.apply(result));
+            }
+            return data;
+          });
+    }
+  }
+
+  private void push(
+      ServerBuilder sb, String target, Function<Push, CompletableFuture<Object>> handler) {
+    HttpService service =
+        (ctx, req) ->
+            HttpResponse.of(
+                req.aggregate()
+                    .thenCompose(
+                        request ->
+                            handler.apply(
+                                new Push(
+                                    ctx.queryParams(),
+                                    ByteString.copyFrom(request.content().array()))))
+                    .handle(
+                        (data, e) -> {
+                          metrics.push(target, e);
+                          return e == null ? GoimReplies.ok(data) : GoimReplies.failure(e);
+                        }));
+    sb.route()
+        .post("/goim/push/" + target)
+        .maxRequestLength(maxRequestLength)
+        .build(authorized(service, () -> metrics.push(target, PushApiMetrics.UNAUTHORIZED)));
+  }
+
+  /** {@code service} behind the bearer-token check; a refusal is HTTP 401, and counted. */
+  private HttpService authorized(HttpService service, Runnable onRefused) {
+    return service.decorate(
+        (delegate, ctx, req) -> {
+          Optional<String> refused =
+              tokens.reject(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+          if (refused.isPresent()) {
+            onRefused.run();
+            return GoimReplies.unauthorized(refused.get());
+          }
+          return delegate.serve(ctx, req);
+        });
+  }
+}

@@ -1,0 +1,53 @@
+package io.herald.logic.api;
+
+import io.herald.logic.Failures;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The push API's meters, shared by HTTP and gRPC: {@code herald.logic.pushes{target, result}} and
+ * {@code herald.logic.online.queries{query, result}}. Targets are {@code keys|mids|room|all},
+ * queries {@code top|room|total}, results {@code ok|bad_request|unauthorized|error}; never a key,
+ * mid or room id.
+ */
+final class PushApiMetrics {
+  static final String OK = "ok";
+  static final String BAD_REQUEST = "bad_request";
+  static final String UNAUTHORIZED = "unauthorized";
+  static final String ERROR = "error";
+
+  private final MeterRegistry meters;
+
+  PushApiMetrics(MeterRegistry meters) {
+    this.meters = meters;
+  }
+
+  void push(String target, String result) {
+    meters.counter("herald.logic.pushes", "target", target, "result", result).increment();
+  }
+
+  void push(String target, Throwable failure) {
+    push(target, result(failure));
+  }
+
+  void query(String query, String result) {
+    meters.counter("herald.logic.online.queries", "query", query, "result", result).increment();
+  }
+
+  void query(String query, Throwable failure) {
+    query(query, result(failure));
+  }
+
+  /**
+   * {@code ok} for no failure, {@code bad_request} for a refused request (a body over the limit
+   * included), else {@code error}.
+   */
+  static String result(Throwable failure) {
+    if (failure == null) {
+      return OK;
+    }
+    Throwable cause = Failures.cause(failure);
+    return cause instanceof IllegalArgumentException || GoimHttpErrors.find(cause) != null
+        ? BAD_REQUEST
+        : ERROR;
+  }
+}

@@ -1,0 +1,217 @@
+package io.herald.logic.api;
+
+import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
+import com.linecorp.armeria.server.ServiceRequestContext;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.StreamObserver;
+import io.herald.logic.Failures;
+import io.herald.logic.online.OnlineView;
+import io.herald.logic.push.PushConfig;
+import io.herald.logic.push.PushResult;
+import io.herald.logic.push.PushService;
+import io.herald.proto.push.v1.OnlineRoomRequest;
+import io.herald.proto.push.v1.OnlineRoomResponse;
+import io.herald.proto.push.v1.OnlineTopRequest;
+import io.herald.proto.push.v1.OnlineTopResponse;
+import io.herald.proto.push.v1.OnlineTotalRequest;
+import io.herald.proto.push.v1.OnlineTotalResponse;
+import io.herald.proto.push.v1.PushAllRequest;
+import io.herald.proto.push.v1.PushAllResponse;
+import io.herald.proto.push.v1.PushGrpc;
+import io.herald.proto.push.v1.PushKeysRequest;
+import io.herald.proto.push.v1.PushKeysResponse;
+import io.herald.proto.push.v1.PushMidsRequest;
+import io.herald.proto.push.v1.PushMidsResponse;
+import io.herald.proto.push.v1.PushRoomRequest;
+import io.herald.proto.push.v1.PushRoomResponse;
+import io.herald.proto.push.v1.RoomOnline;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * gRPC {@code herald.push.v1.Push}, with the semantics of the HTTP API ({@link GoimPushHttpApi}): a
+ * push answers once Kafka has every record of it. Errors become statuses in {@link PushGrpcErrors};
+ * the bearer token is checked by {@link BearerAuthInterceptor}. Serve {@link #grpcService()}, with
+ * {@link #exceptionHandler()} on the {@code GrpcService}.
+ */
+public final class PushGrpcService extends PushGrpc.PushImplBase {
+  private final PushService pushes;
+  private final OnlineQueries online;
+  private final BearerTokens tokens;
+  private final PushApiMetrics metrics;
+
+  /**
+   * @throws IllegalArgumentException if {@code api} requires a token but configures none
+   */
+  public PushGrpcService(
+      PushService pushes, OnlineView online, PushConfig.Api api, MeterRegistry meters) {
+    this.pushes = pushes;
+    this.online = new OnlineQueries(online);
+    this.tokens = BearerTokens.of(api);
+    this.metrics = new PushApiMetrics(meters);
+  }
+
+  /** This service behind the bearer-token interceptor: what to add to a {@code GrpcService}. */
+  public ServerServiceDefinition grpcService() {
+    return ServerInterceptors.intercept(this, new BearerAuthInterceptor(tokens, metrics));
+  }
+
+  /** Maps the push API's exceptions to statuses; see {@link PushGrpcErrors}. */
+  public static GrpcExceptionHandlerFunction exceptionHandler() {
+    return new PushGrpcErrors();
+  }
+
+  @Override
+  public void pushKeys(PushKeysRequest request, StreamObserver<PushKeysResponse> response) {
+    reply(
+        "keys",
+        () ->
+            pushes.pushKeys(
+                request.getOp(), request.getKeysList(), request.getBody(), request.getRequireAck()),
+        result ->
+            PushKeysResponse.newBuilder()
+                .setMessageId(result.messageId())
+                .addAllOfflineKeys(result.offlineKeys())
+                .build(),
+        response);
+  }
+
+  @Override
+  public void pushMids(PushMidsRequest request, StreamObserver<PushMidsResponse> response) {
+    reply(
+        "mids",
+        () -> {
+          if (request.getStore()) {
+            throw new UnsupportedOperationException("store: the user inbox is not available yet");
+          }
+          return pushes.pushMids(
+              request.getOp(), request.getMidsList(), request.getBody(), request.getRequireAck());
+        },
+        result ->
+            PushMidsResponse.newBuilder()
+                .setMessageId(result.messageId())
+                .addAllOfflineMids(result.offlineMids())
+                .build(),
+        response);
+  }
+
+  @Override
+  public void pushRoom(PushRoomRequest request, StreamObserver<PushRoomResponse> response) {
+    reply(
+        "room",
+        () ->
+            pushes.pushRoom(
+                request.getOp(), request.getType(), request.getRoom(), request.getBody()),
+        result -> PushRoomResponse.newBuilder().setMessageId(result.messageId()).build(),
+        response);
+  }
+
+  @Override
+  public void pushAll(PushAllRequest request, StreamObserver<PushAllResponse> response) {
+    reply(
+        "all",
+        () -> pushes.pushAll(request.getOp(), request.getSpeed(), request.getBody()),
+        result -> PushAllResponse.newBuilder().setMessageId(result.messageId()).build(),
+        response);
+  }
+
+  @Override
+  public void onlineTop(OnlineTopRequest request, StreamObserver<OnlineTopResponse> response) {
+    answer(
+        "top",
+        () -> {
+          OnlineTopResponse.Builder reply = OnlineTopResponse.newBuilder();
+          online
+              .top(request.getType(), request.getLimit())
+              .forEach(
+                  room ->
+                      reply.addRooms(
+                          RoomOnline.newBuilder()
+                              .setRoomId(room.roomId())
+                              .setCount(saturated(room.count()))));
+          return reply.build();
+        },
+        response);
+  }
+
+  @Override
+  public void onlineRoom(OnlineRoomRequest request, StreamObserver<OnlineRoomResponse> response) {
+    answer(
+        "room",
+        () -> {
+          OnlineRoomResponse.Builder reply = OnlineRoomResponse.newBuilder();
+          for (Map.Entry<String, Long> room :
+              online.rooms(request.getType(), request.getRoomsList()).entrySet()) {
+            reply.putCounts(room.getKey(), saturated(room.getValue()));
+          }
+          return reply.build();
+        },
+        response);
+  }
+
+  @Override
+  public void onlineTotal(
+      OnlineTotalRequest request, StreamObserver<OnlineTotalResponse> response) {
+    answer(
+        "total",
+        () -> {
+          OnlineView.Totals totals = online.totals();
+          return OnlineTotalResponse.newBuilder()
+              .setIpCount(totals.ipCount())
+              .setConnCount(totals.connCount())
+              .build();
+        },
+        response);
+  }
+
+  /** Answers once the push is queued (or failed), on the request's event loop. */
+  private <R> void reply(
+      String target,
+      Supplier<CompletableFuture<PushResult>> push,
+      Function<PushResult, R> toResponse,
+      StreamObserver<R> response) {
+    CompletableFuture<PushResult> pushed;
+    try {
+      pushed = push.get();
+    } catch (RuntimeException e) {
+      pushed = CompletableFuture.failedFuture(e);
+    }
+    ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+    Executor loop = ctx == null ? Runnable::run : ctx.eventLoop();
+    var unused =
+        pushed.whenCompleteAsync(
+            (result, e) -> {
+              metrics.push(target, e);
+              if (e == null) {
+                response.onNext(toResponse.apply(result));
+                response.onCompleted();
+              } else {
+                response.onError(Failures.cause(e));
+              }
+            },
+            loop);
+  }
+
+  private <R> void answer(String query, Supplier<R> reply, StreamObserver<R> response) {
+    R answer;
+    try {
+      answer = reply.get();
+    } catch (RuntimeException e) {
+      metrics.query(query, e);
+      response.onError(e);
+      return;
+    }
+    metrics.query(query, PushApiMetrics.OK);
+    response.onNext(answer);
+    response.onCompleted();
+  }
+
+  private static int saturated(long count) {
+    return (int) Math.min(count, Integer.MAX_VALUE);
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * Logic as a process: its config, the server that wires and starts every part on goim's two ports,
+ * its readiness, and {@code main}.
+ */
+package io.herald.logic.server;
