@@ -196,9 +196,9 @@ public final class CometServer {
    * Starts draining: the registry record turns DRAINING at once (readers see it at their next
    * poll), the listeners stop accepting, every client gets a RECONNECT (op 21) naming {@code hints}
    * for its transport — spread over the first half of {@code grace} — and at the end of {@code
-   * grace} the server stops, closing the connections left. Returns at once; {@link #terminated()}
-   * completes when the server has stopped. A second call changes nothing and reports the first
-   * drain.
+   * grace}, or as soon as no client is left, the server stops, closing the connections left.
+   * Returns at once; {@link #terminated()} completes when the server has stopped. A second call
+   * changes nothing and reports the first drain.
    *
    * @param hints nodes to suggest, best first; empty: clients ask the Balancer
    * @throws IllegalStateException if the server has not started

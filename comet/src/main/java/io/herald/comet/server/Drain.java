@@ -10,26 +10,35 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One drain under way: the RECONNECT notices, spread over the first half of the grace period so the
  * clients that leave early have the second half to settle elsewhere, and what happens at its
- * deadline.
+ * deadline — or as soon as no client is left, which is checked every {@link #EMPTY_CHECK} (an idle
+ * Comet stops at once instead of waiting out its grace).
  */
 final class Drain {
+  /** How often a drain looks whether every client has left. */
+  static final Duration EMPTY_CHECK = Duration.ofMillis(200);
+
   private final DrainStatus status;
   private final ReconnectSchedule reconnects;
-  private final ScheduledFuture<?> deadline;
+  private final Runnable atDeadline;
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private ScheduledFuture<?> deadline;
+  private ScheduledFuture<?> emptyCheck;
 
-  private Drain(DrainStatus status, ReconnectSchedule reconnects, ScheduledFuture<?> deadline) {
+  private Drain(DrainStatus status, ReconnectSchedule reconnects, Runnable atDeadline) {
     this.status = status;
     this.reconnects = reconnects;
-    this.deadline = deadline;
+    this.atDeadline = atDeadline;
   }
 
   /**
    * Starts notifying the clients in {@code buckets} and schedules {@code atDeadline} at the end of
-   * {@code grace}.
+   * {@code grace}, or once {@code buckets} holds no connection, whichever comes first; it runs
+   * once.
    *
    * @param notices counts the RECONNECT notices sent
    */
@@ -50,9 +59,28 @@ final class Drain {
             grace.dividedBy(2),
             notices);
     reconnects.start(scheduler);
-    ScheduledFuture<?> deadline =
-        scheduler.schedule(atDeadline, grace.toMillis(), TimeUnit.MILLISECONDS);
-    return new Drain(status, reconnects, deadline);
+    Drain drain = new Drain(status, reconnects, atDeadline);
+    drain.deadline = scheduler.schedule(drain::end, grace.toMillis(), TimeUnit.MILLISECONDS);
+    long check = EMPTY_CHECK.toMillis();
+    drain.emptyCheck =
+        scheduler.scheduleWithFixedDelay(
+            () -> {
+              if (buckets.size() == 0) {
+                drain.end();
+              }
+            },
+            check,
+            check,
+            TimeUnit.MILLISECONDS);
+    return drain;
+  }
+
+  /** The deadline, or every client gone: runs {@code atDeadline} once. */
+  private void end() {
+    if (ended.compareAndSet(false, true)) {
+      cancel();
+      atDeadline.run();
+    }
   }
 
   /** As the drain stood when it started. */
@@ -69,5 +97,6 @@ final class Drain {
   void cancel() {
     reconnects.cancel();
     deadline.cancel(false);
+    emptyCheck.cancel(false);
   }
 }

@@ -201,6 +201,16 @@ class CometServerTest {
   }
 
   @Test
+  void aDrainWithNoClientLeftStopsWithoutWaitingOutItsGrace() {
+    server().start();
+
+    server.drain(List.of(), Duration.ofMinutes(10));
+
+    assertThat(server.terminated()).succeedsWithin(WAIT);
+    assertThat(server.node().getState()).isEqualTo(NodeState.NODE_STATE_DRAINING);
+  }
+
+  @Test
   void theShutdownHookDrainsThenStops() throws Exception {
     server().start();
     try (TcpTestClient client = authenticated(ProtocolVersion.V2)) {
