@@ -186,10 +186,11 @@ public final class OnlineReporter {
     failed.increment();
     if (failing.compareAndSet(false, true)) {
       log.warn(
-          "Online report of {} to Logic failed; room counts stay as they were, retrying every {}",
+          "Online report of {} to Logic failed ({}); room counts stay as they were, retrying every"
+              + " {}",
           self.serverId(),
-          Durations.format(interval),
-          error);
+          error.toString(),
+          Durations.format(interval));
     } else {
       log.debug("Online report of {} failed again: {}", self.serverId(), error.toString());
     }
