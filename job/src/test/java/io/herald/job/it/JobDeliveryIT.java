@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.Status;
 import io.herald.job.server.JobServer;
 import io.herald.job.support.Cluster;
-import io.herald.job.support.Device;
 import io.herald.job.support.JobProcess;
 import io.herald.job.support.StandInComet;
 import io.herald.testkit.FreePorts;
@@ -14,6 +13,7 @@ import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisServer;
+import io.herald.testkit.wire.WireClient;
 import io.herald.wire.ProtocolVersion;
 import io.micrometer.core.instrument.search.Search;
 import java.nio.file.Path;
@@ -107,8 +107,8 @@ class JobDeliveryIT {
   @Test
   void aCometThatFailsForAWhileGetsItsRecordsOnceItRecovers() {
     long user = mid();
-    try (Device onA = a.tcp(ProtocolVersion.V2).auth(user, key("ok"), "");
-        Device onC = c.webSocket(ProtocolVersion.V2).auth(user, key("troubled"), "")) {
+    try (WireClient onA = a.tcp(ProtocolVersion.V2).auth(user, key("ok"), "");
+        WireClient onC = c.webSocket(ProtocolVersion.V2).auth(user, key("troubled"), "")) {
       troubled.failAll(Status.UNAVAILABLE);
       int failedBefore = troubled.failed.get();
 
@@ -147,8 +147,8 @@ class JobDeliveryIT {
     Path log = dir.resolve("job-process.log");
     long user = mid();
     int count = 100;
-    try (Device onA = a.tcp(ProtocolVersion.V1).auth(user, key("k-a"), "");
-        Device onC = c.webSocket(ProtocolVersion.V2).auth(user, key("k-c"), "");
+    try (WireClient onA = a.tcp(ProtocolVersion.V1).auth(user, key("k-a"), "");
+        WireClient onC = c.webSocket(ProtocolVersion.V2).auth(user, key("k-c"), "");
         JobProcess first = JobProcess.start(config, port, log).awaitHealthy()) {
       troubled.failAll(Status.UNAVAILABLE);
       int failedBefore = troubled.failed.get();
@@ -197,7 +197,7 @@ class JobDeliveryIT {
     double consumedByFirst = counter(job, "herald.job.records.consumed", "type", "room");
     int rooms = 8;
     int perRoom = 60;
-    List<Device> members = new ArrayList<>();
+    List<WireClient> members = new ArrayList<>();
     ExecutorService backends = Executors.newFixedThreadPool(rooms);
     try {
       List<String> roomIds = new ArrayList<>();
@@ -228,7 +228,7 @@ class JobDeliveryIT {
         f.get();
       }
 
-      for (Device member : members) {
+      for (WireClient member : members) {
         await()
             .atMost(Duration.ofSeconds(30))
             .untilAsserted(
@@ -240,7 +240,7 @@ class JobDeliveryIT {
           .isPositive();
     } finally {
       backends.shutdownNow();
-      members.forEach(Device::close);
+      members.forEach(WireClient::close);
     }
   }
 }

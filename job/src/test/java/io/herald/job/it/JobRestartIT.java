@@ -5,13 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.job.server.JobServer;
 import io.herald.job.support.Cluster;
-import io.herald.job.support.Device;
 import io.herald.job.support.JobProcess;
 import io.herald.testkit.FreePorts;
 import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisServer;
+import io.herald.testkit.wire.Received;
+import io.herald.testkit.wire.WireClient;
 import io.herald.wire.ProtocolVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -97,7 +98,7 @@ class JobRestartIT {
     int port = FreePorts.next();
     Path config = cluster.jobConfig(topic, kafka.newGroupId(), port);
     long user = IDS.incrementAndGet();
-    try (Device device = comet.tcp(ProtocolVersion.V2).auth(user, "restart-" + user, "");
+    try (WireClient device = comet.tcp(ProtocolVersion.V2).auth(user, "restart-" + user, "");
         JobProcess first = JobProcess.start(config, port, log("restart")).awaitHealthy();
         PushStream pushes = new PushStream(logic, user)) {
       await().atMost(Duration.ofSeconds(30)).until(() -> device.messages().size() >= 20);
@@ -148,7 +149,7 @@ class JobRestartIT {
     int portA = FreePorts.next();
     int portB = FreePorts.next();
     long user = IDS.incrementAndGet();
-    try (Device device = comet.tcp(ProtocolVersion.V1).auth(user, "planned-" + user, "");
+    try (WireClient device = comet.tcp(ProtocolVersion.V1).auth(user, "planned-" + user, "");
         JobProcess owner =
             JobProcess.start(cluster.jobConfig(topic, group, portA), portA, log("planned"))
                 .awaitHealthy();
@@ -197,7 +198,7 @@ class JobRestartIT {
     int portA = FreePorts.next();
     int portB = FreePorts.next();
     long user = IDS.incrementAndGet();
-    try (Device device = comet.tcp(ProtocolVersion.V1).auth(user, "takeover-" + user, "");
+    try (WireClient device = comet.tcp(ProtocolVersion.V1).auth(user, "takeover-" + user, "");
         JobProcess owner =
             JobProcess.start(cluster.jobConfig(topic, group, portA), portA, log("takeover"))
                 .awaitHealthy();
@@ -240,7 +241,7 @@ class JobRestartIT {
     long user = IDS.incrementAndGet();
     JobServer older =
         cluster.job(cluster.jobConfig(topic, group, FreePorts.next(), "instanceId: " + sameId));
-    try (Device device = comet.tcp(ProtocolVersion.V2).auth(user, "same-" + user, "");
+    try (WireClient device = comet.tcp(ProtocolVersion.V2).auth(user, "same-" + user, "");
         PushStream pushes = new PushStream(logic, user)) {
       await().atMost(Duration.ofSeconds(30)).until(older::consuming);
       await().atMost(Duration.ofSeconds(30)).until(() -> device.messages().size() >= 20);
@@ -323,7 +324,7 @@ class JobRestartIT {
      * Waits for the first push sent after {@code nanos} to reach {@code device}, and returns when
      * the first of them arrived.
      */
-    long awaitFirstDeliverySentAfter(Device device, long nanos) {
+    long awaitFirstDeliverySentAfter(WireClient device, long nanos) {
       await()
           .atMost(Duration.ofMinutes(2))
           .pollInterval(Duration.ofMillis(50))
@@ -331,7 +332,7 @@ class JobRestartIT {
       return firstArrival(device, nanos).getAsLong();
     }
 
-    private OptionalLong firstArrival(Device device, long nanos) {
+    private OptionalLong firstArrival(WireClient device, long nanos) {
       Set<String> later =
           accepted.stream()
               .filter(sent -> sent.sentNanos() > nanos)
@@ -339,7 +340,7 @@ class JobRestartIT {
               .collect(Collectors.toSet());
       return device.messages().stream()
           .filter(message -> later.contains(message.text()))
-          .mapToLong(Device.Message::arrivedNanos)
+          .mapToLong(Received::arrivedNanos)
           .min();
     }
 
@@ -347,11 +348,11 @@ class JobRestartIT {
      * The longest time between {@code from} and {@code to} with no new push reaching {@code device}
      * (a push every 20 ms is sent all along).
      */
-    Duration longestPause(Device device, long from, long to) {
+    Duration longestPause(WireClient device, long from, long to) {
       Set<String> seen = new HashSet<>();
       long last = from;
       long longest = 0;
-      for (Device.Message message : device.messages()) {
+      for (Received message : device.messages()) {
         if (!seen.add(message.text()) || message.arrivedNanos() < from) {
           continue;
         }
@@ -372,14 +373,14 @@ class JobRestartIT {
     }
 
     /** Waits until every accepted push has reached {@code device}, at least once. */
-    void awaitAllDelivered(Device device) {
+    void awaitAllDelivered(WireClient device) {
       List<String> bodies = accepted.stream().map(Sent::body).toList();
       await()
           .atMost(Duration.ofSeconds(60))
           .untilAsserted(() -> assertThat(Set.copyOf(device.texts())).containsAll(bodies));
     }
 
-    int duplicates(Device device) {
+    int duplicates(WireClient device) {
       List<String> texts = device.texts();
       return texts.size() - Set.copyOf(texts).size();
     }

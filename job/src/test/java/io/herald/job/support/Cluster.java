@@ -18,6 +18,7 @@ import io.herald.proto.push.v1.PushRoomRequest;
 import io.herald.testkit.FreePorts;
 import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RedisServer;
+import io.herald.testkit.wire.WireClient;
 import io.herald.wire.ProtocolVersion;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -168,12 +169,12 @@ public final class Cluster implements AutoCloseable {
 
   /** A running Comet and its ports. */
   public record Comet(String serverId, CometServer server, int tcpPort, int wsPort, int grpcPort) {
-    public Device tcp(ProtocolVersion version) {
-      return Device.tcp(tcpPort, version);
+    public WireClient tcp(ProtocolVersion version) {
+      return WireClient.tcp(tcpPort, version);
     }
 
-    public Device webSocket(ProtocolVersion version) {
-      return Device.webSocket(wsPort, version);
+    public WireClient webSocket(ProtocolVersion version) {
+      return WireClient.webSocket(wsPort, version);
     }
 
     public String grpcAddress() {
