@@ -28,6 +28,8 @@ import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisServer;
+import io.herald.testkit.wire.Received;
+import io.herald.testkit.wire.WireClient;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
 import io.lettuce.core.RedisClient;
@@ -163,17 +165,16 @@ class CometServerIT {
 
   @Test
   void aClientAuthenticatesThroughLogicReceivesAPushAndIsDrainedElsewhere() throws Exception {
-    try (TcpTestClient client = new TcpTestClient(config.listen().tcpPort())) {
+    try (WireClient client = WireClient.tcp(config.listen().tcpPort(), ProtocolVersion.V2)) {
       // goim's AUTH body; Logic in trust mode believes the mid and keeps the key.
       client.send(
-          ProtocolVersion.V2,
           Op.AUTH,
           1,
           "{\"mid\":101,\"key\":\""
               + KEY
               + "\",\"room_id\":\"live://1000\",\"platform\":\"web\","
               + "\"accepts\":[1000,1001]}");
-      TcpTestClient.Received authReply = client.await(Op.AUTH_REPLY, WAIT);
+      Received authReply = client.await(Op.AUTH_REPLY, WAIT);
       JsonNode accepted = JSON.readTree(authReply.text());
       assertThat(accepted.get("mid").asLong()).isEqualTo(101);
       assertThat(accepted.get("key").asText()).isEqualTo(KEY);
@@ -198,7 +199,7 @@ class CometServerIT {
 
       // Room counts went to Logic, whose cluster-wide count answers heartbeats.
       await().atMost(WAIT).until(() -> comet.buckets().room("live://1000").onlineCount() == 1);
-      client.send(ProtocolVersion.V2, Op.HEARTBEAT, 2, "");
+      client.send(Op.HEARTBEAT, 2, "");
       assertThat(client.await(Op.HEARTBEAT_REPLY, WAIT).bodyInt()).isOne();
 
       // Job's PushMsg reaches the client.
@@ -212,7 +213,7 @@ class CometServerIT {
                       .setBody(ByteString.copyFromUtf8("hello"))
                       .build());
       assertThat(pushed.getAbsentKeysList()).containsExactly("nobody");
-      TcpTestClient.Received push = client.await(1000, WAIT);
+      Received push = client.await(1000, WAIT);
       assertThat(push.text()).isEqualTo("hello");
       assertThat(push.version()).isEqualTo(ProtocolVersion.V2);
 
