@@ -1,7 +1,7 @@
 package io.herald.bench.scenario;
 
 import io.herald.bench.proc.ProcStats;
-import io.herald.bench.proc.ServiceMetrics;
+import io.herald.testkit.cluster.ServiceMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
