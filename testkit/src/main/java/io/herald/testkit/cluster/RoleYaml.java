@@ -23,6 +23,12 @@ public final class RoleYaml {
     return this;
   }
 
+  /** Removes the top-level {@code key}: the role's default applies. */
+  public RoleYaml remove(String key) {
+    sections.remove(key);
+    return this;
+  }
+
   /** Sets {@code key} to a block of {@code lines}, each indented by two spaces. */
   public RoleYaml block(String key, String... lines) {
     StringBuilder block = new StringBuilder();
