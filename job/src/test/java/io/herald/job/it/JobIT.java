@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.job.server.JobServer;
 import io.herald.job.support.Cluster;
-import io.herald.testkit.FreePorts;
 import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
 import io.herald.testkit.RealRedis;
@@ -18,7 +17,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +32,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Job between a real Logic and two real Comets, on a real Kafka topic and a real Redis registry,
@@ -54,13 +51,13 @@ class JobIT {
   private JobServer job;
 
   @BeforeAll
-  void start(RedisServer redis, KafkaBroker kafka, @TempDir Path dir) {
-    cluster = new Cluster(redis, kafka, dir);
+  void start(RedisServer redis, KafkaBroker kafka) {
+    cluster = new Cluster(redis, kafka);
     String topic = kafka.newTopic(4);
     logic = cluster.logic(topic);
     a = cluster.comet("comet-a", logic, "");
     b = cluster.comet("comet-b", logic, "");
-    job = cluster.job(cluster.jobConfig(topic, kafka.newGroupId(), FreePorts.next()));
+    job = cluster.job(topic, kafka.newGroupId());
     await().atMost(Duration.ofSeconds(30)).until(job::consuming);
   }
 
