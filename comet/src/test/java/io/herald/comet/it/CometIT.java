@@ -9,7 +9,6 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.herald.comet.config.CometConfig;
 import io.herald.comet.server.CometServer;
-import io.herald.config.ConfigLoader;
 import io.herald.logic.server.LogicConfig;
 import io.herald.logic.server.LogicServer;
 import io.herald.proto.comet.v1.BroadcastRoomRequest;
@@ -21,6 +20,10 @@ import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisServer;
+import io.herald.testkit.cluster.Backends;
+import io.herald.testkit.cluster.CometPorts;
+import io.herald.testkit.cluster.RoleConfigs;
+import io.herald.testkit.cluster.RoleYaml;
 import io.herald.testkit.wire.Received;
 import io.herald.testkit.wire.WireClient;
 import io.herald.wire.Op;
@@ -31,20 +34,16 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A Comet on real sockets in front of a real Logic (sessions in a real Redis, pushes into a real
@@ -57,7 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CometIT {
   private static final AtomicInteger IDS = new AtomicInteger(1000);
 
-  private Path dir;
+  private Backends backends;
   private LogicServer logic;
   private Running comet;
   private ManagedChannel channel;
@@ -67,48 +66,28 @@ class CometIT {
   private int logicGrpcPort;
 
   @BeforeAll
-  void start(RedisServer redis, KafkaBroker kafka, @TempDir Path dir) throws IOException {
+  void start(RedisServer redis, KafkaBroker kafka) {
     this.redis = redis;
-    this.dir = dir;
     sessionPrefix = redis.keyPrefix() + "sessions";
-    int httpPort = FreePorts.next();
+    backends =
+        Backends.of(redis.uri(), kafka.bootstrapServers(), kafka.newTopic(1), "")
+            .withKeyPrefix(sessionPrefix);
     logicGrpcPort = FreePorts.next();
-    Path logicFile = dir.resolve("logic.yaml");
-    Files.writeString(
-        logicFile,
-        String.join(
-            "\n",
-            "server: {host: 127.0.0.1, httpPort: "
-                + httpPort
-                + ", grpcPort: "
-                + logicGrpcPort
-                + "}",
-            "auth: {mode: trust, allowTrust: true}",
-            "store:",
-            "  backend: redis",
-            "  redis: {uri: '" + redis.uri() + "', keyPrefix: '" + sessionPrefix + "'}",
-            "push:",
-            "  kafka: {bootstrapServers: '"
-                + kafka.bootstrapServers()
-                + "', topic: "
-                + kafka.newTopic(1)
-                + "}",
-            "  api: {requireToken: false}",
-            "registry: {backend: memory}",
-            ""));
     logic =
         new LogicServer(
-            new ConfigLoader<>(LogicConfig.class, LogicConfig.defaults(), "LOGIC")
-                .load(logicFile, Map.of())
-                .config(),
+            RoleConfigs.logic(backends, FreePorts.next(), logicGrpcPort)
+                .set("registry", "{backend: memory}")
+                .load(LogicConfig.class, LogicConfig.defaults(), "LOGIC"),
             Clock.systemUTC(),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     logic.start();
     comet =
         comet(
             "comet-it",
-            "outbound: {lowWatermarkBytes: 4096, highWatermarkBytes: 8192,"
-                + " maxUnwritable: 1s}");
+            yaml ->
+                yaml.set(
+                    "outbound",
+                    "{lowWatermarkBytes: 4096, highWatermarkBytes: 8192, maxUnwritable: 1s}"));
     channel =
         Grpc.newChannelBuilder(
                 "127.0.0.1:" + comet.config().listen().grpcPort(),
@@ -124,29 +103,13 @@ class CometIT {
     }
   }
 
-  private Running comet(String serverId, String... extra) throws IOException {
-    Path file = dir.resolve(serverId + ".yaml");
-    Files.writeString(
-        file,
-        String.join(
-            "\n",
-            "node: {serverId: " + serverId + ", capacity: 10000}",
-            "listen: {host: 127.0.0.1, tcpPort: "
-                + FreePorts.next()
-                + ", wsPort: "
-                + FreePorts.next()
-                + ", grpcPort: "
-                + FreePorts.next()
-                + "}",
-            "logic: {target: '127.0.0.1:" + logicGrpcPort + "'}",
-            "registry: {backend: memory}",
-            "onlineReport: 200ms",
-            String.join("\n", extra),
-            ""));
+  /** A Comet in this JVM, registering in memory, with {@code change} applied to its config. */
+  private Running comet(String serverId, UnaryOperator<RoleYaml> change) {
+    RoleYaml yaml =
+        RoleConfigs.comet(backends, serverId, CometPorts.free(), logicGrpcPort)
+            .set("registry", "{backend: memory}");
     CometConfig config =
-        new ConfigLoader<>(CometConfig.class, CometConfig.defaults(), "COMET")
-            .load(file, Map.of())
-            .config();
+        change.apply(yaml).load(CometConfig.class, CometConfig.defaults(), "COMET");
     CometServer server =
         new CometServer(
             config, Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -389,7 +352,8 @@ class CometIT {
 
   @Test
   void aSilentConnectionIsClosedAfterItsDeadlineAndItsSessionRemoved() throws Exception {
-    Running strict = comet("comet-strict", "heartbeat: {minTimeout: 500ms, maxTimeout: 1s}");
+    Running strict =
+        comet("comet-strict", yaml -> yaml.set("heartbeat", "{minTimeout: 500ms, maxTimeout: 1s}"));
     String key = key("silent");
     RedisClient client = RedisClient.create(redis.uri());
     try (WireClient silent = WireClient.tcp(strict.tcpPort(), ProtocolVersion.V1);

@@ -10,7 +10,6 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.herald.comet.config.CometConfig;
-import io.herald.config.ConfigLoader;
 import io.herald.logic.server.LogicConfig;
 import io.herald.logic.server.LogicServer;
 import io.herald.proto.comet.v1.CometGrpc;
@@ -28,6 +27,8 @@ import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisServer;
+import io.herald.testkit.cluster.Backends;
+import io.herald.testkit.cluster.RoleConfigs;
 import io.herald.testkit.wire.Received;
 import io.herald.testkit.wire.WireClient;
 import io.herald.wire.Op;
@@ -37,17 +38,13 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A Comet on real sockets in front of a real Logic (trust mode, sessions in a real Redis, pushes
@@ -73,60 +70,36 @@ class CometServerIT {
   private String sessionPrefix;
 
   @BeforeEach
-  void start(RedisServer redisServer, KafkaBroker kafka, @TempDir Path dir) throws Exception {
+  void start(RedisServer redisServer, KafkaBroker kafka) {
     sessionPrefix = redisServer.keyPrefix() + "logic";
-    String registryPrefix = redisServer.keyPrefix() + "registry";
-    String registry =
-        String.join(
-            "\n",
-            "registry:",
-            "  backend: redis",
-            "  redis: {uri: '" + redisServer.uri() + "', keyPrefix: '" + registryPrefix + "'}",
-            "  ttl: 5s",
-            "  renewInterval: 500ms",
-            "  pollInterval: 100ms");
+    Backends backends =
+        new Backends(
+            redisServer.uri(),
+            sessionPrefix,
+            kafka.bootstrapServers(),
+            kafka.newTopic(),
+            "",
+            new Backends.Registry("5s", "500ms", "100ms"));
     int logicGrpcPort = FreePorts.next();
-    Path logicFile = dir.resolve("logic.yaml");
-    Files.writeString(
-        logicFile,
-        String.join(
-            "\n",
-            "server: {host: 127.0.0.1, httpPort: "
-                + FreePorts.next()
-                + ", grpcPort: "
-                + logicGrpcPort
-                + "}",
-            "auth: {mode: trust, allowTrust: true}",
-            "store:",
-            "  backend: redis",
-            "  redis: {uri: '" + redisServer.uri() + "', keyPrefix: '" + sessionPrefix + "'}",
-            "  sessionTtl: 60s",
-            "  onlineRefresh: 100ms",
-            "push:",
-            "  kafka: {bootstrapServers: '"
-                + kafka.bootstrapServers()
-                + "', topic: "
-                + kafka.newTopic()
-                + "}",
-            "  api: {requireToken: true, tokens: [push-secret-0123456789]}",
-            registry,
-            ""));
-    LogicConfig logicConfig =
-        new ConfigLoader<>(LogicConfig.class, LogicConfig.defaults(), "LOGIC")
-            .load(logicFile, Map.of())
-            .config();
     logic =
         new LogicServer(
-            logicConfig, Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            RoleConfigs.logic(backends, FreePorts.next(), logicGrpcPort)
+                .put("store", "sessionTtl", "60s")
+                .put("store", "onlineRefresh", "100ms")
+                .put("push", "api", "{requireToken: true, tokens: [push-secret-0123456789]}")
+                .load(LogicConfig.class, LogicConfig.defaults(), "LOGIC"),
+            Clock.systemUTC(),
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     logic.start();
 
     config =
         TestConfigs.comet(
-            dir,
+            backends,
             "comet-it",
-            "logic: {target: '127.0.0.1:" + logicGrpcPort + "', callTimeout: 5s}",
-            registry,
-            "drain: 30s");
+            logicGrpcPort,
+            yaml ->
+                yaml.set("logic", "{target: '127.0.0.1:" + logicGrpcPort + "', callTimeout: 5s}")
+                    .set("drain", "30s"));
     comet =
         new CometServer(
             config, Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));

@@ -16,6 +16,7 @@ import io.herald.proto.comet.v1.RoomsResponse;
 import io.herald.proto.common.v1.NodeAddress;
 import io.herald.proto.registry.v1.NodeState;
 import io.herald.testkit.FreePorts;
+import io.herald.testkit.cluster.RoleYaml;
 import io.herald.testkit.wire.Received;
 import io.herald.testkit.wire.WireClient;
 import io.herald.wire.Op;
@@ -34,10 +35,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,16 +60,14 @@ class CometServerTest {
   private CometServer server;
   private ManagedChannel grpc;
 
-  /** A Comet registering in the in-process registry, with {@code extra} YAML lines. */
-  private CometServer server(String... extra) {
-    return server(List.of(), extra);
+  /** A Comet registering in the in-process registry. */
+  private CometServer server() {
+    return server(yaml -> yaml);
   }
 
-  /** The same, with {@code listen} lines under {@code listen:}. */
-  private CometServer server(List<String> listen, String... extra) {
-    String[] lines = Arrays.copyOf(extra, extra.length + 1);
-    lines[extra.length] = "registry: {backend: memory}";
-    config = TestConfigs.comet(dir, "comet-a", listen, lines);
+  /** The same, with {@code change} applied to its config. */
+  private CometServer server(UnaryOperator<RoleYaml> change) {
+    config = TestConfigs.comet("comet-a", change);
     server =
         new CometServer(
             config, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> logic);
@@ -155,7 +154,7 @@ class CometServerTest {
 
   @Test
   void drainTellsEveryClientWhereToGoClosesTheRestAtTheDeadlineAndStops() throws Exception {
-    server("drain: 1s").start();
+    server(yaml -> yaml.set("drain", "1s")).start();
     WireClient v1 = authenticated(ProtocolVersion.V1);
     WireClient v2 = authenticated(ProtocolVersion.V2);
     NodeAddress elsewhere =
@@ -214,14 +213,17 @@ class CometServerTest {
     int wssPort = FreePorts.next();
     int tcpTlsPort = FreePorts.next();
     server(
-            List.of(
-                "  wssPort: " + wssPort,
-                "  tcpTlsPort: " + tcpTlsPort,
-                "  tls: {certificateChain: '"
-                    + certificates.certificateChain
-                    + "', privateKey: '"
-                    + certificates.privateKey
-                    + "'}"))
+            yaml ->
+                yaml.put("listen", "wssPort", Integer.toString(wssPort))
+                    .put("listen", "tcpTlsPort", Integer.toString(tcpTlsPort))
+                    .put(
+                        "listen",
+                        "tls",
+                        "{certificateChain: '"
+                            + certificates.certificateChain
+                            + "', privateKey: '"
+                            + certificates.privateKey
+                            + "'}"))
         .start();
     assertThat(server.node().getWssAddress()).isEqualTo("127.0.0.1:" + wssPort);
     SSLContext tls = certificates.clientContext();
@@ -276,7 +278,7 @@ class CometServerTest {
   @Test
   void theAdminPortAnswersHealthReadinessAndMetricsAndGoesNotReadyWhileDraining() throws Exception {
     int admin = FreePorts.next();
-    server(List.of("  adminPort: " + admin)).start();
+    server(yaml -> yaml.put("listen", "adminPort", Integer.toString(admin))).start();
     HttpClient http = HttpClient.newHttpClient();
 
     assertThat(get(http, admin, "/health").statusCode()).isEqualTo(200);
