@@ -194,14 +194,9 @@ class JobRestartIT {
     try (HeraldCluster roles = roles(1);
         WireClient device = comet.tcp(ProtocolVersion.V1).auth(user, "planned-" + user, "");
         PushStream pushes = new PushStream(roles.logic(), user)) {
-      HeraldCluster.Role owner = roles.job(JOB);
-      await().atMost(Duration.ofSeconds(30)).until(() -> device.messages().size() >= 20);
-      HeraldCluster.Role standby = roles.job(JOB);
-      int before = device.messages().size();
-      await().atMost(Duration.ofSeconds(30)).until(() -> device.messages().size() >= before + 20);
-      assertThat(body(standby, "/health"))
-          .as("a standby owning nothing is ready: it takes over when the owner goes")
-          .contains("\"status\":\"up\"", "\"partitions\":0");
+      Group group = ownerAndStandby(roles, device);
+      HeraldCluster.Role owner = group.owner();
+      HeraldCluster.Role standby = group.standby();
 
       long stopping = System.nanoTime();
       terminate(owner);
@@ -234,13 +229,7 @@ class JobRestartIT {
     try (HeraldCluster roles = roles(1);
         WireClient device = comet.tcp(ProtocolVersion.V1).auth(user, "takeover-" + user, "");
         PushStream pushes = new PushStream(roles.logic(), user)) {
-      HeraldCluster.Role owner = roles.job(JOB);
-      await().atMost(Duration.ofSeconds(30)).until(() -> device.messages().size() >= 20);
-      HeraldCluster.Role standby = roles.job(JOB);
-      int before = device.messages().size();
-      await().atMost(Duration.ofSeconds(30)).until(() -> device.messages().size() >= before + 20);
-
-      assertThat(body(standby, "/health")).contains("\"status\":\"up\"", "\"partitions\":0");
+      HeraldCluster.Role owner = ownerAndStandby(roles, device).owner();
 
       long killed = System.nanoTime();
       owner.process().kill();
@@ -338,6 +327,25 @@ class JobRestartIT {
       pushes.stop();
       pushes.awaitAllDelivered(device);
     }
+  }
+
+  /** The Job that owns the partitions, and a second one in its group owning none. */
+  private record Group(HeraldCluster.Role owner, HeraldCluster.Role standby) {}
+
+  /**
+   * Starts a Job, and once pushes reach {@code device} a second one in the same group; returns once
+   * pushes still flow and the second is ready owning nothing, so it takes over when the owner goes.
+   */
+  private static Group ownerAndStandby(HeraldCluster roles, WireClient device) {
+    HeraldCluster.Role owner = roles.job(JOB);
+    await().atMost(Duration.ofSeconds(30)).until(() -> device.messages().size() >= 20);
+    HeraldCluster.Role standby = roles.job(JOB);
+    int before = device.messages().size();
+    await().atMost(Duration.ofSeconds(30)).until(() -> device.messages().size() >= before + 20);
+    assertThat(body(standby, "/health"))
+        .as("a standby owning nothing is ready: it takes over when the owner goes")
+        .contains("\"status\":\"up\"", "\"partitions\":0");
+    return new Group(owner, standby);
   }
 
   private static String body(HeraldCluster.Role job, String path) {
