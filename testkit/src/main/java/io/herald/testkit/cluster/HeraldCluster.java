@@ -22,6 +22,7 @@ public final class HeraldCluster implements AutoCloseable {
 
   private final Backends backends;
   private final Deque<HeraldProcess> started = new ArrayDeque<>();
+  private SilentListener noKafka;
 
   public HeraldCluster(Backends backends) {
     this.backends = backends;
@@ -107,6 +108,12 @@ public final class HeraldCluster implements AutoCloseable {
 
   public Logic logic(int httpPort, int grpcPort, RoleOptions options) {
     RoleYaml yaml = RoleConfigs.logic(backends, httpPort, grpcPort);
+    if (!backends.hasKafka()) {
+      if (noKafka == null) {
+        noKafka = new SilentListener();
+      }
+      yaml.put("push", "kafka", "{bootstrapServers: '" + noKafka.address() + "', topic: none}");
+    }
     Logic logic =
         new Logic(launch("logic-" + httpPort, "logic", yaml, options), httpPort, grpcPort);
     logic.process().awaitOk(logic.url("/ready"), START);
@@ -190,6 +197,10 @@ public final class HeraldCluster implements AutoCloseable {
   public void close() {
     while (!started.isEmpty()) {
       started.pop().close();
+    }
+    if (noKafka != null) {
+      noKafka.close();
+      noKafka = null;
     }
   }
 }
