@@ -18,7 +18,7 @@ import java.net.URI;
 /**
  * A client connection's pipeline. TCP: packets cut by packLen and parsed, frames encoded.
  * WebSocket: HTTP upgrade to {@code ws://host:port/sub}, then one frame per binary message. Both
- * end in the same tail: op-9 batches split into their frames, then the {@link ClientHandler}.
+ * end in the same tail: op-9 batches split into their frames, then the {@link ServerConnection}.
  */
 final class ClientChannelInitializer extends ChannelInitializer<Channel> {
   private static final int MAX_HTTP_RESPONSE = 8192;
@@ -26,13 +26,13 @@ final class ClientChannelInitializer extends ChannelInitializer<Channel> {
   private final URI webSocketUri;
   private final FrameLimits limits;
   private final long handshakeTimeoutMillis;
-  private final ClientHandler handler;
+  private final ServerConnection handler;
 
   /**
    * @param webSocketUri the WebSocket endpoint, or {@code null} for TCP
    */
   ClientChannelInitializer(
-      URI webSocketUri, FrameLimits limits, long handshakeTimeoutMillis, ClientHandler handler) {
+      URI webSocketUri, FrameLimits limits, long handshakeTimeoutMillis, ServerConnection handler) {
     this.webSocketUri = webSocketUri;
     this.limits = limits;
     this.handshakeTimeoutMillis = handshakeTimeoutMillis;

@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
 public final class HeraldClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HeraldClient.class);
 
-  private final Session session;
+  private final ConnectionKeeper keeper;
   private final EventLoopGroup ownGroup;
 
   private HeraldClient(ClientConfig config) {
@@ -98,7 +98,8 @@ public final class HeraldClient implements AutoCloseable {
             config.scheduler(),
             config.random(),
             config.nanoTime());
-    this.session = new Session(effective, loop, new Bootstrap().channel(NioSocketChannel.class));
+    this.keeper =
+        new ConnectionKeeper(effective, loop, new Bootstrap().channel(NioSocketChannel.class));
   }
 
   public static Builder builder() {
@@ -110,27 +111,27 @@ public final class HeraldClient implements AutoCloseable {
    * the client keeps trying until then (and after every loss) until closed.
    */
   public CompletableFuture<ConnectionInfo> start() {
-    return session.start();
+    return keeper.start();
   }
 
   /** Where the client stands now. */
   public ClientState state() {
-    return session.state();
+    return keeper.state();
   }
 
   /** The authenticated connection, if there is one now. */
   public Optional<ConnectionInfo> connection() {
-    return Optional.ofNullable(session.info());
+    return Optional.ofNullable(keeper.info());
   }
 
   /** The adaptive heartbeat's current interval. */
   public Duration heartbeatInterval() {
-    return session.heartbeatInterval();
+    return keeper.heartbeatInterval();
   }
 
   /** The rooms the client is in (and rejoins after a reconnect). */
   public Set<String> rooms() {
-    return onLoop(session::rooms).join();
+    return onLoop(keeper::rooms).join();
   }
 
   /**
@@ -150,13 +151,13 @@ public final class HeraldClient implements AutoCloseable {
    */
   public CompletableFuture<Message> request(int op, byte[] body, int replyOp) {
     byte[] copy = body.clone();
-    return onLoop(() -> session.request(op, copy, replyOp)).thenCompose(f -> f);
+    return onLoop(() -> keeper.request(op, copy, replyOp)).thenCompose(f -> f);
   }
 
   /** Sends {@code op} (a business op, say) expecting no reply; completes once written. */
   public CompletableFuture<Void> post(int op, byte[] body) {
     byte[] copy = body.clone();
-    return onLoop(() -> session.post(op, copy)).thenCompose(f -> f);
+    return onLoop(() -> keeper.post(op, copy)).thenCompose(f -> f);
   }
 
   /**
@@ -166,25 +167,25 @@ public final class HeraldClient implements AutoCloseable {
    */
   public CompletableFuture<Void> joinRoom(String room) {
     checkRoom(room);
-    return onLoop(() -> session.joinRoom(room)).thenCompose(f -> f);
+    return onLoop(() -> keeper.joinRoom(room)).thenCompose(f -> f);
   }
 
   /** Leaves {@code room} (op 24); completes like {@link #joinRoom}. */
   public CompletableFuture<Void> leaveRoom(String room) {
     checkRoom(room);
-    return onLoop(() -> session.leaveRoom(room)).thenCompose(f -> f);
+    return onLoop(() -> keeper.leaveRoom(room)).thenCompose(f -> f);
   }
 
   /** Asks for pushes of {@code ops} (op 14 {@code SUB}); kept across reconnects. */
   public CompletableFuture<Void> subscribe(int... ops) {
     List<Integer> list = opList(ops);
-    return onLoop(() -> session.subscribe(list)).thenCompose(f -> f);
+    return onLoop(() -> keeper.subscribe(list)).thenCompose(f -> f);
   }
 
   /** Stops pushes of {@code ops} (op 16 {@code UNSUB}); kept across reconnects. */
   public CompletableFuture<Void> unsubscribe(int... ops) {
     List<Integer> list = opList(ops);
-    return onLoop(() -> session.unsubscribe(list)).thenCompose(f -> f);
+    return onLoop(() -> keeper.unsubscribe(list)).thenCompose(f -> f);
   }
 
   /**
@@ -193,12 +194,12 @@ public final class HeraldClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    EventLoop loop = session.loop();
+    EventLoop loop = keeper.loop();
     if (loop.inEventLoop()) {
-      session.close();
+      keeper.close();
     } else if (!loop.isShuttingDown()) {
       try {
-        loop.submit(session::close).await(5, TimeUnit.SECONDS);
+        loop.submit(keeper::close).await(5, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -213,7 +214,7 @@ public final class HeraldClient implements AutoCloseable {
   }
 
   private <T> CompletableFuture<T> onLoop(Supplier<T> work) {
-    EventLoop loop = session.loop();
+    EventLoop loop = keeper.loop();
     if (loop.inEventLoop()) {
       return CompletableFuture.completedFuture(work.get());
     }

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.testkit.LocalKafka;
 import io.herald.testkit.LocalRedis;
+import io.herald.testkit.wire.WireClient;
 import io.herald.wire.Op;
+import io.herald.wire.ProtocolVersion;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -129,8 +131,8 @@ class QuickstartIT {
       awaitHealthy(url);
     }
 
-    try (GoimClient first = new GoimClient(3101);
-        GoimClient second = new GoimClient(3201)) {
+    try (WireClient first = WireClient.tcp(3101, ProtocolVersion.V1);
+        WireClient second = WireClient.tcp(3201, ProtocolVersion.V1)) {
       join(first, 123);
       join(second, 456);
       await()
@@ -140,8 +142,8 @@ class QuickstartIT {
                 Run pushed = bash(push, Duration.ofSeconds(30));
                 assertThat(pushed.output()).as("the push block: %s", pushed).contains("\"code\":0");
                 // Job learns which Comets hold the room from their reports: retry until it has.
-                assertThat(first.nextBody(1000, Duration.ofSeconds(2))).isEqualTo("hello");
-                assertThat(second.nextBody(1000, Duration.ofSeconds(2))).isEqualTo("hello");
+                assertThat(first.await(1000, Duration.ofSeconds(2)).text()).isEqualTo("hello");
+                assertThat(second.await(1000, Duration.ofSeconds(2)).text()).isEqualTo("hello");
               });
     }
 
@@ -156,14 +158,14 @@ class QuickstartIT {
     }
   }
 
-  private static void join(GoimClient client, long mid) throws IOException {
+  private static void join(WireClient client, long mid) {
     client.send(
         Op.AUTH,
         1,
         "{\"mid\":"
             + mid
             + ",\"room_id\":\"live://1000\",\"platform\":\"web\",\"accepts\":[1000]}");
-    assertThat(client.next(Op.AUTH_REPLY).seq()).isEqualTo(1);
+    assertThat(client.await(Op.AUTH_REPLY, Duration.ofSeconds(15)).seq()).isEqualTo(1);
   }
 
   private void awaitHealthy(String url) {

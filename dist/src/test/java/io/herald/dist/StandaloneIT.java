@@ -9,7 +9,9 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.herald.testkit.FreePorts;
+import io.herald.testkit.wire.WireClient;
 import io.herald.wire.Op;
+import io.herald.wire.ProtocolVersion;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -120,12 +122,12 @@ class StandaloneIT {
 
   @Test
   void aGoimClientGetsRoomAndUserPushesSentOverHttp() throws Exception {
-    try (GoimClient goim = new GoimClient(tcp)) {
+    try (WireClient goim = WireClient.tcp(tcp, ProtocolVersion.V1)) {
       goim.send(
           Op.AUTH,
           1,
           "{\"mid\":123,\"room_id\":\"live://1000\",\"platform\":\"web\",\"accepts\":[1000]}");
-      assertThat(goim.next(Op.AUTH_REPLY).seq()).isEqualTo(1);
+      assertThat(goim.await(Op.AUTH_REPLY, WAIT).seq()).isEqualTo(1);
       // Job learns the room's members from the Comet's reports; until then a push finds nobody.
       await().atMost(WAIT).until(() -> standalone.comet().buckets().room("live://1000") != null);
 
@@ -136,13 +138,13 @@ class StandaloneIT {
                 assertThat(
                         post("/goim/push/room?operation=1000&type=live&room=1000", "to the room"))
                     .contains("\"code\":0");
-                assertThat(goim.nextBody(1000, Duration.ofSeconds(2))).isEqualTo("to the room");
+                assertThat(goim.await(1000, Duration.ofSeconds(2)).text()).isEqualTo("to the room");
               });
       assertThat(post("/goim/push/mids?operation=1000&mids=123", "to user 123"))
           .contains("\"code\":0");
-      assertThat(goim.nextBody(1000, WAIT)).isEqualTo("to user 123");
+      assertThat(goim.await(1000, WAIT).text()).isEqualTo("to user 123");
       assertThat(post("/goim/push/all?operation=1000", "to everyone")).contains("\"code\":0");
-      assertThat(goim.nextBody(1000, WAIT)).isEqualTo("to everyone");
+      assertThat(goim.await(1000, WAIT).text()).isEqualTo("to everyone");
       await()
           .atMost(WAIT)
           .untilAsserted(
@@ -159,22 +161,22 @@ class StandaloneIT {
    */
   @Test
   void aPushByDeviceKeyReachesThatDeviceOnly() throws Exception {
-    try (GoimClient phone = new GoimClient(tcp);
-        GoimClient laptop = new GoimClient(tcp)) {
+    try (WireClient phone = WireClient.tcp(tcp, ProtocolVersion.V1);
+        WireClient laptop = WireClient.tcp(tcp, ProtocolVersion.V1)) {
       phone.send(Op.AUTH, 1, "{\"mid\":456,\"key\":\"phone-456\",\"accepts\":[1000]}");
       laptop.send(Op.AUTH, 1, "{\"mid\":456,\"key\":\"laptop-456\",\"accepts\":[1000]}");
-      assertThat(phone.next(Op.AUTH_REPLY).seq()).isEqualTo(1);
-      assertThat(laptop.next(Op.AUTH_REPLY).seq()).isEqualTo(1);
+      assertThat(phone.await(Op.AUTH_REPLY, WAIT).seq()).isEqualTo(1);
+      assertThat(laptop.await(Op.AUTH_REPLY, WAIT).seq()).isEqualTo(1);
 
       assertThat(post("/goim/push/keys?operation=1000&keys=phone-456", "to the phone"))
           .contains("\"code\":0");
-      assertThat(phone.nextBody(1000, WAIT)).isEqualTo("to the phone");
+      assertThat(phone.await(1000, WAIT).text()).isEqualTo("to the phone");
       assertThat(post("/goim/push/keys?operation=1000&keys=laptop-456", "to the laptop"))
           .contains("\"code\":0");
-      assertThat(laptop.nextBody(1000, WAIT)).isEqualTo("to the laptop");
+      assertThat(laptop.await(1000, WAIT).text()).isEqualTo("to the laptop");
       assertThat(post("/goim/push/keys?operation=1000&keys=phone-456", "to the phone again"))
           .contains("\"code\":0");
-      assertThat(phone.nextBody(1000, WAIT)).isEqualTo("to the phone again");
+      assertThat(phone.await(1000, WAIT).text()).isEqualTo("to the phone again");
     }
   }
 

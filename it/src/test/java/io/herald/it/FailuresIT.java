@@ -11,12 +11,13 @@ import io.herald.client.Message;
 import io.herald.client.ReconnectPolicy;
 import io.herald.client.Transport;
 import io.herald.it.support.GoimApi;
-import io.herald.it.support.RoleCluster;
 import io.herald.testkit.HeraldProcess;
 import io.herald.testkit.KafkaProcess;
 import io.herald.testkit.RealKafka;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisProcess;
+import io.herald.testkit.cluster.Backends;
+import io.herald.testkit.cluster.HeraldCluster;
 import io.herald.wire.ProtocolVersion;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ class FailuresIT {
 
   private RedisProcess redis;
   private KafkaProcess kafka;
-  private RoleCluster cluster;
+  private HeraldCluster cluster;
   private final List<Device> devices = new ArrayList<>();
 
   @BeforeEach
@@ -53,7 +54,8 @@ class FailuresIT {
     redis = RedisProcess.start();
     kafka = KafkaProcess.start();
     kafka.createTopic(TOPIC, 4);
-    cluster = new RoleCluster(redis.uri(), kafka.bootstrapServers(), TOPIC, "herald-job");
+    cluster =
+        new HeraldCluster(Backends.of(redis.uri(), kafka.bootstrapServers(), TOPIC, "herald-job"));
   }
 
   @AfterEach
@@ -70,7 +72,7 @@ class FailuresIT {
     final List<String> texts = new CopyOnWriteArrayList<>();
     final HeraldClient client;
 
-    Device(RoleCluster.Comet... comets) {
+    Device(HeraldCluster.Comet... comets) {
       String[] nodes = new String[comets.length];
       for (int i = 0; i < comets.length; i++) {
         nodes[i] = "127.0.0.1:" + comets[i].tcpPort();
@@ -144,9 +146,9 @@ class FailuresIT {
 
   @Test
   void aDrainedCometsClientsMoveToAnotherAndStayReachable() {
-    RoleCluster.Logic logic = cluster.logic();
-    RoleCluster.Comet stays = cluster.comet("comet-a", logic);
-    RoleCluster.Comet drained = cluster.comet("comet-b", logic);
+    HeraldCluster.Logic logic = cluster.logic();
+    HeraldCluster.Comet stays = cluster.comet("comet-a", logic);
+    HeraldCluster.Comet drained = cluster.comet("comet-b", logic);
     cluster.job();
     List<Device> onDrained = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -177,8 +179,8 @@ class FailuresIT {
 
   @Test
   void logicKilledAndStartedAgainLosesNoConnectionAndServesPushesAgain() {
-    RoleCluster.Logic logic = cluster.logic();
-    RoleCluster.Comet comet = cluster.comet("comet-a", logic);
+    HeraldCluster.Logic logic = cluster.logic();
+    HeraldCluster.Comet comet = cluster.comet("comet-a", logic);
     cluster.job();
     List<Device> connected = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -186,7 +188,7 @@ class FailuresIT {
     }
     logic.process().kill();
     long killed = System.nanoTime();
-    RoleCluster.Logic again = cluster.logic(logic.httpPort(), logic.grpcPort());
+    HeraldCluster.Logic again = cluster.logic(logic.httpPort(), logic.grpcPort());
     report("Logic killed -> a new Logic ready (JVM start included)", millisSince(killed));
     assertThat(push(new GoimApi(again.url("")), connected, "after the restart")).isEmpty();
     await()
@@ -198,8 +200,8 @@ class FailuresIT {
 
   @Test
   void kafkaStoppedFailsPushesClearlyAndLosesNoneAcceptedAndRecovers() {
-    RoleCluster.Logic logic = cluster.logic();
-    RoleCluster.Comet comet = cluster.comet("comet-a", logic);
+    HeraldCluster.Logic logic = cluster.logic();
+    HeraldCluster.Comet comet = cluster.comet("comet-a", logic);
     cluster.job();
     Device device = new Device(comet).started();
     GoimApi api = new GoimApi(logic.url(""));

@@ -4,12 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.it.support.GoimApi;
-import io.herald.it.support.RoleCluster;
 import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisProcess;
-import io.herald.testkit.WireClient;
+import io.herald.testkit.cluster.Backends;
+import io.herald.testkit.cluster.HeraldCluster;
+import io.herald.testkit.wire.WireClient;
 import io.herald.wire.ProtocolVersion;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,8 +34,8 @@ class RoomJoinIT {
   private static final int JOINS = 300;
 
   private RedisProcess redis;
-  private RoleCluster cluster;
-  private List<RoleCluster.Comet> comets;
+  private HeraldCluster cluster;
+  private List<HeraldCluster.Comet> comets;
   private GoimApi api;
   private final List<WireClient> clients = new ArrayList<>();
 
@@ -42,9 +43,10 @@ class RoomJoinIT {
   void start(KafkaBroker kafka) {
     redis = RedisProcess.start();
     cluster =
-        new RoleCluster(
-            redis.uri(), kafka.bootstrapServers(), kafka.newTopic(4), kafka.newGroupId());
-    RoleCluster.Logic logic = cluster.logic();
+        new HeraldCluster(
+            Backends.of(
+                redis.uri(), kafka.bootstrapServers(), kafka.newTopic(4), kafka.newGroupId()));
+    HeraldCluster.Logic logic = cluster.logic();
     comets =
         List.of(
             cluster.comet("comet-a", logic),
@@ -65,7 +67,7 @@ class RoomJoinIT {
   void aPushRightAfterAuthOrJoinReachesTheRoomsFirstMember() {
     List<WireClient> members = new ArrayList<>();
     for (int i = 0; i < JOINS; i++) {
-      RoleCluster.Comet comet = comets.get(i % comets.size());
+      HeraldCluster.Comet comet = comets.get(i % comets.size());
       String room = "join" + i;
       WireClient member;
       if (i % 2 == 0) {
@@ -93,7 +95,7 @@ class RoomJoinIT {
             });
   }
 
-  private WireClient client(RoleCluster.Comet comet, ProtocolVersion version) {
+  private WireClient client(HeraldCluster.Comet comet, ProtocolVersion version) {
     WireClient client = WireClient.tcp(comet.tcpPort(), version);
     clients.add(client);
     return client;

@@ -5,13 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.it.support.GoimApi;
-import io.herald.it.support.RoleCluster;
 import io.herald.testkit.HeraldProcess;
 import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisProcess;
-import io.herald.testkit.WireClient;
+import io.herald.testkit.cluster.Backends;
+import io.herald.testkit.cluster.HeraldCluster;
+import io.herald.testkit.wire.WireClient;
 import io.herald.wire.ProtocolVersion;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -43,19 +44,20 @@ class SessionsIT {
 
   private RedisProcess redis;
   private KafkaBroker kafka;
-  private RoleCluster cluster;
+  private HeraldCluster cluster;
   private final List<WireClient> clients = new ArrayList<>();
 
   @BeforeEach
   void start(KafkaBroker kafka) {
     this.kafka = kafka;
     redis = RedisProcess.start();
-    cluster = cluster(RoleCluster.Registry.FAST);
+    cluster = cluster(Backends.Registry.FAST);
   }
 
-  private RoleCluster cluster(RoleCluster.Registry registry) {
-    return new RoleCluster(
-        redis.uri(), kafka.bootstrapServers(), kafka.newTopic(4), kafka.newGroupId(), registry);
+  private HeraldCluster cluster(Backends.Registry registry) {
+    return new HeraldCluster(
+        Backends.of(redis.uri(), kafka.bootstrapServers(), kafka.newTopic(4), kafka.newGroupId())
+            .withRegistry(registry));
   }
 
   @AfterEach
@@ -65,7 +67,7 @@ class SessionsIT {
     redis.close();
   }
 
-  private WireClient client(RoleCluster.Comet comet) {
+  private WireClient client(HeraldCluster.Comet comet) {
     WireClient client = WireClient.tcp(comet.tcpPort(), ProtocolVersion.V2);
     clients.add(client);
     return client;
@@ -92,8 +94,8 @@ class SessionsIT {
    */
   @Test
   void devicesThatReconnectBeforeTheirOldConnectionCloseStayReachableByMid() {
-    RoleCluster.Logic logic = cluster.logic();
-    RoleCluster.Comet comet = cluster.comet("comet-a", logic);
+    HeraldCluster.Logic logic = cluster.logic();
+    HeraldCluster.Comet comet = cluster.comet("comet-a", logic);
     cluster.job();
     int devices = 300;
     List<Long> mids =
@@ -131,9 +133,9 @@ class SessionsIT {
    */
   @Test
   void theUsersOfAKilledCometAreOfflineOnceItsRecordExpires() {
-    RoleCluster.Logic logic = cluster.logic();
-    RoleCluster.Comet survivor = cluster.comet("comet-a", logic);
-    RoleCluster.Comet doomed = cluster.comet("comet-b", logic);
+    HeraldCluster.Logic logic = cluster.logic();
+    HeraldCluster.Comet survivor = cluster.comet("comet-a", logic);
+    HeraldCluster.Comet doomed = cluster.comet("comet-b", logic);
     List<Long> onDoomed = new ArrayList<>();
     List<Long> onSurvivor = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -170,12 +172,12 @@ class SessionsIT {
   void afterRedisComesBackEmptyTheCometsReannounceEverythingWithinSeconds() {
     // Records renewed only every minute: a Comet must notice its record is gone, not wait for it.
     cluster.close();
-    cluster = cluster(new RoleCluster.Registry("3m", "1m", "500ms"));
-    RoleCluster.Logic logic = cluster.logic();
-    List<RoleCluster.Comet> comets =
+    cluster = cluster(new Backends.Registry("3m", "1m", "500ms"));
+    HeraldCluster.Logic logic = cluster.logic();
+    List<HeraldCluster.Comet> comets =
         List.of(cluster.comet("comet-a", logic), cluster.comet("comet-b", logic));
     cluster.job();
-    RoleCluster.Role balancer = cluster.balancer();
+    HeraldCluster.Role balancer = cluster.balancer();
     List<Long> mids = new ArrayList<>();
     List<WireClient> devices = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
@@ -221,7 +223,7 @@ class SessionsIT {
    */
   @Test
   void logicIsUnreadyWhileRedisHangsOrIsDownAndSaysWhy() {
-    RoleCluster.Logic logic = cluster.logic();
+    HeraldCluster.Logic logic = cluster.logic();
     GoimApi api = new GoimApi(logic.url(""));
 
     redis.freeze();

@@ -45,12 +45,26 @@ public final class HeraldProcess implements AutoCloseable {
    */
   public static HeraldProcess start(
       String name, String role, String yaml, Map<String, String> env, List<String> jvmOptions) {
+    return start(name, role, yaml, env, List.of(), jvmOptions);
+  }
+
+  /**
+   * The same, the {@code java} command run through {@code commandPrefix} (e.g. {@code taskset -c
+   * 0}, which runs it in its own process).
+   */
+  public static HeraldProcess start(
+      String name,
+      String role,
+      String yaml,
+      Map<String, String> env,
+      List<String> commandPrefix,
+      List<String> jvmOptions) {
     OrphanReaper.reap(SCRATCH_PREFIX);
     ScratchDirectory directory = null;
     try {
       directory = ScratchDirectory.create(SCRATCH_PREFIX + name + "-");
       Path config = directory.write(role + ".yaml", yaml);
-      List<String> command = new ArrayList<>();
+      List<String> command = new ArrayList<>(commandPrefix);
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(jvmOptions);
       command.addAll(

@@ -1,8 +1,17 @@
 package io.herald.bench.scenario;
 
 import io.herald.bench.proc.ProcStats;
-import io.herald.bench.proc.ServiceMetrics;
+import io.herald.testkit.FreePorts;
+import io.herald.testkit.HeraldProcess;
+import io.herald.testkit.RedisProcess;
+import io.herald.testkit.cluster.Backends;
+import io.herald.testkit.cluster.CometPorts;
+import io.herald.testkit.cluster.HeraldCluster;
+import io.herald.testkit.cluster.RoleOptions;
+import io.herald.testkit.cluster.RoleYaml;
+import io.herald.testkit.cluster.ServiceMetrics;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,32 +20,33 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Logic and one or more Comets, each in its own JVM on loopback, and client processes connected
- * to the Comets: what the Comet scenarios measure. Logic runs with in-memory sessions and {@code
- * trust} auth, so it needs no Redis or Kafka; the scenarios call the Comet's gRPC as Job would.
+ * A Logic and one or more Comets, each in its own JVM on loopback started through the launcher
+ * (testkit's {@link HeraldCluster}), and client processes connected to the Comets: what the Comet
+ * scenarios measure. Logic runs with in-memory sessions and {@code trust} auth, so it needs no
+ * Redis or Kafka; the scenarios call the Comet's gRPC as Job would.
  *
- * <p>Every process is a child of this one, ended by {@link #close()} (and with it on exit).
+ * <p>Every process is a child of this one, ended by {@link #close()} (and with it on exit). The
+ * roles' logs are copied into the scenario's directory as they stop.
  */
 final class LocalCluster implements AutoCloseable {
   private final Path dir;
   private final List<String> cometCpus;
   private final List<String> clientCpus;
-  private final List<Process> servers = new ArrayList<>();
   private final List<ClientProcess> clients = new ArrayList<>();
   final int logicGrpcPort;
   final int cometTcpPort;
   final int cometGrpcPort;
-  private final List<Process> comets = new ArrayList<>();
-  private final List<Integer> cometTcpPorts = new ArrayList<>();
-  private final List<Integer> cometAdminPorts = new ArrayList<>();
-  private final List<Integer> cometWsPorts = new ArrayList<>();
+  private final int logicHttpPort;
+  private final List<HeraldCluster.Comet> comets = new ArrayList<>();
+  private final List<HeraldProcess> roles = new ArrayList<>();
+  private HeraldCluster cluster;
+  private RedisProcess redis;
   private boolean webSocket;
   private int cometCount = 1;
-  private Process logic;
-  private Process job;
+  private HeraldCluster.Logic logic;
+  private HeraldCluster.Role job;
   private String kafka = "";
   private String topic = "";
-  private final int logicHttpPort;
   private String redisUri = "";
   private int connectionsOpened;
   private int pending;
@@ -45,14 +55,14 @@ final class LocalCluster implements AutoCloseable {
    * @param cometCpus {@code taskset} CPU list for the Comet (empty: not pinned)
    * @param clientCpus {@code taskset} CPU list for the client processes (empty: not pinned)
    */
-  LocalCluster(Path dir, String cometCpus, String clientCpus) throws IOException {
+  LocalCluster(Path dir, String cometCpus, String clientCpus) {
     this.dir = dir;
     this.cometCpus = cometCpus.isEmpty() ? List.of() : List.of("taskset", "-c", cometCpus);
     this.clientCpus = clientCpus.isEmpty() ? List.of() : List.of("taskset", "-c", clientCpus);
-    this.logicGrpcPort = LoopbackPorts.free();
-    this.cometTcpPort = LoopbackPorts.free();
-    this.cometGrpcPort = LoopbackPorts.free();
-    this.logicHttpPort = LoopbackPorts.free();
+    this.logicGrpcPort = FreePorts.next();
+    this.cometTcpPort = FreePorts.next();
+    this.cometGrpcPort = FreePorts.next();
+    this.logicHttpPort = FreePorts.next();
     // A scenario stopped by a signal still ends its servers and clients.
     Runtime.getRuntime().addShutdownHook(new Thread(this::close, "bench-cluster-stop"));
   }
@@ -61,25 +71,9 @@ final class LocalCluster implements AutoCloseable {
    * Keeps Logic's sessions in a {@code redis-server} of its own (from the PATH) on a free port, as
    * production does, instead of in memory. Call before {@link #start}.
    */
-  void withRedis() throws IOException, InterruptedException {
-    int port = LoopbackPorts.free();
-    Process redis =
-        new ProcessBuilder(
-                "redis-server",
-                "--port",
-                Integer.toString(port),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--bind",
-                "127.0.0.1")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("redis.log").toFile())
-            .start();
-    servers.add(redis);
-    LoopbackPorts.await(port);
-    redisUri = "redis://127.0.0.1:" + port;
+  void withRedis() {
+    redis = RedisProcess.start();
+    redisUri = redis.uri();
   }
 
   /** Uses the Redis at {@code uri} for Logic's sessions instead of starting one. */
@@ -123,84 +117,107 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /** Starts Logic, then the Comets with {@code heap} (e.g. {@code 1g}), and waits for them. */
-  void start(String heap) throws IOException, InterruptedException {
+  void start(String heap) {
     start(heap, List.of());
   }
 
   /** As {@link #start(String)}, with {@code cometJvmOptions} added to the Comet's. */
-  void start(String heap, List<String> cometJvmOptions) throws IOException, InterruptedException {
-    Path logicYaml = dir.resolve("logic.yaml");
-    Files.writeString(
-        logicYaml,
-        String.join(
-            "\n",
-            "server: {host: 127.0.0.1, httpPort: "
-                + logicHttpPort
-                + ", grpcPort: "
-                + logicGrpcPort
-                + "}",
-            "auth: {mode: trust, allowTrust: true}",
-            redisUri.isEmpty()
-                ? "store: {backend: memory}"
-                : "store: {backend: redis, redis: {uri: '" + redisUri + "'}}",
-            kafka.isEmpty()
-                ? "push: {kafka: {bootstrapServers: '127.0.0.1:1'}, api: {requireToken: false}}"
-                : "push: {kafka: {bootstrapServers: '"
-                    + kafka
-                    + "', topic: "
-                    + topic
-                    + "}, api: {requireToken: false, maxTargets: 1000}}",
-            "receive: {sink: log}",
-            registry(),
-            ""));
+  void start(String heap, List<String> cometJvmOptions) {
+    // The registry every process shares: Redis in the whole-path mode, else in-process. Job's
+    // group is the topic's own: a Job of an earlier run on the same broker, ended without leaving
+    // its group, would hold the partitions until its session timed out.
+    Backends backends =
+        new Backends(
+            redisUri,
+            "herald",
+            kafka,
+            topic,
+            "bench-job-" + topic,
+            new Backends.Registry("30s", "10s", "500ms"));
+    cluster = new HeraldCluster(backends);
     logic =
-        java(
-            List.of(), List.of("-Xmx512m"), "io.herald.logic.server.LogicMain", logicYaml, "logic");
-    servers.add(logic);
-    LoopbackPorts.await(logicGrpcPort);
-
+        cluster.logic(
+            logicHttpPort,
+            logicGrpcPort,
+            RoleOptions.DEFAULTS.withJvm(List.of("-Xmx512m")).withYaml(this::benchLogic));
+    roles.add(logic.process());
     for (int i = 0; i < cometCount; i++) {
       boolean first = i == 0;
-      startComet(
-          first ? "comet" : "comet-" + i,
-          first ? cometTcpPort : LoopbackPorts.free(),
-          first ? cometGrpcPort : LoopbackPorts.free(),
-          heap,
-          cometJvmOptions);
+      String name = first ? "comet" : "comet-" + i;
+      CometPorts ports =
+          new CometPorts(
+              first ? cometTcpPort : FreePorts.next(),
+              FreePorts.next(),
+              first ? cometGrpcPort : FreePorts.next(),
+              FreePorts.next());
+      HeraldCluster.Comet comet =
+          cluster.comet(
+              "bench-" + name,
+              logic,
+              ports,
+              RoleOptions.DEFAULTS
+                  .withCommandPrefix(cometCpus)
+                  .withJvm(cometJvm(name, heap, cometJvmOptions))
+                  .withYaml(this::benchComet));
+      comets.add(comet);
+      roles.add(comet.process());
     }
     if (!kafka.isEmpty()) {
-      startJob();
+      job =
+          cluster.job(
+              RoleOptions.DEFAULTS
+                  .withJvm(List.of("-Xmx512m"))
+                  .withYaml(
+                      yaml ->
+                          yaml.set(
+                                  "kafka",
+                                  "{bootstrapServers: '"
+                                      + kafka
+                                      + "', topic: "
+                                      + topic
+                                      + ", groupId: "
+                                      + backends.groupId()
+                                      + "}")
+                              .remove("delivery")));
+      roles.add(job.process());
     }
   }
 
-  private void startComet(
-      String name, int tcpPort, int grpcPort, String heap, List<String> cometJvmOptions)
-      throws IOException, InterruptedException {
-    Path cometYaml = dir.resolve(name + ".yaml");
-    int adminPort = LoopbackPorts.free();
-    int wsPort = LoopbackPorts.free();
-    Files.writeString(
-        cometYaml,
-        String.join(
-            "\n",
-            "node: {serverId: bench-" + name + ", capacity: 200000}",
-            "listen: {host: 127.0.0.1, tcpPort: "
-                + tcpPort
-                + ", wsPort: "
-                + wsPort
-                + ", grpcPort: "
-                + grpcPort
-                + ", adminPort: "
-                + adminPort
-                + "}",
-            "limits: {connectionsPerIp: 100000, newConnectionsPerIpPerSecond: 100000,"
-                + " newConnectionsPerIpBurst: 100000}",
-            // A cold Logic on a loaded machine may take seconds to authenticate a burst of clients:
-            // the scenarios measure rates, so a slow AUTH waits rather than failing the run.
-            "protocol: {handshakeTimeout: 30s}",
-            "logic: {target: '127.0.0.1:" + logicGrpcPort + "', callTimeout: 30s}",
-            registry(),
-            ""));
+  /**
+   * Logic as production runs it (the tests' short timers off): sessions in Redis or in memory, the
+   * registry in Redis only with the whole data path.
+   */
+  private RoleYaml benchLogic(RoleYaml yaml) {
+    if (!redisUri.isEmpty()) {
+      yaml.set("store", "{backend: redis, redis: {uri: '" + redisUri + "'}}");
+    }
+    if (kafka.isEmpty()) {
+      return yaml.set("registry", "{backend: memory}");
+    }
+    return yaml.put("push", "api", "{requireToken: false, maxTargets: 1000}");
+  }
+
+  /**
+   * A Comet for many connections from one address, patient with a Logic slow under a burst,
+   * reporting online counts at the default interval.
+   */
+  private RoleYaml benchComet(RoleYaml yaml) {
+    if (kafka.isEmpty()) {
+      yaml.set("registry", "{backend: memory}");
+    }
+    return yaml.remove("onlineReport")
+        .set("node", yaml.get("node").replace("capacity: 10000", "capacity: 200000"))
+        .set(
+            "limits",
+            "{connectionsPerIp: 100000, newConnectionsPerIpPerSecond: 100000,"
+                + " newConnectionsPerIpBurst: 100000}")
+        // A cold Logic on a loaded machine may take seconds to authenticate a burst of clients:
+        // the scenarios measure rates, so a slow AUTH waits rather than failing the run.
+        .set("protocol", "{handshakeTimeout: 30s}")
+        .set("logic", yaml.get("logic").replace("}", ", callTimeout: 30s}"));
+  }
+
+  private List<String> cometJvm(String name, String heap, List<String> cometJvmOptions) {
     List<String> options = new ArrayList<>(cometJvmOptions);
     if (cometJvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
       options.add("-XX:+UseG1GC");
@@ -213,50 +230,11 @@ final class LocalCluster implements AutoCloseable {
             "-XX:+AlwaysPreTouch",
             "-XX:NativeMemoryTracking=summary",
             "-Xlog:gc:file=" + dir.resolve(name + "-gc.log") + ":uptime"));
-    Process comet = java(cometCpus, options, "io.herald.comet.server.CometMain", cometYaml, name);
-    servers.add(comet);
-    comets.add(comet);
-    cometTcpPorts.add(tcpPort);
-    cometAdminPorts.add(adminPort);
-    cometWsPorts.add(wsPort);
-    LoopbackPorts.await(tcpPort);
-    LoopbackPorts.await(grpcPort);
-    LoopbackPorts.await(adminPort);
-  }
-
-  private void startJob() throws IOException, InterruptedException {
-    int port = LoopbackPorts.free();
-    Path jobYaml = dir.resolve("job.yaml");
-    // A group of its own: a Job of an earlier run on the same broker, ended without leaving its
-    // group, would hold the partitions until its session timed out.
-    Files.writeString(
-        jobYaml,
-        String.join(
-            "\n",
-            "server: {host: 127.0.0.1, port: " + port + "}",
-            "kafka: {bootstrapServers: '"
-                + kafka
-                + "', topic: "
-                + topic
-                + ", groupId: bench-job-"
-                + topic
-                + "}",
-            registry(),
-            ""));
-    job = java(List.of(), List.of("-Xmx512m"), "io.herald.job.server.JobMain", jobYaml, "job");
-    servers.add(job);
-    LoopbackPorts.await(port);
-  }
-
-  /** The registry every process shares: Redis in the whole-path mode, else in-process. */
-  private String registry() {
-    return kafka.isEmpty()
-        ? "registry: {backend: memory}"
-        : "registry: {backend: redis, redis: {uri: '" + redisUri + "'}, pollInterval: 500ms}";
+    return options;
   }
 
   long jobPid() {
-    return job.pid();
+    return job.process().pid();
   }
 
   int logicHttpPort() {
@@ -265,16 +243,16 @@ final class LocalCluster implements AutoCloseable {
 
   /** The first Comet's process id. */
   long cometPid() {
-    return comets.get(0).pid();
+    return comets.get(0).process().pid();
   }
 
   long logicPid() {
-    return logic.pid();
+    return logic.process().pid();
   }
 
   /** The first Comet's own figures, from its {@code /metrics} endpoint. */
   ServiceMetrics cometMetrics() throws IOException, InterruptedException {
-    return ServiceMetrics.scrape(cometAdminPorts.get(0));
+    return ServiceMetrics.scrape(comets.get(0).adminUrl("/metrics"));
   }
 
   /** The first Comet's GC log. */
@@ -312,8 +290,9 @@ final class LocalCluster implements AutoCloseable {
               "--ports="
                   + String.join(
                       ",",
-                      (webSocket ? cometWsPorts : cometTcpPorts)
-                          .stream().map(String::valueOf).toList()),
+                      comets.stream()
+                          .map(c -> String.valueOf(webSocket ? c.wsPort() : c.tcpPort()))
+                          .toList()),
               "--sources=127.0.0." + (k + 2),
               "--connections=" + count,
               "--rate=" + Math.max(1, perSecond / processes),
@@ -368,16 +347,16 @@ final class LocalCluster implements AutoCloseable {
   /** The Comets' handshake outcomes by result, as their metrics endpoints count them. */
   private String handshakes() {
     StringBuilder counts = new StringBuilder();
-    for (int port : cometAdminPorts) {
+    for (HeraldCluster.Comet comet : comets) {
       try {
-        ServiceMetrics metrics = ServiceMetrics.scrape(port);
+        ServiceMetrics metrics = ServiceMetrics.scrape(comet.adminUrl("/metrics"));
         for (String result : List.of("ok", "timeout", "not_auth", "error", "rejected")) {
           counts.append(result).append('=');
           counts.append((long) metrics.sum("herald_comet_handshakes_total", "\"" + result + "\""));
           counts.append(' ');
         }
       } catch (IOException e) {
-        counts.append("(no metrics from :").append(port).append(": ").append(e).append(") ");
+        counts.append("(no metrics from ").append(comet.id()).append(": ").append(e).append(") ");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -402,10 +381,10 @@ final class LocalCluster implements AutoCloseable {
     long rss = 0;
     long heap = 0;
     long reported = 0;
-    for (int i = 0; i < comets.size(); i++) {
-      long pid = comets.get(i).pid();
+    for (HeraldCluster.Comet comet : comets) {
+      long pid = comet.process().pid();
       heap += ProcStats.heapAfterGc(pid);
-      reported += ServiceMetrics.scrape(cometAdminPorts.get(i)).heapUsedBytes();
+      reported += ServiceMetrics.scrape(comet.adminUrl("/metrics")).heapUsedBytes();
       rss += ProcStats.rssBytes(pid);
     }
     return new Memory(rss, heap, reported);
@@ -416,18 +395,6 @@ final class LocalCluster implements AutoCloseable {
    * @param reportedHeapBytes heap in use per the metrics endpoint, scraped just after that GC
    */
   record Memory(long rssBytes, long heapBytes, long reportedHeapBytes) {}
-
-  private Process java(
-      List<String> prefix, List<String> jvmOptions, String main, Path config, String name)
-      throws IOException {
-    List<String> command = new ArrayList<>(prefix);
-    command.addAll(javaCommand(jvmOptions, main));
-    command.add(config.toString());
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve(name + ".log").toFile())
-        .start();
-  }
 
   private static List<String> javaCommand(List<String> jvmOptions, String main) {
     List<String> command = new ArrayList<>();
@@ -445,15 +412,23 @@ final class LocalCluster implements AutoCloseable {
       client.close();
     }
     clients.clear();
-    for (int i = servers.size() - 1; i >= 0; i--) {
-      Process server = servers.get(i);
-      server.destroyForcibly();
+    for (int i = roles.size() - 1; i >= 0; i--) {
+      HeraldProcess role = roles.get(i);
+      role.stop(Duration.ofSeconds(10));
       try {
-        server.waitFor(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        Files.writeString(dir.resolve(role.toString().split(" ")[0] + ".log"), role.log());
+      } catch (IOException | UncheckedIOException e) {
+        // the log is a help, not a result
       }
     }
-    servers.clear();
+    roles.clear();
+    if (cluster != null) {
+      cluster.close();
+      cluster = null;
+    }
+    if (redis != null) {
+      redis.close();
+      redis = null;
+    }
   }
 }

@@ -14,7 +14,6 @@ import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +22,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -45,8 +43,8 @@ class ClientIT {
   private Servers.Comet comet;
 
   @BeforeAll
-  void start(@TempDir Path dir) throws Exception {
-    servers = new Servers(dir);
+  void start() {
+    servers = new Servers();
     comet = servers.comet("client-it-main");
   }
 

@@ -9,7 +9,6 @@ import io.herald.balancer.server.BalancerConfig;
 import io.herald.balancer.server.BalancerServer;
 import io.herald.comet.config.CometConfig;
 import io.herald.comet.server.CometServer;
-import io.herald.config.ConfigLoader;
 import io.herald.logic.server.LogicConfig;
 import io.herald.logic.server.LogicServer;
 import io.herald.proto.comet.v1.BroadcastRoomRequest;
@@ -20,14 +19,13 @@ import io.herald.redis.RedisEndpoint;
 import io.herald.registry.Registries;
 import io.herald.registry.RegistryConfig;
 import io.herald.testkit.FreePorts;
+import io.herald.testkit.cluster.Backends;
+import io.herald.testkit.cluster.CometPorts;
+import io.herald.testkit.cluster.RoleConfigs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,12 +34,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Real servers on real ports for the client's integration tests: one Logic (trust auth, in-memory
- * sessions, upstream messages to its log), Comets in front of it, and a Balancer listing them.
- * Everything started here is stopped by {@link #close()}.
+ * Real servers on real ports for the client's integration tests, in this JVM from the roles' test
+ * configs ({@link RoleConfigs}): one Logic (trust auth, in-memory sessions, upstream messages to
+ * its log), Comets in front of it, and a Balancer listing them. Everything started here is stopped
+ * by {@link #close()}.
  */
 final class Servers implements AutoCloseable {
-  private final Path dir;
   private final int logicGrpcPort;
   private final LogicServer logic;
   private final List<Comet> comets = new ArrayList<>();
@@ -75,33 +73,13 @@ final class Servers implements AutoCloseable {
     }
   }
 
-  Servers(Path dir) throws IOException {
-    this.dir = dir;
+  Servers() {
     logicGrpcPort = FreePorts.next();
-    Path file = dir.resolve("logic.yaml");
-    Files.writeString(
-        file,
-        String.join(
-            "\n",
-            "server: {host: 127.0.0.1, httpPort: "
-                + FreePorts.next()
-                + ", grpcPort: "
-                + logicGrpcPort
-                + "}",
-            "auth: {mode: trust, allowTrust: true}",
-            "store: {backend: memory}",
-            "push:",
-            // No broker: the tests push through the Comets' gRPC, not through Kafka.
-            "  kafka: {bootstrapServers: '127.0.0.1:1', topic: client-it}",
-            "  api: {requireToken: false}",
-            "receive: {sink: log}",
-            "registry: {backend: memory}",
-            ""));
+    // No broker: the tests push through the Comets' gRPC, not through Kafka.
     logic =
         new LogicServer(
-            new ConfigLoader<>(LogicConfig.class, LogicConfig.defaults(), "LOGIC")
-                .load(file, Map.of())
-                .config(),
+            RoleConfigs.logic(Backends.inMemory(), FreePorts.next(), logicGrpcPort)
+                .load(LogicConfig.class, LogicConfig.defaults(), "LOGIC"),
             Clock.systemUTC(),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     logic.start();
@@ -109,41 +87,20 @@ final class Servers implements AutoCloseable {
 
   /** A new Comet on free ports, started. */
   Comet comet(String id) {
-    try {
-      Path file = dir.resolve(id + ".yaml");
-      Files.writeString(
-          file,
-          String.join(
-              "\n",
-              "node: {serverId: " + id + ", capacity: 10000}",
-              "listen: {host: 127.0.0.1, tcpPort: "
-                  + FreePorts.next()
-                  + ", wsPort: "
-                  + FreePorts.next()
-                  + ", grpcPort: "
-                  + FreePorts.next()
-                  + "}",
-              "logic: {target: '127.0.0.1:" + logicGrpcPort + "'}",
-              "registry: {backend: memory}",
-              ""));
-      CometConfig config =
-          new ConfigLoader<>(CometConfig.class, CometConfig.defaults(), "COMET")
-              .load(file, Map.of())
-              .config();
-      CometServer server =
-          new CometServer(
-              config, Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-      server.start();
-      ManagedChannel grpc =
-          Grpc.newChannelBuilder(
-                  "127.0.0.1:" + config.listen().grpcPort(), InsecureChannelCredentials.create())
-              .build();
-      Comet comet = new Comet(id, server, config, grpc);
-      comets.add(comet);
-      return comet;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    CometConfig config =
+        RoleConfigs.comet(Backends.inMemory(), id, CometPorts.free(), logicGrpcPort)
+            .load(CometConfig.class, CometConfig.defaults(), "COMET");
+    CometServer server =
+        new CometServer(
+            config, Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    server.start();
+    ManagedChannel grpc =
+        Grpc.newChannelBuilder(
+                "127.0.0.1:" + config.listen().grpcPort(), InsecureChannelCredentials.create())
+            .build();
+    Comet comet = new Comet(id, server, config, grpc);
+    comets.add(comet);
+    return comet;
   }
 
   /** A Balancer whose in-memory registry lists {@code listed}; its base URI. */

@@ -10,7 +10,6 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.herald.comet.config.CometConfig;
-import io.herald.config.ConfigLoader;
 import io.herald.logic.server.LogicConfig;
 import io.herald.logic.server.LogicServer;
 import io.herald.proto.comet.v1.CometGrpc;
@@ -28,6 +27,10 @@ import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisServer;
+import io.herald.testkit.cluster.Backends;
+import io.herald.testkit.cluster.RoleConfigs;
+import io.herald.testkit.wire.Received;
+import io.herald.testkit.wire.WireClient;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
 import io.lettuce.core.RedisClient;
@@ -35,17 +38,13 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A Comet on real sockets in front of a real Logic (trust mode, sessions in a real Redis, pushes
@@ -71,60 +70,36 @@ class CometServerIT {
   private String sessionPrefix;
 
   @BeforeEach
-  void start(RedisServer redisServer, KafkaBroker kafka, @TempDir Path dir) throws Exception {
+  void start(RedisServer redisServer, KafkaBroker kafka) {
     sessionPrefix = redisServer.keyPrefix() + "logic";
-    String registryPrefix = redisServer.keyPrefix() + "registry";
-    String registry =
-        String.join(
-            "\n",
-            "registry:",
-            "  backend: redis",
-            "  redis: {uri: '" + redisServer.uri() + "', keyPrefix: '" + registryPrefix + "'}",
-            "  ttl: 5s",
-            "  renewInterval: 500ms",
-            "  pollInterval: 100ms");
+    Backends backends =
+        new Backends(
+            redisServer.uri(),
+            sessionPrefix,
+            kafka.bootstrapServers(),
+            kafka.newTopic(),
+            "",
+            new Backends.Registry("5s", "500ms", "100ms"));
     int logicGrpcPort = FreePorts.next();
-    Path logicFile = dir.resolve("logic.yaml");
-    Files.writeString(
-        logicFile,
-        String.join(
-            "\n",
-            "server: {host: 127.0.0.1, httpPort: "
-                + FreePorts.next()
-                + ", grpcPort: "
-                + logicGrpcPort
-                + "}",
-            "auth: {mode: trust, allowTrust: true}",
-            "store:",
-            "  backend: redis",
-            "  redis: {uri: '" + redisServer.uri() + "', keyPrefix: '" + sessionPrefix + "'}",
-            "  sessionTtl: 60s",
-            "  onlineRefresh: 100ms",
-            "push:",
-            "  kafka: {bootstrapServers: '"
-                + kafka.bootstrapServers()
-                + "', topic: "
-                + kafka.newTopic()
-                + "}",
-            "  api: {requireToken: true, tokens: [push-secret-0123456789]}",
-            registry,
-            ""));
-    LogicConfig logicConfig =
-        new ConfigLoader<>(LogicConfig.class, LogicConfig.defaults(), "LOGIC")
-            .load(logicFile, Map.of())
-            .config();
     logic =
         new LogicServer(
-            logicConfig, Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            RoleConfigs.logic(backends, FreePorts.next(), logicGrpcPort)
+                .put("store", "sessionTtl", "60s")
+                .put("store", "onlineRefresh", "100ms")
+                .put("push", "api", "{requireToken: true, tokens: [push-secret-0123456789]}")
+                .load(LogicConfig.class, LogicConfig.defaults(), "LOGIC"),
+            Clock.systemUTC(),
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     logic.start();
 
     config =
         TestConfigs.comet(
-            dir,
+            backends,
             "comet-it",
-            "logic: {target: '127.0.0.1:" + logicGrpcPort + "', callTimeout: 5s}",
-            registry,
-            "drain: 30s");
+            logicGrpcPort,
+            yaml ->
+                yaml.set("logic", "{target: '127.0.0.1:" + logicGrpcPort + "', callTimeout: 5s}")
+                    .set("drain", "30s"));
     comet =
         new CometServer(
             config, Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -163,17 +138,16 @@ class CometServerIT {
 
   @Test
   void aClientAuthenticatesThroughLogicReceivesAPushAndIsDrainedElsewhere() throws Exception {
-    try (TcpTestClient client = new TcpTestClient(config.listen().tcpPort())) {
+    try (WireClient client = WireClient.tcp(config.listen().tcpPort(), ProtocolVersion.V2)) {
       // goim's AUTH body; Logic in trust mode believes the mid and keeps the key.
       client.send(
-          ProtocolVersion.V2,
           Op.AUTH,
           1,
           "{\"mid\":101,\"key\":\""
               + KEY
               + "\",\"room_id\":\"live://1000\",\"platform\":\"web\","
               + "\"accepts\":[1000,1001]}");
-      TcpTestClient.Received authReply = client.await(Op.AUTH_REPLY, WAIT);
+      Received authReply = client.await(Op.AUTH_REPLY, WAIT);
       JsonNode accepted = JSON.readTree(authReply.text());
       assertThat(accepted.get("mid").asLong()).isEqualTo(101);
       assertThat(accepted.get("key").asText()).isEqualTo(KEY);
@@ -198,7 +172,7 @@ class CometServerIT {
 
       // Room counts went to Logic, whose cluster-wide count answers heartbeats.
       await().atMost(WAIT).until(() -> comet.buckets().room("live://1000").onlineCount() == 1);
-      client.send(ProtocolVersion.V2, Op.HEARTBEAT, 2, "");
+      client.send(Op.HEARTBEAT, 2, "");
       assertThat(client.await(Op.HEARTBEAT_REPLY, WAIT).bodyInt()).isOne();
 
       // Job's PushMsg reaches the client.
@@ -212,7 +186,7 @@ class CometServerIT {
                       .setBody(ByteString.copyFromUtf8("hello"))
                       .build());
       assertThat(pushed.getAbsentKeysList()).containsExactly("nobody");
-      TcpTestClient.Received push = client.await(1000, WAIT);
+      Received push = client.await(1000, WAIT);
       assertThat(push.text()).isEqualTo("hello");
       assertThat(push.version()).isEqualTo(ProtocolVersion.V2);
 

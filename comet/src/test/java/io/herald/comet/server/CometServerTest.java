@@ -16,37 +16,29 @@ import io.herald.proto.comet.v1.RoomsResponse;
 import io.herald.proto.common.v1.NodeAddress;
 import io.herald.proto.registry.v1.NodeState;
 import io.herald.testkit.FreePorts;
-import io.herald.wire.Frame;
-import io.herald.wire.FrameCodec;
+import io.herald.testkit.cluster.RoleYaml;
+import io.herald.testkit.wire.Received;
+import io.herald.testkit.wire.WireClient;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,16 +60,14 @@ class CometServerTest {
   private CometServer server;
   private ManagedChannel grpc;
 
-  /** A Comet registering in the in-process registry, with {@code extra} YAML lines. */
-  private CometServer server(String... extra) {
-    return server(List.of(), extra);
+  /** A Comet registering in the in-process registry. */
+  private CometServer server() {
+    return server(yaml -> yaml);
   }
 
-  /** The same, with {@code listen} lines under {@code listen:}. */
-  private CometServer server(List<String> listen, String... extra) {
-    String[] lines = Arrays.copyOf(extra, extra.length + 1);
-    lines[extra.length] = "registry: {backend: memory}";
-    config = TestConfigs.comet(dir, "comet-a", listen, lines);
+  /** The same, with {@code change} applied to its config. */
+  private CometServer server(UnaryOperator<RoleYaml> change) {
+    config = TestConfigs.comet("comet-a", change);
     server =
         new CometServer(
             config, clock, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), () -> logic);
@@ -104,9 +94,9 @@ class CometServerTest {
     return CometGrpc.newBlockingStub(grpc).withDeadlineAfter(10, TimeUnit.SECONDS);
   }
 
-  private TcpTestClient authenticated(ProtocolVersion version) throws Exception {
-    TcpTestClient client = new TcpTestClient(config.listen().tcpPort());
-    client.send(version, Op.AUTH, 1, AUTH);
+  private WireClient authenticated(ProtocolVersion version) {
+    WireClient client = WireClient.tcp(config.listen().tcpPort(), version);
+    client.send(Op.AUTH, 1, AUTH);
     assertThat(client.await(Op.AUTH_REPLY, WAIT).seq()).isOne();
     return client;
   }
@@ -130,7 +120,7 @@ class CometServerTest {
     server().start();
     server.start();
 
-    try (TcpTestClient client = authenticated(ProtocolVersion.V1)) {
+    try (WireClient client = authenticated(ProtocolVersion.V1)) {
       await().atMost(WAIT).until(() -> server.node().getConnections() == 1);
       RoomsResponse rooms = comet().rooms(RoomsRequest.getDefaultInstance());
       assertThat(rooms.getRoomCountsMap()).containsEntry(StandInLogic.ROOM, 1);
@@ -141,7 +131,7 @@ class CometServerTest {
       await()
           .atMost(WAIT)
           .until(() -> server.buckets().room(StandInLogic.ROOM).onlineCount() == 42);
-      client.send(ProtocolVersion.V1, Op.HEARTBEAT, 2, "");
+      client.send(Op.HEARTBEAT, 2, "");
       assertThat(client.await(Op.HEARTBEAT_REPLY, WAIT).bodyInt()).isEqualTo(42);
       assertThat(server.meters().scrape())
           .contains("herald_comet_connections_authenticated 1.0")
@@ -164,9 +154,9 @@ class CometServerTest {
 
   @Test
   void drainTellsEveryClientWhereToGoClosesTheRestAtTheDeadlineAndStops() throws Exception {
-    server("drain: 1s").start();
-    TcpTestClient v1 = authenticated(ProtocolVersion.V1);
-    TcpTestClient v2 = authenticated(ProtocolVersion.V2);
+    server(yaml -> yaml.set("drain", "1s")).start();
+    WireClient v1 = authenticated(ProtocolVersion.V1);
+    WireClient v2 = authenticated(ProtocolVersion.V2);
     NodeAddress elsewhere =
         NodeAddress.newBuilder().setServerId("comet-b").setTcp("b.example:3101").build();
 
@@ -186,7 +176,7 @@ class CometServerTest {
 
     String expected = "{\"reason\":\"draining\",\"nodes\":[\"b.example:3101\"]}";
     assertThat(v1.await(Op.RECONNECT, WAIT).text()).isEqualTo(expected);
-    TcpTestClient.Received notice = v2.await(Op.RECONNECT, WAIT);
+    Received notice = v2.await(Op.RECONNECT, WAIT);
     assertThat(notice.version()).isEqualTo(ProtocolVersion.V2);
     assertThat(notice.text()).isEqualTo(expected);
     // Neither client leaves: both are closed at the deadline, and the server stops.
@@ -213,7 +203,7 @@ class CometServerTest {
   @Test
   void theShutdownHookDrainsThenStops() throws Exception {
     server().start();
-    try (TcpTestClient client = authenticated(ProtocolVersion.V2)) {
+    try (WireClient client = authenticated(ProtocolVersion.V2)) {
       CompletableFuture<Void> hook =
           CompletableFuture.runAsync(() -> CometMain.drainThenStop(server, Duration.ofMillis(300)));
 
@@ -233,60 +223,29 @@ class CometServerTest {
     int wssPort = FreePorts.next();
     int tcpTlsPort = FreePorts.next();
     server(
-            List.of(
-                "  wssPort: " + wssPort,
-                "  tcpTlsPort: " + tcpTlsPort,
-                "  tls: {certificateChain: '"
-                    + certificates.certificateChain
-                    + "', privateKey: '"
-                    + certificates.privateKey
-                    + "'}"))
+            yaml ->
+                yaml.put("listen", "wssPort", Integer.toString(wssPort))
+                    .put("listen", "tcpTlsPort", Integer.toString(tcpTlsPort))
+                    .put(
+                        "listen",
+                        "tls",
+                        "{certificateChain: '"
+                            + certificates.certificateChain
+                            + "', privateKey: '"
+                            + certificates.privateKey
+                            + "'}"))
         .start();
     assertThat(server.node().getWssAddress()).isEqualTo("127.0.0.1:" + wssPort);
     SSLContext tls = certificates.clientContext();
 
-    try (TcpTestClient client =
-        new TcpTestClient(tls.getSocketFactory().createSocket(), tcpTlsPort)) {
-      client.send(ProtocolVersion.V2, Op.AUTH, 1, AUTH);
+    try (WireClient client =
+        WireClient.over(tls.getSocketFactory().createSocket(), tcpTlsPort, ProtocolVersion.V2)) {
+      client.send(Op.AUTH, 1, AUTH);
       assertThat(client.await(Op.AUTH_REPLY, WAIT).text()).contains("\"mid\":100");
     }
 
-    CompletableFuture<ByteBuffer> firstMessage = new CompletableFuture<>();
-    WebSocket socket =
-        HttpClient.newBuilder()
-            .sslContext(tls)
-            .build()
-            .newWebSocketBuilder()
-            .buildAsync(
-                URI.create("wss://127.0.0.1:" + wssPort + "/sub"),
-                new WebSocket.Listener() {
-                  @Override
-                  public CompletionStage<?> onBinary(
-                      WebSocket webSocket, ByteBuffer data, boolean last) {
-                    ByteBuffer copy = ByteBuffer.allocate(data.remaining()).put(data).flip();
-                    firstMessage.complete(copy);
-                    return null;
-                  }
-                })
-            .get(10, TimeUnit.SECONDS);
-    try {
-      socket.sendBinary(ByteBuffer.wrap(encode(ProtocolVersion.V1, Op.AUTH, AUTH)), true).join();
-      ByteBuffer reply = firstMessage.get(10, TimeUnit.SECONDS);
-      // packLen, headerLen, ver, then the op.
-      assertThat(reply.getInt(8)).isEqualTo(Op.AUTH_REPLY);
-    } finally {
-      socket.abort();
-    }
-  }
-
-  private static byte[] encode(ProtocolVersion version, int op, String body) {
-    Frame frame = new Frame(version, op, 1, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
-    ByteBuf encoded = FrameCodec.encode(ByteBufAllocator.DEFAULT, frame);
-    try {
-      return ByteBufUtil.getBytes(encoded);
-    } finally {
-      encoded.release();
-      frame.release();
+    try (WireClient client = WireClient.secureWebSocket(wssPort, tls, ProtocolVersion.V1)) {
+      assertThat(client.auth(AUTH).op()).isEqualTo(Op.AUTH_REPLY);
     }
   }
 
@@ -329,7 +288,7 @@ class CometServerTest {
   @Test
   void theAdminPortAnswersHealthReadinessAndMetricsAndGoesNotReadyWhileDraining() throws Exception {
     int admin = FreePorts.next();
-    server(List.of("  adminPort: " + admin)).start();
+    server(yaml -> yaml.put("listen", "adminPort", Integer.toString(admin))).start();
     HttpClient http = HttpClient.newHttpClient();
 
     assertThat(get(http, admin, "/health").statusCode()).isEqualTo(200);

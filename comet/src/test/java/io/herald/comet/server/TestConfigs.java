@@ -1,50 +1,31 @@
 package io.herald.comet.server;
 
 import io.herald.comet.config.CometConfig;
-import io.herald.config.ConfigLoader;
-import io.herald.testkit.FreePorts;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
+import io.herald.testkit.cluster.Backends;
+import io.herald.testkit.cluster.CometPorts;
+import io.herald.testkit.cluster.RoleConfigs;
+import io.herald.testkit.cluster.RoleYaml;
+import java.util.function.UnaryOperator;
 
-/** Comet configs for tests: free ports on 127.0.0.1, short intervals, written as YAML. */
+/**
+ * Comet configs for the tests that start a Comet in their JVM: the roles' test config ({@link
+ * RoleConfigs#comet}) on free ports, reporting online counts every 100 ms, registering in memory
+ * unless told otherwise.
+ */
 final class TestConfigs {
   private TestConfigs() {}
 
-  /**
-   * A Comet {@code serverId} on free TCP, WebSocket and gRPC ports, with {@code extra} YAML lines
-   * (the registry, Logic's target, ...) appended.
-   */
-  static CometConfig comet(Path dir, String serverId, String... extra) {
-    return comet(dir, serverId, List.of(), extra);
+  /** A Comet {@code serverId} with {@code change} applied to its config. */
+  static CometConfig comet(String serverId, UnaryOperator<RoleYaml> change) {
+    return comet(Backends.inMemory(), serverId, 1, change);
   }
 
-  /** The same, with {@code listen} YAML lines (indented by two) added under {@code listen:}. */
-  static CometConfig comet(Path dir, String serverId, List<String> listen, String... extra) {
-    String yaml =
-        String.join(
-            "\n",
-            "node: {serverId: " + serverId + ", region: cn-east, capacity: 1000}",
-            "listen:",
-            "  host: 127.0.0.1",
-            "  tcpPort: " + FreePorts.next(),
-            "  wsPort: " + FreePorts.next(),
-            "  grpcPort: " + FreePorts.next(),
-            String.join("\n", listen),
-            "onlineReport: 100ms",
-            String.join("\n", extra),
-            "");
-    Path file = dir.resolve(serverId + ".yaml");
-    try {
-      Files.writeString(file, yaml);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return new ConfigLoader<>(CometConfig.class, CometConfig.defaults(), "COMET")
-        .load(file, Map.of())
-        .config();
+  /** A Comet {@code serverId} calling the Logic at {@code logicGrpcPort}, on {@code backends}. */
+  static CometConfig comet(
+      Backends backends, String serverId, int logicGrpcPort, UnaryOperator<RoleYaml> change) {
+    RoleYaml yaml =
+        RoleConfigs.comet(backends, serverId, CometPorts.free(), logicGrpcPort)
+            .set("onlineReport", "100ms");
+    return change.apply(yaml).load(CometConfig.class, CometConfig.defaults(), "COMET");
   }
 }

@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.herald.proto.common.v1.Transport;
-import io.herald.wire.Frame;
-import io.herald.wire.FrameCodec;
-import io.herald.wire.FrameLimits;
+import io.herald.testkit.wire.Received;
+import io.herald.testkit.wire.WireClient;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -23,15 +21,9 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -88,40 +80,23 @@ class TransportLoopbackTest {
   }
 
   @Test
-  void aWebSocketClientAuthenticatesWithABinaryMessageAndIsRefusedForText() throws Exception {
+  void aWebSocketClientAuthenticatesWithABinaryMessageAndIsRefusedForText() {
     InetSocketAddress address = bind(new WebSocketChannelInitializer(fixture.context, null));
-    URI uri = URI.create("ws://127.0.0.1:" + address.getPort() + "/sub");
-    Listener listener = new Listener();
-    WebSocket socket =
-        HttpClient.newHttpClient()
-            .newWebSocketBuilder()
-            .buildAsync(uri, listener)
-            .get(10, TimeUnit.SECONDS);
+    try (WireClient client = WireClient.webSocket(address.getPort(), ProtocolVersion.V2)) {
+      Received reply = client.auth(TransportFixture.AUTH_JSON);
+      assertThat(reply.op()).isEqualTo(Op.AUTH_REPLY);
+      assertThat(reply.version()).isEqualTo(ProtocolVersion.V2);
+      assertThat(fixture.logic.connects.get(0).getTransport())
+          .isEqualTo(Transport.TRANSPORT_WEBSOCKET);
 
-    socket
-        .sendBinary(
-            ByteBuffer.wrap(bytes(ProtocolVersion.V2, Op.AUTH, 1, TransportFixture.AUTH_JSON)),
-            true)
-        .get(10, TimeUnit.SECONDS);
-    byte[] reply = listener.messages.poll(10, TimeUnit.SECONDS);
-    assertThat(reply).isNotNull();
-    Frame frame = FrameCodec.decode(Unpooled.wrappedBuffer(reply), FrameLimits.DEFAULT);
-    try {
-      assertThat(frame.op()).isEqualTo(Op.AUTH_REPLY);
-      assertThat(frame.version()).isEqualTo(ProtocolVersion.V2);
-    } finally {
-      frame.release();
+      client.sendText("hello");
+      assertThat(client.closed()).succeedsWithin(Duration.ofSeconds(10));
+      await()
+          .untilAsserted(
+              () ->
+                  assertThat(fixture.count("herald.comet.protocol.errors", "reason", "not_binary"))
+                      .isEqualTo(1));
     }
-    assertThat(fixture.logic.connects.get(0).getTransport())
-        .isEqualTo(Transport.TRANSPORT_WEBSOCKET);
-
-    socket.sendText("hello", true).get(10, TimeUnit.SECONDS);
-    assertThat(listener.closed.get(10, TimeUnit.SECONDS)).isTrue();
-    await()
-        .untilAsserted(
-            () ->
-                assertThat(fixture.count("herald.comet.protocol.errors", "reason", "not_binary"))
-                    .isEqualTo(1));
   }
 
   private InetSocketAddress bind(ChannelInitializer<Channel> initializer) {
@@ -151,38 +126,5 @@ class TransportLoopbackTest {
     ByteBuffer.wrap(packet).putInt(length);
     in.readFully(packet, 4, length - 4);
     return packet;
-  }
-
-  /** Collects whole binary messages; completes {@code closed} when the server closes. */
-  private static final class Listener implements WebSocket.Listener {
-    final BlockingQueue<byte[]> messages = new LinkedBlockingQueue<>();
-    final CompletableFuture<Boolean> closed = new CompletableFuture<>();
-    private ByteBuffer partial = ByteBuffer.allocate(0);
-
-    @Override
-    public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-      ByteBuffer joined = ByteBuffer.allocate(partial.remaining() + data.remaining());
-      joined.put(partial).put(data).flip();
-      partial = joined;
-      if (last) {
-        byte[] message = new byte[partial.remaining()];
-        partial.get(message);
-        messages.add(message);
-        partial = ByteBuffer.allocate(0);
-      }
-      webSocket.request(1);
-      return null;
-    }
-
-    @Override
-    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-      closed.complete(true);
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-      closed.complete(true);
-    }
   }
 }

@@ -6,21 +6,18 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.Status;
 import io.herald.job.server.JobServer;
 import io.herald.job.support.Cluster;
-import io.herald.job.support.Device;
-import io.herald.job.support.JobProcess;
 import io.herald.job.support.StandInComet;
 import io.herald.testkit.FreePorts;
 import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisServer;
+import io.herald.testkit.wire.WireClient;
 import io.herald.wire.ProtocolVersion;
 import io.micrometer.core.instrument.search.Search;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,12 +29,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Job's delivery guarantee with real parts: a Comet that fails for a while gets its records once it
- * recovers; a Job killed with SIGKILL and started again delivers everything it had not; two Jobs
- * share the partitions, and one leaving loses and reorders nothing.
+ * recovers; two Jobs share the partitions, and one leaving loses and reorders nothing. (A Job
+ * killed with SIGKILL and started again is {@code it}'s JobRestartIT: Jobs in processes of their
+ * own.)
  *
  * <p>comet-c is reached through a {@link StandInComet} in front of its gRPC port (it registers the
  * stand-in's address), which the tests make fail every call with UNAVAILABLE, as a Comet in trouble
@@ -50,8 +47,6 @@ class JobDeliveryIT {
   private static final AtomicInteger IDS = new AtomicInteger(9000);
 
   private Cluster cluster;
-  private KafkaBroker kafka;
-  private Path dir;
   private String topic;
   private String group;
   private Cluster.Logic logic;
@@ -61,10 +56,8 @@ class JobDeliveryIT {
   private JobServer job;
 
   @BeforeAll
-  void start(RedisServer redis, KafkaBroker kafka, @TempDir Path dir) {
-    this.kafka = kafka;
-    this.dir = dir;
-    cluster = new Cluster(redis, kafka, dir);
+  void start(RedisServer redis, KafkaBroker kafka) {
+    cluster = new Cluster(redis, kafka);
     topic = kafka.newTopic(4);
     group = kafka.newGroupId();
     logic = cluster.logic(topic);
@@ -73,7 +66,7 @@ class JobDeliveryIT {
     troubled = StandInComet.inFrontOf("comet-c", "127.0.0.1:" + grpcPortOfC);
     cluster.onClose(troubled::close);
     c = cluster.comet("comet-c", logic, troubled.address(), grpcPortOfC);
-    job = cluster.job(cluster.jobConfig(topic, group, FreePorts.next()));
+    job = cluster.job(topic, group);
     await().atMost(Duration.ofSeconds(30)).until(job::consuming);
   }
 
@@ -107,8 +100,8 @@ class JobDeliveryIT {
   @Test
   void aCometThatFailsForAWhileGetsItsRecordsOnceItRecovers() {
     long user = mid();
-    try (Device onA = a.tcp(ProtocolVersion.V2).auth(user, key("ok"), "");
-        Device onC = c.webSocket(ProtocolVersion.V2).auth(user, key("troubled"), "")) {
+    try (WireClient onA = a.tcp(ProtocolVersion.V2).auth(user, key("ok"), "");
+        WireClient onC = c.webSocket(ProtocolVersion.V2).auth(user, key("troubled"), "")) {
       troubled.failAll(Status.UNAVAILABLE);
       int failedBefore = troubled.failed.get();
 
@@ -138,56 +131,8 @@ class JobDeliveryIT {
   }
 
   @Test
-  void aJobKilledAndStartedAgainDeliversEverythingItHadNotDelivered() {
-    // A Job of its own, in its own JVM, on a topic of its own that a Logic of its own feeds.
-    String killTopic = kafka.newTopic(4);
-    Cluster.Logic killLogic = cluster.logic(killTopic);
-    int port = FreePorts.next();
-    Path config = cluster.jobConfig(killTopic, kafka.newGroupId(), port);
-    Path log = dir.resolve("job-process.log");
-    long user = mid();
-    int count = 100;
-    try (Device onA = a.tcp(ProtocolVersion.V1).auth(user, key("k-a"), "");
-        Device onC = c.webSocket(ProtocolVersion.V2).auth(user, key("k-c"), "");
-        JobProcess first = JobProcess.start(config, port, log).awaitHealthy()) {
-      troubled.failAll(Status.UNAVAILABLE);
-      int failedBefore = troubled.failed.get();
-      for (int i = 0; i < count; i++) {
-        killLogic.pushMids("k" + i, user);
-      }
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .untilAsserted(() -> assertThat(Set.copyOf(onA.texts())).hasSize(count));
-      await().until(() -> troubled.failed.get() > failedBefore);
-
-      first.kill();
-      troubled.failAll(null);
-      assertThat(onC.texts()).as("nothing reached comet-c before the kill").isEmpty();
-
-      JobProcess second = JobProcess.start(config, port, log);
-      try {
-        second.awaitHealthy();
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .untilAsserted(
-                () -> assertThat(onC.texts()).containsExactlyElementsOf(numbered("k", count)));
-        // comet-a's records may be delivered twice (those completed after the last commit
-        // before the kill); none is missing.
-        assertThat(Set.copyOf(onA.texts()))
-            .containsExactlyInAnyOrderElementsOf(numbered("k", count));
-        System.out.printf(
-            "Killed Job: comet-c got %d of %d after the restart; comet-a %d deliveries"
-                + " (%d duplicates)%n",
-            onC.texts().size(), count, onA.texts().size(), onA.texts().size() - count);
-      } finally {
-        second.close();
-      }
-    }
-  }
-
-  @Test
   void twoJobsShareThePartitionsAndOneLeavingLosesAndReordersNothing() throws Exception {
-    JobServer second = cluster.job(cluster.jobConfig(topic, group, FreePorts.next()));
+    JobServer second = cluster.job(topic, group);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(
@@ -197,7 +142,7 @@ class JobDeliveryIT {
     double consumedByFirst = counter(job, "herald.job.records.consumed", "type", "room");
     int rooms = 8;
     int perRoom = 60;
-    List<Device> members = new ArrayList<>();
+    List<WireClient> members = new ArrayList<>();
     ExecutorService backends = Executors.newFixedThreadPool(rooms);
     try {
       List<String> roomIds = new ArrayList<>();
@@ -228,7 +173,7 @@ class JobDeliveryIT {
         f.get();
       }
 
-      for (Device member : members) {
+      for (WireClient member : members) {
         await()
             .atMost(Duration.ofSeconds(30))
             .untilAsserted(
@@ -240,7 +185,7 @@ class JobDeliveryIT {
           .isPositive();
     } finally {
       backends.shutdownNow();
-      members.forEach(Device::close);
+      members.forEach(WireClient::close);
     }
   }
 }

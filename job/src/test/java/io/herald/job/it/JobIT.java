@@ -5,19 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import io.herald.job.server.JobServer;
 import io.herald.job.support.Cluster;
-import io.herald.job.support.Device;
-import io.herald.testkit.FreePorts;
 import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
 import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisServer;
+import io.herald.testkit.wire.Received;
+import io.herald.testkit.wire.WireClient;
 import io.herald.wire.ProtocolVersion;
 import io.micrometer.core.instrument.search.Search;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Job between a real Logic and two real Comets, on a real Kafka topic and a real Redis registry,
@@ -53,13 +51,13 @@ class JobIT {
   private JobServer job;
 
   @BeforeAll
-  void start(RedisServer redis, KafkaBroker kafka, @TempDir Path dir) {
-    cluster = new Cluster(redis, kafka, dir);
+  void start(RedisServer redis, KafkaBroker kafka) {
+    cluster = new Cluster(redis, kafka);
     String topic = kafka.newTopic(4);
     logic = cluster.logic(topic);
     a = cluster.comet("comet-a", logic, "");
     b = cluster.comet("comet-b", logic, "");
-    job = cluster.job(cluster.jobConfig(topic, kafka.newGroupId(), FreePorts.next()));
+    job = cluster.job(topic, kafka.newGroupId());
     await().atMost(Duration.ofSeconds(30)).until(job::consuming);
   }
 
@@ -124,10 +122,10 @@ class JobIT {
   void aPushByMidReachesBothDevicesOfTheUserOnDifferentCometsAndNobodyElse() throws Exception {
     long user = mid();
     long other = mid();
-    try (Device phone = a.tcp(ProtocolVersion.V1).auth(user, key("phone"), "");
-        Device browser = b.webSocket(ProtocolVersion.V2).auth(user, key("web"), "");
-        Device otherOnA = a.tcp(ProtocolVersion.V2).auth(other, key("other-a"), "");
-        Device otherOnB = b.webSocket(ProtocolVersion.V1).auth(other, key("other-b"), "")) {
+    try (WireClient phone = a.tcp(ProtocolVersion.V1).auth(user, key("phone"), "");
+        WireClient browser = b.webSocket(ProtocolVersion.V2).auth(user, key("web"), "");
+        WireClient otherOnA = a.tcp(ProtocolVersion.V2).auth(other, key("other-a"), "");
+        WireClient otherOnB = b.webSocket(ProtocolVersion.V1).auth(other, key("other-b"), "")) {
 
       logic.pushMids("for the user", user);
 
@@ -157,11 +155,13 @@ class JobIT {
   void aRoomPushReachesItsMembersOnBothCometsAndIsNotSentToACometWithoutMembers() {
     String shared = room();
     String onlyA = room();
-    try (Device memberA = a.tcp(ProtocolVersion.V1).auth(mid(), key("ma"), "live://" + shared);
-        Device memberB =
+    try (WireClient memberA = a.tcp(ProtocolVersion.V1).auth(mid(), key("ma"), "live://" + shared);
+        WireClient memberB =
             b.webSocket(ProtocolVersion.V2).auth(mid(), key("mb"), "live://" + shared);
-        Device loneMember = a.tcp(ProtocolVersion.V2).auth(mid(), key("lone"), "live://" + onlyA);
-        Device outsiderB = b.tcp(ProtocolVersion.V1).auth(mid(), key("out"), "live://elsewhere")) {
+        WireClient loneMember =
+            a.tcp(ProtocolVersion.V2).auth(mid(), key("lone"), "live://" + onlyA);
+        WireClient outsiderB =
+            b.tcp(ProtocolVersion.V1).auth(mid(), key("out"), "live://elsewhere")) {
       // No wait: a member is reached by every room push accepted after its AUTH was answered.
       job.dispatcher().idle().join(); // calls of earlier tests still completing
       double roomCalls = jobCounter("herald.job.fanout", "call", "room", "result", "ok");
@@ -191,7 +191,7 @@ class JobIT {
 
   @Test
   void aBroadcastWithASpeedLimitIsPacedAcrossBothComets() {
-    List<Device> devices = new ArrayList<>();
+    List<WireClient> devices = new ArrayList<>();
     try {
       for (int i = 0; i < 6; i++) {
         devices.add(a.tcp(ProtocolVersion.V1).auth(mid(), key("bca"), ""));
@@ -215,16 +215,16 @@ class JobIT {
       assertThat(Duration.ofNanos(last - first)).isGreaterThan(Duration.ofMillis(600));
       assertThat(jobCounter("herald.job.fanout", "call", "broadcast", "result", "ok")).isEqualTo(2);
     } finally {
-      devices.forEach(Device::close);
+      devices.forEach(WireClient::close);
     }
   }
 
   @Test
   void aThousandRoomMessagesInABurstArriveWholeInOrderAndInBatches() throws Exception {
     String room = room();
-    try (Device tcpV1 = a.tcp(ProtocolVersion.V1).auth(mid(), key("b1"), "live://" + room);
-        Device wsV2 = a.webSocket(ProtocolVersion.V2).auth(mid(), key("b2"), "live://" + room);
-        Device onB = b.tcp(ProtocolVersion.V2).auth(mid(), key("b3"), "live://" + room)) {
+    try (WireClient tcpV1 = a.tcp(ProtocolVersion.V1).auth(mid(), key("b1"), "live://" + room);
+        WireClient wsV2 = a.webSocket(ProtocolVersion.V2).auth(mid(), key("b2"), "live://" + room);
+        WireClient onB = b.tcp(ProtocolVersion.V2).auth(mid(), key("b3"), "live://" + room)) {
       double batchesBefore = batches();
 
       // Ten backends push 100 messages each, each waiting for Logic's answer before its next:
@@ -251,7 +251,7 @@ class JobIT {
         backends.shutdownNow();
       }
 
-      for (Device device : List.of(tcpV1, wsV2, onB)) {
+      for (WireClient device : List.of(tcpV1, wsV2, onB)) {
         await()
             .atMost(Duration.ofSeconds(30))
             .untilAsserted(() -> assertThat(device.texts()).hasSize(senders * perSender));
@@ -273,7 +273,7 @@ class JobIT {
       }
       // On WebSocket an op-9 batch is one binary message the client unpacks (on TCP the Comet
       // writes the batched frames back to back, as goim does, so a TCP client cannot tell).
-      assertThat(wsV2.messages().stream().filter(Device.Message::batched).count())
+      assertThat(wsV2.messages().stream().filter(Received::batched).count())
           .as("messages that reached the WebSocket client inside op-9 batches")
           .isPositive();
       double batches = batches() - batchesBefore;

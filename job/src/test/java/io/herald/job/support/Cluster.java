@@ -6,7 +6,6 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.herald.comet.config.CometConfig;
 import io.herald.comet.server.CometServer;
-import io.herald.config.ConfigLoader;
 import io.herald.job.config.JobConfig;
 import io.herald.job.server.JobServer;
 import io.herald.logic.server.LogicConfig;
@@ -18,62 +17,49 @@ import io.herald.proto.push.v1.PushRoomRequest;
 import io.herald.testkit.FreePorts;
 import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RedisServer;
+import io.herald.testkit.cluster.Backends;
+import io.herald.testkit.cluster.CometPorts;
+import io.herald.testkit.cluster.RoleConfigs;
+import io.herald.testkit.cluster.RoleYaml;
+import io.herald.testkit.wire.WireClient;
 import io.herald.wire.ProtocolVersion;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The real parts around Job, on real ports: Logic (sessions in a real Redis, pushes into a real
- * Kafka topic), Comets registered in the Redis registry, and Jobs reading both. Everything it
- * starts, {@link #close()} stops, in reverse order.
+ * The real parts around Job, in this JVM on real ports, from the roles' test configs ({@link
+ * RoleConfigs}): Logic (sessions in a real Redis, pushes into a real Kafka topic), Comets
+ * registered in the Redis registry, and Jobs reading both. In this JVM because the tests read what
+ * only a running {@link JobServer} tells: its meters as they change, and when its dispatcher is
+ * idle. Everything it starts, {@link #close()} stops, in reverse order.
  */
 public final class Cluster implements AutoCloseable {
-  private final RedisServer redis;
-  private final KafkaBroker kafka;
-  private final Path dir;
-  private final String registryPrefix;
+  private final Backends backends;
   private final Deque<Runnable> stops = new ArrayDeque<>();
 
-  public Cluster(RedisServer redis, KafkaBroker kafka, Path dir) {
-    this.redis = redis;
-    this.kafka = kafka;
-    this.dir = dir;
-    this.registryPrefix = redis.keyPrefix() + "registry";
+  public Cluster(RedisServer redis, KafkaBroker kafka) {
+    this.backends =
+        new Backends(
+            redis.uri(),
+            redis.keyPrefix() + "s",
+            kafka.bootstrapServers(),
+            "",
+            "",
+            new Backends.Registry("5s", "500ms", "200ms"));
   }
 
   /** A Logic on free ports publishing pushes to {@code topic}, with its push API client. */
   public Logic logic(String topic) {
-    int httpPort = FreePorts.next();
     int grpcPort = FreePorts.next();
-    Path file =
-        write(
-            "logic-" + grpcPort + ".yaml",
-            "server: {host: 127.0.0.1, httpPort: " + httpPort + ", grpcPort: " + grpcPort + "}",
-            "auth: {mode: trust, allowTrust: true}",
-            "store:",
-            "  backend: redis",
-            "  redis: {uri: '" + redis.uri() + "', keyPrefix: '" + redis.keyPrefix() + "s'}",
-            "push:",
-            "  kafka: {bootstrapServers: '" + kafka.bootstrapServers() + "', topic: " + topic + "}",
-            "  api: {requireToken: false}",
-            registry());
     LogicServer server =
         new LogicServer(
-            new ConfigLoader<>(LogicConfig.class, LogicConfig.defaults(), "LOGIC")
-                .load(file, Map.of())
-                .config(),
+            RoleConfigs.logic(backends.withTopic(topic, ""), FreePorts.next(), grpcPort)
+                .load(LogicConfig.class, LogicConfig.defaults(), "LOGIC"),
             Clock.systemUTC(),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     server.start();
@@ -134,46 +120,32 @@ public final class Cluster implements AutoCloseable {
 
   /** The same, its gRPC service on {@code grpcPort}. */
   public Comet comet(String serverId, Logic logic, String grpcAddress, int grpcPort) {
-    int tcpPort = FreePorts.next();
-    int wsPort = FreePorts.next();
-    Path file =
-        write(
-            serverId + ".yaml",
-            "node: {serverId: "
-                + serverId
-                + ", capacity: 10000, grpcAddress: '"
-                + grpcAddress
-                + "'}",
-            "listen: {host: 127.0.0.1, tcpPort: "
-                + tcpPort
-                + ", wsPort: "
-                + wsPort
-                + ", grpcPort: "
-                + grpcPort
-                + "}",
-            "logic: {target: '127.0.0.1:" + logic.grpcPort() + "'}",
-            "onlineReport: 200ms",
-            registry());
-    CometConfig config =
-        new ConfigLoader<>(CometConfig.class, CometConfig.defaults(), "COMET")
-            .load(file, Map.of())
-            .config();
+    CometPorts ports =
+        new CometPorts(FreePorts.next(), FreePorts.next(), grpcPort, FreePorts.next());
+    RoleYaml yaml = RoleConfigs.comet(backends, serverId, ports, logic.grpcPort());
+    if (!grpcAddress.isEmpty()) {
+      yaml.set(
+          "node",
+          "{serverId: " + serverId + ", capacity: 10000, grpcAddress: '" + grpcAddress + "'}");
+    }
     CometServer server =
         new CometServer(
-            config, Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+            yaml.load(CometConfig.class, CometConfig.defaults(), "COMET"),
+            Clock.systemUTC(),
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     server.start();
     stops.push(() -> server.stop(Duration.ofSeconds(2)));
-    return new Comet(serverId, server, tcpPort, wsPort, grpcPort);
+    return new Comet(serverId, server, ports.tcp(), ports.ws(), grpcPort);
   }
 
   /** A running Comet and its ports. */
   public record Comet(String serverId, CometServer server, int tcpPort, int wsPort, int grpcPort) {
-    public Device tcp(ProtocolVersion version) {
-      return Device.tcp(tcpPort, version);
+    public WireClient tcp(ProtocolVersion version) {
+      return WireClient.tcp(tcpPort, version);
     }
 
-    public Device webSocket(ProtocolVersion version) {
-      return Device.webSocket(wsPort, version);
+    public WireClient webSocket(ProtocolVersion version) {
+      return WireClient.webSocket(wsPort, version);
     }
 
     public String grpcAddress() {
@@ -182,35 +154,20 @@ public final class Cluster implements AutoCloseable {
   }
 
   /**
-   * A Job config file consuming {@code topic} as {@code group} on the HTTP port {@code port}, with
-   * short intervals for tests, and {@code kafkaKeys} ({@code "instanceId: job-1"}...) added to its
-   * {@code kafka} section. The group membership timeouts are Job's defaults: what a restart costs
-   * is under test.
+   * A started Job consuming {@code topic} as {@code group}, with short intervals for tests and
+   * {@code kafkaKeys} ({@code "instanceId", "job-1"}...) added to its {@code kafka} section. The
+   * group membership timeouts are Job's defaults.
    */
-  public Path jobConfig(String topic, String group, int port, String... kafkaKeys) {
-    List<String> lines = new ArrayList<>();
-    lines.add("server: {host: 127.0.0.1, port: " + port + "}");
-    lines.add("kafka:");
-    lines.add("  bootstrapServers: '" + kafka.bootstrapServers() + "'");
-    lines.add("  topic: " + topic);
-    lines.add("  groupId: " + group);
-    lines.add("  commitInterval: 200ms");
-    lines.add("  revokeTimeout: 5s");
-    for (String key : kafkaKeys) {
-      lines.add("  " + key);
+  public JobServer job(String topic, String group, String... kafkaKeys) {
+    RoleYaml yaml =
+        RoleConfigs.job(backends.withTopic(topic, group), FreePorts.next())
+            .put("kafka", "revokeTimeout", "5s");
+    for (int i = 0; i + 1 < kafkaKeys.length; i += 2) {
+      yaml.put("kafka", kafkaKeys[i], kafkaKeys[i + 1]);
     }
-    lines.add(registry());
-    lines.add("delivery: {initialBackoff: 50ms, maxBackoff: 500ms}");
-    return write("job-" + port + ".yaml", lines.toArray(String[]::new));
-  }
-
-  /** A started in-process Job from {@link #jobConfig}. */
-  public JobServer job(Path config) {
     JobServer job =
         new JobServer(
-            new ConfigLoader<>(JobConfig.class, JobConfig.defaults(), "JOB")
-                .load(config, Map.of())
-                .config(),
+            yaml.load(JobConfig.class, JobConfig.defaults(), "JOB"),
             Clock.systemUTC(),
             new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     job.start();
@@ -221,27 +178,6 @@ public final class Cluster implements AutoCloseable {
   /** Registers {@code stop} to run at {@link #close()}, before what was started earlier. */
   public void onClose(Runnable stop) {
     stops.push(stop);
-  }
-
-  private String registry() {
-    return String.join(
-        "\n",
-        "registry:",
-        "  backend: redis",
-        "  redis: {uri: '" + redis.uri() + "', keyPrefix: '" + registryPrefix + "'}",
-        "  ttl: 5s",
-        "  renewInterval: 500ms",
-        "  pollInterval: 200ms");
-  }
-
-  private Path write(String name, String... lines) {
-    Path file = dir.resolve(name);
-    try {
-      Files.writeString(file, String.join("\n", List.of(lines)) + "\n");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return file;
   }
 
   @Override

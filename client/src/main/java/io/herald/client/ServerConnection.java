@@ -22,20 +22,20 @@ import org.slf4j.LoggerFactory;
  * matched to requests by seq, pushes (op-9 batches arrive already split), RECONNECT (op 21) and
  * DISCONNECT (op 6) notices. Everything it reports goes to {@link Events} on the event loop.
  */
-final class ClientHandler extends ChannelInboundHandlerAdapter {
-  private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
+final class ServerConnection extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
 
   /** What a connection reports to its owner, on the event loop. */
   interface Events {
-    void message(ClientHandler connection, Message message);
+    void message(ServerConnection connection, Message message);
 
-    void heartbeat(ClientHandler connection, int onlineCount);
+    void heartbeat(ServerConnection connection, int onlineCount);
 
-    void reconnect(ClientHandler connection, AuthRequest.Reconnect request);
+    void reconnect(ServerConnection connection, FrameBodies.Reconnect request);
 
-    void disconnectNotice(ClientHandler connection, String reason);
+    void disconnectNotice(ServerConnection connection, String reason);
 
-    void closed(ClientHandler connection);
+    void closed(ServerConnection connection);
   }
 
   private final ProtocolVersion version;
@@ -45,13 +45,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   private final Events events;
   private final PendingRequests pending;
   private final HeartbeatTimer heartbeat;
-  private final CompletableFuture<AuthRequest.Reply> authenticated = new CompletableFuture<>();
+  private final CompletableFuture<FrameBodies.Reply> authenticated = new CompletableFuture<>();
   private ChannelHandlerContext ctx;
   private int lastSeq;
   private String closeReason = "";
   private boolean heartbeatMissed;
 
-  ClientHandler(
+  ServerConnection(
       ProtocolVersion version,
       byte[] auth,
       boolean webSocket,
@@ -71,7 +71,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   }
 
   /** Completes with the AUTH_REPLY, or fails if the connection closes first. */
-  CompletableFuture<AuthRequest.Reply> authenticated() {
+  CompletableFuture<FrameBodies.Reply> authenticated() {
     return authenticated;
   }
 
@@ -152,7 +152,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         int online = frame.body().readableBytes() >= 4 ? frame.body().getInt(0) : 0;
         events.heartbeat(this, online);
       }
-      case Op.RECONNECT -> events.reconnect(this, AuthRequest.Reconnect.parse(bytes(frame)));
+      case Op.RECONNECT -> events.reconnect(this, FrameBodies.Reconnect.parse(bytes(frame)));
       default -> {
         if (!pending.complete(frame) && !isUnmatchedReply(op)) {
           events.message(this, Message.of(frame));
@@ -162,9 +162,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void authenticated(Frame frame) {
-    AuthRequest.Reply reply;
+    FrameBodies.Reply reply;
     try {
-      reply = AuthRequest.Reply.parse(bytes(frame));
+      reply = FrameBodies.Reply.parse(bytes(frame));
     } catch (IllegalArgumentException e) {
       log.warn("Bad AUTH_REPLY from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
       close("bad AUTH_REPLY");

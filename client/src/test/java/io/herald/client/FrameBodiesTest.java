@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The JSON bodies the client writes and reads: AUTH, AUTH_REPLY, RECONNECT, Balancer /nodes. */
-class WireFormatsTest {
+class FrameBodiesTest {
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
@@ -16,31 +16,31 @@ class WireFormatsTest {
   void authIsGoimsJsonWithTheTokenOnlyWhenGiven() {
     assertThat(
             new String(
-                AuthRequest.json(123, "", "live://1000", "web", List.of(1000, 1001), ""),
+                FrameBodies.json(123, "", "live://1000", "web", List.of(1000, 1001), ""),
                 StandardCharsets.UTF_8))
         .isEqualTo(
             "{\"mid\":123,\"key\":\"\",\"room_id\":\"live://1000\",\"platform\":\"web\","
                 + "\"accepts\":[1000,1001]}");
     assertThat(
-            new String(AuthRequest.json(1, "k", "", "ios", List.of(), "t"), StandardCharsets.UTF_8))
+            new String(FrameBodies.json(1, "k", "", "ios", List.of(), "t"), StandardCharsets.UTF_8))
         .endsWith(",\"accepts\":[],\"token\":\"t\"}");
   }
 
   @Test
   void authReplyOfVersion2IsReadAndVersion1sIsEmpty() {
-    AuthRequest.Reply reply =
-        AuthRequest.Reply.parse(utf8("{\"mid\":7,\"key\":\"abc\",\"heartbeat_ms\":240000}"));
-    assertThat(reply).isEqualTo(new AuthRequest.Reply(7L, "abc", 240000));
-    assertThat(AuthRequest.Reply.parse(new byte[0])).isEqualTo(AuthRequest.Reply.EMPTY);
+    FrameBodies.Reply reply =
+        FrameBodies.Reply.parse(utf8("{\"mid\":7,\"key\":\"abc\",\"heartbeat_ms\":240000}"));
+    assertThat(reply).isEqualTo(new FrameBodies.Reply(7L, "abc", 240000));
+    assertThat(FrameBodies.Reply.parse(new byte[0])).isEqualTo(FrameBodies.Reply.EMPTY);
   }
 
   @Test
   void reconnectBodiesGiveTheHintsAndToleratesGarbage() {
     assertThat(
-            AuthRequest.Reconnect.parse(
+            FrameBodies.Reconnect.parse(
                 utf8("{\"reason\":\"draining\",\"nodes\":[\"a:1\",\"\",\"b:2\"]}")))
-        .isEqualTo(new AuthRequest.Reconnect("draining", List.of("a:1", "b:2")));
-    assertThat(AuthRequest.Reconnect.parse(utf8("not json")).nodes()).isEmpty();
+        .isEqualTo(new FrameBodies.Reconnect("draining", List.of("a:1", "b:2")));
+    assertThat(FrameBodies.Reconnect.parse(utf8("not json")).nodes()).isEmpty();
   }
 
   @Test

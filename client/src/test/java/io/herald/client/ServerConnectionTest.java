@@ -22,49 +22,49 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** One connection's frame handling against an EmbeddedChannel, with time driven by the test. */
-class ClientHandlerTest {
+class ServerConnectionTest {
   private static final ProtocolVersion V2 = ProtocolVersion.V2;
 
   private final ManualScheduler time = new ManualScheduler();
   private final AdaptiveHeartbeat adaptive = new AdaptiveHeartbeat(HeartbeatPolicy.DEFAULT);
   private final List<Message> messages = new ArrayList<>();
   private final List<String> events = new ArrayList<>();
-  private ClientHandler handler;
+  private ServerConnection handler;
   private EmbeddedChannel channel;
 
   @BeforeEach
   void connect() {
     handler =
-        new ClientHandler(
+        new ServerConnection(
             V2,
             utf8("{\"mid\":1}"),
             false,
             adaptive,
             time,
             Duration.ofSeconds(5),
-            new ClientHandler.Events() {
+            new ServerConnection.Events() {
               @Override
-              public void message(ClientHandler connection, Message message) {
+              public void message(ServerConnection connection, Message message) {
                 messages.add(message);
               }
 
               @Override
-              public void heartbeat(ClientHandler connection, int onlineCount) {
+              public void heartbeat(ServerConnection connection, int onlineCount) {
                 events.add("online " + onlineCount);
               }
 
               @Override
-              public void reconnect(ClientHandler connection, AuthRequest.Reconnect request) {
+              public void reconnect(ServerConnection connection, FrameBodies.Reconnect request) {
                 events.add("reconnect " + request.reason() + " " + request.nodes());
               }
 
               @Override
-              public void disconnectNotice(ClientHandler connection, String reason) {
+              public void disconnectNotice(ServerConnection connection, String reason) {
                 events.add("disconnect " + reason);
               }
 
               @Override
-              public void closed(ClientHandler connection) {
+              public void closed(ServerConnection connection) {
                 events.add("closed");
               }
             });
@@ -100,7 +100,7 @@ class ClientHandlerTest {
     assertThat(auth.op()).isEqualTo(Op.AUTH);
     auth.release();
     channel.writeInbound(frame(Op.AUTH_REPLY, auth.seq(), "{\"mid\":1,\"key\":\"k1\"}"));
-    assertThat(handler.authenticated()).isCompletedWithValue(new AuthRequest.Reply(1L, "k1", 0));
+    assertThat(handler.authenticated()).isCompletedWithValue(new FrameBodies.Reply(1L, "k1", 0));
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.herald.bench.proc;
+package io.herald.testkit.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

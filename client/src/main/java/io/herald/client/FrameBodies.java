@@ -10,14 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 
 /**
- * The AUTH (op 7) body, goim's JSON plus Herald's optional {@code token}: {@code
+ * The JSON bodies of the client's control frames. The AUTH (op 7) body, goim's JSON plus Herald's
+ * optional {@code token}: {@code
  * {"mid":123,"key":"","room_id":"live://1000","platform":"web","accepts":[1000,1001],"token":"..."}}.
- * And the version 2 AUTH_REPLY body {@code {"mid":123,"key":"...","heartbeat_ms":240000}}.
+ * And the version 2 AUTH_REPLY body {@code {"mid":123,"key":"...","heartbeat_ms":240000}}, and the
+ * RECONNECT (op 21) body.
  */
-final class AuthRequest {
+final class FrameBodies {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private AuthRequest() {}
+  private FrameBodies() {}
 
   /** The AUTH body; {@code token} is left out when empty, as goim's clients do. */
   static byte[] json(

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * authenticated connection, re-authenticates and rejoins the application's rooms after a reconnect,
  * and honours RECONNECT (op 21: the hinted nodes first, at once) and DISCONNECT (op 6).
  */
-final class Session implements ClientHandler.Events {
-  private static final Logger log = LoggerFactory.getLogger(Session.class);
+final class ConnectionKeeper implements ServerConnection.Events {
+  private static final Logger log = LoggerFactory.getLogger(ConnectionKeeper.class);
 
   /** Reasons in op 6 that mean another connection took this one's place: do not fight back. */
   private static final List<String> KICKS = List.of("replaced", "duplicate", "kick");
@@ -42,7 +42,7 @@ final class Session implements ClientHandler.Events {
   private String key;
   private volatile ClientState state = ClientState.NEW;
   private volatile ConnectionInfo info;
-  private ClientHandler current;
+  private ServerConnection current;
   private List<String> hints = List.of();
   private int failures;
   private long connectedAt;
@@ -50,7 +50,7 @@ final class Session implements ClientHandler.Events {
   private boolean kicked;
   private ClientScheduler.Cancellable waiting;
 
-  Session(ClientConfig config, EventLoop loop, Bootstrap bootstrap) {
+  ConnectionKeeper(ClientConfig config, EventLoop loop, Bootstrap bootstrap) {
     this.config = config;
     this.loop = loop;
     ClientScheduler base =
@@ -167,7 +167,7 @@ final class Session implements ClientHandler.Events {
     }
   }
 
-  private record Attempt(ClientHandler handler, AuthRequest.Reply reply) {}
+  private record Attempt(ServerConnection handler, FrameBodies.Reply reply) {}
 
   /** One connection attempt: TCP connect, WebSocket handshake, AUTH, all within connectTimeout. */
   private CompletableFuture<Attempt> connect(String node) {
@@ -179,8 +179,8 @@ final class Session implements ClientHandler.Events {
       return CompletableFuture.failedFuture(e);
     }
     boolean webSocket = config.transport() == Transport.WEBSOCKET;
-    ClientHandler handler =
-        new ClientHandler(
+    ServerConnection handler =
+        new ServerConnection(
             config.version(),
             authBody(),
             webSocket,
@@ -228,10 +228,10 @@ final class Session implements ClientHandler.Events {
 
   private byte[] authBody() {
     String room = rooms.isEmpty() ? "" : rooms.iterator().next();
-    return AuthRequest.json(config.mid(), key, room, config.platform(), accepts, config.token());
+    return FrameBodies.json(config.mid(), key, room, config.platform(), accepts, config.token());
   }
 
-  private void connected(String node, ClientHandler handler, AuthRequest.Reply reply) {
+  private void connected(String node, ServerConnection handler, FrameBodies.Reply reply) {
     if (stopped()) {
       handler.close("client closed");
       return;
@@ -264,7 +264,7 @@ final class Session implements ClientHandler.Events {
   }
 
   /** The rooms past the first (which AUTH named) and the unsubscribed ops, again. */
-  private void rejoin(ClientHandler handler) {
+  private void rejoin(ServerConnection handler) {
     boolean first = true;
     for (String room : rooms) {
       if (!first) {
@@ -281,21 +281,21 @@ final class Session implements ClientHandler.Events {
   // ---- what connections report ----
 
   @Override
-  public void message(ClientHandler connection, Message message) {
+  public void message(ServerConnection connection, Message message) {
     if (connection == current) {
       callback(() -> config.listener().onMessage(message));
     }
   }
 
   @Override
-  public void heartbeat(ClientHandler connection, int onlineCount) {
+  public void heartbeat(ServerConnection connection, int onlineCount) {
     if (connection == current) {
       callback(() -> config.listener().onHeartbeat(onlineCount));
     }
   }
 
   @Override
-  public void reconnect(ClientHandler connection, AuthRequest.Reconnect request) {
+  public void reconnect(ServerConnection connection, FrameBodies.Reconnect request) {
     if (connection != current) {
       return;
     }
@@ -307,14 +307,14 @@ final class Session implements ClientHandler.Events {
   }
 
   @Override
-  public void disconnectNotice(ClientHandler connection, String reason) {
+  public void disconnectNotice(ServerConnection connection, String reason) {
     if (connection == current && KICKS.stream().anyMatch(reason::contains)) {
       kicked = true;
     }
   }
 
   @Override
-  public void closed(ClientHandler connection) {
+  public void closed(ServerConnection connection) {
     if (connection != current) {
       return;
     }
