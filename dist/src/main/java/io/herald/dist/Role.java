@@ -73,6 +73,8 @@ record Role<C>(
    * Loads and checks the config, checks its ports, waits up to {@code wait} for its servers and
    * starts the role; the launcher stops it on SIGTERM.
    *
+   * @param wait how long to wait for the servers the config names; {@code null}: do not check them
+   *     ({@code --skip-server-check})
    * @throws io.herald.config.ConfigException if the config is invalid
    * @throws LaunchException if a port is taken or a server stays unreachable
    */
@@ -85,7 +87,9 @@ record Role<C>(
       throw new ConfigException((file == null ? "config" : file) + ": " + e.getMessage(), e);
     }
     Preflight.checkListeners(name, listeners.apply(config));
-    Preflight.await(name, endpoints.apply(config), wait);
+    if (wait != null) {
+      Preflight.await(name, endpoints.apply(config), wait);
+    }
     return starter.start(config, Clock.systemUTC(), PrometheusMetrics.newRegistry());
   }
 }
