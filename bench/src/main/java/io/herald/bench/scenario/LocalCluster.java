@@ -15,9 +15,13 @@ import java.util.concurrent.TimeUnit;
  * to the Comets: what the Comet scenarios measure. Logic runs with in-memory sessions and {@code
  * trust} auth, so it needs no Redis or Kafka; the scenarios call the Comet's gRPC as Job would.
  *
- * <p>Every process is a child of this one, ended by {@link #close()} (and with it on exit).
+ * <p>Each role runs as an operator runs it, through the launcher: {@code herald <role> --config
+ * FILE} ({@value #LAUNCHER}) on this process's classpath. Every process is a child of this one,
+ * ended by {@link #close()} (and with it on exit).
  */
 final class LocalCluster implements AutoCloseable {
+  private static final String LAUNCHER = "io.herald.dist.Herald";
+
   private final Path dir;
   private final List<String> cometCpus;
   private final List<String> clientCpus;
@@ -153,9 +157,16 @@ final class LocalCluster implements AutoCloseable {
             "receive: {sink: log}",
             registry(),
             ""));
+    // Without Kafka, Logic's push queue points at a port nobody serves: the scenarios push through
+    // the Comet's gRPC, never through Logic, so the launcher is told not to wait for Kafka.
     logic =
-        java(
-            List.of(), List.of("-Xmx512m"), "io.herald.logic.server.LogicMain", logicYaml, "logic");
+        role(
+            List.of(),
+            List.of("-Xmx512m"),
+            "logic",
+            logicYaml,
+            "logic",
+            kafka.isEmpty() ? List.of("--skip-server-check") : List.of());
     servers.add(logic);
     LoopbackPorts.await(logicGrpcPort);
 
@@ -213,7 +224,7 @@ final class LocalCluster implements AutoCloseable {
             "-XX:+AlwaysPreTouch",
             "-XX:NativeMemoryTracking=summary",
             "-Xlog:gc:file=" + dir.resolve(name + "-gc.log") + ":uptime"));
-    Process comet = java(cometCpus, options, "io.herald.comet.server.CometMain", cometYaml, name);
+    Process comet = role(cometCpus, options, "comet", cometYaml, name, List.of());
     servers.add(comet);
     comets.add(comet);
     cometTcpPorts.add(tcpPort);
@@ -243,7 +254,7 @@ final class LocalCluster implements AutoCloseable {
                 + "}",
             registry(),
             ""));
-    job = java(List.of(), List.of("-Xmx512m"), "io.herald.job.server.JobMain", jobYaml, "job");
+    job = role(List.of(), List.of("-Xmx512m"), "job", jobYaml, "job", List.of());
     servers.add(job);
     LoopbackPorts.await(port);
   }
@@ -417,12 +428,19 @@ final class LocalCluster implements AutoCloseable {
    */
   record Memory(long rssBytes, long heapBytes, long reportedHeapBytes) {}
 
-  private Process java(
-      List<String> prefix, List<String> jvmOptions, String main, Path config, String name)
+  /** {@code herald <role> --config <config> <options>}, its output in {@code <name>.log}. */
+  private Process role(
+      List<String> prefix,
+      List<String> jvmOptions,
+      String role,
+      Path config,
+      String name,
+      List<String> options)
       throws IOException {
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(javaCommand(jvmOptions, main));
-    command.add(config.toString());
+    command.addAll(javaCommand(jvmOptions, LAUNCHER));
+    command.addAll(List.of(role, "--config", config.toString()));
+    command.addAll(options);
     return new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve(name + ".log").toFile())
@@ -433,6 +451,12 @@ final class LocalCluster implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
+    // This classpath holds two logback.xml (the bench's, the launcher's): the children use the one
+    // this process was told to (bench/run names the bench's: logs on stderr, stdout for clients).
+    String logback = System.getProperty("logback.configurationFile");
+    if (logback != null) {
+      command.add("-Dlogback.configurationFile=" + logback);
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(main);
