@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # IdGen benchmarks (docs/benchmarks.md § IdGen): JMH in process (Snowflake, Sonyflake, segments), then
-# a gRPC load run of NextId and NextIds against an IdGen server in its own JVM (embedded H2 config).
+# a gRPC load run of NextId and NextIds against an IdGen server in its own JVM (`herald idgen`, embedded
+# H2 config).
 #   bench/idgen.sh            # everything, about 4-5 minutes
 #   bench/idgen.sh jmh        # JMH only
 #   bench/idgen.sh grpc       # gRPC load only
@@ -47,7 +48,7 @@ if [[ "$what" == all || "$what" == grpc ]]; then
   echo "== gRPC load: IdGen on 127.0.0.1:$port (H2 file in $work), client in another JVM"
   IDGEN_SERVER_HOST=127.0.0.1 IDGEN_SERVER_PORT="$port" \
     IDGEN_DATABASE_URL="jdbc:h2:file:$work/idgen;MODE=PostgreSQL" \
-    java "${java_opts[@]}" -cp "$cp" io.herald.idgen.server.IdGenMain > "$work/server.log" 2>&1 &
+    java "${java_opts[@]}" -cp "$cp" io.herald.dist.Herald idgen > "$work/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 100); do
     if curl -fs "http://127.0.0.1:$port/health" > /dev/null 2>&1; then break; fi

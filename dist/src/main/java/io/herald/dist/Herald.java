@@ -105,6 +105,14 @@ public final class Herald {
                 + " 0s fails at once). Default: $HERALD_WAIT, else 30s")
     String wait;
 
+    @Option(
+        names = "--skip-server-check",
+        description =
+            "Start without checking that the servers the config names accept connections: for one"
+                + " started later or not used (e.g. Kafka for a Logic that takes no pushes); the"
+                + " role's clients then retry or fail as each does")
+    boolean skipServerCheck;
+
     abstract Role<?> role();
 
     @Override
@@ -114,7 +122,8 @@ public final class Herald {
             "herald " + role().name() + " cannot start: --config " + config + ": no such file");
       }
       Duration bound = waitBound(role().name(), wait, herald.env.get(WAIT_VARIABLE));
-      herald.lifetime.serve(role().name(), role().run(config, herald.env, bound));
+      herald.lifetime.serve(
+          role().name(), role().run(config, herald.env, skipServerCheck ? null : bound));
       return 0;
     }
   }

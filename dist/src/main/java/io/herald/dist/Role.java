@@ -2,9 +2,7 @@ package io.herald.dist;
 
 import io.herald.config.ConfigException;
 import io.herald.config.ConfigLoader;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.herald.ops.PrometheusMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -57,6 +55,11 @@ record Role<C>(
     void stop();
   }
 
+  /** This role with other defaults under its file and environment ({@code herald standalone}'s). */
+  Role<C> withDefaults(C otherDefaults) {
+    return new Role<>(name, type, otherDefaults, envPrefix, check, listeners, endpoints, starter);
+  }
+
   /** The config from {@code file} (or none) and {@code env}; unknown variables are logged. */
   C load(Path file, Map<String, String> env) {
     ConfigLoader.Loaded<C> loaded = new ConfigLoader<>(type, defaults, envPrefix).load(file, env);
@@ -70,6 +73,8 @@ record Role<C>(
    * Loads and checks the config, checks its ports, waits up to {@code wait} for its servers and
    * starts the role; the launcher stops it on SIGTERM.
    *
+   * @param wait how long to wait for the servers the config names; {@code null}: do not check them
+   *     ({@code --skip-server-check})
    * @throws io.herald.config.ConfigException if the config is invalid
    * @throws LaunchException if a port is taken or a server stays unreachable
    */
@@ -82,10 +87,9 @@ record Role<C>(
       throw new ConfigException((file == null ? "config" : file) + ": " + e.getMessage(), e);
     }
     Preflight.checkListeners(name, listeners.apply(config));
-    Preflight.await(name, endpoints.apply(config), wait);
-    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(meters);
-    new JvmGcMetrics().bindTo(meters);
-    return starter.start(config, Clock.systemUTC(), meters);
+    if (wait != null) {
+      Preflight.await(name, endpoints.apply(config), wait);
+    }
+    return starter.start(config, Clock.systemUTC(), PrometheusMetrics.newRegistry());
   }
 }

@@ -4,7 +4,6 @@ import io.herald.balancer.locate.GeoIpDatabase;
 import io.herald.balancer.server.BalancerConfig;
 import io.herald.balancer.server.BalancerServer;
 import io.herald.comet.config.CometConfig;
-import io.herald.comet.server.CometMain;
 import io.herald.comet.server.CometServer;
 import io.herald.config.ConfigException;
 import io.herald.dist.Preflight.Endpoint;
@@ -80,7 +79,7 @@ final class Roles {
           (config, clock, meters) -> {
             CometServer server = new CometServer(config, clock, meters);
             server.start();
-            return () -> CometMain.drainThenStop(server, config.drain());
+            return () -> server.drainThenStop(config.drain());
           });
 
   static final Role<JobConfig> JOB =

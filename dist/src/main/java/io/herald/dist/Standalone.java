@@ -1,30 +1,25 @@
 package io.herald.dist;
 
+import static io.herald.dist.StandaloneConfigs.LOOPBACK;
+
 import com.linecorp.armeria.server.file.FileService;
-import io.herald.balancer.server.BalancerConfig;
 import io.herald.balancer.server.BalancerServer;
 import io.herald.comet.config.CometConfig;
-import io.herald.comet.server.CometMain;
 import io.herald.comet.server.CometServer;
-import io.herald.config.ConfigLoader;
-import io.herald.idgen.server.IdGenConfig;
 import io.herald.idgen.server.IdGenServer;
 import io.herald.job.config.JobConfig;
 import io.herald.job.dispatch.Dispatcher;
 import io.herald.logic.server.LogicConfig;
 import io.herald.logic.server.LogicServer;
+import io.herald.ops.PrometheusMetrics;
 import io.herald.registry.Registries;
 import io.herald.registry.Registry;
 import io.herald.registry.RegistryConfig;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,9 +53,7 @@ final class Standalone implements Role.Running {
   Standalone(Map<String, String> env, Clock clock) {
     this.env = env;
     this.clock = clock;
-    this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(meters);
-    new JvmGcMetrics().bindTo(meters);
+    this.meters = PrometheusMetrics.newRegistry();
   }
 
   /** Starts every role; on a failure stops what had started and rethrows. */
@@ -71,35 +64,16 @@ final class Standalone implements Role.Running {
       stops.push(registry::stop);
 
       IdGenServer idgen =
-          new IdGenServer(
-              load(
-                  IdGenConfig.class,
-                  IdGenConfig.defaults(),
-                  "IDGEN",
-                  Map.of("SERVER_HOST", LOOPBACK)),
-              clock,
-              meters);
+          new IdGenServer(load(Roles.IDGEN, StandaloneConfigs.idgen()), clock, meters);
       idgen.start();
       stops.push(idgen::stop);
 
-      JobConfig job = load(JobConfig.class, JobConfig.defaults(), "JOB", Map.of());
+      JobConfig job = load(Roles.JOB, JobConfig.defaults());
       Dispatcher dispatcher = new Dispatcher(job.delivery(), job.batch(), registry, clock, meters);
       dispatcher.start();
       stops.push(() -> dispatcher.stop(Duration.ofSeconds(2)));
 
-      LogicConfig logicConfig =
-          load(
-              LogicConfig.class,
-              LogicConfig.defaults(),
-              "LOGIC",
-              Map.of(
-                  "SERVER_HOST", LOOPBACK,
-                  "AUTH_MODE", "trust",
-                  "AUTH_ALLOWTRUST", "true",
-                  "STORE_BACKEND", "memory",
-                  "PUSH_API_REQUIRETOKEN", "false",
-                  "RECEIVE_SINK", "log",
-                  "REGISTRY_BACKEND", "memory"));
+      LogicConfig logicConfig = load(Roles.LOGIC, StandaloneConfigs.logic());
       logic =
           new LogicServer(
               logicConfig,
@@ -115,32 +89,16 @@ final class Standalone implements Role.Running {
       stops.push(logic::stop);
 
       CometConfig cometConfig =
-          load(
-              CometConfig.class,
-              CometConfig.serviceDefaults(),
-              "COMET",
-              Map.of(
-                  "NODE_SERVERID",
-                  "standalone",
-                  "LISTEN_HOST",
-                  LOOPBACK,
-                  "LOGIC_TARGET",
-                  LOOPBACK + ":" + logicConfig.server().grpcPort(),
-                  "REGISTRY_BACKEND",
-                  "memory"));
+          load(Roles.COMET, StandaloneConfigs.comet(logicConfig.server().grpcPort()));
       this.cometConfig = cometConfig;
       comet = new CometServer(cometConfig, clock, meters, registry);
       comet.start();
       CometServer startedComet = comet;
-      stops.push(() -> CometMain.drainThenStop(startedComet, DRAIN));
+      stops.push(() -> startedComet.drainThenStop(DRAIN));
 
       BalancerServer balancer =
           new BalancerServer(
-              load(
-                  BalancerConfig.class,
-                  BalancerConfig.defaults(),
-                  "BALANCER",
-                  Map.of("SERVER_HOST", LOOPBACK, "REGISTRY_BACKEND", "memory")),
+              load(Roles.BALANCER, StandaloneConfigs.balancer()),
               Registries.unowned(registry),
               meters);
       balancer.start();
@@ -201,13 +159,11 @@ final class Standalone implements Role.Running {
     return meters;
   }
 
-  private static final String LOOPBACK = "127.0.0.1";
-
-  /** The role's config: its defaults, the standalone settings, then the user's environment. */
-  private <C> C load(Class<C> type, C defaults, String prefix, Map<String, String> standalone) {
-    Map<String, String> merged = new HashMap<>();
-    standalone.forEach((key, value) -> merged.put(prefix + "_" + key, value));
-    merged.putAll(env);
-    return new ConfigLoader<>(type, defaults, prefix).load(null, merged).config();
+  /**
+   * {@code role}'s config: the standalone settings over its defaults ({@link StandaloneConfigs}),
+   * then the user's environment.
+   */
+  private <C> C load(Role<C> role, C standalone) {
+    return role.withDefaults(standalone).load(null, env);
   }
 }

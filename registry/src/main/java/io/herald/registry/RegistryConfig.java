@@ -63,9 +63,12 @@ public record RegistryConfig(
    * The production registry: Redis, with the default timings; what a service started alone uses.
    */
   public static RegistryConfig redisDefaults() {
-    RegistryConfig base = defaults();
-    return new RegistryConfig(
-        REDIS, base.redis(), base.ttl(), base.renewInterval(), base.pollInterval(), List.of());
+    return defaults().withBackend(REDIS);
+  }
+
+  /** The same settings on {@code otherBackend} ({@value #REDIS} or {@value #MEMORY}). */
+  public RegistryConfig withBackend(String otherBackend) {
+    return new RegistryConfig(otherBackend, redis, ttl, renewInterval, pollInterval, staticNodes);
   }
 
   public static RegistryConfig defaults() {

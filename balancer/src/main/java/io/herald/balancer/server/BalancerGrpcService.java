@@ -12,7 +12,7 @@ import io.herald.proto.balancer.v1.NodesResponse;
 /**
  * gRPC {@code Balancer.Nodes}: the same selection as {@code GET /nodes}. The client's address is
  * {@code client_ip} when the caller (a proxy, Logic) passes it on, else the caller's own. Bad
- * arguments become {@code INVALID_ARGUMENT} in {@link GrpcErrors}.
+ * arguments become {@code INVALID_ARGUMENT} in {@link BalancerServer#STATUSES}.
  */
 final class BalancerGrpcService extends BalancerGrpc.BalancerImplBase {
   private final NodeSelector selector;

@@ -1,22 +1,21 @@
 package io.herald.balancer.server;
 
-import com.linecorp.armeria.common.HttpHeaderNames;
-import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.MediaType;
-import com.linecorp.armeria.common.util.InetAddressPredicates;
-import com.linecorp.armeria.server.ClientAddressSource;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import com.linecorp.armeria.server.healthcheck.SettableHealthChecker;
+import io.grpc.Status;
 import io.herald.balancer.NodeSelector;
 import io.herald.balancer.NodeSelectors;
+import io.herald.ops.armeria.GrpcStatusHandler;
+import io.herald.ops.armeria.OperatorServices;
+import io.herald.ops.armeria.TrustedProxies;
+import io.herald.ops.grpc.StatusMapping;
 import io.herald.registry.Registry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.function.Predicate;
+import java.util.NoSuchElementException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +27,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class BalancerServer {
   private static final Logger log = LoggerFactory.getLogger(BalancerServer.class);
+
+  /**
+   * The gRPC services' failures as statuses: a bad argument is INVALID_ARGUMENT, a Comet the
+   * registry does not hold ({@code Registry.GetNode}) NOT_FOUND.
+   */
+  static final StatusMapping STATUSES =
+      StatusMapping.builder().map(NoSuchElementException.class, Status.Code.NOT_FOUND).build();
 
   private final BalancerConfig config;
   private final Registry registry;
@@ -59,34 +65,19 @@ public final class BalancerServer {
     BalancerMetrics metrics = new BalancerMetrics(meters);
     ServerBuilder builder =
         Server.builder()
-            .http(new InetSocketAddress(config.server().host(), config.server().port()))
-            .clientAddressSources(ClientAddressSource.ofHeader(HttpHeaderNames.X_FORWARDED_FOR))
-            .clientAddressTrustedProxyFilter(trustedProxies())
-            .route()
-            .get("/nodes")
-            .build(new NodesHttpService(selector, metrics))
-            .service(
-                GrpcService.builder()
-                    .addService(new BalancerGrpcService(selector, metrics))
-                    .addService(new RegistryGrpcService(registry))
-                    .exceptionHandler(new GrpcErrors())
-                    .build())
-            .service("/health", HealthCheckService.of(ready))
-            .service(
-                "/metrics",
-                (ctx, req) ->
-                    HttpResponse.of(
-                        MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
-                        meters.scrape()));
-    return builder;
-  }
-
-  private Predicate<InetAddress> trustedProxies() {
-    Predicate<InetAddress> trusted = address -> false;
-    for (String cidr : config.server().trustedProxies()) {
-      trusted = trusted.or(InetAddressPredicates.ofCidr(cidr));
-    }
-    return trusted;
+            .http(new InetSocketAddress(config.server().host(), config.server().port()));
+    return TrustedProxies.trust(builder, config.server().trustedProxies())
+        .route()
+        .get("/nodes")
+        .build(new NodesHttpService(selector, metrics))
+        .service(
+            GrpcService.builder()
+                .addService(new BalancerGrpcService(selector, metrics))
+                .addService(new RegistryGrpcService(registry))
+                .exceptionHandler(new GrpcStatusHandler(STATUSES))
+                .build())
+        .service("/health", HealthCheckService.of(ready))
+        .service("/metrics", OperatorServices.metrics(meters));
   }
 
   /** The bound port (useful when the configured one is 0 in tests). */

@@ -400,6 +400,12 @@ final class LocalCluster implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
+    // This classpath holds two logback.xml (the bench's, the launcher's): the children use the one
+    // this process was told to (bench/run names the bench's: logs on stderr, stdout for clients).
+    String logback = System.getProperty("logback.configurationFile");
+    if (logback != null) {
+      command.add("-Dlogback.configurationFile=" + logback);
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(main);

@@ -38,7 +38,7 @@ public record CometConfig(
 
   private static final Pattern HOST_PORT = Pattern.compile("\\S+:(\\d{1,5})");
 
-  /** The operator port of a Comet run as a service ({@code CometMain}, {@code herald comet}). */
+  /** The operator port of a Comet run as a service ({@code herald comet}). */
   public static final int ADMIN_PORT = 3108;
 
   /**

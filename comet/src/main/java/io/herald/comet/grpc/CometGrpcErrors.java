@@ -8,6 +8,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.herald.ops.grpc.StatusMapping;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.BooleanSupplier;
@@ -25,6 +26,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class CometGrpcErrors implements ServerInterceptor {
   private static final Logger log = LoggerFactory.getLogger(CometGrpcErrors.class);
+
+  /** What the service throws, as statuses: the mapping every Herald service shares, and its own. */
+  static final StatusMapping STATUSES =
+      StatusMapping.builder()
+          .map(InvalidRequestException.class, Status.Code.INVALID_ARGUMENT)
+          .map(CometStoppingException.class, Status.Code.UNAVAILABLE)
+          .build();
 
   private final BooleanSupplier stopping;
   private final MeterRegistry meters;
@@ -76,11 +84,9 @@ public final class CometGrpcErrors implements ServerInterceptor {
 
   /** The status a failure of the service maps to. */
   static Status status(Throwable error) {
-    if (error instanceof InvalidRequestException || error instanceof IllegalArgumentException) {
-      return Status.INVALID_ARGUMENT.withDescription(error.getMessage());
-    }
-    if (error instanceof CometStoppingException) {
-      return Status.UNAVAILABLE.withDescription(error.getMessage());
+    Status mapped = STATUSES.status(error);
+    if (mapped != null) {
+      return mapped;
     }
     if (error instanceof StatusRuntimeException e) {
       return e.getStatus();

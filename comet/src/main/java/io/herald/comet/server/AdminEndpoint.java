@@ -2,6 +2,8 @@ package io.herald.comet.server;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.herald.ops.Health;
+import io.herald.ops.PrometheusMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,7 +17,8 @@ import java.util.function.BooleanSupplier;
  * The Comet's operator port ({@code listen.adminPort}): {@code GET /health} (200 while the process
  * serves, 503 once it stops), {@code GET /ready} (200 while it accepts new clients, 503 while
  * draining or stopping: take it out of load balancers) and {@code GET /metrics} (Prometheus text).
- * On the JDK's HTTP server with one thread: it is scraped, not loaded.
+ * On the JDK's HTTP server with one thread: it is scraped, not loaded. The answers are every
+ * server's ({@link Health}, {@link PrometheusMetrics}); only the transport is the Comet's own.
  */
 final class AdminEndpoint {
   private final HttpServer server;
@@ -39,12 +42,11 @@ final class AdminEndpoint {
     } catch (IOException e) {
       throw new IllegalStateException("listen.adminPort " + port + " on " + host + ": " + e, e);
     }
-    server.createContext("/health", exchange -> status(exchange, alive.getAsBoolean()));
-    server.createContext("/ready", exchange -> status(exchange, ready.getAsBoolean()));
+    server.createContext("/health", exchange -> health(exchange, alive.getAsBoolean()));
+    server.createContext("/ready", exchange -> health(exchange, ready.getAsBoolean()));
     server.createContext(
         "/metrics",
-        exchange ->
-            respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", meters.scrape()));
+        exchange -> respond(exchange, 200, PrometheusMetrics.CONTENT_TYPE, meters.scrape()));
     ExecutorService executor =
         Executors.newSingleThreadExecutor(
             runnable -> {
@@ -66,12 +68,9 @@ final class AdminEndpoint {
     executor.shutdownNow();
   }
 
-  private static void status(HttpExchange exchange, boolean ok) throws IOException {
-    respond(
-        exchange,
-        ok ? 200 : 503,
-        "application/json",
-        ok ? "{\"status\":\"up\"}" : "{\"status\":\"down\"}");
+  private static void health(HttpExchange exchange, boolean up) throws IOException {
+    Health health = Health.of(up);
+    respond(exchange, health.httpStatus(), "application/json", health.json());
   }
 
   private static void respond(HttpExchange exchange, int status, String type, String body)

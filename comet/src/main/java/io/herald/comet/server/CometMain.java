@@ -1,7 +1,6 @@
 package io.herald.comet.server;
 
 import io.herald.comet.config.CometConfig;
-import io.herald.comet.grpc.CometStoppingException;
 import io.herald.config.ConfigLoader;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -10,10 +9,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CometMain {
   private static final Logger log = LoggerFactory.getLogger(CometMain.class);
-
-  /** Time allowed past the drain grace for the stop itself. */
-  private static final Duration STOP_MARGIN = Duration.ofSeconds(10);
 
   private CometMain() {}
 
@@ -52,22 +44,9 @@ public final class CometMain {
 
   /**
    * Drains {@code server} over {@code grace} and waits for it to stop; stops it outright if that
-   * takes much longer. What the shutdown hook runs.
+   * takes much longer. What the shutdown hook runs: {@link CometServer#drainThenStop(Duration)}.
    */
   public static void drainThenStop(CometServer server, Duration grace) {
-    try {
-      server.drain(List.of(), grace);
-    } catch (CometStoppingException | IllegalStateException e) {
-      log.debug("Not draining: {}", e.getMessage());
-    }
-    try {
-      server.terminated().get(grace.plus(STOP_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      log.warn("Comet drain did not finish within {}; stopping now", grace.plus(STOP_MARGIN));
-      server.stop(Duration.ofSeconds(2));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      server.stop(Duration.ofSeconds(2));
-    }
+    server.drainThenStop(grace);
   }
 }

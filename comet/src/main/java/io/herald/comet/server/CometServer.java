@@ -18,6 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +51,9 @@ public final class CometServer {
 
   /** How long the stop at the end of a drain waits for each part. */
   private static final Duration DRAIN_STOP_TIMEOUT = Duration.ofSeconds(5);
+
+  /** Time allowed past the drain grace for the stop itself ({@link #drainThenStop}). */
+  private static final Duration STOP_MARGIN = Duration.ofSeconds(10);
 
   private enum State {
     NEW,
@@ -278,6 +284,29 @@ public final class CometServer {
     } finally {
       state = State.STOPPED;
       terminated.complete(null);
+    }
+  }
+
+  /**
+   * Drains over {@code grace} and waits for the server to stop; stops it outright if that takes
+   * much longer. What a launcher runs on SIGTERM: clients are told to reconnect elsewhere before
+   * the process exits. Returns once the server has stopped; a server that is stopping or not
+   * started just stops.
+   */
+  public void drainThenStop(Duration grace) {
+    try {
+      drain(List.of(), grace);
+    } catch (CometStoppingException | IllegalStateException e) {
+      log.debug("Not draining: {}", e.getMessage());
+    }
+    try {
+      terminated().get(grace.plus(STOP_MARGIN).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      log.warn("Comet drain did not finish within {}; stopping now", grace.plus(STOP_MARGIN));
+      stop(Duration.ofSeconds(2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop(Duration.ofSeconds(2));
     }
   }
 

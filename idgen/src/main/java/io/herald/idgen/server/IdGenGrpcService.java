@@ -1,13 +1,18 @@
 package io.herald.idgen.server;
 
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.herald.idgen.ClockSteppedBackException;
+import io.herald.idgen.IdsUnavailableException;
 import io.herald.idgen.Mode;
+import io.herald.idgen.UnknownTagException;
 import io.herald.idgen.layout.IdFields;
 import io.herald.idgen.segment.Range;
 import io.herald.idgen.service.IdBatch;
 import io.herald.idgen.service.IdService;
 import io.herald.idgen.service.IdSource;
+import io.herald.ops.grpc.StatusMapping;
 import io.herald.proto.idgen.v1.ExplainRequest;
 import io.herald.proto.idgen.v1.ExplainResponse;
 import io.herald.proto.idgen.v1.IdGenGrpc;
@@ -23,9 +28,21 @@ import io.herald.proto.idgen.v1.NextIdsResponse;
 /**
  * gRPC {@code IdGen}. Requests are served on the event loop when no wait is needed (the common
  * case); one that must wait (a used-up time unit, a small clock step back, a segment load) moves to
- * the blocking executor. Errors reach {@link GrpcErrors} as exceptions.
+ * the blocking executor. Errors are exceptions, which {@link #STATUSES} turns into statuses.
  */
 final class IdGenGrpcService extends IdGenGrpc.IdGenImplBase {
+  /**
+   * IdGen's failures as statuses (see {@code idgen.proto}): a bad argument is INVALID_ARGUMENT, an
+   * unknown tag NOT_FOUND, a clock stepped back too far FAILED_PRECONDITION, ids that cannot be
+   * made now (no lease, no segment) UNAVAILABLE.
+   */
+  static final StatusMapping STATUSES =
+      StatusMapping.builder()
+          .map(UnknownTagException.class, Status.Code.NOT_FOUND)
+          .map(ClockSteppedBackException.class, Status.Code.FAILED_PRECONDITION)
+          .map(IdsUnavailableException.class, Status.Code.UNAVAILABLE)
+          .build();
+
   private final IdService ids;
 
   IdGenGrpcService(IdService ids) {

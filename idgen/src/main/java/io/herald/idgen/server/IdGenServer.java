@@ -1,8 +1,6 @@
 package io.herald.idgen.server;
 
 import com.linecorp.armeria.common.HttpMethod;
-import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
@@ -18,6 +16,8 @@ import io.herald.idgen.segment.SegmentTagConfig;
 import io.herald.idgen.service.IdService;
 import io.herald.idgen.time.TimeIds;
 import io.herald.idgen.time.TimeWaiter;
+import io.herald.ops.armeria.GrpcStatusHandler;
+import io.herald.ops.armeria.OperatorServices;
 import io.herald.redis.RedisLink;
 import io.lettuce.core.codec.StringCodec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -178,7 +178,7 @@ public final class IdGenServer {
         .service(
             GrpcService.builder()
                 .addService(new IdGenGrpcService(ids))
-                .exceptionHandler(new GrpcErrors())
+                .exceptionHandler(new GrpcStatusHandler(IdGenGrpcService.STATUSES))
                 .build())
         .route()
         .path("/ids/{tag}")
@@ -189,11 +189,7 @@ public final class IdGenServer {
         .methods(HttpMethod.GET)
         .build(IdsHttpService.explain(ids))
         .service("/health", HealthCheckService.of(this::healthy))
-        .service(
-            "/metrics",
-            (ctx, req) ->
-                HttpResponse.of(
-                    MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), meters.scrape()))
+        .service("/metrics", OperatorServices.metrics(meters))
         .build();
   }
 

@@ -1,8 +1,5 @@
 package io.herald.job.server;
 
-import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.HttpStatus;
-import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.server.Server;
 import io.herald.job.config.JobConfig;
 import io.herald.job.config.KafkaConfig;
@@ -10,12 +7,16 @@ import io.herald.job.dispatch.Dispatcher;
 import io.herald.job.kafka.ConsumerState;
 import io.herald.job.kafka.InstanceId;
 import io.herald.job.kafka.KafkaPushConsumer;
+import io.herald.ops.Health;
+import io.herald.ops.armeria.OperatorServices;
 import io.herald.registry.Registries;
 import io.herald.registry.Registry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,14 +76,9 @@ public final class JobServer {
       server =
           Server.builder()
               .http(new InetSocketAddress(config.server().host(), config.server().port()))
-              .service("/health", (ctx, req) -> status(consuming()))
-              .service("/live", (ctx, req) -> status(live()))
-              .service(
-                  "/metrics",
-                  (ctx, req) ->
-                      HttpResponse.of(
-                          MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
-                          meters.scrape()))
+              .service("/health", OperatorServices.health(() -> health(consuming())))
+              .service("/live", OperatorServices.health(() -> health(live())))
+              .service("/metrics", OperatorServices.metrics(meters))
               .build();
       server.start().join();
       var unused = registry.ready().thenRun(this::startConsuming);
@@ -127,17 +123,14 @@ public final class JobServer {
     consumerStarted = true;
   }
 
-  private HttpResponse status(boolean ok) {
+  /** {@code ok}, with the consumer's state, partitions and instance id. */
+  private Health health(boolean ok) {
     KafkaPushConsumer current = consumer;
-    String body =
-        String.format(
-            "{\"status\":\"%s\",\"state\":\"%s\",\"partitions\":%d,\"instanceId\":\"%s\"}",
-            ok ? "up" : "down",
-            state(),
-            current == null ? 0 : current.partitions(),
-            kafka.instanceId());
-    return HttpResponse.of(
-        ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE, MediaType.JSON_UTF_8, body);
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("state", state());
+    details.put("partitions", current == null ? 0 : current.partitions());
+    details.put("instanceId", kafka.instanceId());
+    return new Health(ok, details);
   }
 
   /**

@@ -4,12 +4,17 @@ import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.herald.logic.Failures;
 import io.herald.logic.online.OnlineView;
+import io.herald.logic.push.InvalidPushException;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.push.PushResult;
 import io.herald.logic.push.PushService;
+import io.herald.logic.push.PushUnavailableException;
+import io.herald.ops.armeria.GrpcStatusHandler;
+import io.herald.ops.grpc.StatusMapping;
 import io.herald.proto.push.v1.OnlineRoomRequest;
 import io.herald.proto.push.v1.OnlineRoomResponse;
 import io.herald.proto.push.v1.OnlineTopRequest;
@@ -35,11 +40,23 @@ import java.util.function.Supplier;
 
 /**
  * gRPC {@code herald.push.v1.Push}, with the semantics of the HTTP API ({@link GoimPushHttpApi}): a
- * push answers once Kafka has every record of it. Errors become statuses in {@link PushGrpcErrors};
- * the bearer token is checked by {@link BearerAuthInterceptor}. Serve {@link #grpcService()}, with
+ * push answers once Kafka has every record of it. Errors become statuses by {@link #STATUSES}; the
+ * bearer token is checked by {@link BearerAuthInterceptor}. Serve {@link #grpcService()}, with
  * {@link #exceptionHandler()} on the {@code GrpcService}.
  */
 public final class PushGrpcService extends PushGrpc.PushImplBase {
+  /**
+   * The push API's failures as statuses: a refused request ({@link InvalidPushException}, any
+   * {@link IllegalArgumentException}) is INVALID_ARGUMENT; a push that could not be queued or got
+   * no message id ({@link PushUnavailableException}) UNAVAILABLE, safe to retry; a feature not
+   * there yet UNIMPLEMENTED.
+   */
+  public static final StatusMapping STATUSES =
+      StatusMapping.builder()
+          .map(PushUnavailableException.class, Status.Code.UNAVAILABLE)
+          .map(UnsupportedOperationException.class, Status.Code.UNIMPLEMENTED)
+          .build();
+
   private final PushService pushes;
   private final OnlineQueries online;
   private final BearerTokens tokens;
@@ -61,9 +78,9 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
     return ServerInterceptors.intercept(this, new BearerAuthInterceptor(tokens, metrics));
   }
 
-  /** Maps the push API's exceptions to statuses; see {@link PushGrpcErrors}. */
+  /** Maps the push API's exceptions to statuses: {@link #STATUSES} on Armeria. */
   public static GrpcExceptionHandlerFunction exceptionHandler() {
-    return new PushGrpcErrors();
+    return new GrpcStatusHandler(STATUSES);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.herald.logic.comet;
 
+import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.herald.logic.Failures;
 import io.herald.logic.api.GoimNodes;
@@ -17,6 +18,7 @@ import io.herald.logic.session.SessionStore;
 import io.herald.logic.session.SessionStore.Renewal;
 import io.herald.logic.store.StoreBackend;
 import io.herald.logic.store.StoreWatch;
+import io.herald.ops.grpc.StatusMapping;
 import io.herald.proto.logic.v1.ConnectRequest;
 import io.herald.proto.logic.v1.ConnectResponse;
 import io.herald.proto.logic.v1.DisconnectRequest;
@@ -36,12 +38,16 @@ import io.herald.proto.logic.v1.RenewOnlineResponse;
 import io.herald.proto.logic.v1.RestoreSessionsRequest;
 import io.herald.proto.logic.v1.RestoreSessionsResponse;
 import io.herald.wire.Op;
+import io.lettuce.core.RedisException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * The Logic service the Comets call: Connect (authenticate, apply the duplicate-login policy,
@@ -49,10 +55,22 @@ import java.util.concurrent.CompletableFuture;
  * connection they name), JoinRooms, RenewOnline (online counts, room entries, the store's
  * incarnation), Receive, Nodes. Every call is asynchronous end to end. A refused AUTH is an
  * ordinary reply carrying a {@code Rejection}; a gRPC error means Logic could not decide (its
- * stores are down) and is mapped in {@link LogicGrpcErrors}. Ack and Sync arrive with the delivery
- * work and answer UNIMPLEMENTED until then.
+ * stores are down) and is mapped by {@link #STATUSES}. Ack and Sync arrive with the delivery work
+ * and answer UNIMPLEMENTED until then.
  */
 public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
+  /**
+   * This service's failures as statuses: a bad request is INVALID_ARGUMENT; a store or queue that
+   * cannot be reached is UNAVAILABLE (the Comet may retry).
+   */
+  public static final StatusMapping STATUSES =
+      StatusMapping.builder()
+          .map(RedisException.class, Status.Code.UNAVAILABLE)
+          .map(KafkaException.class, Status.Code.UNAVAILABLE)
+          .map(TimeoutException.class, Status.Code.UNAVAILABLE)
+          .map(IOException.class, Status.Code.UNAVAILABLE)
+          .build();
+
   /** Sessions one RestoreSessions may carry. */
   static final int MAX_RESTORED = 1000;
 

@@ -46,18 +46,10 @@ public record LogicConfig(
   public static final int DEFAULT_GRPC_PORT = 3119;
 
   public static LogicConfig defaults() {
-    StoreConfig store = StoreConfig.defaults();
     return new LogicConfig(
         new Server("0.0.0.0", DEFAULT_HTTP_PORT, DEFAULT_GRPC_PORT, List.of()),
         AuthConfig.defaults(),
-        new StoreConfig(
-            StoreConfig.REDIS,
-            store.redis(),
-            store.sessionTtl(),
-            store.purgeBatch(),
-            store.onlineTtl(),
-            store.onlineRefresh(),
-            store.checkInterval()),
+        StoreConfig.defaults().withBackend(StoreConfig.REDIS),
         PushConfig.defaults(),
         ReceiveConfig.defaults(),
         RegistryConfig.redisDefaults(),

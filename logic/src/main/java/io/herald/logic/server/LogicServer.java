@@ -1,11 +1,6 @@
 package io.herald.logic.server;
 
-import com.linecorp.armeria.common.HttpHeaderNames;
-import com.linecorp.armeria.common.HttpResponse;
-import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.SessionProtocol;
-import com.linecorp.armeria.common.util.InetAddressPredicates;
-import com.linecorp.armeria.server.ClientAddressSource;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerPort;
@@ -20,7 +15,6 @@ import io.herald.logic.comet.CometClients;
 import io.herald.logic.comet.Connections;
 import io.herald.logic.comet.DepartedCometPurge;
 import io.herald.logic.comet.DuplicateLoginPolicy;
-import io.herald.logic.comet.LogicGrpcErrors;
 import io.herald.logic.comet.LogicGrpcService;
 import io.herald.logic.ids.IdGenMessageIds;
 import io.herald.logic.ids.MessageIds;
@@ -35,11 +29,15 @@ import io.herald.logic.receive.UpstreamSinks;
 import io.herald.logic.room.RoomRoutes;
 import io.herald.logic.store.StoreBackend;
 import io.herald.logic.store.StoreWatch;
+import io.herald.ops.Health;
+import io.herald.ops.Readiness;
+import io.herald.ops.armeria.GrpcStatusHandler;
+import io.herald.ops.armeria.OperatorServices;
+import io.herald.ops.armeria.TrustedProxies;
 import io.herald.registry.Registries;
 import io.herald.registry.Registry;
 import io.herald.registry.RegistryListener;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayDeque;
@@ -47,7 +45,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -191,29 +188,22 @@ public final class LogicServer {
       ServerBuilder builder =
           Server.builder()
               .port(port(config.server().httpPort()))
-              .port(port(config.server().grpcPort()))
-              .clientAddressSources(ClientAddressSource.ofHeader(HttpHeaderNames.X_FORWARDED_FOR))
-              .clientAddressTrustedProxyFilter(trustedProxies())
-              .service(
-                  GrpcService.builder()
-                      .addService(logic)
-                      .addService(
-                          new PushGrpcService(pushes, online, config.push().api(), meters)
-                              .grpcService())
-                      .exceptionHandler(
-                          new LogicGrpcErrors().orElse(PushGrpcService.exceptionHandler()))
-                      .build())
-              .service("/ready", readiness.service())
-              .service("/health", readiness.service())
-              .service(
-                  "/live",
-                  (ctx, req) -> HttpResponse.of(MediaType.JSON_UTF_8, "{\"status\":\"up\"}"))
-              .service(
-                  "/metrics",
-                  (ctx, req) ->
-                      HttpResponse.of(
-                          MediaType.parse("text/plain; version=0.0.4; charset=utf-8"),
-                          meters.scrape()));
+              .port(port(config.server().grpcPort()));
+      TrustedProxies.trust(builder, config.server().trustedProxies())
+          .service(
+              GrpcService.builder()
+                  .addService(logic)
+                  .addService(
+                      new PushGrpcService(pushes, online, config.push().api(), meters)
+                          .grpcService())
+                  .exceptionHandler(
+                      new GrpcStatusHandler(
+                          LogicGrpcService.STATUSES.orElse(PushGrpcService.STATUSES)))
+                  .build())
+          .service("/ready", OperatorServices.health(readiness::health))
+          .service("/health", OperatorServices.health(readiness::health))
+          .service("/live", OperatorServices.health(() -> Health.UP))
+          .service("/metrics", OperatorServices.metrics(meters));
       new GoimPushHttpApi(pushes, online, config.push().api(), meters).bindTo(builder);
       new GoimNodesHttpApi(nodes, registry, online).bindTo(builder);
       provided.routes().accept(builder);
@@ -255,14 +245,6 @@ public final class LogicServer {
   private ServerPort port(int port) {
     return new ServerPort(
         new InetSocketAddress(config.server().host(), port), SessionProtocol.HTTP);
-  }
-
-  private Predicate<InetAddress> trustedProxies() {
-    Predicate<InetAddress> trusted = address -> false;
-    for (String cidr : config.server().trustedProxies()) {
-      trusted = trusted.or(InetAddressPredicates.ofCidr(cidr));
-    }
-    return trusted;
   }
 
   public int httpPort() {

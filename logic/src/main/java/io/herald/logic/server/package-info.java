@@ -1,5 +1,5 @@
 /**
- * Logic as a process: its config, the server that wires and starts every part on goim's two ports,
- * its readiness, and {@code main}.
+ * Logic as a process: its config, the server that wires and starts every part on goim's two ports
+ * and names its readiness checks, and {@code main}.
  */
 package io.herald.logic.server;

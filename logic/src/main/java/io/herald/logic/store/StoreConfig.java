@@ -68,6 +68,12 @@ public record StoreConfig(
         Duration.ofSeconds(1));
   }
 
+  /** The same settings on {@code otherBackend} ({@value #REDIS} or {@value #MEMORY}). */
+  public StoreConfig withBackend(String otherBackend) {
+    return new StoreConfig(
+        otherBackend, redis, sessionTtl, purgeBatch, onlineTtl, onlineRefresh, checkInterval);
+  }
+
   /** Redis expires keys in whole milliseconds. */
   private static void atLeastAMillisecond(String name, Duration ttl) {
     Check.positive(name, ttl);
