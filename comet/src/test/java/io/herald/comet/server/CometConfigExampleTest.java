@@ -19,7 +19,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** deploy/comet.yaml loads, as {@link CometMain} loads it. */
+/** deploy/comet.yaml loads, as the launcher loads it. */
 class CometConfigExampleTest {
   private static final ConfigLoader<CometConfig> LOADER =
       new ConfigLoader<>(CometConfig.class, CometConfig.defaults(), "COMET");

@@ -205,7 +205,7 @@ class CometServerTest {
     server().start();
     try (WireClient client = authenticated(ProtocolVersion.V2)) {
       CompletableFuture<Void> hook =
-          CompletableFuture.runAsync(() -> CometMain.drainThenStop(server, Duration.ofMillis(300)));
+          CompletableFuture.runAsync(() -> server.drainThenStop(Duration.ofMillis(300)));
 
       assertThat(client.await(Op.RECONNECT, WAIT).text())
           .isEqualTo("{\"reason\":\"draining\",\"nodes\":[]}");
@@ -214,7 +214,7 @@ class CometServerTest {
       assertThat(client.closed()).succeedsWithin(WAIT);
     }
     // Run again (the JVM runs hooks once, but a stopped server is left alone).
-    CometMain.drainThenStop(server, Duration.ofMillis(300));
+    server.drainThenStop(Duration.ofMillis(300));
   }
 
   @Test
