@@ -2,7 +2,6 @@ package io.herald.testkit;
 
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The Redis this test JVM uses: the one at {@code REDIS_URL}, or a redis-server it started. */
@@ -64,32 +63,7 @@ final class RedisInstance implements AutoCloseable {
     ScratchDirectory directory = ScratchDirectory.create(SCRATCH_PREFIX);
     try {
       int port = fixedPort == 0 ? PortPicker.system().pick() : fixedPort;
-      List<String> command =
-          List.of(
-              "redis-server",
-              "--port",
-              Integer.toString(port),
-              "--bind",
-              "127.0.0.1",
-              "--save",
-              "",
-              "--appendonly",
-              "no",
-              "--daemonize",
-              "no",
-              "--dir",
-              directory.path().toString());
-      ChildProcess process = ChildProcess.start(command, directory.resolve("redis.log"));
-      try {
-        directory.recordServer(process.pid());
-        process.awaitReady(
-            "redis-server answers PING on 127.0.0.1:" + port,
-            STARTUP_TIMEOUT,
-            () -> RespPing.answers("127.0.0.1", port));
-      } catch (StartupFailure e) {
-        process.stop(STOP_GRACE);
-        throw e;
-      }
+      ChildProcess process = RedisProcess.launch(port, directory, STARTUP_TIMEOUT);
       return new RedisInstance("127.0.0.1", port, "redis://127.0.0.1:" + port, process, directory);
     } catch (StartupFailure e) {
       directory.close();

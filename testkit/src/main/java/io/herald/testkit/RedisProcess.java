@@ -82,6 +82,16 @@ public final class RedisProcess implements AutoCloseable {
   }
 
   private void startServer() throws StartupFailure {
+    process = launch(port, directory, STARTUP_TIMEOUT);
+  }
+
+  /**
+   * Starts a redis-server on 127.0.0.1:{@code port} that keeps nothing on disk, running from {@code
+   * directory} (which records it, for the orphan reaper), and waits until it answers PING; a server
+   * that does not in time is stopped.
+   */
+  static ChildProcess launch(int port, ScratchDirectory directory, Duration timeout)
+      throws StartupFailure {
     List<String> command =
         List.of(
             "redis-server",
@@ -98,12 +108,17 @@ public final class RedisProcess implements AutoCloseable {
             "--dir",
             directory.path().toString());
     ChildProcess started = ChildProcess.start(command, directory.resolve("redis.log"));
-    directory.recordServer(started.pid());
-    process = started;
-    started.awaitReady(
-        "redis-server answers PING on 127.0.0.1:" + port,
-        STARTUP_TIMEOUT,
-        () -> RespPing.answers("127.0.0.1", port));
+    try {
+      directory.recordServer(started.pid());
+      started.awaitReady(
+          "redis-server answers PING on 127.0.0.1:" + port,
+          timeout,
+          () -> RespPing.answers("127.0.0.1", port));
+    } catch (StartupFailure e) {
+      started.stop(STOP_GRACE);
+      throw e;
+    }
+    return started;
   }
 
   @Override
