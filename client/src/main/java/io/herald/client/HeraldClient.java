@@ -11,7 +11,6 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -166,25 +165,25 @@ public final class HeraldClient implements AutoCloseable {
    * client rejoins its rooms after every reconnect.
    */
   public CompletableFuture<Void> joinRoom(String room) {
-    checkRoom(room);
+    Subscriptions.checkRoom(room);
     return onLoop(() -> keeper.joinRoom(room)).thenCompose(f -> f);
   }
 
   /** Leaves {@code room} (op 24); completes like {@link #joinRoom}. */
   public CompletableFuture<Void> leaveRoom(String room) {
-    checkRoom(room);
+    Subscriptions.checkRoom(room);
     return onLoop(() -> keeper.leaveRoom(room)).thenCompose(f -> f);
   }
 
   /** Asks for pushes of {@code ops} (op 14 {@code SUB}); kept across reconnects. */
   public CompletableFuture<Void> subscribe(int... ops) {
-    List<Integer> list = opList(ops);
+    List<Integer> list = Subscriptions.ops(ops);
     return onLoop(() -> keeper.subscribe(list)).thenCompose(f -> f);
   }
 
   /** Stops pushes of {@code ops} (op 16 {@code UNSUB}); kept across reconnects. */
   public CompletableFuture<Void> unsubscribe(int... ops) {
-    List<Integer> list = opList(ops);
+    List<Integer> list = Subscriptions.ops(ops);
     return onLoop(() -> keeper.unsubscribe(list)).thenCompose(f -> f);
   }
 
@@ -232,20 +231,6 @@ public final class HeraldClient implements AutoCloseable {
       result.completeExceptionally(new HeraldClientException("client closed"));
     }
     return result;
-  }
-
-  private static void checkRoom(String room) {
-    Objects.requireNonNull(room, "room");
-    if (room.isEmpty() || room.getBytes(StandardCharsets.UTF_8).length > 256) {
-      throw new IllegalArgumentException("room: '" + room + "' (expected: type://id, 1-256 bytes)");
-    }
-  }
-
-  private static List<Integer> opList(int... ops) {
-    if (ops.length == 0) {
-      throw new IllegalArgumentException("ops: none (expected: at least one)");
-    }
-    return Arrays.stream(ops).boxed().toList();
   }
 
   /** Settings of a {@link HeraldClient}; only a node list or a Balancer is required. */
@@ -340,8 +325,7 @@ public final class HeraldClient implements AutoCloseable {
 
     /** A room to be in from the start; the first is named in AUTH, the rest joined after it. */
     public Builder room(String room) {
-      checkRoom(room);
-      rooms.add(room);
+      rooms.add(Subscriptions.checkRoom(room));
       return this;
     }
 
