@@ -69,10 +69,6 @@ final class ConnectionKeeper implements ServerConnection.Events {
     return adaptive.current();
   }
 
-  EventLoop loop() {
-    return loop;
-  }
-
   /** Starts the first round; completes with the first authenticated connection. */
   CompletableFuture<ConnectionInfo> start() {
     loop.execute(
