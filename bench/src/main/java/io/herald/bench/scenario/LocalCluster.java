@@ -17,13 +17,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Logic and one or more Comets, each in its own JVM on loopback started through the launcher
- * (testkit's {@link HeraldCluster}), and client processes connected to the Comets: what the Comet
- * scenarios measure. Logic runs with in-memory sessions and {@code trust} auth, so it needs no
- * Redis or Kafka; the scenarios call the Comet's gRPC as Job would.
+ * (testkit's {@link HeraldCluster}), and {@link ClientProcesses} connected to the Comets: what the
+ * Comet scenarios measure. Logic runs with in-memory sessions and {@code trust} auth, so it needs
+ * no Redis or Kafka; the scenarios call the Comet's gRPC as Job would.
  *
  * <p>Every process is a child of this one, ended by {@link #close()} (and with it on exit). The
  * roles' logs are copied into the scenario's directory as they stop.
@@ -31,8 +30,7 @@ import java.util.concurrent.TimeUnit;
 final class LocalCluster implements AutoCloseable {
   private final Path dir;
   private final List<String> cometCpus;
-  private final List<String> clientCpus;
-  private final List<ClientProcess> clients = new ArrayList<>();
+  private final ClientProcesses clients;
   final int logicGrpcPort;
   final int cometTcpPort;
   final int cometGrpcPort;
@@ -48,8 +46,6 @@ final class LocalCluster implements AutoCloseable {
   private String kafka = "";
   private String topic = "";
   private String redisUri = "";
-  private int connectionsOpened;
-  private int pending;
 
   /**
    * @param cometCpus {@code taskset} CPU list for the Comet (empty: not pinned)
@@ -58,7 +54,9 @@ final class LocalCluster implements AutoCloseable {
   LocalCluster(Path dir, String cometCpus, String clientCpus) {
     this.dir = dir;
     this.cometCpus = cometCpus.isEmpty() ? List.of() : List.of("taskset", "-c", cometCpus);
-    this.clientCpus = clientCpus.isEmpty() ? List.of() : List.of("taskset", "-c", clientCpus);
+    this.clients =
+        new ClientProcesses(
+            dir, clientCpus.isEmpty() ? List.of() : List.of("taskset", "-c", clientCpus));
     this.logicGrpcPort = FreePorts.next();
     this.cometTcpPort = FreePorts.next();
     this.cometGrpcPort = FreePorts.next();
@@ -276,72 +274,15 @@ final class LocalCluster implements AutoCloseable {
    */
   List<ClientProcess> start(int connections, int processes, int perSecond, boolean waitForGo)
       throws IOException {
-    int each = connections / processes;
-    int already = clients.size();
-    int total = connections + connectionsOpened;
-    for (int k = already; k < already + processes; k++) {
-      int count = k == already + processes - 1 ? connections - each * (processes - 1) : each;
-      List<String> command = new ArrayList<>(clientCpus);
-      command.addAll(javaCommand(List.of("-Xmx1g"), "io.herald.bench.Bench"));
-      command.addAll(
-          List.of(
-              "clients",
-              "--transport=" + (webSocket ? "ws" : "tcp"),
-              "--ports="
-                  + String.join(
-                      ",",
-                      comets.stream()
-                          .map(c -> String.valueOf(webSocket ? c.wsPort() : c.tcpPort()))
-                          .toList()),
-              "--sources=127.0.0." + (k + 2),
-              "--connections=" + count,
-              "--rate=" + Math.max(1, perSecond / processes),
-              "--first-mid=" + (1 + connectionsOpened + (long) (k - already) * each),
-              "--max-duration=1800"));
-      if (waitForGo) {
-        command.add("--wait-for-go");
-      }
-      Process process =
-          new ProcessBuilder(command)
-              .redirectError(dir.resolve("clients-" + k + ".log").toFile())
-              .start();
-      clients.add(new ClientProcess(process));
-    }
-    pending = total;
-    return clients;
+    List<Integer> ports = comets.stream().map(c -> webSocket ? c.wsPort() : c.tcpPort()).toList();
+    return clients.start(
+        webSocket ? "ws" : "tcp", ports, connections, processes, perSecond, waitForGo);
   }
 
   /** Waits until every connection started so far is authenticated. */
   List<ClientProcess> awaitAuthenticated(Duration timeout)
       throws IOException, InterruptedException {
-    int total = pending;
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      int authenticated = 0;
-      int lost = 0;
-      for (ClientProcess client : clients) {
-        authenticated += client.authenticated();
-        lost += client.lost();
-      }
-      if (authenticated >= total) {
-        connectionsOpened = total;
-        return clients;
-      }
-      if (lost > 0 || System.nanoTime() > deadline) {
-        throw new IOException(
-            authenticated
-                + " of "
-                + total
-                + " authenticated, "
-                + lost
-                + " failed or closed; the Comets counted "
-                + handshakes()
-                + " (clients' reasons in "
-                + dir
-                + "/clients-*.log)");
-      }
-      TimeUnit.MILLISECONDS.sleep(500);
-    }
+    return clients.awaitAuthenticated(timeout, this::handshakes);
   }
 
   /** The Comets' handshake outcomes by result, as their metrics endpoints count them. */
@@ -366,11 +307,7 @@ final class LocalCluster implements AutoCloseable {
 
   /** Ends every client process: their connections close. */
   void disconnectAll() {
-    for (ClientProcess client : clients) {
-      client.close();
-    }
-    clients.clear();
-    connectionsOpened = 0;
+    clients.endAll();
   }
 
   /**
@@ -396,28 +333,9 @@ final class LocalCluster implements AutoCloseable {
    */
   record Memory(long rssBytes, long heapBytes, long reportedHeapBytes) {}
 
-  private static List<String> javaCommand(List<String> jvmOptions, String main) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    // This classpath holds two logback.xml (the bench's, the launcher's): the children use the one
-    // this process was told to (bench/run names the bench's: logs on stderr, stdout for clients).
-    String logback = System.getProperty("logback.configurationFile");
-    if (logback != null) {
-      command.add("-Dlogback.configurationFile=" + logback);
-    }
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(main);
-    return command;
-  }
-
   @Override
   public synchronized void close() {
-    for (ClientProcess client : clients) {
-      client.close();
-    }
-    clients.clear();
+    clients.endAll();
     for (int i = roles.size() - 1; i >= 0; i--) {
       HeraldProcess role = roles.get(i);
       role.stop(Duration.ofSeconds(10));
