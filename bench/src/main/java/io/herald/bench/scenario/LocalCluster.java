@@ -1,14 +1,10 @@
 package io.herald.bench.scenario;
 
-import io.herald.bench.proc.ProcStats;
 import io.herald.testkit.FreePorts;
 import io.herald.testkit.HeraldProcess;
 import io.herald.testkit.RedisProcess;
-import io.herald.testkit.cluster.Backends;
 import io.herald.testkit.cluster.CometPorts;
 import io.herald.testkit.cluster.HeraldCluster;
-import io.herald.testkit.cluster.RoleOptions;
-import io.herald.testkit.cluster.RoleYaml;
 import io.herald.testkit.cluster.ServiceMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -121,23 +117,9 @@ final class LocalCluster implements AutoCloseable {
 
   /** As {@link #start(String)}, with {@code cometJvmOptions} added to the Comet's. */
   void start(String heap, List<String> cometJvmOptions) {
-    // The registry every process shares: Redis in the whole-path mode, else in-process. Job's
-    // group is the topic's own: a Job of an earlier run on the same broker, ended without leaving
-    // its group, would hold the partitions until its session timed out.
-    Backends backends =
-        new Backends(
-            redisUri,
-            "herald",
-            kafka,
-            topic,
-            "bench-job-" + topic,
-            new Backends.Registry("30s", "10s", "500ms"));
-    cluster = new HeraldCluster(backends);
-    logic =
-        cluster.logic(
-            logicHttpPort,
-            logicGrpcPort,
-            RoleOptions.DEFAULTS.withJvm(List.of("-Xmx512m")).withYaml(this::benchLogic));
+    BenchRoles options = new BenchRoles(dir, cometCpus, redisUri, kafka, topic);
+    cluster = new HeraldCluster(options.backends());
+    logic = cluster.logic(logicHttpPort, logicGrpcPort, options.logic());
     roles.add(logic.process());
     for (int i = 0; i < cometCount; i++) {
       boolean first = i == 0;
@@ -149,86 +131,14 @@ final class LocalCluster implements AutoCloseable {
               first ? cometGrpcPort : FreePorts.next(),
               FreePorts.next());
       HeraldCluster.Comet comet =
-          cluster.comet(
-              "bench-" + name,
-              logic,
-              ports,
-              RoleOptions.DEFAULTS
-                  .withCommandPrefix(cometCpus)
-                  .withJvm(cometJvm(name, heap, cometJvmOptions))
-                  .withYaml(this::benchComet));
+          cluster.comet("bench-" + name, logic, ports, options.comet(name, heap, cometJvmOptions));
       comets.add(comet);
       roles.add(comet.process());
     }
     if (!kafka.isEmpty()) {
-      job =
-          cluster.job(
-              RoleOptions.DEFAULTS
-                  .withJvm(List.of("-Xmx512m"))
-                  .withYaml(
-                      yaml ->
-                          yaml.set(
-                                  "kafka",
-                                  "{bootstrapServers: '"
-                                      + kafka
-                                      + "', topic: "
-                                      + topic
-                                      + ", groupId: "
-                                      + backends.groupId()
-                                      + "}")
-                              .remove("delivery")));
+      job = cluster.job(options.job());
       roles.add(job.process());
     }
-  }
-
-  /**
-   * Logic as production runs it (the tests' short timers off): sessions in Redis or in memory, the
-   * registry in Redis only with the whole data path.
-   */
-  private RoleYaml benchLogic(RoleYaml yaml) {
-    if (!redisUri.isEmpty()) {
-      yaml.set("store", "{backend: redis, redis: {uri: '" + redisUri + "'}}");
-    }
-    if (kafka.isEmpty()) {
-      return yaml.set("registry", "{backend: memory}");
-    }
-    return yaml.put("push", "api", "{requireToken: false, maxTargets: 1000}");
-  }
-
-  /**
-   * A Comet for many connections from one address, patient with a Logic slow under a burst,
-   * reporting online counts at the default interval.
-   */
-  private RoleYaml benchComet(RoleYaml yaml) {
-    if (kafka.isEmpty()) {
-      yaml.set("registry", "{backend: memory}");
-    }
-    return yaml.remove("onlineReport")
-        .set("node", yaml.get("node").replace("capacity: 10000", "capacity: 200000"))
-        .set(
-            "limits",
-            "{connectionsPerIp: 100000, newConnectionsPerIpPerSecond: 100000,"
-                + " newConnectionsPerIpBurst: 100000}")
-        // A cold Logic on a loaded machine may take seconds to authenticate a burst of clients:
-        // the scenarios measure rates, so a slow AUTH waits rather than failing the run.
-        .set("protocol", "{handshakeTimeout: 30s}")
-        .set("logic", yaml.get("logic").replace("}", ", callTimeout: 30s}"));
-  }
-
-  private List<String> cometJvm(String name, String heap, List<String> cometJvmOptions) {
-    List<String> options = new ArrayList<>(cometJvmOptions);
-    if (cometJvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
-      options.add("-XX:+UseG1GC");
-    }
-    options.addAll(
-        List.of(
-            "-Xms" + heap,
-            "-Xmx" + heap,
-            // The whole heap resident from the start: RSS growth is then memory outside it.
-            "-XX:+AlwaysPreTouch",
-            "-XX:NativeMemoryTracking=summary",
-            "-Xlog:gc:file=" + dir.resolve(name + "-gc.log") + ":uptime"));
-    return options;
   }
 
   long jobPid() {
@@ -310,28 +220,10 @@ final class LocalCluster implements AutoCloseable {
     clients.endAll();
   }
 
-  /**
-   * The Comets' RSS and heap after a full GC, added up over every Comet process: the heap as {@code
-   * jcmd} reads it right after the GC, and as each Comet's metrics endpoint reports it.
-   */
-  Memory cometMemory() throws IOException, InterruptedException {
-    long rss = 0;
-    long heap = 0;
-    long reported = 0;
-    for (HeraldCluster.Comet comet : comets) {
-      long pid = comet.process().pid();
-      heap += ProcStats.heapAfterGc(pid);
-      reported += ServiceMetrics.scrape(comet.adminUrl("/metrics")).heapUsedBytes();
-      rss += ProcStats.rssBytes(pid);
-    }
-    return new Memory(rss, heap, reported);
+  /** The Comets' memory after a full GC, added up over every Comet process. */
+  CometMemory cometMemory() throws IOException, InterruptedException {
+    return CometMemory.measure(comets);
   }
-
-  /**
-   * @param heapBytes heap in use after a full GC ({@code jcmd GC.heap_info})
-   * @param reportedHeapBytes heap in use per the metrics endpoint, scraped just after that GC
-   */
-  record Memory(long rssBytes, long heapBytes, long reportedHeapBytes) {}
 
   @Override
   public synchronized void close() {
