@@ -1,27 +1,20 @@
 package io.herald.client;
 
-import io.herald.wire.Op;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client's state machine, confined to its event loop: walks the node list in rounds, keeps one
- * authenticated connection, re-authenticates and rejoins the application's rooms after a reconnect,
- * and honours RECONNECT (op 21: the hinted nodes first, at once) and DISCONNECT (op 6).
+ * The client's state machine, confined to its event loop: walks the node list in rounds ({@link
+ * CandidateNodes}, one {@link Connector} attempt per node, backoff between failed rounds), keeps
+ * one authenticated connection, re-authenticates and replays the application's {@link
+ * Subscriptions} after a reconnect, and honours RECONNECT (op 21: the hinted nodes first, at once)
+ * and DISCONNECT (op 6).
  */
 final class ConnectionKeeper implements ServerConnection.Events {
   private static final Logger log = LoggerFactory.getLogger(ConnectionKeeper.class);
@@ -33,17 +26,15 @@ final class ConnectionKeeper implements ServerConnection.Events {
   private final EventLoop loop;
   private final ClientScheduler timers;
   private final AdaptiveHeartbeat adaptive;
-  private final BalancerNodes balancer;
-  private final Bootstrap bootstrap;
-  private final Set<String> rooms;
-  private final Set<Integer> accepts;
-  private final Set<Integer> unsubscribed = new LinkedHashSet<>();
+  private final CandidateNodes candidates;
+  private final Connector connector;
+  private final Subscriptions subscriptions;
+  private final ListenerCalls listener;
   private final CompletableFuture<ConnectionInfo> firstConnection = new CompletableFuture<>();
   private String key;
   private volatile ClientState state = ClientState.NEW;
   private volatile ConnectionInfo info;
   private ServerConnection current;
-  private List<String> hints = List.of();
   private int failures;
   private long connectedAt;
   private boolean leaving;
@@ -58,22 +49,10 @@ final class ConnectionKeeper implements ServerConnection.Events {
     // Whoever keeps time, the tasks run on the loop.
     this.timers = (task, delay) -> base.schedule(() -> loop.execute(task), delay);
     this.adaptive = new AdaptiveHeartbeat(config.heartbeat());
-    this.balancer =
-        config.balancer() == null
-            ? null
-            : new BalancerNodes(
-                config.balancer(),
-                config.platform(),
-                config.reconnect().attemptsPerRound(),
-                config.transport(),
-                config.connectTimeout(),
-                loop);
-    this.bootstrap =
-        bootstrap
-            .group(loop)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
-    this.rooms = new LinkedHashSet<>(config.rooms());
-    this.accepts = new LinkedHashSet<>(config.accepts());
+    this.candidates = CandidateNodes.of(config, loop);
+    this.connector = new Connector(config, loop, bootstrap, adaptive, timers);
+    this.subscriptions = new Subscriptions(config.rooms(), config.accepts());
+    this.listener = new ListenerCalls(config.listener(), config.callbackExecutor());
     this.key = config.key();
   }
 
@@ -88,10 +67,6 @@ final class ConnectionKeeper implements ServerConnection.Events {
   /** The current heartbeat interval (read from any thread; approximate). */
   Duration heartbeatInterval() {
     return adaptive.current();
-  }
-
-  EventLoop loop() {
-    return loop;
   }
 
   /** Starts the first round; completes with the first authenticated connection. */
@@ -113,22 +88,8 @@ final class ConnectionKeeper implements ServerConnection.Events {
       return;
     }
     state = ClientState.CONNECTING;
-    List<String> hinted = hints;
-    hints = List.of();
-    CompletableFuture<List<String>> fromBalancer =
-        balancer == null ? CompletableFuture.completedFuture(List.of()) : balancer.fetch();
     var unused =
-        fromBalancer.whenComplete(
-            (listed, error) ->
-                loop.execute(
-                    () -> attempt(candidates(hinted, listed == null ? List.of() : listed), 0)));
-  }
-
-  private List<String> candidates(List<String> hinted, List<String> listed) {
-    Set<String> all = new LinkedHashSet<>(hinted);
-    all.addAll(listed);
-    all.addAll(config.nodes());
-    return all.stream().limit(config.reconnect().attemptsPerRound()).toList();
+        candidates.next().whenComplete((nodes, error) -> loop.execute(() -> attempt(nodes, 0)));
   }
 
   private void attempt(List<String> nodes, int index) {
@@ -144,7 +105,8 @@ final class ConnectionKeeper implements ServerConnection.Events {
     }
     String node = nodes.get(index);
     var unused =
-        connect(node)
+        connector
+            .connect(node, authBody(), this)
             .whenComplete(
                 (connected, error) ->
                     loop.execute(
@@ -153,7 +115,7 @@ final class ConnectionKeeper implements ServerConnection.Events {
                             log.info("Comet {} refused: {}", node, error.toString());
                             attempt(nodes, index + 1);
                           } else {
-                            connected(node, connected.handler(), connected.reply());
+                            connected(node, connected.connection(), connected.reply());
                           }
                         }));
   }
@@ -167,68 +129,14 @@ final class ConnectionKeeper implements ServerConnection.Events {
     }
   }
 
-  private record Attempt(ServerConnection handler, FrameBodies.Reply reply) {}
-
-  /** One connection attempt: TCP connect, WebSocket handshake, AUTH, all within connectTimeout. */
-  private CompletableFuture<Attempt> connect(String node) {
-    CompletableFuture<Attempt> result = new CompletableFuture<>();
-    HostPort address;
-    try {
-      address = HostPort.parse(node);
-    } catch (IllegalArgumentException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    boolean webSocket = config.transport() == Transport.WEBSOCKET;
-    ServerConnection handler =
-        new ServerConnection(
-            config.version(),
-            authBody(),
-            webSocket,
-            adaptive,
-            timers,
-            config.requestTimeout(),
-            this);
-    URI uri = webSocket ? URI.create("ws://" + address + config.webSocketPath()) : null;
-    ChannelFuture connecting =
-        bootstrap
-            .clone()
-            .handler(
-                new ClientChannelInitializer(
-                    uri, config.limits(), config.connectTimeout().toMillis(), handler))
-            .connect(address.host(), address.port());
-    ClientScheduler.Cancellable deadline =
-        timers.schedule(
-            () -> {
-              if (result.completeExceptionally(
-                  new TimeoutException("not authenticated within " + config.connectTimeout()))) {
-                var unused = connecting.channel().close();
-              }
-            },
-            config.connectTimeout());
-    connecting.addListener(
-        f -> {
-          if (!f.isSuccess()) {
-            result.completeExceptionally(f.cause());
-          }
-        });
-    var unused =
-        handler
-            .authenticated()
-            .whenComplete(
-                (reply, error) -> {
-                  deadline.cancel();
-                  if (error != null) {
-                    result.completeExceptionally(error);
-                  } else if (!result.complete(new Attempt(handler, reply))) {
-                    handler.close("connection attempt abandoned");
-                  }
-                });
-    return result;
-  }
-
   private byte[] authBody() {
-    String room = rooms.isEmpty() ? "" : rooms.iterator().next();
-    return FrameBodies.json(config.mid(), key, room, config.platform(), accepts, config.token());
+    return FrameBodies.json(
+        config.mid(),
+        key,
+        subscriptions.authRoom(),
+        config.platform(),
+        subscriptions.accepts(),
+        config.token());
   }
 
   private void connected(String node, ServerConnection handler, FrameBodies.Reply reply) {
@@ -258,24 +166,18 @@ final class ConnectionKeeper implements ServerConnection.Events {
         config.version(),
         key,
         adaptive.current());
-    rejoin(handler);
+    for (Subscriptions.Request request : subscriptions.replay()) {
+      var unused =
+          send(handler, request)
+              .whenComplete(
+                  (ok, error) -> {
+                    if (error != null) {
+                      log.warn("Could not send {} again: {}", request, error.toString());
+                    }
+                  });
+    }
     firstConnection.complete(connection);
-    callback(() -> config.listener().onConnected(connection));
-  }
-
-  /** The rooms past the first (which AUTH named) and the unsubscribed ops, again. */
-  private void rejoin(ServerConnection handler) {
-    boolean first = true;
-    for (String room : rooms) {
-      if (!first) {
-        logFailure(handler.request(Op.JOIN_ROOM, utf8(room), Op.JOIN_ROOM_REPLY), "rejoin " + room);
-      }
-      first = false;
-    }
-    if (!unsubscribed.isEmpty()) {
-      logFailure(
-          handler.request(Op.UNSUB, opList(unsubscribed), Op.UNSUB_REPLY), "unsubscribe again");
-    }
+    listener.connected(connection);
   }
 
   // ---- what connections report ----
@@ -283,14 +185,14 @@ final class ConnectionKeeper implements ServerConnection.Events {
   @Override
   public void message(ServerConnection connection, Message message) {
     if (connection == current) {
-      callback(() -> config.listener().onMessage(message));
+      listener.message(message);
     }
   }
 
   @Override
   public void heartbeat(ServerConnection connection, int onlineCount) {
     if (connection == current) {
-      callback(() -> config.listener().onHeartbeat(onlineCount));
+      listener.heartbeat(onlineCount);
     }
   }
 
@@ -301,7 +203,7 @@ final class ConnectionKeeper implements ServerConnection.Events {
     }
     log.info(
         "{} asks us to reconnect ({}), hints {}", info.node(), request.reason(), request.nodes());
-    hints = request.nodes();
+    candidates.hint(request.nodes());
     leaving = true;
     connection.close(request.reason());
   }
@@ -329,7 +231,7 @@ final class ConnectionKeeper implements ServerConnection.Events {
     if (kicked) {
       state = ClientState.DISCONNECTED;
       log.warn("Disconnected from {} for good: {}", node, reason);
-      callback(() -> config.listener().onDisconnected(reason, false));
+      listener.disconnected(reason, false);
       return;
     }
     boolean stable =
@@ -343,7 +245,7 @@ final class ConnectionKeeper implements ServerConnection.Events {
     leaving = false;
     Duration delay = config.reconnect().delay(failures, config.random().getAsDouble());
     log.info("Lost {} ({}); reconnecting in {}", node, reason, delay);
-    callback(() -> config.listener().onDisconnected(reason, true));
+    listener.disconnected(reason, true);
     waitThenRound(delay);
   }
 
@@ -366,39 +268,35 @@ final class ConnectionKeeper implements ServerConnection.Events {
   }
 
   CompletableFuture<Void> joinRoom(String room) {
-    rooms.add(room);
-    return current == null
-        ? CompletableFuture.completedFuture(null)
-        : current.request(Op.JOIN_ROOM, utf8(room), Op.JOIN_ROOM_REPLY).thenApply(m -> null);
+    return tell(subscriptions.join(room));
   }
 
   CompletableFuture<Void> leaveRoom(String room) {
-    rooms.remove(room);
-    return current == null
-        ? CompletableFuture.completedFuture(null)
-        : current.request(Op.LEAVE_ROOM, utf8(room), Op.LEAVE_ROOM_REPLY).thenApply(m -> null);
+    return tell(subscriptions.leave(room));
   }
 
   CompletableFuture<Void> subscribe(List<Integer> ops) {
-    unsubscribed.removeAll(ops);
-    if (!accepts.isEmpty()) {
-      accepts.addAll(ops);
-    }
-    return current == null
-        ? CompletableFuture.completedFuture(null)
-        : current.request(Op.SUB, opList(ops), Op.SUB_REPLY).thenApply(m -> null);
+    return tell(subscriptions.subscribe(ops));
   }
 
   CompletableFuture<Void> unsubscribe(List<Integer> ops) {
-    accepts.removeAll(ops);
-    unsubscribed.addAll(ops);
-    return current == null
-        ? CompletableFuture.completedFuture(null)
-        : current.request(Op.UNSUB, opList(ops), Op.UNSUB_REPLY).thenApply(m -> null);
+    return tell(subscriptions.unsubscribe(ops));
   }
 
   Set<String> rooms() {
-    return Set.copyOf(rooms);
+    return subscriptions.rooms();
+  }
+
+  /** Tells the connection, if there is one, of a change; the next connection is told anyway. */
+  private CompletableFuture<Void> tell(Subscriptions.Request request) {
+    return current == null
+        ? CompletableFuture.completedFuture(null)
+        : send(current, request).thenApply(m -> null);
+  }
+
+  private static CompletableFuture<Message> send(
+      ServerConnection connection, Subscriptions.Request request) {
+    return connection.request(request.op(), request.bytes(), request.replyOp());
   }
 
   /** Stops for good: no more rounds, the connection closed. Event loop only. */
@@ -418,38 +316,5 @@ final class ConnectionKeeper implements ServerConnection.Events {
 
   private boolean stopped() {
     return state == ClientState.CLOSED || kicked;
-  }
-
-  private void callback(Runnable call) {
-    config
-        .callbackExecutor()
-        .execute(
-            () -> {
-              try {
-                call.run();
-              } catch (RuntimeException e) {
-                log.warn("Listener failed", e);
-              }
-            });
-  }
-
-  private static void logFailure(CompletableFuture<?> future, String what) {
-    var unused =
-        future.whenComplete(
-            (ok, error) -> {
-              if (error != null) {
-                log.warn("Could not {}: {}", what, error.toString());
-              }
-            });
-  }
-
-  private static byte[] utf8(String text) {
-    return text.getBytes(StandardCharsets.UTF_8);
-  }
-
-  private static byte[] opList(Iterable<Integer> ops) {
-    List<String> parts = new ArrayList<>();
-    ops.forEach(op -> parts.add(Integer.toString(op)));
-    return utf8(parts.stream().collect(Collectors.joining(",")));
   }
 }

@@ -4,14 +4,9 @@ import io.herald.wire.FrameLimits;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,11 +18,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,48 +51,13 @@ import org.slf4j.LoggerFactory;
 public final class HeraldClient implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HeraldClient.class);
 
+  private final ClientEventLoop loop;
   private final ConnectionKeeper keeper;
-  private final EventLoopGroup ownGroup;
 
   private HeraldClient(ClientConfig config) {
-    EventLoopGroup group = config.group();
-    if (group == null) {
-      ownGroup =
-          new MultiThreadIoEventLoopGroup(
-              1, new DefaultThreadFactory("herald-client", true), NioIoHandler.newFactory());
-      group = ownGroup;
-    } else {
-      ownGroup = null;
-    }
-    EventLoop loop = group.next();
-    Executor callbacks =
-        config.callbackExecutor() == null ? Runnable::run : config.callbackExecutor();
-    ClientConfig effective =
-        new ClientConfig(
-            config.transport(),
-            config.version(),
-            config.nodes(),
-            config.balancer(),
-            config.webSocketPath(),
-            config.mid(),
-            config.key(),
-            config.platform(),
-            config.token(),
-            config.rooms(),
-            config.accepts(),
-            config.heartbeat(),
-            config.reconnect(),
-            config.connectTimeout(),
-            config.requestTimeout(),
-            config.limits(),
-            config.listener(),
-            callbacks,
-            group,
-            config.scheduler(),
-            config.random(),
-            config.nanoTime());
+    this.loop = new ClientEventLoop(config.group());
     this.keeper =
-        new ConnectionKeeper(effective, loop, new Bootstrap().channel(NioSocketChannel.class));
+        new ConnectionKeeper(config, loop.loop(), new Bootstrap().channel(NioSocketChannel.class));
   }
 
   public static Builder builder() {
@@ -131,7 +89,7 @@ public final class HeraldClient implements AutoCloseable {
 
   /** The rooms the client is in (and rejoins after a reconnect). */
   public Set<String> rooms() {
-    return onLoop(keeper::rooms).join();
+    return loop.call(keeper::rooms).join();
   }
 
   /**
@@ -151,13 +109,13 @@ public final class HeraldClient implements AutoCloseable {
    */
   public CompletableFuture<Message> request(int op, byte[] body, int replyOp) {
     byte[] copy = body.clone();
-    return onLoop(() -> keeper.request(op, copy, replyOp)).thenCompose(f -> f);
+    return loop.call(() -> keeper.request(op, copy, replyOp)).thenCompose(f -> f);
   }
 
   /** Sends {@code op} (a business op, say) expecting no reply; completes once written. */
   public CompletableFuture<Void> post(int op, byte[] body) {
     byte[] copy = body.clone();
-    return onLoop(() -> keeper.post(op, copy)).thenCompose(f -> f);
+    return loop.call(() -> keeper.post(op, copy)).thenCompose(f -> f);
   }
 
   /**
@@ -166,26 +124,26 @@ public final class HeraldClient implements AutoCloseable {
    * client rejoins its rooms after every reconnect.
    */
   public CompletableFuture<Void> joinRoom(String room) {
-    checkRoom(room);
-    return onLoop(() -> keeper.joinRoom(room)).thenCompose(f -> f);
+    Subscriptions.checkRoom(room);
+    return loop.call(() -> keeper.joinRoom(room)).thenCompose(f -> f);
   }
 
   /** Leaves {@code room} (op 24); completes like {@link #joinRoom}. */
   public CompletableFuture<Void> leaveRoom(String room) {
-    checkRoom(room);
-    return onLoop(() -> keeper.leaveRoom(room)).thenCompose(f -> f);
+    Subscriptions.checkRoom(room);
+    return loop.call(() -> keeper.leaveRoom(room)).thenCompose(f -> f);
   }
 
   /** Asks for pushes of {@code ops} (op 14 {@code SUB}); kept across reconnects. */
   public CompletableFuture<Void> subscribe(int... ops) {
-    List<Integer> list = opList(ops);
-    return onLoop(() -> keeper.subscribe(list)).thenCompose(f -> f);
+    List<Integer> list = Subscriptions.ops(ops);
+    return loop.call(() -> keeper.subscribe(list)).thenCompose(f -> f);
   }
 
   /** Stops pushes of {@code ops} (op 16 {@code UNSUB}); kept across reconnects. */
   public CompletableFuture<Void> unsubscribe(int... ops) {
-    List<Integer> list = opList(ops);
-    return onLoop(() -> keeper.unsubscribe(list)).thenCompose(f -> f);
+    List<Integer> list = Subscriptions.ops(ops);
+    return loop.call(() -> keeper.unsubscribe(list)).thenCompose(f -> f);
   }
 
   /**
@@ -194,58 +152,8 @@ public final class HeraldClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    EventLoop loop = keeper.loop();
-    if (loop.inEventLoop()) {
-      keeper.close();
-    } else if (!loop.isShuttingDown()) {
-      try {
-        loop.submit(keeper::close).await(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    if (ownGroup != null) {
-      var terminated = ownGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-      if (!loop.inEventLoop()) {
-        terminated.awaitUninterruptibly(5, TimeUnit.SECONDS);
-      }
-    }
+    loop.close(keeper::close);
     log.debug("Client closed");
-  }
-
-  private <T> CompletableFuture<T> onLoop(Supplier<T> work) {
-    EventLoop loop = keeper.loop();
-    if (loop.inEventLoop()) {
-      return CompletableFuture.completedFuture(work.get());
-    }
-    CompletableFuture<T> result = new CompletableFuture<>();
-    try {
-      loop.execute(
-          () -> {
-            try {
-              result.complete(work.get());
-            } catch (RuntimeException e) {
-              result.completeExceptionally(e);
-            }
-          });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      result.completeExceptionally(new HeraldClientException("client closed"));
-    }
-    return result;
-  }
-
-  private static void checkRoom(String room) {
-    Objects.requireNonNull(room, "room");
-    if (room.isEmpty() || room.getBytes(StandardCharsets.UTF_8).length > 256) {
-      throw new IllegalArgumentException("room: '" + room + "' (expected: type://id, 1-256 bytes)");
-    }
-  }
-
-  private static List<Integer> opList(int... ops) {
-    if (ops.length == 0) {
-      throw new IllegalArgumentException("ops: none (expected: at least one)");
-    }
-    return Arrays.stream(ops).boxed().toList();
   }
 
   /** Settings of a {@link HeraldClient}; only a node list or a Balancer is required. */
@@ -267,7 +175,7 @@ public final class HeraldClient implements AutoCloseable {
     private Duration requestTimeout = Duration.ofSeconds(10);
     private int maxBodyLength = 64 * 1024;
     private HeraldListener listener = new HeraldListener() {};
-    private Executor callbackExecutor;
+    private Executor callbackExecutor = Runnable::run;
     private EventLoopGroup group;
     private ClientScheduler scheduler;
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
@@ -340,8 +248,7 @@ public final class HeraldClient implements AutoCloseable {
 
     /** A room to be in from the start; the first is named in AUTH, the rest joined after it. */
     public Builder room(String room) {
-      checkRoom(room);
-      rooms.add(room);
+      rooms.add(Subscriptions.checkRoom(room));
       return this;
     }
 

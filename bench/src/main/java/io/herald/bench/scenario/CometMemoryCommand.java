@@ -115,7 +115,7 @@ public final class CometMemoryCommand implements Callable<Integer> {
       cluster.withComets(comets);
       cluster.start(heap);
       TimeUnit.SECONDS.sleep(settleSeconds);
-      LocalCluster.Memory cold = cluster.cometMemory();
+      CometMemory cold = cluster.cometMemory();
       if (warmup > 0) {
         // A Comet that has served clients and is empty again: JIT code, classes, thread and
         // buffer pools are in place, so what follows is what connections cost.
@@ -123,7 +123,7 @@ public final class CometMemoryCommand implements Callable<Integer> {
         cluster.disconnectAll();
         TimeUnit.SECONDS.sleep(settleSeconds);
       }
-      LocalCluster.Memory empty = cluster.cometMemory();
+      CometMemory empty = cluster.cometMemory();
       ProcStats.nativeMemoryBaseline(cluster.cometPid());
       // Two halves: the second half's growth is the marginal cost, free of one-time warm-up (JIT
       // code, classes, buffer pools) that the first half also pays.
@@ -132,7 +132,7 @@ public final class CometMemoryCommand implements Callable<Integer> {
       long started = System.nanoTime();
       cluster.connect(half, halfProcesses, rate, Duration.ofMinutes(5));
       TimeUnit.SECONDS.sleep(settleSeconds);
-      LocalCluster.Memory halfway = cluster.cometMemory();
+      CometMemory halfway = cluster.cometMemory();
       Map<String, ProcStats.ClassUse> halfwayClasses =
           histogramRows > 0 ? ProcStats.classHistogram(cluster.cometPid()) : Map.of();
       cluster.connect(
@@ -142,7 +142,7 @@ public final class CometMemoryCommand implements Callable<Integer> {
           Duration.ofMinutes(5));
       double connectSeconds = (System.nanoTime() - started) / 1e9;
       TimeUnit.SECONDS.sleep(settleSeconds);
-      LocalCluster.Memory full = cluster.cometMemory();
+      CometMemory full = cluster.cometMemory();
       authenticated = connections;
 
       System.out.printf("comet-memory %s (logs in %s)%n", LocalDate.now(ZoneOffset.UTC), dir);

@@ -1,14 +1,10 @@
 package io.herald.bench.scenario;
 
-import io.herald.bench.proc.ProcStats;
 import io.herald.testkit.FreePorts;
 import io.herald.testkit.HeraldProcess;
 import io.herald.testkit.RedisProcess;
-import io.herald.testkit.cluster.Backends;
 import io.herald.testkit.cluster.CometPorts;
 import io.herald.testkit.cluster.HeraldCluster;
-import io.herald.testkit.cluster.RoleOptions;
-import io.herald.testkit.cluster.RoleYaml;
 import io.herald.testkit.cluster.ServiceMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,13 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Logic and one or more Comets, each in its own JVM on loopback started through the launcher
- * (testkit's {@link HeraldCluster}), and client processes connected to the Comets: what the Comet
- * scenarios measure. Logic runs with in-memory sessions and {@code trust} auth, so it needs no
- * Redis or Kafka; the scenarios call the Comet's gRPC as Job would.
+ * (testkit's {@link HeraldCluster}), and {@link ClientProcesses} connected to the Comets: what the
+ * Comet scenarios measure. Logic runs with in-memory sessions and {@code trust} auth, so it needs
+ * no Redis or Kafka; the scenarios call the Comet's gRPC as Job would.
  *
  * <p>Every process is a child of this one, ended by {@link #close()} (and with it on exit). The
  * roles' logs are copied into the scenario's directory as they stop.
@@ -31,8 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class LocalCluster implements AutoCloseable {
   private final Path dir;
   private final List<String> cometCpus;
-  private final List<String> clientCpus;
-  private final List<ClientProcess> clients = new ArrayList<>();
+  private final ClientProcesses clients;
   final int logicGrpcPort;
   final int cometTcpPort;
   final int cometGrpcPort;
@@ -48,8 +42,6 @@ final class LocalCluster implements AutoCloseable {
   private String kafka = "";
   private String topic = "";
   private String redisUri = "";
-  private int connectionsOpened;
-  private int pending;
 
   /**
    * @param cometCpus {@code taskset} CPU list for the Comet (empty: not pinned)
@@ -58,7 +50,9 @@ final class LocalCluster implements AutoCloseable {
   LocalCluster(Path dir, String cometCpus, String clientCpus) {
     this.dir = dir;
     this.cometCpus = cometCpus.isEmpty() ? List.of() : List.of("taskset", "-c", cometCpus);
-    this.clientCpus = clientCpus.isEmpty() ? List.of() : List.of("taskset", "-c", clientCpus);
+    this.clients =
+        new ClientProcesses(
+            dir, clientCpus.isEmpty() ? List.of() : List.of("taskset", "-c", clientCpus));
     this.logicGrpcPort = FreePorts.next();
     this.cometTcpPort = FreePorts.next();
     this.cometGrpcPort = FreePorts.next();
@@ -123,23 +117,9 @@ final class LocalCluster implements AutoCloseable {
 
   /** As {@link #start(String)}, with {@code cometJvmOptions} added to the Comet's. */
   void start(String heap, List<String> cometJvmOptions) {
-    // The registry every process shares: Redis in the whole-path mode, else in-process. Job's
-    // group is the topic's own: a Job of an earlier run on the same broker, ended without leaving
-    // its group, would hold the partitions until its session timed out.
-    Backends backends =
-        new Backends(
-            redisUri,
-            "herald",
-            kafka,
-            topic,
-            "bench-job-" + topic,
-            new Backends.Registry("30s", "10s", "500ms"));
-    cluster = new HeraldCluster(backends);
-    logic =
-        cluster.logic(
-            logicHttpPort,
-            logicGrpcPort,
-            RoleOptions.DEFAULTS.withJvm(List.of("-Xmx512m")).withYaml(this::benchLogic));
+    BenchRoles options = new BenchRoles(dir, cometCpus, redisUri, kafka, topic);
+    cluster = new HeraldCluster(options.backends());
+    logic = cluster.logic(logicHttpPort, logicGrpcPort, options.logic());
     roles.add(logic.process());
     for (int i = 0; i < cometCount; i++) {
       boolean first = i == 0;
@@ -151,86 +131,14 @@ final class LocalCluster implements AutoCloseable {
               first ? cometGrpcPort : FreePorts.next(),
               FreePorts.next());
       HeraldCluster.Comet comet =
-          cluster.comet(
-              "bench-" + name,
-              logic,
-              ports,
-              RoleOptions.DEFAULTS
-                  .withCommandPrefix(cometCpus)
-                  .withJvm(cometJvm(name, heap, cometJvmOptions))
-                  .withYaml(this::benchComet));
+          cluster.comet("bench-" + name, logic, ports, options.comet(name, heap, cometJvmOptions));
       comets.add(comet);
       roles.add(comet.process());
     }
     if (!kafka.isEmpty()) {
-      job =
-          cluster.job(
-              RoleOptions.DEFAULTS
-                  .withJvm(List.of("-Xmx512m"))
-                  .withYaml(
-                      yaml ->
-                          yaml.set(
-                                  "kafka",
-                                  "{bootstrapServers: '"
-                                      + kafka
-                                      + "', topic: "
-                                      + topic
-                                      + ", groupId: "
-                                      + backends.groupId()
-                                      + "}")
-                              .remove("delivery")));
+      job = cluster.job(options.job());
       roles.add(job.process());
     }
-  }
-
-  /**
-   * Logic as production runs it (the tests' short timers off): sessions in Redis or in memory, the
-   * registry in Redis only with the whole data path.
-   */
-  private RoleYaml benchLogic(RoleYaml yaml) {
-    if (!redisUri.isEmpty()) {
-      yaml.set("store", "{backend: redis, redis: {uri: '" + redisUri + "'}}");
-    }
-    if (kafka.isEmpty()) {
-      return yaml.set("registry", "{backend: memory}");
-    }
-    return yaml.put("push", "api", "{requireToken: false, maxTargets: 1000}");
-  }
-
-  /**
-   * A Comet for many connections from one address, patient with a Logic slow under a burst,
-   * reporting online counts at the default interval.
-   */
-  private RoleYaml benchComet(RoleYaml yaml) {
-    if (kafka.isEmpty()) {
-      yaml.set("registry", "{backend: memory}");
-    }
-    return yaml.remove("onlineReport")
-        .set("node", yaml.get("node").replace("capacity: 10000", "capacity: 200000"))
-        .set(
-            "limits",
-            "{connectionsPerIp: 100000, newConnectionsPerIpPerSecond: 100000,"
-                + " newConnectionsPerIpBurst: 100000}")
-        // A cold Logic on a loaded machine may take seconds to authenticate a burst of clients:
-        // the scenarios measure rates, so a slow AUTH waits rather than failing the run.
-        .set("protocol", "{handshakeTimeout: 30s}")
-        .set("logic", yaml.get("logic").replace("}", ", callTimeout: 30s}"));
-  }
-
-  private List<String> cometJvm(String name, String heap, List<String> cometJvmOptions) {
-    List<String> options = new ArrayList<>(cometJvmOptions);
-    if (cometJvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
-      options.add("-XX:+UseG1GC");
-    }
-    options.addAll(
-        List.of(
-            "-Xms" + heap,
-            "-Xmx" + heap,
-            // The whole heap resident from the start: RSS growth is then memory outside it.
-            "-XX:+AlwaysPreTouch",
-            "-XX:NativeMemoryTracking=summary",
-            "-Xlog:gc:file=" + dir.resolve(name + "-gc.log") + ":uptime"));
-    return options;
   }
 
   long jobPid() {
@@ -276,72 +184,15 @@ final class LocalCluster implements AutoCloseable {
    */
   List<ClientProcess> start(int connections, int processes, int perSecond, boolean waitForGo)
       throws IOException {
-    int each = connections / processes;
-    int already = clients.size();
-    int total = connections + connectionsOpened;
-    for (int k = already; k < already + processes; k++) {
-      int count = k == already + processes - 1 ? connections - each * (processes - 1) : each;
-      List<String> command = new ArrayList<>(clientCpus);
-      command.addAll(javaCommand(List.of("-Xmx1g"), "io.herald.bench.Bench"));
-      command.addAll(
-          List.of(
-              "clients",
-              "--transport=" + (webSocket ? "ws" : "tcp"),
-              "--ports="
-                  + String.join(
-                      ",",
-                      comets.stream()
-                          .map(c -> String.valueOf(webSocket ? c.wsPort() : c.tcpPort()))
-                          .toList()),
-              "--sources=127.0.0." + (k + 2),
-              "--connections=" + count,
-              "--rate=" + Math.max(1, perSecond / processes),
-              "--first-mid=" + (1 + connectionsOpened + (long) (k - already) * each),
-              "--max-duration=1800"));
-      if (waitForGo) {
-        command.add("--wait-for-go");
-      }
-      Process process =
-          new ProcessBuilder(command)
-              .redirectError(dir.resolve("clients-" + k + ".log").toFile())
-              .start();
-      clients.add(new ClientProcess(process));
-    }
-    pending = total;
-    return clients;
+    List<Integer> ports = comets.stream().map(c -> webSocket ? c.wsPort() : c.tcpPort()).toList();
+    return clients.start(
+        webSocket ? "ws" : "tcp", ports, connections, processes, perSecond, waitForGo);
   }
 
   /** Waits until every connection started so far is authenticated. */
   List<ClientProcess> awaitAuthenticated(Duration timeout)
       throws IOException, InterruptedException {
-    int total = pending;
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      int authenticated = 0;
-      int lost = 0;
-      for (ClientProcess client : clients) {
-        authenticated += client.authenticated();
-        lost += client.lost();
-      }
-      if (authenticated >= total) {
-        connectionsOpened = total;
-        return clients;
-      }
-      if (lost > 0 || System.nanoTime() > deadline) {
-        throw new IOException(
-            authenticated
-                + " of "
-                + total
-                + " authenticated, "
-                + lost
-                + " failed or closed; the Comets counted "
-                + handshakes()
-                + " (clients' reasons in "
-                + dir
-                + "/clients-*.log)");
-      }
-      TimeUnit.MILLISECONDS.sleep(500);
-    }
+    return clients.awaitAuthenticated(timeout, this::handshakes);
   }
 
   /** The Comets' handshake outcomes by result, as their metrics endpoints count them. */
@@ -366,58 +217,17 @@ final class LocalCluster implements AutoCloseable {
 
   /** Ends every client process: their connections close. */
   void disconnectAll() {
-    for (ClientProcess client : clients) {
-      client.close();
-    }
-    clients.clear();
-    connectionsOpened = 0;
+    clients.endAll();
   }
 
-  /**
-   * The Comets' RSS and heap after a full GC, added up over every Comet process: the heap as {@code
-   * jcmd} reads it right after the GC, and as each Comet's metrics endpoint reports it.
-   */
-  Memory cometMemory() throws IOException, InterruptedException {
-    long rss = 0;
-    long heap = 0;
-    long reported = 0;
-    for (HeraldCluster.Comet comet : comets) {
-      long pid = comet.process().pid();
-      heap += ProcStats.heapAfterGc(pid);
-      reported += ServiceMetrics.scrape(comet.adminUrl("/metrics")).heapUsedBytes();
-      rss += ProcStats.rssBytes(pid);
-    }
-    return new Memory(rss, heap, reported);
-  }
-
-  /**
-   * @param heapBytes heap in use after a full GC ({@code jcmd GC.heap_info})
-   * @param reportedHeapBytes heap in use per the metrics endpoint, scraped just after that GC
-   */
-  record Memory(long rssBytes, long heapBytes, long reportedHeapBytes) {}
-
-  private static List<String> javaCommand(List<String> jvmOptions, String main) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
-    // This classpath holds two logback.xml (the bench's, the launcher's): the children use the one
-    // this process was told to (bench/run names the bench's: logs on stderr, stdout for clients).
-    String logback = System.getProperty("logback.configurationFile");
-    if (logback != null) {
-      command.add("-Dlogback.configurationFile=" + logback);
-    }
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(main);
-    return command;
+  /** The Comets' memory after a full GC, added up over every Comet process. */
+  CometMemory cometMemory() throws IOException, InterruptedException {
+    return CometMemory.measure(comets);
   }
 
   @Override
   public synchronized void close() {
-    for (ClientProcess client : clients) {
-      client.close();
-    }
-    clients.clear();
+    clients.endAll();
     for (int i = roles.size() - 1; i >= 0; i--) {
       HeraldProcess role = roles.get(i);
       role.stop(Duration.ofSeconds(10));

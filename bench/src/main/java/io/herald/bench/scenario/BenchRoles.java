@@ -1,0 +1,117 @@
+package io.herald.bench.scenario;
+
+import io.herald.testkit.cluster.Backends;
+import io.herald.testkit.cluster.RoleOptions;
+import io.herald.testkit.cluster.RoleYaml;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How the benchmark runs each role, on top of the test kit's configs: as production does (the
+ * tests' short timers off), Logic's sessions in Redis or in memory, the registry in Redis only with
+ * the whole data path, and Comets made for many connections from one address.
+ *
+ * @param dir where the Comets' GC logs go
+ * @param cometCpus the {@code taskset} command prefix that pins the Comets, or empty
+ * @param redisUri the Redis of Logic's sessions (and of the registry with Kafka), or empty
+ * @param kafka the bootstrap servers of the whole data path (Logic, Kafka, Job), or empty
+ * @param topic the push topic with Kafka
+ */
+record BenchRoles(Path dir, List<String> cometCpus, String redisUri, String kafka, String topic) {
+
+  /**
+   * The registry every process shares: Redis in the whole-path mode, else in-process. Job's group
+   * is the topic's own: a Job of an earlier run on the same broker, ended without leaving its
+   * group, would hold the partitions until its session timed out.
+   */
+  Backends backends() {
+    return new Backends(
+        redisUri,
+        "herald",
+        kafka,
+        topic,
+        "bench-job-" + topic,
+        new Backends.Registry("30s", "10s", "500ms"));
+  }
+
+  RoleOptions logic() {
+    return RoleOptions.DEFAULTS.withJvm(List.of("-Xmx512m")).withYaml(this::logicYaml);
+  }
+
+  /** The Comet {@code name} with {@code heap}, and {@code jvmOptions} added to the bench's. */
+  RoleOptions comet(String name, String heap, List<String> jvmOptions) {
+    return RoleOptions.DEFAULTS
+        .withCommandPrefix(cometCpus)
+        .withJvm(cometJvm(name, heap, jvmOptions))
+        .withYaml(this::cometYaml);
+  }
+
+  /** Job, consuming the push topic as the topic's own group (only with Kafka). */
+  RoleOptions job() {
+    return RoleOptions.DEFAULTS
+        .withJvm(List.of("-Xmx512m"))
+        .withYaml(
+            yaml ->
+                yaml.set(
+                        "kafka",
+                        "{bootstrapServers: '"
+                            + kafka
+                            + "', topic: "
+                            + topic
+                            + ", groupId: "
+                            + backends().groupId()
+                            + "}")
+                    .remove("delivery"));
+  }
+
+  /**
+   * Logic as production runs it (the tests' short timers off): sessions in Redis or in memory, the
+   * registry in Redis only with the whole data path.
+   */
+  private RoleYaml logicYaml(RoleYaml yaml) {
+    if (!redisUri.isEmpty()) {
+      yaml.set("store", "{backend: redis, redis: {uri: '" + redisUri + "'}}");
+    }
+    if (kafka.isEmpty()) {
+      return yaml.set("registry", "{backend: memory}");
+    }
+    return yaml.put("push", "api", "{requireToken: false, maxTargets: 1000}");
+  }
+
+  /**
+   * A Comet for many connections from one address, patient with a Logic slow under a burst,
+   * reporting online counts at the default interval.
+   */
+  private RoleYaml cometYaml(RoleYaml yaml) {
+    if (kafka.isEmpty()) {
+      yaml.set("registry", "{backend: memory}");
+    }
+    return yaml.remove("onlineReport")
+        .set("node", yaml.get("node").replace("capacity: 10000", "capacity: 200000"))
+        .set(
+            "limits",
+            "{connectionsPerIp: 100000, newConnectionsPerIpPerSecond: 100000,"
+                + " newConnectionsPerIpBurst: 100000}")
+        // A cold Logic on a loaded machine may take seconds to authenticate a burst of clients:
+        // the scenarios measure rates, so a slow AUTH waits rather than failing the run.
+        .set("protocol", "{handshakeTimeout: 30s}")
+        .set("logic", yaml.get("logic").replace("}", ", callTimeout: 30s}"));
+  }
+
+  private List<String> cometJvm(String name, String heap, List<String> jvmOptions) {
+    List<String> options = new ArrayList<>(jvmOptions);
+    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+      options.add("-XX:+UseG1GC");
+    }
+    options.addAll(
+        List.of(
+            "-Xms" + heap,
+            "-Xmx" + heap,
+            // The whole heap resident from the start: RSS growth is then memory outside it.
+            "-XX:+AlwaysPreTouch",
+            "-XX:NativeMemoryTracking=summary",
+            "-Xlog:gc:file=" + dir.resolve(name + "-gc.log") + ":uptime"));
+    return options;
+  }
+}
