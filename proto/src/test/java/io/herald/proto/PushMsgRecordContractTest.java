@@ -36,6 +36,8 @@ class PushMsgRecordContractTest {
         .setRequireAck(true)
         .addRoomServers("comet-sh-02")
         .setRoomServersKnown(true)
+        .setInboxEpoch(1_764_000_000_001L)
+        .setNotify(true)
         .build();
   }
 
@@ -77,10 +79,10 @@ class PushMsgRecordContractTest {
   void heldRangeIsReservedAndUnused() {
     assertThat(PushMsg.getDescriptor().toProto().getReservedRangeList())
         .extracting(ReservedRange::getStart, ReservedRange::getEnd)
-        .containsExactly(tuple(15, 32)); // end is exclusive
+        .containsExactly(tuple(17, 32)); // end is exclusive
     assertThat(PushMsg.getDescriptor().getFields())
         .extracting(FieldDescriptor::getNumber)
-        .allSatisfy(number -> assertThat(number).isLessThan(15));
+        .allSatisfy(number -> assertThat(number).isLessThan(17));
   }
 
   @Test

@@ -61,7 +61,8 @@ class ServiceContractTest {
                 "PushAll",
                 "OnlineTop",
                 "OnlineRoom",
-                "OnlineTotal")),
+                "OnlineTotal",
+                "ReadInbox")),
         Arguments.of(
             BalancerGrpc.getServiceDescriptor(), "herald.balancer.v1.Balancer", List.of("Nodes")),
         Arguments.of(

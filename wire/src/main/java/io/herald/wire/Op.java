@@ -50,13 +50,13 @@ public final class Op {
 
   public static final int UNSUB_REPLY = 17;
 
-  /** Client acknowledges unicast messages; body: int64 message ids. */
+  /** Client acks delivered messages and its inbox position; body: {@code delivery.AckBody}. */
   public static final int ACK = 18;
 
-  /** Client asks for inbox messages after a sequence number; body: int64 last seen sequence. */
+  /** Client asks for inbox messages after a sequence; body: {@code delivery.SyncBody}. */
   public static final int SYNC = 19;
 
-  /** Inbox messages after the requested sequence; body: an op-9 style batch of frames. */
+  /** Inbox messages after the requested sequence; body: {@code delivery.SyncReply} + frames. */
   public static final int SYNC_REPLY = 20;
 
   /** Server asks the client to reconnect elsewhere; body: UTF-8 JSON with node hints. */
@@ -71,6 +71,15 @@ public final class Op {
   public static final int LEAVE_ROOM = 24;
 
   public static final int LEAVE_ROOM_REPLY = 25;
+
+  /**
+   * A message with its id and inbox position, to a version 2 client (acked, stored and synced
+   * deliveries); body: {@code delivery.MessageEnvelope} head + the message's body.
+   */
+  public static final int MESSAGE = 26;
+
+  /** The user's inbox has news: SYNC; body: {@code delivery.InboxNotice}. */
+  public static final int INBOX_NOTICE = 27;
 
   /** Business ops start here by convention. */
   public static final int BUSINESS_MIN = 1000;
@@ -101,7 +110,9 @@ public final class Op {
     "JOIN_ROOM",
     "JOIN_ROOM_REPLY",
     "LEAVE_ROOM",
-    "LEAVE_ROOM_REPLY"
+    "LEAVE_ROOM_REPLY",
+    "MESSAGE",
+    "INBOX_NOTICE"
   };
 
   private Op() {}
