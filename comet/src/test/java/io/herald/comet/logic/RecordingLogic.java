@@ -27,7 +27,7 @@ import java.util.function.Function;
  * A Logic that records online reports and answers each with the next reply queued, and records
  * session restores.
  */
-final class RecordingLogic implements LogicClient {
+class RecordingLogic implements LogicClient {
   final List<RenewOnlineRequest> reports = new CopyOnWriteArrayList<>();
   final List<CompletableFuture<RenewOnlineResponse>> replies = new CopyOnWriteArrayList<>();
 
