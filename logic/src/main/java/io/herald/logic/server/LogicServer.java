@@ -110,7 +110,7 @@ public final class LogicServer {
               : Registries.create(config.registry(), clock, meters);
       registry.start();
       stops.push(registry::stop);
-      StoreBackend stores = StoreBackend.create(config.store(), clock, meters);
+      StoreBackend stores = StoreBackend.create(config.store(), config.inbox(), clock, meters);
       stores.start();
       stops.push(stores::stop);
       StoreWatch store =
