@@ -175,7 +175,7 @@ public final class GoimPushHttpApi {
             if (offline != null) {
               data.put("offline", offline.apply(result));
             }
-            if (params.contains("store") && GoimParams.optionalBoolean(params, "store")) {
+            if (GoimParams.optionalBoolean(params, "store")) {
               data.put("stored", stored(result));
             }
             return data;
