@@ -4,6 +4,11 @@ import static io.herald.wire.TestFrames.bodyText;
 import static io.herald.wire.TestFrames.hex;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.herald.wire.delivery.AckBody;
+import io.herald.wire.delivery.InboxNotice;
+import io.herald.wire.delivery.MessageEnvelope;
+import io.herald.wire.delivery.SyncBody;
+import io.herald.wire.delivery.SyncReply;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
@@ -45,7 +50,13 @@ class ProtocolDocExamplesTest {
             "heartbeat-v2",
             "heartbeat-reply-v2",
             "batch-v1",
-            "batch-v2");
+            "batch-v2",
+            "message-v2",
+            "ack-v2",
+            "sync-v2",
+            "sync-resume-v2",
+            "sync-reply-v2",
+            "inbox-notice-v2");
   }
 
   @Test
@@ -86,6 +97,47 @@ class ProtocolDocExamplesTest {
         assertThat(inner).extracting(TestFrames::bodyText).containsExactly("hi", "yo");
         inner.forEach(Frame::release);
       }
+    }
+  }
+
+  @Test
+  void deliveryFrames() {
+    try (Decoded message = decode("message-v2");
+        Decoded ack = decode("ack-v2");
+        Decoded sync = decode("sync-v2");
+        Decoded resume = decode("sync-resume-v2");
+        Decoded reply = decode("sync-reply-v2");
+        Decoded notice = decode("inbox-notice-v2")) {
+      assertThat(message.frame.op()).isEqualTo(Op.MESSAGE);
+      assertThat(MessageEnvelope.decode(message.frame.body()))
+          .isEqualTo(new MessageEnvelope(1001, 7, 42, 1000, true));
+      assertThat(MessageEnvelope.payload(message.frame.body()).toString(StandardCharsets.UTF_8))
+          .isEqualTo("hi");
+
+      assertThat(ack.frame.op()).isEqualTo(Op.ACK);
+      assertThat(AckBody.decode(ack.frame.body())).isEqualTo(new AckBody(7, 42, new long[] {1001}));
+
+      assertThat(sync.frame.op()).isEqualTo(Op.SYNC);
+      assertThat(SyncBody.decode(sync.frame.body())).isEqualTo(SyncBody.after(7, 40, 100));
+      assertThat(SyncBody.decode(resume.frame.body()).fromCursor()).isTrue();
+
+      assertThat(reply.frame.op()).isEqualTo(Op.SYNC_REPLY);
+      assertThat(reply.frame.seq()).isEqualTo(sync.frame.seq());
+      assertThat(SyncReply.decode(reply.frame.body()))
+          .isEqualTo(new SyncReply(7, 41, 42, false, false));
+      List<Frame> messages = SyncReply.messages(reply.frame.body(), FrameLimits.DEFAULT);
+      assertThat(messages)
+          .extracting(f -> MessageEnvelope.decode(f.body()))
+          .containsExactly(
+              new MessageEnvelope(1001, 7, 41, 1000, false),
+              new MessageEnvelope(1002, 7, 42, 1000, false));
+      assertThat(messages)
+          .extracting(f -> MessageEnvelope.payload(f.body()).toString(StandardCharsets.UTF_8))
+          .containsExactly("hi", "yo");
+      messages.forEach(Frame::release);
+
+      assertThat(notice.frame.op()).isEqualTo(Op.INBOX_NOTICE);
+      assertThat(InboxNotice.decode(notice.frame.body())).isEqualTo(new InboxNotice(7, 42));
     }
   }
 

@@ -228,6 +228,7 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
                       .setLatestSeq(answer.read().latestSeq())
                       .addAllMessages(answer.read().messages())
                       .putAllCursors(answer.cursors())
+                      .setMore(answer.read().more())
                       .build());
               response.onCompleted();
             },

@@ -130,6 +130,18 @@ class StoredPushIT {
     assertThat(inbox.getMessages(0).getMessageId()).isEqualTo(reply.getMessageId());
     assertThat(inbox.getMessages(0).getOp()).isEqualTo(1005);
     assertThat(inbox.getMessages(0).getBody()).isEqualTo(BODY);
+    assertThat(inbox.getMore()).isFalse();
+    push.pushKeys(
+        PushKeysRequest.newBuilder()
+            .setOp(1005)
+            .addKeys("phone-42")
+            .setBody(BODY)
+            .setStore(true)
+            .build());
+    ReadInboxResponse first =
+        push.readInbox(ReadInboxRequest.newBuilder().setMid(42).setLimit(1).build());
+    assertThat(first.getMessagesList()).extracting(m -> m.getSeq()).containsExactly(1L);
+    assertThat(first.getMore()).as("seq 2 follows").isTrue();
     assertThatThrownBy(
             () -> push.readInbox(ReadInboxRequest.newBuilder().setMid(42).setLimit(1001).build()))
         .isInstanceOfSatisfying(
