@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.herald.client.HeartbeatPolicy;
 import io.herald.client.HeraldClient;
 import io.herald.client.HeraldListener;
 import io.herald.client.InboxReset;
 import io.herald.client.InboxStore;
 import io.herald.client.MemoryInboxStore;
 import io.herald.client.Message;
-import io.herald.client.ReconnectPolicy;
-import io.herald.client.Transport;
 import io.herald.it.support.GoimApi;
+import io.herald.it.support.TestDevices;
 import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
 import io.herald.testkit.RealRedis;
@@ -386,33 +384,10 @@ class DeliveryIT {
 
     Device(long mid, String key, InboxStore store, HeraldCluster.Comet... comets) {
       this.mid = mid;
-      String[] nodes = new String[comets.length];
-      for (int i = 0; i < comets.length; i++) {
-        nodes[i] = "127.0.0.1:" + comets[i].tcpPort();
-      }
       client =
-          HeraldClient.builder()
-              .nodes(nodes)
-              .transport(Transport.TCP)
-              .protocolVersion(ProtocolVersion.V2)
-              .mid(mid)
+          TestDevices.tcp(mid, comets)
               .key(key)
-              .accepts(1000)
               .inboxStore(store)
-              .heartbeat(
-                  HeartbeatPolicy.of(
-                      Duration.ofSeconds(1),
-                      Duration.ofSeconds(2),
-                      Duration.ofSeconds(1),
-                      Duration.ofSeconds(3)))
-              .reconnect(
-                  new ReconnectPolicy(
-                      Duration.ofMillis(100),
-                      2.0,
-                      0.5,
-                      Duration.ofSeconds(1),
-                      5,
-                      Duration.ofSeconds(60)))
               .listener(
                   new HeraldListener() {
                     @Override

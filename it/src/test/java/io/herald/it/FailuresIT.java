@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.herald.client.HeartbeatPolicy;
 import io.herald.client.HeraldClient;
 import io.herald.client.HeraldListener;
 import io.herald.client.Message;
-import io.herald.client.ReconnectPolicy;
-import io.herald.client.Transport;
 import io.herald.it.support.GoimApi;
+import io.herald.it.support.TestDevices;
 import io.herald.testkit.HeraldProcess;
 import io.herald.testkit.KafkaProcess;
 import io.herald.testkit.RealKafka;
@@ -18,7 +16,6 @@ import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisProcess;
 import io.herald.testkit.cluster.Backends;
 import io.herald.testkit.cluster.HeraldCluster;
-import io.herald.wire.ProtocolVersion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,31 +70,8 @@ class FailuresIT {
     final HeraldClient client;
 
     Device(HeraldCluster.Comet... comets) {
-      String[] nodes = new String[comets.length];
-      for (int i = 0; i < comets.length; i++) {
-        nodes[i] = "127.0.0.1:" + comets[i].tcpPort();
-      }
       client =
-          HeraldClient.builder()
-              .nodes(nodes)
-              .transport(Transport.TCP)
-              .protocolVersion(ProtocolVersion.V2)
-              .mid(mid)
-              .accepts(1000)
-              .heartbeat(
-                  HeartbeatPolicy.of(
-                      Duration.ofSeconds(1),
-                      Duration.ofSeconds(2),
-                      Duration.ofSeconds(1),
-                      Duration.ofSeconds(3)))
-              .reconnect(
-                  new ReconnectPolicy(
-                      Duration.ofMillis(100),
-                      2.0,
-                      0.5,
-                      Duration.ofSeconds(1),
-                      5,
-                      Duration.ofSeconds(30)))
+          TestDevices.tcp(mid, comets)
               .listener(
                   new HeraldListener() {
                     @Override

@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.herald.client.HeartbeatPolicy;
 import io.herald.client.HeraldClient;
 import io.herald.client.HeraldListener;
 import io.herald.client.Message;
 import io.herald.client.ReconnectPolicy;
 import io.herald.client.Transport;
+import io.herald.it.support.TestDevices;
 import io.herald.proto.comet.v1.CometGrpc;
 import io.herald.proto.comet.v1.DrainRequest;
 import io.herald.testkit.KafkaBroker;
@@ -61,12 +61,6 @@ class SystemIT {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final String TOKEN = "e2e-token-0123456789abcdef0123456789";
   private static final String ROOM = "e2e";
-  private static final HeartbeatPolicy FAST_HEARTBEAT =
-      HeartbeatPolicy.of(
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(2),
-          Duration.ofSeconds(1),
-          Duration.ofSeconds(3));
   private static final ReconnectPolicy QUICK_RECONNECT =
       new ReconnectPolicy(
           Duration.ofMillis(200), 2.0, 1.0, Duration.ofSeconds(2), 5, Duration.ofSeconds(30));
@@ -292,7 +286,7 @@ class SystemIT {
               .mid(mid)
               .room("live://" + ROOM)
               .accepts(1000)
-              .heartbeat(FAST_HEARTBEAT)
+              .heartbeat(TestDevices.FAST_HEARTBEAT)
               .reconnect(QUICK_RECONNECT)
               .listener(
                   new HeraldListener() {
