@@ -16,6 +16,7 @@ export function memoryInboxStore() {
   return {
     load: (mid) => positions.get(String(mid)) ?? null,
     save: (mid, position) => positions.set(String(mid), { ...position }),
+    clear: (mid) => positions.delete(String(mid)),
   };
 }
 
@@ -25,22 +26,30 @@ export function memoryInboxStore() {
  * treated as empty.
  */
 export function localStorageInboxStore(storage = globalThis.localStorage, prefix = 'herald.inbox.') {
+  const load = (mid) => {
+    try {
+      const saved = JSON.parse(storage.getItem(prefix + mid) ?? 'null');
+      return Number(saved?.epoch) > 0 && Number(saved?.seq) >= 0
+        ? { epoch: Number(saved.epoch), seq: Number(saved.seq) }
+        : null;
+    } catch {
+      return null;
+    }
+  };
   return {
-    load(mid) {
-      try {
-        const saved = JSON.parse(storage.getItem(prefix + mid) ?? 'null');
-        return Number(saved?.epoch) > 0 && Number(saved?.seq) >= 0
-          ? { epoch: Number(saved.epoch), seq: Number(saved.seq) }
-          : null;
-      } catch {
-        return null;
-      }
-    },
+    load,
     save(mid, position) {
       try {
         storage.setItem(prefix + mid, JSON.stringify({ epoch: position.epoch, seq: position.seq }));
       } catch {
         // a full or unavailable storage: the position lives as long as the page
+      }
+    },
+    clear(mid) {
+      try {
+        storage.removeItem(prefix + mid);
+      } catch {
+        // as above
       }
     },
   };
@@ -158,15 +167,16 @@ export class Delivery {
     const held = this.position;
     if (!held || epoch !== held.epoch || seq > held.seq + 1) return false;
     if (seq <= held.seq) return true; // a duplicate
-    if (id) this.ids.add(id);
     this.moveTo({ epoch, seq });
-    this.onMessage(op, body, frame.seq, delivery);
+    // After a reset the inbox may hand over again messages the application had: move past them.
+    if (!id || this.ids.add(id)) this.onMessage(op, body, frame.seq, delivery);
     return true;
   }
 
-  moveTo(position) {
+  /** Holds {@code position} and saves it; {@code reset}: it may be behind what was saved. */
+  moveTo(position, reset = false) {
     this.position = position;
-    this.store.save(this.mid, position);
+    this.store.save(this.mid, position, { reset });
     if (this.live) this.scheduleAck();
   }
 
@@ -277,11 +287,19 @@ export class Delivery {
       oldestSeq: reply.oldestSeq,
       latestSeq: reply.latestSeq,
     };
-    if (reply.epoch <= 0 || ++this.resets > 2) {
-      this.retryLater();
+    if (++this.resets > 2) {
+      this.retryLater(); // reset after reset: give the server time
       return;
     }
-    this.moveTo({ epoch: reply.epoch, seq: Math.max(0, reply.oldestSeq - 1) });
+    if (reply.epoch <= 0) {
+      // The inbox is gone and none was made since: nothing is held; the next stored message
+      // (of a new epoch) starts a first sync, from 0.
+      if (!old) return;
+      this.position = null;
+      this.store.clear?.(this.mid);
+    } else {
+      this.moveTo({ epoch: reply.epoch, seq: Math.max(0, reply.oldestSeq - 1) }, true);
+    }
     this.onInboxReset(reset);
     this.startSync();
   }
