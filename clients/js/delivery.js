@@ -22,8 +22,10 @@ export function memoryInboxStore() {
 
 /**
  * Inbox positions in {@code storage} (localStorage by default) under {@code prefix + mid}, so a
- * reopened tab syncs after what it already showed. Storage that fails (quota, private mode) is
- * treated as empty.
+ * reopened tab syncs after what it already showed. Every tab of the origin shares the entry, so a
+ * save only moves it forward — a higher seq of the same epoch, or a newer (greater) epoch — unless
+ * it follows a reset ({@code {reset: true}}), which may move it back; the entry is the furthest any
+ * tab showed. Storage that fails (quota, private mode) is treated as empty.
  */
 export function localStorageInboxStore(storage = globalThis.localStorage, prefix = 'herald.inbox.') {
   const load = (mid) => {
@@ -38,7 +40,9 @@ export function localStorageInboxStore(storage = globalThis.localStorage, prefix
   };
   return {
     load,
-    save(mid, position) {
+    save(mid, position, { reset = false } = {}) {
+      const saved = reset ? null : load(mid);
+      if (saved && !ahead(position, saved)) return; // another tab got further
       try {
         storage.setItem(prefix + mid, JSON.stringify({ epoch: position.epoch, seq: position.seq }));
       } catch {
@@ -53,6 +57,10 @@ export function localStorageInboxStore(storage = globalThis.localStorage, prefix
       }
     },
   };
+}
+
+function ahead(position, saved) {
+  return position.epoch > saved.epoch || (position.epoch === saved.epoch && position.seq > saved.seq);
 }
 
 /** The default store: localStorage when the page has it, else memory. */

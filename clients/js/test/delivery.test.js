@@ -73,10 +73,10 @@ function ackBody(frame) {
   return { epoch: Number(view.getBigInt64(0)), seq: Number(view.getBigInt64(8)), ids };
 }
 
-function setup(options = {}) {
+function setup({ fakeInbox, ...options } = {}) {
   const timers = new ManualTimers();
   const { sockets, FakeWebSocket } = fakeWebSockets();
-  const inbox = new FakeInbox();
+  const inbox = fakeInbox ?? new FakeInbox();
   const store = options.inboxStore ?? memoryInboxStore();
   const messages = [];
   const resets = [];
@@ -282,7 +282,7 @@ test('a same-epoch reset does not hand over again what the application had', asy
   assert.deepEqual(t.resets, [{ oldEpoch: EPOCH, oldSeq: 3, epoch: EPOCH, oldestSeq: 1, latestSeq: 2 }]);
   assert.deepEqual(t.texts(), ['m1', 'm2', 'm3', 'new 2']);
   assert.deepEqual(t.client.inboxPosition, { epoch: EPOCH, seq: 2 });
-  assert.deepEqual(t.store.load(MID), { epoch: EPOCH, seq: 2 });
+  assert.deepEqual(t.store.load(MID), { epoch: EPOCH, seq: 2 }, 'a reset moves the stored position back');
   t.timers.advance(20);
   assert.equal(t.acks().at(-1).seq, 2, 'm1, skipped, moved the position that is acked');
 });
@@ -331,6 +331,45 @@ test('a reset to epoch 0 is reported once and clears the position', async () => 
   assert.deepEqual(t.client.inboxPosition, { epoch: EPOCH + 1, seq: 1 });
   assert.deepEqual(store.load(MID), { epoch: EPOCH + 1, seq: 1 });
   assert.equal(t.resets.length, 1);
+});
+
+test('tabs sharing localStorage never move the saved position back', async () => {
+  const storage = fakeStorage();
+  const inbox = new FakeInbox();
+  const tabA = setup({ fakeInbox: inbox, inboxStore: localStorageInboxStore(storage) });
+  const tabB = setup({ fakeInbox: inbox, inboxStore: localStorageInboxStore(storage) });
+  await tabA.connect();
+  await tabB.connect();
+  for (let i = 1; i <= 3; i++) inbox.append(`m${i}`);
+  for (let i = 1; i <= 3; i++) tabA.pushStored(i);
+  tabB.pushStored(1); // B is behind (its frames are late): it saves 1 after A saved 3
+  assert.deepEqual(tabB.texts(), ['m1']);
+
+  const reopened = setup({ fakeInbox: inbox, inboxStore: localStorageInboxStore(storage) });
+  await reopened.connect();
+  assert.deepEqual(reopened.syncs(), [{ epoch: EPOCH, afterSeq: 3 }]);
+  assert.deepEqual(reopened.texts(), [], 'what a tab showed is not shown again by a reopened one');
+  await tabB.serve();
+  tabB.pushStored(3); // B still shows every message itself: a gap, synced
+  await tabB.serve();
+  assert.deepEqual(tabB.texts(), ['m1', 'm2', 'm3']);
+});
+
+test('the localStorage store keeps the furthest position, or one a reset names', () => {
+  const storage = fakeStorage();
+  const store = localStorageInboxStore(storage);
+  store.save(5, { epoch: EPOCH, seq: 5 });
+  store.save(5, { epoch: EPOCH, seq: 3 });
+  assert.deepEqual(store.load(5), { epoch: EPOCH, seq: 5 }, 'not behind in the same epoch');
+  store.save(5, { epoch: EPOCH - 1, seq: 9 });
+  assert.deepEqual(store.load(5), { epoch: EPOCH, seq: 5 }, 'not to an older epoch');
+  store.save(5, { epoch: EPOCH + 1, seq: 0 });
+  assert.deepEqual(store.load(5), { epoch: EPOCH + 1, seq: 0 }, 'a newer epoch');
+  store.save(5, { epoch: EPOCH, seq: 2 }, { reset: true });
+  assert.deepEqual(store.load(5), { epoch: EPOCH, seq: 2 }, 'a reset replaces what is saved');
+  store.clear(5);
+  assert.equal(store.load(5), null);
+  assert.equal(storage.items.size, 0);
 });
 
 test('an empty reply is retried after the backoff', async () => {
