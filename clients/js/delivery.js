@@ -16,34 +16,51 @@ export function memoryInboxStore() {
   return {
     load: (mid) => positions.get(String(mid)) ?? null,
     save: (mid, position) => positions.set(String(mid), { ...position }),
+    clear: (mid) => positions.delete(String(mid)),
   };
 }
 
 /**
  * Inbox positions in {@code storage} (localStorage by default) under {@code prefix + mid}, so a
- * reopened tab syncs after what it already showed. Storage that fails (quota, private mode) is
- * treated as empty.
+ * reopened tab syncs after what it already showed. Every tab of the origin shares the entry, so a
+ * save only moves it forward — a higher seq of the same epoch, or a newer (greater) epoch — unless
+ * it follows a reset ({@code {reset: true}}), which may move it back; the entry is the furthest any
+ * tab showed. Storage that fails (quota, private mode) is treated as empty.
  */
 export function localStorageInboxStore(storage = globalThis.localStorage, prefix = 'herald.inbox.') {
+  const load = (mid) => {
+    try {
+      const saved = JSON.parse(storage.getItem(prefix + mid) ?? 'null');
+      return Number(saved?.epoch) > 0 && Number(saved?.seq) >= 0
+        ? { epoch: Number(saved.epoch), seq: Number(saved.seq) }
+        : null;
+    } catch {
+      return null;
+    }
+  };
   return {
-    load(mid) {
-      try {
-        const saved = JSON.parse(storage.getItem(prefix + mid) ?? 'null');
-        return Number(saved?.epoch) > 0 && Number(saved?.seq) >= 0
-          ? { epoch: Number(saved.epoch), seq: Number(saved.seq) }
-          : null;
-      } catch {
-        return null;
-      }
-    },
-    save(mid, position) {
+    load,
+    save(mid, position, { reset = false } = {}) {
+      const saved = reset ? null : load(mid);
+      if (saved && !ahead(position, saved)) return; // another tab got further
       try {
         storage.setItem(prefix + mid, JSON.stringify({ epoch: position.epoch, seq: position.seq }));
       } catch {
         // a full or unavailable storage: the position lives as long as the page
       }
     },
+    clear(mid) {
+      try {
+        storage.removeItem(prefix + mid);
+      } catch {
+        // as above
+      }
+    },
   };
+}
+
+function ahead(position, saved) {
+  return position.epoch > saved.epoch || (position.epoch === saved.epoch && position.seq > saved.seq);
 }
 
 /** The default store: localStorage when the page has it, else memory. */
@@ -158,15 +175,16 @@ export class Delivery {
     const held = this.position;
     if (!held || epoch !== held.epoch || seq > held.seq + 1) return false;
     if (seq <= held.seq) return true; // a duplicate
-    if (id) this.ids.add(id);
     this.moveTo({ epoch, seq });
-    this.onMessage(op, body, frame.seq, delivery);
+    // After a reset the inbox may hand over again messages the application had: move past them.
+    if (!id || this.ids.add(id)) this.onMessage(op, body, frame.seq, delivery);
     return true;
   }
 
-  moveTo(position) {
+  /** Holds {@code position} and saves it; {@code reset}: it may be behind what was saved. */
+  moveTo(position, reset = false) {
     this.position = position;
-    this.store.save(this.mid, position);
+    this.store.save(this.mid, position, { reset });
     if (this.live) this.scheduleAck();
   }
 
@@ -277,11 +295,19 @@ export class Delivery {
       oldestSeq: reply.oldestSeq,
       latestSeq: reply.latestSeq,
     };
-    if (reply.epoch <= 0 || ++this.resets > 2) {
-      this.retryLater();
+    if (++this.resets > 2) {
+      this.retryLater(); // reset after reset: give the server time
       return;
     }
-    this.moveTo({ epoch: reply.epoch, seq: Math.max(0, reply.oldestSeq - 1) });
+    if (reply.epoch <= 0) {
+      // The inbox is gone and none was made since: nothing is held; the next stored message
+      // (of a new epoch) starts a first sync, from 0.
+      if (!old) return;
+      this.position = null;
+      this.store.clear?.(this.mid);
+    } else {
+      this.moveTo({ epoch: reply.epoch, seq: Math.max(0, reply.oldestSeq - 1) }, true);
+    }
     this.onInboxReset(reset);
     this.startSync();
   }

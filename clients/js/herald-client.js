@@ -109,8 +109,8 @@ export class HeraldClient {
    * @param {object} options.auth goim's AUTH body: {mid, key, room_id, platform, accepts, token}
    * @param {boolean} [options.sync] keep an inbox position and SYNC stored messages (default: true
    *     in version 2; refused in version 1, which has no inbox delivery)
-   * @param {{load(mid), save(mid, position)}} [options.inboxStore] where the inbox position is kept
-   *     per user (default: localStorage when present, else memory)
+   * @param {{load(mid), save(mid, position, {reset}), clear?(mid)}} [options.inboxStore] where the
+   *     inbox position is kept per user (default: localStorage when present, else memory)
    */
   constructor(options) {
     const urls = [].concat(options?.url ?? []);

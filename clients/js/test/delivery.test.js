@@ -34,6 +34,11 @@ class FakeInbox {
     this.log.set(m.seq, m);
     return m;
   }
+  /** Redis came back from an older snapshot: messages after latest are gone, seqs are given again. */
+  rewind(latest) {
+    this.latest = latest;
+    for (const seq of [...this.log.keys()]) if (seq > latest) this.log.delete(seq);
+  }
   trimBelow(oldest) {
     for (const seq of [...this.log.keys()]) if (seq < oldest) this.log.delete(seq);
   }
@@ -68,10 +73,10 @@ function ackBody(frame) {
   return { epoch: Number(view.getBigInt64(0)), seq: Number(view.getBigInt64(8)), ids };
 }
 
-function setup(options = {}) {
+function setup({ fakeInbox, ...options } = {}) {
   const timers = new ManualTimers();
   const { sockets, FakeWebSocket } = fakeWebSockets();
-  const inbox = new FakeInbox();
+  const inbox = fakeInbox ?? new FakeInbox();
   const store = options.inboxStore ?? memoryInboxStore();
   const messages = [];
   const resets = [];
@@ -248,6 +253,123 @@ test('a reset after trimming skips to the oldest kept', async () => {
   await t.connect();
   assert.deepEqual(t.resets, [{ oldEpoch: EPOCH, oldSeq: 2, epoch: EPOCH, oldestSeq: 5, latestSeq: 6 }]);
   assert.deepEqual(t.texts(), ['m5', 'm6']);
+});
+
+function fakeStorage() {
+  const items = new Map();
+  return {
+    items,
+    getItem: (k) => items.get(k) ?? null,
+    setItem: (k, v) => items.set(k, v),
+    removeItem: (k) => items.delete(k),
+  };
+}
+
+test('a same-epoch reset does not hand over again what the application had', async () => {
+  const t = setup({ inboxStore: localStorageInboxStore(fakeStorage()) });
+  await t.connect();
+  for (let i = 1; i <= 3; i++) {
+    t.inbox.append(`m${i}`);
+    t.pushStored(i);
+  }
+  assert.deepEqual(t.texts(), ['m1', 'm2', 'm3']);
+  t.inbox.rewind(1); // Redis came back from an older snapshot: m1 only, same epoch
+  t.inbox.append('new 2'); // seq 2 again, a new message id
+
+  t.ws.drop(); // the reconnect SYNCs after 3: past the latest, a reset to (EPOCH, 0)
+  t.timers.advance(1_000);
+  await t.connect();
+  assert.deepEqual(t.resets, [{ oldEpoch: EPOCH, oldSeq: 3, epoch: EPOCH, oldestSeq: 1, latestSeq: 2 }]);
+  assert.deepEqual(t.texts(), ['m1', 'm2', 'm3', 'new 2']);
+  assert.deepEqual(t.client.inboxPosition, { epoch: EPOCH, seq: 2 });
+  assert.deepEqual(t.store.load(MID), { epoch: EPOCH, seq: 2 }, 'a reset moves the stored position back');
+  t.timers.advance(20);
+  assert.equal(t.acks().at(-1).seq, 2, 'm1, skipped, moved the position that is acked');
+});
+
+test('a server without an inbox answers epoch 0: nothing is held until a stored message comes', async () => {
+  const t = setup();
+  t.inbox.epoch = 0; // no inbox for the user: epoch 0, empty
+  await t.connect();
+  t.timers.advance(10_000); // past several retry delays, short of a heartbeat timeout
+  await t.serve();
+  assert.deepEqual(t.syncs(), [{ epoch: 0, afterSeq: 0 }]);
+  assert.equal(t.client.inboxPosition, null);
+  assert.equal(t.store.load(MID), null);
+  assert.deepEqual(t.resets, []);
+
+  t.inbox.epoch = EPOCH; // the first stored push creates the inbox
+  t.inbox.append('m1');
+  t.pushStored(1);
+  await t.serve();
+  assert.deepEqual(t.texts(), ['m1']);
+  assert.deepEqual(t.syncs(), [{ epoch: 0, afterSeq: 0 }, { epoch: 0, afterSeq: 0 }]);
+  assert.deepEqual(t.client.inboxPosition, { epoch: EPOCH, seq: 1 });
+});
+
+test('a reset to epoch 0 is reported once and clears the position', async () => {
+  const storage = fakeStorage();
+  const store = localStorageInboxStore(storage);
+  store.save(MID, { epoch: EPOCH, seq: 5 });
+  const t = setup({ inboxStore: store });
+  t.inbox.epoch = 0; // the inbox the client knew is gone, and none was created since
+  await t.connect();
+  t.timers.advance(10_000); // past several retry delays, short of a heartbeat timeout
+  await t.serve();
+  assert.deepEqual(t.resets, [{ oldEpoch: EPOCH, oldSeq: 5, epoch: 0, oldestSeq: 0, latestSeq: 0 }]);
+  assert.deepEqual(t.syncs(), [{ epoch: EPOCH, afterSeq: 5 }, { epoch: 0, afterSeq: 0 }]);
+  assert.equal(t.client.inboxPosition, null);
+  assert.equal(store.load(MID), null);
+  assert.equal(storage.items.size, 0);
+
+  t.inbox.epoch = EPOCH + 1; // a later stored push creates a new inbox: synced from 0
+  t.inbox.append('m1');
+  t.pushStored(1);
+  await t.serve();
+  assert.deepEqual(t.texts(), ['m1']);
+  assert.deepEqual(t.syncs().at(-1), { epoch: 0, afterSeq: 0 });
+  assert.deepEqual(t.client.inboxPosition, { epoch: EPOCH + 1, seq: 1 });
+  assert.deepEqual(store.load(MID), { epoch: EPOCH + 1, seq: 1 });
+  assert.equal(t.resets.length, 1);
+});
+
+test('tabs sharing localStorage never move the saved position back', async () => {
+  const storage = fakeStorage();
+  const inbox = new FakeInbox();
+  const tabA = setup({ fakeInbox: inbox, inboxStore: localStorageInboxStore(storage) });
+  const tabB = setup({ fakeInbox: inbox, inboxStore: localStorageInboxStore(storage) });
+  await tabA.connect();
+  await tabB.connect();
+  for (let i = 1; i <= 3; i++) inbox.append(`m${i}`);
+  for (let i = 1; i <= 3; i++) tabA.pushStored(i);
+  tabB.pushStored(1); // B is behind (its frames are late): it saves 1 after A saved 3
+  assert.deepEqual(tabB.texts(), ['m1']);
+
+  const reopened = setup({ fakeInbox: inbox, inboxStore: localStorageInboxStore(storage) });
+  await reopened.connect();
+  assert.deepEqual(reopened.syncs(), [{ epoch: EPOCH, afterSeq: 3 }]);
+  assert.deepEqual(reopened.texts(), [], 'what a tab showed is not shown again by a reopened one');
+  await tabB.serve();
+  tabB.pushStored(3); // B still shows every message itself: a gap, synced
+  await tabB.serve();
+  assert.deepEqual(tabB.texts(), ['m1', 'm2', 'm3']);
+});
+
+test('the localStorage store keeps the furthest position, or one a reset names', () => {
+  const storage = fakeStorage();
+  const store = localStorageInboxStore(storage);
+  store.save(5, { epoch: EPOCH, seq: 5 });
+  store.save(5, { epoch: EPOCH, seq: 3 });
+  assert.deepEqual(store.load(5), { epoch: EPOCH, seq: 5 }, 'not behind in the same epoch');
+  store.save(5, { epoch: EPOCH - 1, seq: 9 });
+  assert.deepEqual(store.load(5), { epoch: EPOCH, seq: 5 }, 'not to an older epoch');
+  store.save(5, { epoch: EPOCH + 1, seq: 0 });
+  assert.deepEqual(store.load(5), { epoch: EPOCH + 1, seq: 0 }, 'a newer epoch');
+  store.save(5, { epoch: EPOCH, seq: 2 }, { reset: true });
+  assert.deepEqual(store.load(5), { epoch: EPOCH, seq: 2 }, 'a reset replaces what is saved');
+  store.clear(5);
+  assert.equal(store.load(5), null);
+  assert.equal(storage.items.size, 0);
 });
 
 test('an empty reply is retried after the backoff', async () => {

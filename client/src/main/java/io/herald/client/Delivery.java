@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  *   <li>SYNCs after every (re)connect from the held position, on a notice of newer messages, and
  *       again while the reply says {@code more}; an empty reply (the server could not read the
  *       inbox) is retried after the reconnect policy's backoff; a reset reply is reported ({@link
- *       InboxReset}) and the client continues after the oldest seq still kept.
+ *       InboxReset}) and the client continues after the oldest seq still kept, moving past (not
+ *       handing over again) a message whose id it handed over already; a reset to epoch 0 (the
+ *       inbox is gone) leaves no position held.
  * </ul>
  *
  * <p>With sync off (protocol version 1 always; version 2 when the application asks) stored messages
@@ -174,11 +176,14 @@ final class Delivery {
       log.debug("Dropped stored message {} (holding {})", head.seq(), held.seq());
       return true;
     }
-    if (head.messageId() != 0) {
-      ids.add(head.messageId());
-    }
     moveTo(new InboxPosition(head.epoch(), head.seq()));
-    listener.message(message);
+    if (head.messageId() == 0 || ids.add(head.messageId())) {
+      listener.message(message);
+    } else {
+      // After a reset the inbox hands over again what the application may have had.
+      log.debug(
+          "Skipped stored message {}: message {} was handed over", head.seq(), head.messageId());
+    }
     return true;
   }
 
@@ -298,13 +303,23 @@ final class Delivery {
             head.epoch(),
             head.oldestSeq(),
             head.latestSeq());
-    if (head.epoch() <= 0 || ++resets > 2) {
+    if (++resets > 2) {
       log.warn("SYNC reset again ({}); retrying later", reset);
       retryLater();
       return;
     }
     log.info("Inbox reset: {}", reset);
-    moveTo(new InboxPosition(head.epoch(), Math.max(0, head.oldestSeq() - 1)));
+    if (head.epoch() <= 0) {
+      // The inbox is gone and none was made since: nothing is held; the next stored message (of a
+      // new epoch) starts a first sync, from 0.
+      if (old == null) {
+        return;
+      }
+      position = null;
+      store.clear(mid);
+    } else {
+      moveTo(new InboxPosition(head.epoch(), Math.max(0, head.oldestSeq() - 1)));
+    }
     listener.inboxReset(reset);
     sync();
   }

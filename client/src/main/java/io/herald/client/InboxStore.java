@@ -6,9 +6,10 @@ import java.util.Optional;
  * Where a client keeps its {@link InboxPosition} per user between runs, so that a restarted
  * application SYNCs after what it already has instead of from the oldest message kept. The client
  * loads the position when it first connects as a user and saves it after each stored message it
- * hands to the listener, and after a reset.
+ * hands to the listener, and after a reset; it clears it after a reset to epoch 0 (the server has
+ * no inbox for the user any longer).
  *
- * <p>Both methods are called on the client's event loop: they must be quick (a store that writes to
+ * <p>The methods are called on the client's event loop: they must be quick (a store that writes to
  * disk should write behind) and must not throw.
  */
 public interface InboxStore {
@@ -18,4 +19,10 @@ public interface InboxStore {
 
   /** Remembers {@code position} for {@code mid}, replacing what was saved. */
   void save(long mid, InboxPosition position);
+
+  /**
+   * Forgets the position of {@code mid}: its inbox is gone. The default keeps it, so the next run
+   * loads it and is told of the reset again.
+   */
+  default void clear(long mid) {}
 }

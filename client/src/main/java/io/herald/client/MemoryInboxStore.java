@@ -21,4 +21,9 @@ public final class MemoryInboxStore implements InboxStore {
   public void save(long mid, InboxPosition position) {
     positions.put(mid, position);
   }
+
+  @Override
+  public void clear(long mid) {
+    positions.remove(mid);
+  }
 }

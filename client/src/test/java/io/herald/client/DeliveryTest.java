@@ -237,6 +237,72 @@ class DeliveryTest {
   }
 
   @Test
+  void aSameEpochResetDoesNotHandOverAgainWhatTheApplicationHad() throws Exception {
+    startSynced();
+    for (int i = 1; i <= 3; i++) {
+      inbox.append("m" + i);
+      comet.pushStored(i, false);
+    }
+    await().atMost(WAIT).until(() -> events.messages.size() == 3);
+    inbox.rewind(1); // Redis came back from an older snapshot: m1 only, same epoch
+    inbox.append("new 2"); // seq 2 again, a new message id
+
+    comet.drop(); // the reconnect SYNCs after 3: past the latest, a reset to (EPOCH, 0)
+    await().atMost(WAIT).until(() -> events.texts().contains("new 2"));
+    assertThat(events.resets).containsExactly(new InboxReset(EPOCH, 3, EPOCH, 1, 2));
+    assertThat(events.texts()).containsExactly("m1", "m2", "m3", "new 2");
+    assertThat(client.inboxPosition()).contains(new InboxPosition(EPOCH, 2));
+    await().atMost(WAIT).until(() -> comet.ackedSeq() >= 2);
+    assertThat(comet.acks.get(comet.acks.size() - 1).seq())
+        .as("m1 (skipped) moved the position, which is acked")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void aServerWithoutAnInboxAnswersEpochZeroAndNothingIsHeld() throws Exception {
+    inbox.recreate(0); // no inbox for the user: epoch 0, empty
+    start(builder());
+    await().atMost(WAIT).until(() -> comet.syncs.size() == 1);
+    comet.push(new MessageEnvelope(950, 0, 0, 1000, false), "marker");
+    await().atMost(WAIT).until(() -> events.texts().contains("marker"));
+    assertThat(comet.syncs).containsExactly(SyncBody.after(0, 0, 0));
+    assertThat(client.inboxPosition()).isEmpty();
+    assertThat(store.load(MID)).isEmpty();
+    assertThat(events.resets).isEmpty();
+
+    inbox.recreate(EPOCH); // the first stored push creates the inbox
+    inbox.append("m1");
+    comet.pushStored(1, false);
+    await().atMost(WAIT).until(() -> events.texts().contains("m1"));
+    assertThat(comet.syncs).containsExactly(SyncBody.after(0, 0, 0), SyncBody.after(0, 0, 0));
+    assertThat(client.inboxPosition()).contains(new InboxPosition(EPOCH, 1));
+  }
+
+  @Test
+  void aResetToEpochZeroIsReportedOnceAndClearsThePosition() throws Exception {
+    store.save(MID, new InboxPosition(EPOCH, 5));
+    inbox.recreate(0); // the inbox the client knew is gone, and none was created since
+    start(builder());
+    await().atMost(WAIT).until(() -> events.resets.size() == 1);
+    comet.push(new MessageEnvelope(951, 0, 0, 1000, false), "marker");
+    await().atMost(WAIT).until(() -> events.texts().contains("marker"));
+    await().atMost(WAIT).until(() -> comet.syncs.size() >= 2);
+    assertThat(events.resets).containsExactly(new InboxReset(EPOCH, 5, 0, 0, 0));
+    assertThat(comet.syncs).containsExactly(SyncBody.after(EPOCH, 5, 0), SyncBody.after(0, 0, 0));
+    assertThat(client.inboxPosition()).isEmpty();
+    assertThat(store.load(MID)).isEmpty();
+
+    inbox.recreate(EPOCH + 1); // a later stored push creates a new inbox: synced from 0
+    inbox.append("m1");
+    comet.pushStored(1, false);
+    await().atMost(WAIT).until(() -> events.texts().contains("m1"));
+    assertThat(comet.syncs).last().isEqualTo(SyncBody.after(0, 0, 0));
+    assertThat(client.inboxPosition()).contains(new InboxPosition(EPOCH + 1, 1));
+    assertThat(store.load(MID)).contains(new InboxPosition(EPOCH + 1, 1));
+    assertThat(events.resets).hasSize(1);
+  }
+
+  @Test
   void anEmptyReplyIsRetriedAfterTheBackoff() throws Exception {
     inbox.append("m1");
     comet.unavailable.set(2);

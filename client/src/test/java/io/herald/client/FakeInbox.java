@@ -58,7 +58,19 @@ final class FakeInbox {
     log.headMap(oldest, false).clear();
   }
 
-  /** The inbox is lost and created again: a new epoch, no messages, seq from 1. */
+  /**
+   * The inbox comes back older, in the same epoch (a Redis restored from an older snapshot): the
+   * messages after {@code latest} are gone and the next append takes {@code latest + 1} again.
+   */
+  synchronized void rewind(long latest) {
+    this.latest = latest;
+    log.tailMap(latest, false).clear();
+  }
+
+  /**
+   * The inbox is lost and created again: a new epoch, no messages, seq from 1. Epoch 0 stands for a
+   * server that has no inbox for the user (it answers epoch 0, empty).
+   */
   synchronized void recreate(long newEpoch) {
     epoch = newEpoch;
     latest = 0;
