@@ -1,10 +1,12 @@
 // The demo page: a HeraldClient in a room, and a form that pushes to the room, or a stored push to
-// the page's mid, over Logic's HTTP API (same origin: this page is served by Logic). The mid is kept
-// in localStorage, so a reopened tab is the same user and SYNCs what was stored while it was closed.
+// the page's mid, over Logic's HTTP API (same origin: this page is served by Logic). The mid and the
+// protocol version are kept in localStorage, so a reopened tab joins as the same user with the same
+// protocol and (in version 2) SYNCs what was stored while it was closed.
 import { HeraldClient, nodeUrls, text } from './herald-client.js';
 
 const $ = (id) => document.getElementById(id);
 const MID_KEY = 'herald.demo.mid';
+const VERSION_KEY = 'herald.demo.version';
 const params = new URLSearchParams(location.search);
 let client = null;
 
@@ -70,6 +72,7 @@ function join(event) {
   const room = parseRoom($('room').value);
   const mid = Number($('mid').value);
   localStorage.setItem(MID_KEY, String(mid));
+  localStorage.setItem(VERSION_KEY, $('version').value);
   const url = $('ws').value.trim();
   setStatus('connecting', `Connecting to ${url} …`);
   client = new HeraldClient({
@@ -164,7 +167,8 @@ async function init() {
   $('mid').value =
     params.get('mid') ?? localStorage.getItem(MID_KEY) ?? String(1 + Math.floor(Math.random() * 100_000));
   if (params.get('room')) $('room').value = params.get('room');
-  if (params.get('version')) $('version').value = params.get('version');
+  const version = params.get('version') ?? localStorage.getItem(VERSION_KEY);
+  if (version === '1' || version === '2') $('version').value = version;
   $('join').addEventListener('submit', join);
   $('disconnect').addEventListener('click', leave);
   $('push').addEventListener('submit', (e) => push(e));

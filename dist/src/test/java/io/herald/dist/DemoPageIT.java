@@ -4,10 +4,13 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.testkit.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,10 +20,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +40,13 @@ import org.junit.jupiter.api.io.TempDir;
  * checks CRC32C against the server); each shows an online count of at least one. A push this test
  * sends over the HTTP API appears on both, and so does a push sent from the page's own form.
  *
+ * <p>A stored push sent while the tab was closed arrives when it reopens ({@code
+ * src/test/js/demo-stored-push.mjs}, in a browser of its own): a tab joins with protocol 2 as a
+ * chosen user and shows a stored push from its button with inbox seq 1; the tab is closed, this
+ * test sends a stored push to that user with the curl line the page printed, and a new tab of the
+ * same browser context (same localStorage) offers the same user and protocol, joins, and shows that
+ * push with seq 2 — once, and without the first one again.
+ *
  * <p>Needs Node 20 or later (playwright-core's minimum), npm, {@code /usr/bin/chromium} and the npm
  * registry (the first time): missing, or an older Node, they fail the test on CI ({@code CI=true})
  * and skip it elsewhere.
@@ -41,6 +54,14 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoPageIT {
   private static final Duration STEP = Duration.ofSeconds(30);
   private static final String ROOM = "4242";
+
+  /** The user the stored-push scenario joins as (its standalone and browser are its own). */
+  private static final long MID = 424_242;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The page's curl line for a stored push: {@code curl -d 'BODY' 'URL'}. */
+  private static final Pattern CURL = Pattern.compile("curl -d '(.*)' '([^']+)'");
 
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private Standalone standalone;
@@ -59,36 +80,8 @@ class DemoPageIT {
 
   @Test
   void aRoomPushOverHttpAppearsOnTheDemoPage(@TempDir Path data) throws Exception {
-    Path node = NodeTools.requireNode(20, "playwright-core needs Node >= 20");
-    Path npm = NodeTools.require("npm", "/usr/bin/npm", "apt-get install npm");
-    Path chromium = NodeTools.require("chromium", "/usr/bin/chromium", "apt-get install chromium");
-    Path dir = NodeTools.installBrowserTest(npm);
-
-    int httpPort = FreePorts.next();
-    standalone = new Standalone(environment(httpPort, data), Clock.systemUTC());
-    standalone.start();
-
-    Path stderr = dir.resolve("demo-page.stderr.log");
-    ProcessBuilder builder =
-        new ProcessBuilder(node.toString(), "demo-page.mjs")
-            .directory(dir.toFile())
-            .redirectError(stderr.toFile());
-    builder
-        .environment()
-        .putAll(
-            Map.of(
-                "DEMO_URL",
-                "http://127.0.0.1:" + httpPort + "/demo/",
-                "ROOM",
-                "live://" + ROOM,
-                "CHROMIUM",
-                chromium.toString(),
-                "STEP_TIMEOUT_MS",
-                String.valueOf(STEP.toMillis())));
-    browser = builder.start();
-    Thread reader = new Thread(this::readLines, "demo-page-stdout");
-    reader.setDaemon(true);
-    reader.start();
+    int httpPort = startStandalone(data);
+    Path stderr = startScript("demo-page", httpPort, Map.of());
 
     for (String version : List.of("v1", "v2")) {
       String joined = awaitLine("joined " + version + " online=", stderr);
@@ -100,9 +93,7 @@ class DemoPageIT {
     // The page waits for this text; room pushes are best-effort and reach a Comet once Job's room
     // index lists it (refreshed every second), so the push is repeated until the page has it.
     String text = "pushed over HTTP " + System.nanoTime();
-    Writer toPage = new java.io.OutputStreamWriter(browser.getOutputStream(), UTF_8);
-    toPage.write(text + "\n");
-    toPage.flush();
+    tellPage(text);
     HttpClient http = HttpClient.newHttpClient();
     await()
         .atMost(STEP)
@@ -117,6 +108,127 @@ class DemoPageIT {
     awaitLine("done", stderr);
     assertThat(browser.waitFor(STEP.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThat(browser.exitValue()).as(output(stderr)).isZero();
+  }
+
+  @Test
+  void aStoredPushSentWhileTheTabWasClosedArrivesWhenItReopens(@TempDir Path data)
+      throws Exception {
+    int httpPort = startStandalone(data);
+    long mid = MID;
+    Path stderr = startScript("demo-stored-push", httpPort, Map.of("MID", String.valueOf(mid)));
+
+    assertThat(awaitLine("joined mid=", stderr)).isEqualTo("joined mid=" + mid);
+    // The page's curl line for a stored push to its mid, as docs/quickstart.md shows it.
+    String shown = awaitLine("shown seq=1 curl=", stderr);
+    Matcher curl = CURL.matcher(shown.substring("shown seq=1 curl=".length()));
+    assertThat(curl.matches()).as("the page's curl line: %s", shown).isTrue();
+    URI stored = URI.create(curl.group(2));
+    assertThat(stored)
+        .isEqualTo(
+            URI.create(
+                "http://127.0.0.1:"
+                    + httpPort
+                    + "/goim/push/mids?operation=1000&mids="
+                    + mid
+                    + "&store=true"));
+
+    awaitLine("closed", stderr);
+    String whileClosed = "stored while the tab was closed " + System.nanoTime();
+    assertStored(post(stored, whileClosed), mid, 2);
+    tellPage(whileClosed);
+
+    // The reopened tab offers the same user and protocol from localStorage.
+    assertThat(awaitLine("reopened ", stderr)).isEqualTo("reopened mid=" + mid + " version=2");
+    awaitLine("synced " + whileClosed, stderr);
+    String afterwards = "stored while the tab is open " + System.nanoTime();
+    assertStored(post(stored, afterwards), mid, 3);
+    tellPage(afterwards);
+
+    String messages = awaitLine("messages ", stderr).substring("messages ".length());
+    awaitLine("done", stderr);
+    assertThat(browser.waitFor(STEP.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(browser.exitValue()).as(output(stderr)).isZero();
+
+    // Newest first: the push to the open tab, the one sent while it was closed, nothing else — not
+    // the push the closed tab had shown, no second copy, no inbox reset.
+    List<String> shownOnReopen = new ArrayList<>();
+    for (JsonNode entry : JSON.readTree(messages)) {
+      shownOnReopen.add(entry.get("meta").asText() + " | " + entry.get("body").asText());
+    }
+    assertThat(shownOnReopen)
+        .as("the reopened tab's messages")
+        .containsExactly(
+            "op 1000 · inbox seq 3 | " + afterwards, "op 1000 · inbox seq 2 | " + whileClosed);
+  }
+
+  /** Starts {@code herald standalone} on free ports; returns its HTTP port. */
+  private int startStandalone(Path data) {
+    int httpPort = FreePorts.next();
+    standalone = new Standalone(environment(httpPort, data), Clock.systemUTC());
+    standalone.start();
+    return httpPort;
+  }
+
+  /**
+   * Runs {@code src/test/js/<script>.mjs} against the demo page at {@code httpPort}, reading its
+   * stdout into {@link #lines}; returns the file its stderr goes to.
+   */
+  private Path startScript(String script, int httpPort, Map<String, String> env)
+      throws IOException {
+    Path node = NodeTools.requireNode(20, "playwright-core needs Node >= 20");
+    Path npm = NodeTools.require("npm", "/usr/bin/npm", "apt-get install npm");
+    Path chromium = NodeTools.require("chromium", "/usr/bin/chromium", "apt-get install chromium");
+    Path dir = NodeTools.installBrowserTest(npm);
+
+    Path stderr = dir.resolve(script + ".stderr.log");
+    ProcessBuilder builder =
+        new ProcessBuilder(node.toString(), script + ".mjs")
+            .directory(dir.toFile())
+            .redirectError(stderr.toFile());
+    builder
+        .environment()
+        .putAll(
+            Map.of(
+                "DEMO_URL",
+                "http://127.0.0.1:" + httpPort + "/demo/",
+                "ROOM",
+                "live://" + ROOM,
+                "CHROMIUM",
+                chromium.toString(),
+                "STEP_TIMEOUT_MS",
+                String.valueOf(STEP.toMillis())));
+    builder.environment().putAll(env);
+    browser = builder.start();
+    Thread reader = new Thread(this::readLines, script + "-stdout");
+    reader.setDaemon(true);
+    reader.start();
+    return stderr;
+  }
+
+  /** One line to the script's stdin. */
+  private void tellPage(String line) throws IOException {
+    Writer toPage = new OutputStreamWriter(browser.getOutputStream(), UTF_8);
+    toPage.write(line + "\n");
+    toPage.flush();
+  }
+
+  private static String post(URI uri, String body) throws IOException, InterruptedException {
+    HttpRequest request =
+        HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofString(body, UTF_8)).build();
+    return HttpClient.newHttpClient()
+        .send(request, HttpResponse.BodyHandlers.ofString(UTF_8))
+        .body();
+  }
+
+  /** {@code answer} is Logic's code 0 with {@code data.stored} = [{mid, epoch, seq}]. */
+  private static void assertStored(String answer, long mid, long seq) throws IOException {
+    JsonNode json = JSON.readTree(answer);
+    assertThat(json.path("code").asInt(-1)).as(answer).isZero();
+    JsonNode stored = json.path("data").path("stored");
+    assertThat(stored.size()).as(answer).isEqualTo(1);
+    assertThat(stored.get(0).path("mid").asLong()).as(answer).isEqualTo(mid);
+    assertThat(stored.get(0).path("seq").asLong()).as(answer).isEqualTo(seq);
+    assertThat(stored.get(0).path("epoch").asLong()).as(answer).isPositive();
   }
 
   private static Map<String, String> environment(int httpPort, Path data) {
