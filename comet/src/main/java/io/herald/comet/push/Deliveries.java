@@ -29,10 +29,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * and best-effort messages never come here (the {@link Pusher} writes them plain).
  *
  * <ul>
- *   <li>A stored message with notify, or one arriving while the connection has more than {@code
- *       delivery.notifyAbove} stored messages not covered by the seq it acked, becomes an op-27
- *       INBOX_NOTICE (epoch, newest seq): at most one per connection per {@code
- *       delivery.noticeDelay}; a burst becomes the first notice and one more with the newest seq.
+ *   <li>A stored message with notify becomes an op-27 INBOX_NOTICE (epoch, newest seq); so does one
+ *       arriving while a connection that has sent a SYNC (ever, on this connection: a client that
+ *       pulls) has more than {@code delivery.notifyAbove} stored messages not covered by the seq it
+ *       acked. A client that never SYNCs cannot act on a notice for a backlog: it gets every stored
+ *       message as a frame, and nothing is held for its backlog. At most one notice per connection
+ *       per {@code delivery.noticeDelay}; a burst becomes the first notice and one more with the
+ *       newest seq.
  *   <li>Otherwise an op-26 MESSAGE frame (id, epoch, seq, op, ack flag) around the body.
  *   <li>An acked one is kept until the client acks its id (op 18): resent after {@code
  *       ack.initialDelay}, doubling up to {@code ack.maxDelay}, at most {@code ack.maxAttempts}
@@ -135,11 +138,15 @@ public final class Deliveries {
     }
     DeliveryState state = states.get(connection);
     if (delivery.stored()) {
-      boolean backlog =
-          state != null && state.epoch == delivery.epoch() && state.storedBacklog() > notifyAbove;
-      state = state(connection, state);
-      state.sentStored(delivery.epoch(), delivery.seq());
+      boolean backlog = false;
+      if (connection.pulls()) {
+        backlog =
+            state != null && state.epoch == delivery.epoch() && state.storedBacklog() > notifyAbove;
+        state = state(connection, state);
+        state.sentStored(delivery.epoch(), delivery.seq());
+      }
       if (delivery.notice() || backlog) {
+        state = state(connection, state);
         notice(connection, state, delivery.epoch(), delivery.seq());
         return;
       }
@@ -333,11 +340,13 @@ public final class Deliveries {
   }
 
   /**
-   * Marks a SYNC in flight on {@code connection} (on its event loop).
+   * Marks a SYNC in flight on {@code connection} (on its event loop), and the connection as one
+   * that pulls from then on.
    *
    * @return false if one already is
    */
   public boolean startSync(Connection connection) {
+    connection.pulled();
     DeliveryState state = state(connection, states.get(connection));
     if (state.syncInFlight) {
       return false;

@@ -212,9 +212,15 @@ class DeliveryTest {
     assertThat(channel.finishAndReleaseAll()).isFalse();
   }
 
+  private void syncOnce(EmbeddedChannel channel) {
+    TransportFixture.send(channel, ProtocolVersion.V2, Op.SYNC, 1, "");
+    assertThat(read(channel).op()).isEqualTo(Op.SYNC_REPLY);
+  }
+
   @Test
   void storedMessagesPastTheUnackedThresholdBecomeANoticeUntilTheClientAcksTheirSeq() {
     EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+    syncOnce(channel);
 
     for (long seq = 1; seq <= 6; seq++) {
       push(channel, stored(seq, seq, false, false));
@@ -225,6 +231,39 @@ class DeliveryTest {
     ack(channel, AckBody.ofSeq(EPOCH, 6));
     push(channel, stored(7, 7, false, false));
     assertThat(read(channel).op()).as("caught up: frames again").isEqualTo(Op.MESSAGE);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aClientThatNeverSyncsGetsEveryStoredMessageAsAFrameAndHoldsNoState() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+
+    for (long seq = 1; seq <= 20; seq++) {
+      push(channel, stored(seq, seq, true, false));
+      ack(channel, AckBody.ofIds(seq)); // ids only, never a seq, never a SYNC
+    }
+
+    List<WireFrame> frames = readAll(channel);
+    assertThat(frames).hasSize(20).allSatisfy(f -> assertThat(f.op()).isEqualTo(Op.MESSAGE));
+    assertThat(frames).extracting(f -> envelope(f).seq()).endsWith(19L, 20L);
+    assertThat(count("herald.comet.inbox.notices")).isZero();
+    assertThat(fixture.deliveries.connections()).as("nothing held for it").isZero();
+
+    syncOnce(channel); // from now on it pulls: a backlog becomes a notice
+    for (long seq = 21; seq <= 26; seq++) {
+      push(channel, stored(seq, seq, false, false));
+    }
+    assertThat(readAll(channel)).extracting(WireFrame::op).containsExactly(26, 26, 26, 26, 26, 27);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aNotifyPushStillBecomesANoticeForAClientThatNeverSynced() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+
+    push(channel, stored(1, 1, false, true));
+
+    assertThat(read(channel).op()).isEqualTo(Op.INBOX_NOTICE);
     assertThat(channel.finishAndReleaseAll()).isFalse();
   }
 
