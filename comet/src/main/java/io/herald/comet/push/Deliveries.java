@@ -40,7 +40,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>An acked one is kept until the client acks its id (op 18): resent after {@code
  *       ack.initialDelay}, doubling up to {@code ack.maxDelay}, at most {@code ack.maxAttempts}
  *       sends in all; a connection holds at most {@code ack.window}, one more gives up the oldest.
- *       Kept only while the connection lives: the inbox is what survives.
+ *       Kept only while the connection lives: the inbox is what survives. An acked and stored
+ *       message that goes out as a notice is not kept (the client pulls it from the inbox, which
+ *       keeps it): counted as {@code noticed}.
  * </ul>
  *
  * <p>A connection's {@link DeliveryState} exists only while it has something pending and is
@@ -49,8 +51,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * connection unwritable is dropped and counted ({@code herald.comet.push.dropped}); an acked one is
  * sent again at its next resend.
  *
- * <p>Metrics: {@code herald.comet.acks{result=acked|given_up_attempts|given_up_window|closed}},
- * {@code herald.comet.acks.resends}, {@code herald.comet.acks.pending} (gauge), {@code
+ * <p>Metrics: {@code
+ * herald.comet.acks{result=acked|given_up_attempts|given_up_window|closed|noticed}}, {@code
+ * herald.comet.acks.resends}, {@code herald.comet.acks.pending} (gauge), {@code
  * herald.comet.inbox.notices}, {@code herald.comet.delivery.connections} (gauge: connections with
  * delivery state).
  */
@@ -69,6 +72,7 @@ public final class Deliveries {
   private final Counter givenUpAttempts;
   private final Counter givenUpWindow;
   private final Counter closed;
+  private final Counter noticed;
   private final Counter resends;
   private final Counter notices;
 
@@ -84,6 +88,7 @@ public final class Deliveries {
     this.givenUpAttempts = acks(meters, "given_up_attempts");
     this.givenUpWindow = acks(meters, "given_up_window");
     this.closed = acks(meters, "closed");
+    this.noticed = acks(meters, "noticed");
     this.resends =
         Counter.builder("herald.comet.acks.resends")
             .description("Acked messages sent again for want of an ack")
@@ -147,6 +152,9 @@ public final class Deliveries {
       }
       if (delivery.notice() || backlog) {
         state = state(connection, state);
+        if (delivery.requireAck()) {
+          noticed.increment(); // not tracked: the inbox keeps it, the client pulls it
+        }
         notice(connection, state, delivery.epoch(), delivery.seq());
         return;
       }

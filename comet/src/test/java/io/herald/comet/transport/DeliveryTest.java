@@ -268,6 +268,20 @@ class DeliveryTest {
   }
 
   @Test
+  void anAckedPushTurnedIntoANoticeIsCountedAsNoticedNotTracked() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+
+    push(channel, stored(1, 1, true, true));
+
+    assertThat(read(channel).op()).isEqualTo(Op.INBOX_NOTICE);
+    assertThat(count("herald.comet.acks", "result", "noticed")).isOne();
+    assertThat(fixture.deliveries.pending()).isZero();
+    advance(channel, 60_000);
+    assertThat(read(channel)).as("never resent").isNull();
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
   void acksOfSeqsAreBatchedNewestPerDeviceIntoOneLogicAck() {
     EmbeddedChannel first = fixture.authenticated(ProtocolVersion.V2);
     EmbeddedChannel second = fixture.authenticated(ProtocolVersion.V1);
