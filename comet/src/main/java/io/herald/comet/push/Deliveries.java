@@ -49,7 +49,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * released when the connection closes; everything happens on the connection's event loop, with its
  * timers (no thread of its own). Delivery is best effort at the write: a frame that finds the
  * connection unwritable is dropped and counted ({@code herald.comet.push.dropped}); an acked one is
- * sent again at its next resend.
+ * sent again at its next resend, and a stored one is followed by a notice of its seq in the next
+ * notice slot that finds room (a notice waits for room rather than being dropped), so the client
+ * pulls what it missed even when nothing else comes after it.
  *
  * <p>Metrics: {@code
  * herald.comet.acks{result=acked|given_up_attempts|given_up_window|closed|noticed}}, {@code
@@ -205,6 +207,9 @@ public final class Deliveries {
     }
     if (!connection.hasRoom()) {
       writes.dropped(DropReason.UNWRITABLE, 1);
+      if (delivery.stored()) {
+        noticeLater(connection, delivery.epoch(), delivery.seq());
+      }
       return false;
     }
     MessageEnvelope envelope =
@@ -282,30 +287,57 @@ public final class Deliveries {
   }
 
   private void notice(Connection connection, DeliveryState state, long epoch, long seq) {
-    if (epoch != state.noticeEpoch || seq > state.noticeSeq) {
-      state.noticeEpoch = epoch;
-      state.noticeSeq = seq;
-    }
+    awaitNotice(state, epoch, seq);
     if (state.noticeTimer == null) {
       sendNotice(connection, state);
     }
   }
 
-  /** Sends the waiting notice and keeps the next one at least {@code noticeDelay} away. */
+  /**
+   * A stored frame found no room on {@code connection}: a notice of its seq follows in the next
+   * notice slot ({@code noticeDelay} away at the earliest) that finds room, so a client that missed
+   * it, and perhaps nothing after it, pulls it once it reads again.
+   */
+  private void noticeLater(Connection connection, long epoch, long seq) {
+    DeliveryState state = state(connection, states.get(connection));
+    awaitNotice(state, epoch, seq);
+    if (state.noticeTimer == null) {
+      nextNoticeSlot(connection, state);
+    }
+  }
+
+  private static void awaitNotice(DeliveryState state, long epoch, long seq) {
+    if (epoch != state.noticeEpoch || seq > state.noticeSeq) {
+      state.noticeEpoch = epoch;
+      state.noticeSeq = seq;
+    }
+  }
+
+  /**
+   * Sends the waiting notice and keeps the next one at least {@code noticeDelay} away. One that
+   * finds no room waits for the next slot; the slow-consumer policy closes a connection that stays
+   * without room, which ends the wait.
+   */
   private void sendNotice(Connection connection, DeliveryState state) {
     Channel channel = connection.channel();
-    if (channel.isActive() && connection.hasRoom()) {
+    if (!channel.isActive()) {
+      writes.dropped(DropReason.CLOSED, 1);
+      state.noticeSeq = 0;
+    } else if (connection.hasRoom()) {
       InboxNotice notice = new InboxNotice(state.noticeEpoch, state.noticeSeq);
       ChannelFuture unused =
           channel.writeAndFlush(
               new Frame(connection.version(), Op.INBOX_NOTICE, 0, notice.encode(alloc)));
       notices.increment();
-    } else {
-      writes.dropped(channel.isActive() ? DropReason.UNWRITABLE : DropReason.CLOSED, 1);
+      state.noticeSeq = 0;
     }
-    state.noticeSeq = 0;
+    nextNoticeSlot(connection, state);
+  }
+
+  private void nextNoticeSlot(Connection connection, DeliveryState state) {
     state.noticeTimer =
-        channel
+        connection
+            .channel()
             .eventLoop()
             .schedule(() -> noticeSlot(connection, state), noticeDelayNanos, TimeUnit.NANOSECONDS);
   }

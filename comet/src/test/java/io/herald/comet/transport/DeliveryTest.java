@@ -23,6 +23,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -278,6 +280,47 @@ class DeliveryTest {
     assertThat(fixture.deliveries.pending()).isZero();
     advance(channel, 60_000);
     assertThat(read(channel)).as("never resent").isNull();
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  /** Queues {@code bytes} unflushed behind tiny watermarks: no room for another frame. */
+  private static void fillWriteQueue(EmbeddedChannel channel, int bytes) {
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+    ChannelFuture unused = channel.write(Unpooled.wrappedBuffer(new byte[bytes]));
+    assertThat(TransportFixture.connection(channel).hasRoom()).isFalse();
+  }
+
+  /** Flushes the filler and takes it, as a client reading again would. */
+  private static void drain(EmbeddedChannel channel) {
+    channel.flush();
+    channel.runPendingTasks();
+    ByteBuf filler = channel.readOutbound();
+    assertThat(filler.readableBytes()).isEqualTo(128);
+    filler.release();
+    channel.config().setWriteBufferWaterMark(WriteBufferWaterMark.DEFAULT);
+  }
+
+  @Test
+  void aStoredFrameDroppedAsUnwritableIsFollowedByANoticeOnceTheClientReadsAgain() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+    fillWriteQueue(channel, 128);
+
+    push(channel, stored(1, 1, false, false));
+    push(channel, stored(2, 2, false, false));
+    assertThat(count("herald.comet.push.dropped", "reason", "unwritable")).isEqualTo(2);
+    advance(channel, 50);
+    assertThat(channel.outboundMessages()).as("still no room: the notice waits").isEmpty();
+
+    drain(channel);
+    advance(channel, 50);
+
+    WireFrame notice = read(channel);
+    assertThat(notice.op()).isEqualTo(Op.INBOX_NOTICE);
+    assertThat(InboxNotice.decode(Unpooled.wrappedBuffer(notice.bytes())))
+        .isEqualTo(new InboxNotice(EPOCH, 2));
+    assertThat(read(channel)).isNull();
+    advance(channel, 50);
+    assertThat(fixture.deliveries.connections()).isZero();
     assertThat(channel.finishAndReleaseAll()).isFalse();
   }
 
