@@ -1,5 +1,6 @@
 package io.herald.comet.logic;
 
+import io.grpc.Status;
 import io.herald.proto.logic.v1.AckRequest;
 import io.herald.proto.logic.v1.DeviceCursor;
 import io.micrometer.core.instrument.Counter;
@@ -11,6 +12,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -22,12 +24,18 @@ import org.slf4j.LoggerFactory;
  * The inbox positions clients ack (op 18 with a seq), gathered per Comet and sent to {@code
  * Logic.Ack} every {@code cursorFlush} or as soon as {@value #MAX_BATCH} devices wait. Only the
  * newest position of each device is kept (a higher epoch, or a higher seq in the same epoch), so a
- * device acking often costs one cursor per flush. A failed call puts its cursors back (unless newer
- * ones came meanwhile) for the next flush: what waits is bounded by the devices, never by the acks.
- * Cursors only move forward in Logic, so a late or repeated one is harmless. Safe from any thread.
+ * device acking often costs one cursor per flush. A call that failed in a way that may pass later
+ * (Logic unavailable, a deadline, an overload, an aborted or cancelled call, an unknown or
+ * transport error) puts its cursors back (unless newer ones came meanwhile) for the next flush:
+ * what waits is bounded by the devices, never by the acks. A call Logic refused (any other status,
+ * such as {@code INVALID_ARGUMENT}) would be refused again: its cursors are dropped, counted and
+ * logged once, so they never hold back the devices behind them. Cursors only move forward in Logic,
+ * so a late or repeated one is harmless, and a dropped one is overtaken by the device's next ack.
+ * Safe from any thread.
  *
- * <p>Metrics: {@code herald.comet.cursor.flushes{result=ok|error}} (calls to Logic), {@code
- * herald.comet.cursors.queued} (devices waiting).
+ * <p>Metrics: {@code herald.comet.cursor.flushes{result=ok|error|rejected}} (calls to Logic; {@code
+ * error} ones are retried, {@code rejected} ones dropped), {@code herald.comet.cursors.queued}
+ * (devices waiting).
  */
 public final class CursorBatcher {
   private static final Logger log = LoggerFactory.getLogger(CursorBatcher.class);
@@ -41,6 +49,7 @@ public final class CursorBatcher {
   private final long flushNanos;
   private final Counter flushedOk;
   private final Counter flushedError;
+  private final Counter flushedRejected;
 
   /** Device (mid, key) → its newest cursor; guarded by this. */
   private final Map<Device, DeviceCursor> queued = new LinkedHashMap<>();
@@ -62,6 +71,7 @@ public final class CursorBatcher {
     this.flushNanos = flushInterval.toNanos();
     this.flushedOk = flushes(meters, "ok");
     this.flushedError = flushes(meters, "error");
+    this.flushedRejected = flushes(meters, "rejected");
     Gauge.builder("herald.comet.cursors.queued", this, CursorBatcher::size)
         .description("Devices whose acked inbox position waits to go to Logic")
         .register(meters);
@@ -159,6 +169,14 @@ public final class CursorBatcher {
                     flushedOk.increment();
                     return;
                   }
+                  if (!retryable(error)) {
+                    flushedRejected.increment();
+                    log.warn(
+                        "Logic refused an Ack of {} cursors; dropping them: {}",
+                        batch.size(),
+                        error.toString());
+                    return;
+                  }
                   flushedError.increment();
                   log.debug("Logic.Ack of {} cursors failed: {}", batch.size(), error.toString());
                   synchronized (this) {
@@ -172,11 +190,23 @@ public final class CursorBatcher {
                 });
   }
 
-  private java.util.concurrent.CompletableFuture<?> call(AckRequest request) {
+  /**
+   * Whether a call that failed with {@code error} may pass if sent again: its status (found along
+   * its causes; {@code UNKNOWN} when it has none, as a local or transport error) says Logic could
+   * not take it now rather than that it refused it.
+   */
+  static boolean retryable(Throwable error) {
+    return switch (Status.fromThrowable(error).getCode()) {
+      case UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, CANCELLED, UNKNOWN -> true;
+      default -> false;
+    };
+  }
+
+  private CompletableFuture<?> call(AckRequest request) {
     try {
       return logic.ack(request);
     } catch (RuntimeException e) {
-      return java.util.concurrent.CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(e);
     }
   }
 }

@@ -29,25 +29,33 @@ import java.util.concurrent.atomic.AtomicLong;
  * and best-effort messages never come here (the {@link Pusher} writes them plain).
  *
  * <ul>
- *   <li>A stored message with notify, or one arriving while the connection has more than {@code
- *       delivery.notifyAbove} stored messages not covered by the seq it acked, becomes an op-27
- *       INBOX_NOTICE (epoch, newest seq): at most one per connection per {@code
- *       delivery.noticeDelay}; a burst becomes the first notice and one more with the newest seq.
+ *   <li>A stored message with notify becomes an op-27 INBOX_NOTICE (epoch, newest seq); so does one
+ *       arriving while a connection that has sent a SYNC (ever, on this connection: a client that
+ *       pulls) has more than {@code delivery.notifyAbove} stored messages not covered by the seq it
+ *       acked. A client that never SYNCs cannot act on a notice for a backlog: it gets every stored
+ *       message as a frame, and nothing is held for its backlog. At most one notice per connection
+ *       per {@code delivery.noticeDelay}; a burst becomes the first notice and one more with the
+ *       newest seq.
  *   <li>Otherwise an op-26 MESSAGE frame (id, epoch, seq, op, ack flag) around the body.
  *   <li>An acked one is kept until the client acks its id (op 18): resent after {@code
  *       ack.initialDelay}, doubling up to {@code ack.maxDelay}, at most {@code ack.maxAttempts}
  *       sends in all; a connection holds at most {@code ack.window}, one more gives up the oldest.
- *       Kept only while the connection lives: the inbox is what survives.
+ *       Kept only while the connection lives: the inbox is what survives. An acked and stored
+ *       message that goes out as a notice is not kept (the client pulls it from the inbox, which
+ *       keeps it): counted as {@code noticed}.
  * </ul>
  *
  * <p>A connection's {@link DeliveryState} exists only while it has something pending and is
  * released when the connection closes; everything happens on the connection's event loop, with its
  * timers (no thread of its own). Delivery is best effort at the write: a frame that finds the
  * connection unwritable is dropped and counted ({@code herald.comet.push.dropped}); an acked one is
- * sent again at its next resend.
+ * sent again at its next resend, and a stored one is followed by a notice of its seq in the next
+ * notice slot that finds room (a notice waits for room rather than being dropped), so the client
+ * pulls what it missed even when nothing else comes after it.
  *
- * <p>Metrics: {@code herald.comet.acks{result=acked|given_up_attempts|given_up_window|closed}},
- * {@code herald.comet.acks.resends}, {@code herald.comet.acks.pending} (gauge), {@code
+ * <p>Metrics: {@code
+ * herald.comet.acks{result=acked|given_up_attempts|given_up_window|closed|noticed}}, {@code
+ * herald.comet.acks.resends}, {@code herald.comet.acks.pending} (gauge), {@code
  * herald.comet.inbox.notices}, {@code herald.comet.delivery.connections} (gauge: connections with
  * delivery state).
  */
@@ -66,6 +74,7 @@ public final class Deliveries {
   private final Counter givenUpAttempts;
   private final Counter givenUpWindow;
   private final Counter closed;
+  private final Counter noticed;
   private final Counter resends;
   private final Counter notices;
 
@@ -81,6 +90,7 @@ public final class Deliveries {
     this.givenUpAttempts = acks(meters, "given_up_attempts");
     this.givenUpWindow = acks(meters, "given_up_window");
     this.closed = acks(meters, "closed");
+    this.noticed = acks(meters, "noticed");
     this.resends =
         Counter.builder("herald.comet.acks.resends")
             .description("Acked messages sent again for want of an ack")
@@ -135,11 +145,18 @@ public final class Deliveries {
     }
     DeliveryState state = states.get(connection);
     if (delivery.stored()) {
-      boolean backlog =
-          state != null && state.epoch == delivery.epoch() && state.storedBacklog() > notifyAbove;
-      state = state(connection, state);
-      state.sentStored(delivery.epoch(), delivery.seq());
+      boolean backlog = false;
+      if (connection.pulls()) {
+        backlog =
+            state != null && state.epoch == delivery.epoch() && state.storedBacklog() > notifyAbove;
+        state = state(connection, state);
+        state.sentStored(delivery.epoch(), delivery.seq());
+      }
       if (delivery.notice() || backlog) {
+        state = state(connection, state);
+        if (delivery.requireAck()) {
+          noticed.increment(); // not tracked: the inbox keeps it, the client pulls it
+        }
         notice(connection, state, delivery.epoch(), delivery.seq());
         return;
       }
@@ -190,6 +207,9 @@ public final class Deliveries {
     }
     if (!connection.hasRoom()) {
       writes.dropped(DropReason.UNWRITABLE, 1);
+      if (delivery.stored()) {
+        noticeLater(connection, delivery.epoch(), delivery.seq());
+      }
       return false;
     }
     MessageEnvelope envelope =
@@ -267,30 +287,57 @@ public final class Deliveries {
   }
 
   private void notice(Connection connection, DeliveryState state, long epoch, long seq) {
-    if (epoch != state.noticeEpoch || seq > state.noticeSeq) {
-      state.noticeEpoch = epoch;
-      state.noticeSeq = seq;
-    }
+    awaitNotice(state, epoch, seq);
     if (state.noticeTimer == null) {
       sendNotice(connection, state);
     }
   }
 
-  /** Sends the waiting notice and keeps the next one at least {@code noticeDelay} away. */
+  /**
+   * A stored frame found no room on {@code connection}: a notice of its seq follows in the next
+   * notice slot ({@code noticeDelay} away at the earliest) that finds room, so a client that missed
+   * it, and perhaps nothing after it, pulls it once it reads again.
+   */
+  private void noticeLater(Connection connection, long epoch, long seq) {
+    DeliveryState state = state(connection, states.get(connection));
+    awaitNotice(state, epoch, seq);
+    if (state.noticeTimer == null) {
+      nextNoticeSlot(connection, state);
+    }
+  }
+
+  private static void awaitNotice(DeliveryState state, long epoch, long seq) {
+    if (epoch != state.noticeEpoch || seq > state.noticeSeq) {
+      state.noticeEpoch = epoch;
+      state.noticeSeq = seq;
+    }
+  }
+
+  /**
+   * Sends the waiting notice and keeps the next one at least {@code noticeDelay} away. One that
+   * finds no room waits for the next slot; the slow-consumer policy closes a connection that stays
+   * without room, which ends the wait.
+   */
   private void sendNotice(Connection connection, DeliveryState state) {
     Channel channel = connection.channel();
-    if (channel.isActive() && connection.hasRoom()) {
+    if (!channel.isActive()) {
+      writes.dropped(DropReason.CLOSED, 1);
+      state.noticeSeq = 0;
+    } else if (connection.hasRoom()) {
       InboxNotice notice = new InboxNotice(state.noticeEpoch, state.noticeSeq);
       ChannelFuture unused =
           channel.writeAndFlush(
               new Frame(connection.version(), Op.INBOX_NOTICE, 0, notice.encode(alloc)));
       notices.increment();
-    } else {
-      writes.dropped(channel.isActive() ? DropReason.UNWRITABLE : DropReason.CLOSED, 1);
+      state.noticeSeq = 0;
     }
-    state.noticeSeq = 0;
+    nextNoticeSlot(connection, state);
+  }
+
+  private void nextNoticeSlot(Connection connection, DeliveryState state) {
     state.noticeTimer =
-        channel
+        connection
+            .channel()
             .eventLoop()
             .schedule(() -> noticeSlot(connection, state), noticeDelayNanos, TimeUnit.NANOSECONDS);
   }
@@ -333,11 +380,13 @@ public final class Deliveries {
   }
 
   /**
-   * Marks a SYNC in flight on {@code connection} (on its event loop).
+   * Marks a SYNC in flight on {@code connection} (on its event loop), and the connection as one
+   * that pulls from then on.
    *
    * @return false if one already is
    */
   public boolean startSync(Connection connection) {
+    connection.pulled();
     DeliveryState state = state(connection, states.get(connection));
     if (state.syncInFlight) {
       return false;

@@ -5,10 +5,12 @@ import java.util.concurrent.ScheduledFuture;
 
 /**
  * What one connection has pending in delivery: acked messages awaiting their ack, the inbox notice
- * waiting for its slot, the stored messages sent but not yet covered by an acked seq, a SYNC in
- * flight. Created when a connection first has something pending and dropped when it has nothing
- * again, so an idle connection holds none (it lives in {@link Deliveries}' map, not in the
- * connection). Touched only on the connection's event loop.
+ * waiting for its slot, the stored messages sent but not yet covered by an acked seq (tracked only
+ * for a connection that has sent a SYNC: {@link io.herald.comet.session.Connection#pulls()}, which
+ * the connection keeps, as this state comes and goes), a SYNC in flight. Created when a connection
+ * first has something pending and dropped when it has nothing again, so an idle connection holds
+ * none (it lives in {@link Deliveries}' map, not in the connection). Touched only on the
+ * connection's event loop.
  */
 final class DeliveryState {
   /** One acked message awaiting its ack. */

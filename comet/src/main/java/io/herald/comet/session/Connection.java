@@ -18,7 +18,8 @@ import java.util.stream.IntStream;
  * <p>Kept small (48 bytes), as a Comet holds many thousands: one room is held as its id alone (not
  * a set), the id being the room's own string once {@link Buckets} has placed the connection; the op
  * filter is one array (shared by every connection that takes all ops); the platform is interned;
- * the version and the transport are one byte each.
+ * the version and the transport are one byte each, and whether it has synced is a boolean in the
+ * padding the object had anyway.
  */
 public final class Connection {
   /**
@@ -50,6 +51,9 @@ public final class Connection {
   // Ordinals: two bytes where two references would take eight, so the object stays at 48 bytes.
   private final byte version;
   private final byte transport;
+
+  /** Whether the client sent a SYNC; fits the padding after the two bytes above (still 48). */
+  private boolean pulls;
 
   /** The one room's id, or an immutable set of them (none or several). */
   private volatile Object rooms;
@@ -113,6 +117,20 @@ public final class Connection {
   /** The transport the client connected on. */
   public TransportKind transport() {
     return TRANSPORTS[transport];
+  }
+
+  /**
+   * Whether the client has sent a SYNC (op 19) on this connection: it pulls from the inbox, so
+   * stored messages piling up unacked may reach it as a notice to pull instead. Read and set on the
+   * channel's event loop only.
+   */
+  public boolean pulls() {
+    return pulls;
+  }
+
+  /** Records that the client sent a SYNC (on the channel's event loop); it stays so. */
+  public void pulled() {
+    pulls = true;
   }
 
   /**

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>A malformed body is counted ({@code herald.comet.requests.invalid{reason=malformed_ack|
- * malformed_sync}}) and ignored; the connection stays. One per listener; runs on each connection's
- * event loop.
+ * malformed_sync}}) and ignored; the connection stays. Both ops reach here only within the
+ * connection's upstream rate, like every client frame ({@link ClientFrameHandler}: a flood closes
+ * the connection). One per listener; runs on each connection's event loop.
  */
 final class DeliveryRequests {
   private static final Logger log = LoggerFactory.getLogger(DeliveryRequests.class);

@@ -349,6 +349,34 @@ class DeliveryIT {
     }
   }
 
+  /** The stand-in Logic answers INVALID_ARGUMENT to an Ack carrying a cursor of this user. */
+  private static final long REFUSED_MID = 666;
+
+  @Test
+  void anAckLogicRefusesIsDroppedAndCountedWhileOthersGoOn() {
+    try (WireClient refused = client(ProtocolVersion.V2, REFUSED_MID);
+        WireClient other = client(ProtocolVersion.V2, 74)) {
+      double rejectedBefore = count("herald.comet.cursor.flushes", "result", "rejected");
+      send(refused, Op.ACK, 0, AckBody.ofSeq(EPOCH, 5).encode(ByteBufAllocator.DEFAULT));
+      await().atMost(WAIT).until(() -> newest(refused.key()) == 5);
+
+      // Two more flushes at least: the refused cursor must not ride along.
+      send(other, Op.ACK, 0, AckBody.ofSeq(EPOCH, 9).encode(ByteBufAllocator.DEFAULT));
+      await().atMost(WAIT).until(() -> newest(other.key()) == 9);
+      send(other, Op.ACK, 0, AckBody.ofSeq(EPOCH, 10).encode(ByteBufAllocator.DEFAULT));
+      await().atMost(WAIT).until(() -> newest(other.key()) == 10);
+
+      assertThat(
+              stub.acks.stream()
+                  .flatMap(c -> c.getCursorsList().stream())
+                  .filter(c -> c.getKey().equals(refused.key())))
+          .as("the refused cursor was sent once, not again at every flush")
+          .hasSize(1);
+      assertThat(count("herald.comet.cursor.flushes", "result", "rejected"))
+          .isEqualTo(rejectedBefore + 1);
+    }
+  }
+
   private long newest(String key) {
     return stub.acks.stream()
         .flatMap(c -> c.getCursorsList().stream())
@@ -406,6 +434,11 @@ class DeliveryIT {
     @Override
     public void ack(AckRequest request, StreamObserver<AckResponse> response) {
       acks.add(request);
+      if (request.getCursorsList().stream().anyMatch(c -> c.getMid() == REFUSED_MID)) {
+        response.onError(
+            Status.INVALID_ARGUMENT.withDescription("a cursor Logic refuses").asRuntimeException());
+        return;
+      }
       reply(response, AckResponse.newBuilder().setMoved(request.getCursorsCount()).build());
     }
 

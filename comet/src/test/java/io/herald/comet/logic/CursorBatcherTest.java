@@ -2,6 +2,7 @@ package io.herald.comet.logic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.grpc.Status;
 import io.herald.proto.logic.v1.AckRequest;
 import io.herald.proto.logic.v1.AckResponse;
 import io.herald.proto.logic.v1.DeviceCursor;
@@ -16,12 +17,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Cursors batched per device, newest kept, at most 1000 per call, failures retried. */
+/**
+ * Cursors batched per device, newest kept, at most 1000 per call, failures that may pass retried,
+ * refusals dropped.
+ */
 class CursorBatcherTest {
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final List<AckRequest> calls = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
   private volatile boolean failing;
+  private volatile Status failure = Status.UNAVAILABLE;
 
   private final RecordingLogic logic =
       new RecordingLogic() {
@@ -29,7 +34,7 @@ class CursorBatcherTest {
         public CompletableFuture<AckResponse> ack(AckRequest request) {
           calls.add(request);
           return failing
-              ? CompletableFuture.failedFuture(new IllegalStateException("down"))
+              ? CompletableFuture.failedFuture(failure.asRuntimeException())
               : CompletableFuture.completedFuture(AckResponse.getDefaultInstance());
         }
       };
@@ -94,5 +99,43 @@ class CursorBatcherTest {
         .isOne();
     assertThat(meters.get("herald.comet.cursor.flushes").tag("result", "ok").counter().count())
         .isOne();
+  }
+
+  @Test
+  void otherFailuresThatMayPassLaterAreRetriedToo() {
+    failing = true;
+    for (Status status :
+        List.of(
+            Status.DEADLINE_EXCEEDED,
+            Status.RESOURCE_EXHAUSTED,
+            Status.ABORTED,
+            Status.UNKNOWN,
+            Status.CANCELLED)) {
+      failure = status;
+      batcher.add(1, "a", 5, 3);
+      batcher.flush();
+      assertThat(batcher.size()).as(status.getCode().name()).isOne();
+    }
+    failing = false;
+    batcher.flush();
+    assertThat(batcher.size()).isZero();
+  }
+
+  @Test
+  void aCallLogicRefusesIsDroppedAndCountedNotRetried() {
+    failing = true;
+    failure = Status.INVALID_ARGUMENT.withDescription("cursors: 1001 (expected: at most 1000)");
+    batcher.add(1, "a", 5, 3);
+    batcher.flush();
+
+    assertThat(batcher.size()).as("nothing requeued").isZero();
+    failing = false;
+    batcher.flush();
+    assertThat(calls).as("not sent again").hasSize(1);
+    assertThat(
+            meters.get("herald.comet.cursor.flushes").tag("result", "rejected").counter().count())
+        .isOne();
+    assertThat(meters.get("herald.comet.cursor.flushes").tag("result", "error").counter().count())
+        .isZero();
   }
 }

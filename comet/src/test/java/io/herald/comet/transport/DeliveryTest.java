@@ -23,6 +23,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -212,9 +214,15 @@ class DeliveryTest {
     assertThat(channel.finishAndReleaseAll()).isFalse();
   }
 
+  private void syncOnce(EmbeddedChannel channel) {
+    TransportFixture.send(channel, ProtocolVersion.V2, Op.SYNC, 1, "");
+    assertThat(read(channel).op()).isEqualTo(Op.SYNC_REPLY);
+  }
+
   @Test
   void storedMessagesPastTheUnackedThresholdBecomeANoticeUntilTheClientAcksTheirSeq() {
     EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+    syncOnce(channel);
 
     for (long seq = 1; seq <= 6; seq++) {
       push(channel, stored(seq, seq, false, false));
@@ -225,6 +233,94 @@ class DeliveryTest {
     ack(channel, AckBody.ofSeq(EPOCH, 6));
     push(channel, stored(7, 7, false, false));
     assertThat(read(channel).op()).as("caught up: frames again").isEqualTo(Op.MESSAGE);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aClientThatNeverSyncsGetsEveryStoredMessageAsAFrameAndHoldsNoState() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+
+    for (long seq = 1; seq <= 20; seq++) {
+      push(channel, stored(seq, seq, true, false));
+      ack(channel, AckBody.ofIds(seq)); // ids only, never a seq, never a SYNC
+    }
+
+    List<WireFrame> frames = readAll(channel);
+    assertThat(frames).hasSize(20).allSatisfy(f -> assertThat(f.op()).isEqualTo(Op.MESSAGE));
+    assertThat(frames).extracting(f -> envelope(f).seq()).endsWith(19L, 20L);
+    assertThat(count("herald.comet.inbox.notices")).isZero();
+    assertThat(fixture.deliveries.connections()).as("nothing held for it").isZero();
+
+    syncOnce(channel); // from now on it pulls: a backlog becomes a notice
+    for (long seq = 21; seq <= 26; seq++) {
+      push(channel, stored(seq, seq, false, false));
+    }
+    assertThat(readAll(channel)).extracting(WireFrame::op).containsExactly(26, 26, 26, 26, 26, 27);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aNotifyPushStillBecomesANoticeForAClientThatNeverSynced() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+
+    push(channel, stored(1, 1, false, true));
+
+    assertThat(read(channel).op()).isEqualTo(Op.INBOX_NOTICE);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void anAckedPushTurnedIntoANoticeIsCountedAsNoticedNotTracked() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+
+    push(channel, stored(1, 1, true, true));
+
+    assertThat(read(channel).op()).isEqualTo(Op.INBOX_NOTICE);
+    assertThat(count("herald.comet.acks", "result", "noticed")).isOne();
+    assertThat(fixture.deliveries.pending()).isZero();
+    advance(channel, 60_000);
+    assertThat(read(channel)).as("never resent").isNull();
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  /** Queues {@code bytes} unflushed behind tiny watermarks: no room for another frame. */
+  private static void fillWriteQueue(EmbeddedChannel channel, int bytes) {
+    channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
+    ChannelFuture unused = channel.write(Unpooled.wrappedBuffer(new byte[bytes]));
+    assertThat(TransportFixture.connection(channel).hasRoom()).isFalse();
+  }
+
+  /** Flushes the filler and takes it, as a client reading again would. */
+  private static void drain(EmbeddedChannel channel) {
+    channel.flush();
+    channel.runPendingTasks();
+    ByteBuf filler = channel.readOutbound();
+    assertThat(filler.readableBytes()).isEqualTo(128);
+    filler.release();
+    channel.config().setWriteBufferWaterMark(WriteBufferWaterMark.DEFAULT);
+  }
+
+  @Test
+  void aStoredFrameDroppedAsUnwritableIsFollowedByANoticeOnceTheClientReadsAgain() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+    fillWriteQueue(channel, 128);
+
+    push(channel, stored(1, 1, false, false));
+    push(channel, stored(2, 2, false, false));
+    assertThat(count("herald.comet.push.dropped", "reason", "unwritable")).isEqualTo(2);
+    advance(channel, 50);
+    assertThat(channel.outboundMessages()).as("still no room: the notice waits").isEmpty();
+
+    drain(channel);
+    advance(channel, 50);
+
+    WireFrame notice = read(channel);
+    assertThat(notice.op()).isEqualTo(Op.INBOX_NOTICE);
+    assertThat(InboxNotice.decode(Unpooled.wrappedBuffer(notice.bytes())))
+        .isEqualTo(new InboxNotice(EPOCH, 2));
+    assertThat(read(channel)).isNull();
+    advance(channel, 50);
+    assertThat(fixture.deliveries.connections()).isZero();
     assertThat(channel.finishAndReleaseAll()).isFalse();
   }
 

@@ -11,6 +11,7 @@ import io.herald.wire.ProtocolVersion;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +31,28 @@ class LimitsTest {
     assertThat(read(channel)).isNull();
     assertThat(channel.isOpen()).isFalse();
     assertThat(fixture.count("herald.comet.rate.limited", "kind", "upstream")).isEqualTo(1);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void syncAndAckFramesTakeTokensLikeAnyOtherAndAFloodClosesTheConnection() {
+    TransportFixture fixture = new TransportFixture(new CometConfig.Limits(5, 10, 100, 200, 1000));
+    fixture.logic.onSync = request -> new CompletableFuture<>(); // Logic never answers
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2); // AUTH took one token
+
+    byte[] sync = new byte[20]; // SYNC(epoch 0, after 0, limit 0)
+    for (int i = 0; i < 5; i++) {
+      channel.writeInbound(TransportFixture.encode(ProtocolVersion.V2, Op.SYNC, i, sync));
+    }
+    for (int i = 0; i < 4; i++) {
+      channel.writeInbound(TransportFixture.encode(ProtocolVersion.V2, Op.ACK, i, new byte[16]));
+    }
+    assertThat(channel.isOpen()).isTrue();
+    channel.writeInbound(TransportFixture.encode(ProtocolVersion.V2, Op.SYNC, 9, sync));
+
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(fixture.count("herald.comet.rate.limited", "kind", "upstream")).isEqualTo(1);
+    assertThat(fixture.logic.syncs).as("one in flight, the rest ignored").hasSize(1);
     assertThat(channel.finishAndReleaseAll()).isFalse();
   }
 
