@@ -8,8 +8,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A backend's read of a user's inbox (gRPC {@code Push.ReadInbox}, HTTP {@code GET /herald/inbox}):
- * the messages after a seq in the current epoch (never a reset), with the cursors of the user's
- * devices.
+ * the messages after a seq in the current epoch (never a reset), at most {@code inbox.syncMaxBytes}
+ * of them (at least one), with the cursors of the user's devices. A user without an inbox reads as
+ * epoch 0 and nothing; a mid {@code <= 0} is refused (anonymous connections have no inbox).
  */
 final class InboxQueries {
   static final int DEFAULT_LIMIT = 100;
@@ -25,6 +26,9 @@ final class InboxQueries {
   }
 
   CompletableFuture<Answer> read(long mid, long afterSeq, int limit) {
+    if (!Inbox.isUser(mid)) {
+      throw InvalidPushException.of("mid", mid, "a user id > 0; anonymous users have no inbox");
+    }
     if (afterSeq < 0) {
       throw InvalidPushException.of("after", afterSeq, ">= 0, a seq");
     }

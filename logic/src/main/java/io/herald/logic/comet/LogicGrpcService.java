@@ -341,7 +341,9 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
   /**
    * Reads the user's inbox after (epoch, after_seq), or after the device's cursor with {@code
    * from_cursor}; limit 0 is {@code inbox.syncLimit}, and no read returns more than {@value
-   * InboxConfig#MAX_SYNC_LIMIT}.
+   * InboxConfig#MAX_SYNC_LIMIT} messages or, beyond its first message, more than {@code
+   * inbox.syncMaxBytes} of them. A user without an inbox, and an anonymous connection (mid 0), read
+   * as epoch 0 with nothing ({@link Inbox#read}).
    */
   @Override
   public void sync(SyncRequest request, StreamObserver<SyncResponse> response) {

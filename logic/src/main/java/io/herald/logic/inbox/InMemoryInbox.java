@@ -1,26 +1,34 @@
 package io.herald.logic.inbox;
 
+import com.google.protobuf.CodedOutputStream;
 import io.herald.proto.common.v1.InboxMessage;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Inboxes in this process's memory ({@code store.backend: memory}, {@code herald standalone}): the
  * semantics of the Redis backend, lost on restart. An inbox with no append for {@code maxAge} is
- * gone (the next call creates it in a new epoch); such inboxes are swept at most once per {@code
+ * gone (the next append creates it in a new epoch); such inboxes are swept at most once per {@code
  * maxAge / 10}.
+ *
+ * <p>Every call works on a user's inbox inside {@link ConcurrentHashMap#compute} (or {@code
+ * computeIfPresent}) of its mid, so finding the inbox, replacing an expired one, sweeping it and
+ * changing it are one atomic step: an append never lands in an inbox a sweep or another call has
+ * just taken out of the map.
  */
 public final class InMemoryInbox implements Inbox {
   private final Clock clock;
   private final int maxCount;
   private final long maxAgeMs;
+  private final int maxBytes;
+  private final int maxDevices;
   private final Epochs epochs;
   private final InboxMetrics metrics;
   private final ConcurrentHashMap<Long, UserInbox> inboxes = new ConcurrentHashMap<>();
@@ -30,12 +38,17 @@ public final class InMemoryInbox implements Inbox {
     this.clock = clock;
     this.maxCount = config.maxCount();
     this.maxAgeMs = config.maxAge().toMillis();
+    this.maxBytes = config.syncMaxBytes();
+    this.maxDevices = config.maxDevices();
     this.epochs = new Epochs(clock);
     this.metrics = metrics;
     this.lastSweep = clock.millis();
   }
 
-  /** One user's inbox; guarded by its own lock. */
+  /**
+   * One user's inbox; changed only inside a compute of its mid (its own lock, taken there too, only
+   * makes the changes visible to the next compute).
+   */
   private static final class UserInbox {
     final long epoch;
     long seq;
@@ -55,56 +68,94 @@ public final class InMemoryInbox implements Inbox {
 
   @Override
   public CompletableFuture<InboxPosition> append(long mid, InboxEntry entry) {
+    requireUser(mid);
     long now = clock.millis();
-    UserInbox inbox = live(mid, now);
-    long trimmed;
-    InboxPosition position;
-    synchronized (inbox) {
-      inbox.seq++;
-      inbox.lastAppendMs = now;
-      inbox.log.addLast(
-          InboxMessage.newBuilder()
-              .setMessageId(entry.messageId())
-              .setSeq(inbox.seq)
-              .setOp(entry.op())
-              .setBody(entry.body())
-              .setAcceptUnixMs(entry.acceptUnixMs())
-              .build());
-      trimmed = 0;
-      while (inbox.log.size() > maxCount) {
-        inbox.log.removeFirst();
-        trimmed++;
-      }
-      trimmed += trimAge(inbox, now);
-      position = new InboxPosition(inbox.epoch, inbox.seq);
-    }
-    metrics.trimmed(trimmed);
-    return CompletableFuture.completedFuture(position);
+    sweep(now);
+    InboxPosition[] position = new InboxPosition[1];
+    long[] trimmed = new long[1];
+    inboxes.compute(
+        mid,
+        (id, held) -> {
+          UserInbox inbox = held != null && !expired(held, now) ? held : created(now);
+          synchronized (inbox) {
+            inbox.seq++;
+            inbox.lastAppendMs = now;
+            inbox.log.addLast(
+                InboxMessage.newBuilder()
+                    .setMessageId(entry.messageId())
+                    .setSeq(inbox.seq)
+                    .setOp(entry.op())
+                    .setBody(entry.body())
+                    .setAcceptUnixMs(entry.acceptUnixMs())
+                    .build());
+            while (inbox.log.size() > maxCount) {
+              inbox.log.removeFirst();
+              trimmed[0]++;
+            }
+            trimmed[0] += trimAge(inbox, now);
+            position[0] = new InboxPosition(inbox.epoch, inbox.seq);
+          }
+          return inbox;
+        });
+    metrics.trimmed(trimmed[0]);
+    return CompletableFuture.completedFuture(position[0]);
+  }
+
+  private UserInbox created(long now) {
+    long epoch = epochs.candidate();
+    epochs.issued(epoch);
+    return new UserInbox(epoch, now);
   }
 
   @Override
   public CompletableFuture<InboxRead> read(long mid, long epoch, long afterSeq, int limit) {
     checkLimit(limit);
-    long now = clock.millis();
-    UserInbox inbox = live(mid, now);
-    synchronized (inbox) {
-      return CompletableFuture.completedFuture(readLocked(inbox, epoch, afterSeq, limit, now));
+    if (!Inbox.isUser(mid)) {
+      return CompletableFuture.completedFuture(InboxRead.none(0));
     }
+    InboxRead read =
+        readLive(mid, inbox -> readLocked(inbox, epoch, afterSeq, limit, clock.millis()));
+    return CompletableFuture.completedFuture(read == null ? InboxRead.none(epoch) : read);
   }
 
   @Override
   public CompletableFuture<InboxRead> readFromCursor(long mid, String key, int limit) {
     checkLimit(limit);
-    long now = clock.millis();
-    UserInbox inbox = live(mid, now);
-    synchronized (inbox) {
-      Long cursor = inbox.cursors.get(key);
-      InboxRead read =
-          cursor == null
-              ? readLocked(inbox, 0, 0, limit, now)
-              : readLocked(inbox, inbox.epoch, cursor, limit, now);
-      return CompletableFuture.completedFuture(read);
+    if (!Inbox.isUser(mid)) {
+      return CompletableFuture.completedFuture(InboxRead.none(0));
     }
+    InboxRead read =
+        readLive(
+            mid,
+            inbox -> {
+              Long cursor = inbox.cursors.get(key);
+              return cursor == null
+                  ? readLocked(inbox, 0, 0, limit, clock.millis())
+                  : readLocked(inbox, inbox.epoch, cursor, limit, clock.millis());
+            });
+    return CompletableFuture.completedFuture(read == null ? InboxRead.none(0) : read);
+  }
+
+  /**
+   * What {@code reader} answers on {@code mid}'s inbox, inside its compute; {@code null} when the
+   * user has none (an expired one is dropped). Creates nothing.
+   */
+  private <T> T readLive(long mid, Function<UserInbox, T> reader) {
+    long now = clock.millis();
+    sweep(now);
+    List<T> answer = new ArrayList<>(1);
+    inboxes.computeIfPresent(
+        mid,
+        (id, inbox) -> {
+          if (expired(inbox, now)) {
+            return null;
+          }
+          synchronized (inbox) {
+            answer.add(reader.apply(inbox));
+          }
+          return inbox;
+        });
+    return answer.isEmpty() ? null : answer.get(0);
   }
 
   private InboxRead readLocked(UserInbox inbox, long epoch, long afterSeq, int limit, long now) {
@@ -118,51 +169,78 @@ public final class InMemoryInbox implements Inbox {
     }
     List<InboxMessage> messages = new ArrayList<>();
     boolean more = false;
+    long bytes = 0;
     for (InboxMessage message : inbox.log) {
       if (message.getSeq() <= afterSeq) {
         continue;
       }
-      if (messages.size() == limit) {
+      long size = size(message);
+      if (messages.size() == limit || (!messages.isEmpty() && bytes + size > maxBytes)) {
         more = true;
         break;
       }
       messages.add(message);
+      bytes += size;
     }
     return new InboxRead(inbox.epoch, oldest, latest, messages, more, false);
+  }
+
+  /** A message's encoded size without its seq, as the Redis backend keeps and counts it. */
+  private static long size(InboxMessage message) {
+    return message.getSerializedSize()
+        - CodedOutputStream.computeInt64Size(InboxMessage.SEQ_FIELD_NUMBER, message.getSeq());
   }
 
   @Override
   public CompletableFuture<Integer> moveCursors(List<DeviceCursor> cursors) {
     long now = clock.millis();
-    int moved = 0;
+    int[] moved = new int[1];
+    long[] dropped = new long[1];
     for (DeviceCursor cursor : cursors) {
-      UserInbox inbox = inboxes.get(cursor.mid());
-      if (inbox == null || expired(inbox, now)) {
+      if (!Inbox.isUser(cursor.mid())) {
         continue;
       }
-      synchronized (inbox) {
-        if (cursor.epoch() != inbox.epoch || cursor.seq() <= 0 || cursor.seq() > inbox.seq) {
-          continue;
-        }
-        Long held = inbox.cursors.get(cursor.key());
-        if (held == null || cursor.seq() > held) {
-          inbox.cursors.put(cursor.key(), cursor.seq());
-          moved++;
-        }
-      }
+      inboxes.computeIfPresent(
+          cursor.mid(),
+          (id, inbox) -> {
+            if (expired(inbox, now)) {
+              return null;
+            }
+            synchronized (inbox) {
+              if (cursor.epoch() != inbox.epoch || cursor.seq() <= 0 || cursor.seq() > inbox.seq) {
+                return inbox;
+              }
+              Long held = inbox.cursors.get(cursor.key());
+              if (held == null && inbox.cursors.size() >= maxDevices) {
+                dropped[0] += dropLeastAdvanced(inbox, inbox.cursors.size() - maxDevices + 1);
+              }
+              if (held == null || cursor.seq() > held) {
+                inbox.cursors.put(cursor.key(), cursor.seq());
+                moved[0]++;
+              }
+            }
+            return inbox;
+          });
     }
-    return CompletableFuture.completedFuture(moved);
+    metrics.dropped(dropped[0]);
+    return CompletableFuture.completedFuture(moved[0]);
+  }
+
+  /** Drops the cursors of the {@code count} least advanced devices; answers how many. */
+  private static long dropLeastAdvanced(UserInbox inbox, int count) {
+    List<Map.Entry<String, Long>> lowest = new ArrayList<>(inbox.cursors.entrySet());
+    lowest.sort(Map.Entry.comparingByValue());
+    for (Map.Entry<String, Long> entry : List.copyOf(lowest.subList(0, count))) {
+      inbox.cursors.remove(entry.getKey());
+    }
+    return count;
   }
 
   @Override
   public CompletableFuture<Map<String, Long>> cursors(long mid) {
-    UserInbox inbox = inboxes.get(mid);
-    if (inbox == null || expired(inbox, clock.millis())) {
-      return CompletableFuture.completedFuture(Map.of());
-    }
-    synchronized (inbox) {
-      return CompletableFuture.completedFuture(Map.copyOf(inbox.cursors));
-    }
+    Map<String, Long> cursors =
+        Inbox.isUser(mid) ? readLive(mid, inbox -> Map.copyOf(inbox.cursors)) : null;
+    return CompletableFuture.completedFuture(cursors == null ? Map.of() : cursors);
   }
 
   /** Forgets {@code mid}'s inbox, as a store that lost its data would; for tests. */
@@ -170,19 +248,9 @@ public final class InMemoryInbox implements Inbox {
     inboxes.remove(mid);
   }
 
-  /** The user's inbox, created in a new epoch when there is none or it expired. */
-  private UserInbox live(long mid, long now) {
-    sweep(now);
-    return inboxes.compute(
-        mid,
-        (id, inbox) -> {
-          if (inbox != null && !expired(inbox, now)) {
-            return inbox;
-          }
-          long epoch = epochs.candidate();
-          epochs.issued(epoch);
-          return new UserInbox(epoch, now);
-        });
+  /** How many users have an inbox here; for tests. */
+  int users() {
+    return inboxes.size();
   }
 
   private boolean expired(UserInbox inbox, long now) {
@@ -202,21 +270,28 @@ public final class InMemoryInbox implements Inbox {
     return trimmed;
   }
 
+  /** Drops expired inboxes, each atomically with the calls on it. */
   private void sweep(long now) {
     if (now - lastSweep < maxAgeMs / 10) {
       return;
     }
     lastSweep = now;
-    for (Iterator<UserInbox> it = inboxes.values().iterator(); it.hasNext(); ) {
-      if (expired(it.next(), now)) {
-        it.remove();
-      }
+    for (Long mid : inboxes.keySet()) {
+      inboxes.computeIfPresent(mid, (id, inbox) -> expired(inbox, now) ? null : inbox);
     }
   }
 
   static void checkLimit(int limit) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit: " + limit + " (expected: a positive number)");
+    }
+  }
+
+  /** Refuses a mid that has no inbox ({@link Inbox#isUser}). */
+  static void requireUser(long mid) {
+    if (!Inbox.isUser(mid)) {
+      throw new IllegalArgumentException(
+          "mid: " + mid + " (expected: a user id > 0; anonymous users have no inbox)");
     }
   }
 }

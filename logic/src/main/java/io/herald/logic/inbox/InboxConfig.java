@@ -14,15 +14,28 @@ import java.time.Duration;
  *     days; at least 1 s)
  * @param syncLimit messages one SYNC returns when the client asks for no limit (default 100; at
  *     most {@value #MAX_SYNC_LIMIT}, the cap of every SYNC)
+ * @param syncMaxBytes the most bytes of messages (their encoded size: the body and about 30 bytes)
+ *     one read returns, a SYNC or a backend's read; it returns at least one message whatever its
+ *     size, and says {@code more} when it stopped early (default 1 MiB, 1 KiB to {@value
+ *     #MAX_SYNC_MAX_BYTES}: with one message of up to {@code api.maxBodyBytes} more, a SYNC answer
+ *     stays under gRPC's 4 MiB message limit)
+ * @param maxDevices device cursors kept per user (default 64, 1 to {@value #MAX_DEVICES}); a new
+ *     device beyond them drops the cursor of the least advanced device
  */
-public record InboxConfig(int maxCount, Duration maxAge, int syncLimit) {
+public record InboxConfig(
+    int maxCount, Duration maxAge, int syncLimit, int syncMaxBytes, int maxDevices) {
   /** The most messages one SYNC returns, whatever it asks. */
   public static final int MAX_SYNC_LIMIT = 500;
 
   static final int MAX_COUNT = 100_000;
 
+  /** The largest {@code syncMaxBytes}: 3 MiB. */
+  public static final int MAX_SYNC_MAX_BYTES = 3 << 20;
+
+  static final int MAX_DEVICES = 10_000;
+
   public static InboxConfig defaults() {
-    return new InboxConfig(1000, Duration.ofDays(7), 100);
+    return new InboxConfig(1000, Duration.ofDays(7), 100, 1 << 20, 64);
   }
 
   public InboxConfig {
@@ -30,6 +43,8 @@ public record InboxConfig(int maxCount, Duration maxAge, int syncLimit) {
     Check.positive("maxAge", maxAge);
     Check.state(maxAge.toSeconds() >= 1, "maxAge", Durations.format(maxAge), ">= 1s");
     Check.inRange("syncLimit", syncLimit, 1, MAX_SYNC_LIMIT);
+    Check.inRange("syncMaxBytes", syncMaxBytes, 1024, MAX_SYNC_MAX_BYTES);
+    Check.inRange("maxDevices", maxDevices, 1, MAX_DEVICES);
   }
 
   /** A SYNC's limit: {@code syncLimit} for 0, else capped at {@value #MAX_SYNC_LIMIT}. */

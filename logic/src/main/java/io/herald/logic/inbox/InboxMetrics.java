@@ -6,8 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The inbox's meters: {@code herald.logic.inbox.appends}, {@code herald.logic.inbox.reads{result=
  * ok|reset}}, {@code herald.logic.inbox.failures{op=append|read|cursor}}, {@code
- * herald.logic.inbox.trimmed} (messages dropped by count or age) and {@code
- * herald.logic.inbox.cursors.moved}.
+ * herald.logic.inbox.trimmed} (messages dropped by count or age), {@code
+ * herald.logic.inbox.cursors.moved} and {@code herald.logic.inbox.cursors.dropped} (cursors of the
+ * least advanced devices, dropped for a new device beyond {@code inbox.maxDevices}).
  */
 public final class InboxMetrics {
   private final Counter appends;
@@ -18,6 +19,7 @@ public final class InboxMetrics {
   private final Counter cursorFailures;
   private final Counter trimmed;
   private final Counter moved;
+  private final Counter dropped;
 
   public InboxMetrics(MeterRegistry meters) {
     appends =
@@ -36,6 +38,12 @@ public final class InboxMetrics {
     moved =
         Counter.builder("herald.logic.inbox.cursors.moved")
             .description("Device cursors moved forward")
+            .register(meters);
+    dropped =
+        Counter.builder("herald.logic.inbox.cursors.dropped")
+            .description(
+                "Cursors of the least advanced devices, dropped for a new device beyond"
+                    + " inbox.maxDevices")
             .register(meters);
   }
 
@@ -82,6 +90,12 @@ public final class InboxMetrics {
   void moved(int count) {
     if (count > 0) {
       moved.increment(count);
+    }
+  }
+
+  void dropped(long count) {
+    if (count > 0) {
+      dropped.increment(count);
     }
   }
 }

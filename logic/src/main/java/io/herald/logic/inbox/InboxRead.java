@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * What a read of an inbox answers.
  *
- * @param epoch the inbox's current epoch
+ * @param epoch the inbox's current epoch; 0 when the user has no inbox (nothing was stored for them
+ *     since their inbox was created last, or ever)
  * @param oldestSeq the oldest seq kept; 0 when nothing was ever appended in this epoch, {@code
  *     latestSeq + 1} when everything appended was trimmed
  * @param latestSeq the newest seq appended in this epoch (0: none)
@@ -25,5 +26,13 @@ public record InboxRead(
     boolean reset) {
   public InboxRead {
     messages = List.copyOf(messages);
+  }
+
+  /**
+   * The read of a user who has no inbox: epoch 0, nothing, and a reset when the reader named an
+   * epoch (the inbox it read from was lost).
+   */
+  static InboxRead none(long requestedEpoch) {
+    return new InboxRead(0, 0, 0, List.of(), false, requestedEpoch != 0);
   }
 }

@@ -26,6 +26,8 @@ public final class RedisInbox implements Inbox {
   private final Clock clock;
   private final String maxCount;
   private final String maxAgeMs;
+  private final String maxBytes;
+  private final String maxDevices;
   private final Epochs epochs;
   private final InboxMetrics metrics;
 
@@ -38,12 +40,15 @@ public final class RedisInbox implements Inbox {
     this.clock = clock;
     this.maxCount = String.valueOf(config.maxCount());
     this.maxAgeMs = String.valueOf(config.maxAge().toMillis());
+    this.maxBytes = String.valueOf(config.syncMaxBytes());
+    this.maxDevices = String.valueOf(config.maxDevices());
     this.epochs = new Epochs(clock);
     this.metrics = metrics;
   }
 
   @Override
   public CompletableFuture<InboxPosition> append(long mid, InboxEntry entry) {
+    InMemoryInbox.requireUser(mid);
     long newEpoch = epochs.candidate();
     return redis
         .run(
@@ -61,7 +66,9 @@ public final class RedisInbox implements Inbox {
         .thenApply(
             answer -> {
               long epoch = number(answer.get(0));
-              created(answer.get(2), epoch);
+              if (number(answer.get(2)) == 1) {
+                epochs.issued(epoch);
+              }
               metrics.trimmed(number(answer.get(3)));
               return new InboxPosition(epoch, number(answer.get(1)));
             });
@@ -83,7 +90,9 @@ public final class RedisInbox implements Inbox {
   private CompletableFuture<InboxRead> read(
       long mid, String epoch, long afterSeq, int limit, String cursorKey) {
     InMemoryInbox.checkLimit(limit);
-    long newEpoch = epochs.candidate();
+    if (!Inbox.isUser(mid)) {
+      return CompletableFuture.completedFuture(InboxRead.none(0));
+    }
     return redis
         .run(
             RedisOp.INBOX_READ,
@@ -91,20 +100,18 @@ public final class RedisInbox implements Inbox {
                 InboxScripts.READ.<List<Object>>run(
                     commands,
                     keys.of(mid),
-                    String.valueOf(newEpoch),
                     String.valueOf(clock.millis()),
                     maxAgeMs,
                     epoch,
                     String.valueOf(afterSeq),
                     String.valueOf(limit),
-                    cursorKey))
+                    cursorKey,
+                    maxBytes))
         .thenApply(
             answer -> {
-              long current = number(answer.get(0));
-              created(answer.get(5), current);
-              metrics.trimmed(number(answer.get(6)));
-              List<InboxMessage> messages = new ArrayList<>(answer.size() - 7);
-              for (Object member : answer.subList(7, answer.size())) {
+              metrics.trimmed(number(answer.get(5)));
+              List<InboxMessage> messages = new ArrayList<>(answer.size() - 6);
+              for (Object member : answer.subList(6, answer.size())) {
                 InboxMessage message = RedisInboxKeys.message(String.valueOf(member));
                 if (message == null) {
                   log.warn("Skipping a malformed inbox entry of mid {}", mid);
@@ -113,7 +120,7 @@ public final class RedisInbox implements Inbox {
                 }
               }
               return new InboxRead(
-                  current,
+                  number(answer.get(0)),
                   number(answer.get(1)),
                   number(answer.get(2)),
                   messages,
@@ -126,7 +133,11 @@ public final class RedisInbox implements Inbox {
   public CompletableFuture<Integer> moveCursors(List<DeviceCursor> cursors) {
     Map<Long, List<String>> byMid = new LinkedHashMap<>();
     for (DeviceCursor cursor : cursors) {
-      List<String> args = byMid.computeIfAbsent(cursor.mid(), mid -> new ArrayList<>());
+      if (!Inbox.isUser(cursor.mid())) {
+        continue;
+      }
+      List<String> args =
+          byMid.computeIfAbsent(cursor.mid(), mid -> new ArrayList<>(List.of(maxDevices)));
       args.add(cursor.key());
       args.add(String.valueOf(cursor.epoch()));
       args.add(String.valueOf(cursor.seq()));
@@ -137,7 +148,7 @@ public final class RedisInbox implements Inbox {
     return redis.run(
         RedisOp.INBOX_CURSOR,
         commands -> {
-          List<CompletableFuture<Long>> moves = new ArrayList<>(byMid.size());
+          List<CompletableFuture<List<Long>>> moves = new ArrayList<>(byMid.size());
           byMid.forEach(
               (mid, args) -> {
                 String[] userKeys = keys.of(mid);
@@ -148,12 +159,25 @@ public final class RedisInbox implements Inbox {
                         args.toArray(String[]::new)));
               });
           return CompletableFuture.allOf(moves.toArray(CompletableFuture<?>[]::new))
-              .thenApply(v -> moves.stream().mapToInt(move -> move.join().intValue()).sum());
+              .thenApply(
+                  v -> {
+                    int moved = 0;
+                    long dropped = 0;
+                    for (CompletableFuture<List<Long>> move : moves) {
+                      moved += move.join().get(0).intValue();
+                      dropped += move.join().get(1);
+                    }
+                    metrics.dropped(dropped);
+                    return moved;
+                  });
         });
   }
 
   @Override
   public CompletableFuture<Map<String, Long>> cursors(long mid) {
+    if (!Inbox.isUser(mid)) {
+      return CompletableFuture.completedFuture(Map.of());
+    }
     String[] userKeys = keys.of(mid);
     return redis.run(
         RedisOp.INBOX_READ,
@@ -183,12 +207,6 @@ public final class RedisInbox implements Inbox {
                 return cursors;
               });
         });
-  }
-
-  private void created(Object flag, long epoch) {
-    if (number(flag) == 1) {
-      epochs.issued(epoch);
-    }
   }
 
   private static long number(Object value) {

@@ -77,8 +77,9 @@ public final class PushService {
 
   /**
    * Pushes to device keys. With {@code delivery.store()}, the message is appended to the inbox of
-   * each user the keys' sessions belong to (keys without a session are offline and name no user)
-   * before any record is published, and each record names one user.
+   * each user the keys' sessions belong to before any record is published, and each record names
+   * one user; keys without a session, and keys of anonymous connections (mid 0, which have no
+   * inbox), are offline: nothing is stored or pushed for them.
    */
   public CompletableFuture<PushResult> pushKeys(
       int op, Collection<String> keys, ByteString body, Delivery delivery) {
@@ -97,6 +98,16 @@ public final class PushService {
                           new PushResult(template.getMessageId(), offline, List.of()));
                     }
                     Map<Long, List<Session>> users = PushRecords.usersOfKeys(targets, live);
+                    // Anonymous connections have no inbox: not stored, not pushed, offline.
+                    users.keySet().removeIf(mid -> !Inbox.isUser(mid));
+                    List<String> notStored =
+                        targets.stream()
+                            .filter(
+                                key -> {
+                                  Session session = live.get(key);
+                                  return session == null || !Inbox.isUser(session.mid());
+                                })
+                            .toList();
                     return store(template, users.keySet())
                         .thenCompose(
                             positions ->
@@ -104,7 +115,7 @@ public final class PushService {
                                     PushRecords.stored(template, users, positions),
                                     new PushResult(
                                         template.getMessageId(),
-                                        offline,
+                                        notStored,
                                         List.of(),
                                         stored(positions))));
                   });
@@ -118,13 +129,17 @@ public final class PushService {
 
   /**
    * Pushes to every connected device of each user. With {@code delivery.store()}, the message is
-   * appended to every target user's inbox, connected or not, before any record is published.
+   * appended to every target user's inbox, connected or not, before any record is published; a mid
+   * {@code <= 0} is then refused ({@code mids[i]}): anonymous connections have no inbox.
    */
   public CompletableFuture<PushResult> pushMids(
       int op, Collection<Long> mids, ByteString body, Delivery delivery) {
     return accept(
         () -> {
           Set<Long> targets = checks.mids(mids);
+          if (delivery.store()) {
+            RequestChecks.storedMids(mids);
+          }
           PushMsg template = template(PushType.PUSH_TYPE_MIDS, op, body, delivery);
           CompletableFuture<Map<Long, InboxPosition>> stored =
               delivery.store()

@@ -1,6 +1,7 @@
 package io.herald.logic.push;
 
 import com.google.protobuf.ByteString;
+import io.herald.logic.inbox.Inbox;
 import io.herald.logic.push.PushConfig.Api;
 import io.herald.wire.Op;
 import java.util.Collection;
@@ -66,6 +67,20 @@ public final class RequestChecks {
   Set<Long> mids(Collection<Long> mids) {
     targets("mids", mids, "user ids");
     return new LinkedHashSet<>(mids);
+  }
+
+  /** Mids of a stored push: users only ({@link Inbox#isUser}); anonymous ones have no inbox. */
+  static void storedMids(Collection<Long> mids) {
+    int i = 0;
+    for (long mid : mids) {
+      if (!Inbox.isUser(mid)) {
+        throw InvalidPushException.of(
+            "mids[" + i + "]",
+            mid,
+            "a user id > 0 with store: true; anonymous users have no inbox");
+      }
+      i++;
+    }
   }
 
   private void targets(String name, Collection<?> targets, String what) {

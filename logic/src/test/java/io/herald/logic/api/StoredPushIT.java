@@ -150,6 +150,38 @@ class StoredPushIT {
   }
 
   @Test
+  void anonymousUsersHaveNoInboxOverGrpc(KafkaBroker kafka, RedisServer redis) {
+    start(kafka, redis.uri(), redis.keyPrefix() + "p");
+
+    assertThatThrownBy(
+            () ->
+                push.pushMids(
+                    PushMidsRequest.newBuilder()
+                        .setOp(1000)
+                        .addMids(0)
+                        .setBody(BODY)
+                        .setStore(true)
+                        .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription())
+                  .isEqualTo(
+                      "mids[0]: 0 (expected: a user id > 0 with store: true;"
+                          + " anonymous users have no inbox)");
+            });
+    assertThatThrownBy(() -> push.readInbox(ReadInboxRequest.newBuilder().setMid(0).build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+              assertThat(e.getStatus().getDescription())
+                  .isEqualTo("mid: 0 (expected: a user id > 0; anonymous users have no inbox)");
+            });
+  }
+
+  @Test
   void withTheInboxDownAStoredPushFailsNamingItAndNothingIsPublished(KafkaBroker kafka) {
     start(kafka, "redis://127.0.0.1:" + FreePorts.next(), "down");
     GoimHttpClient http = GoimHttpClient.withToken(server.port(), PushServer.TOKEN);

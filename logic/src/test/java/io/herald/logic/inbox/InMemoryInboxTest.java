@@ -3,8 +3,10 @@ package io.herald.logic.inbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The contract in memory, and expiry of an idle inbox on the injected clock. */
@@ -27,6 +29,22 @@ class InMemoryInboxTest extends InboxContract {
   @Override
   void lose(long mid) {
     store.forget(mid);
+  }
+
+  @Override
+  MeterRegistry meters() {
+    return meters;
+  }
+
+  @Test
+  void readsAndCursorMovesCreateNoInbox() {
+    inbox.read(MID, 0, 0, 10).join();
+    inbox.read(MID, 1234, 3, 10).join();
+    inbox.readFromCursor(MID, "phone", 10).join();
+    inbox.moveCursors(List.of(new DeviceCursor(MID, "phone", 1234, 1))).join();
+    inbox.cursors(MID).join();
+
+    assertThat(store.users()).isZero();
   }
 
   @Test

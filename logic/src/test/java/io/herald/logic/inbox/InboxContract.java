@@ -1,10 +1,12 @@
 package io.herald.logic.inbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
 import io.herald.proto.common.v1.InboxMessage;
 import io.herald.testkit.ManualClock;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +24,10 @@ import org.junit.jupiter.api.Test;
  */
 abstract class InboxContract {
   static final int MAX_COUNT = 5;
-  static final InboxConfig CONFIG = new InboxConfig(MAX_COUNT, Duration.ofDays(7), 100);
+  static final int SYNC_MAX_BYTES = 10_000;
+  static final int MAX_DEVICES = 3;
+  static final InboxConfig CONFIG =
+      new InboxConfig(MAX_COUNT, Duration.ofDays(7), 100, SYNC_MAX_BYTES, MAX_DEVICES);
   static final long MID = 42;
 
   final ManualClock clock = new ManualClock();
@@ -37,6 +42,9 @@ abstract class InboxContract {
 
   /** Loses {@code mid}'s inbox as a flushed store would. */
   abstract void lose(long mid);
+
+  /** The registry the inbox under test counts in. */
+  abstract MeterRegistry meters();
 
   InboxPosition append(String body) {
     return inbox()
@@ -183,15 +191,42 @@ abstract class InboxContract {
   }
 
   @Test
-  void anEmptyInboxHasAnEpochAndReadsAsNoReset() {
+  void aUserWithoutAnInboxReadsAsEpochZeroWithoutAReset() {
     InboxRead first = inbox().read(MID, 0, 0, 10).join();
+    InboxRead fromCursor = inbox().readFromCursor(MID, "phone", 10).join();
 
-    assertThat(first.epoch()).isPositive();
-    assertThat(first.oldestSeq()).isZero();
-    assertThat(first.latestSeq()).isZero();
-    assertThat(first.reset()).isFalse();
-    assertThat(inbox().read(MID, first.epoch(), 0, 10).join().reset()).isFalse();
-    assertThat(append("a")).isEqualTo(new InboxPosition(first.epoch(), 1));
+    for (InboxRead read : List.of(first, fromCursor)) {
+      assertThat(read).isEqualTo(new InboxRead(0, 0, 0, List.of(), false, false));
+    }
+    assertThat(append("a").seq()).isOne();
+  }
+
+  @Test
+  void aUserWithoutAnInboxIsAResetToANamedEpoch() {
+    InboxRead read = inbox().read(MID, 1234, 5, 10).join();
+
+    assertThat(read).isEqualTo(new InboxRead(0, 0, 0, List.of(), false, true));
+  }
+
+  @Test
+  void anonymousUsersHaveNoInbox() {
+    for (long mid : new long[] {0, -1}) {
+      assertThatThrownBy(
+              () ->
+                  inbox()
+                      .append(mid, new InboxEntry(1, 1000, ByteString.copyFromUtf8("x"), now()))
+                      .join())
+          .hasRootCauseInstanceOf(IllegalArgumentException.class)
+          .hasRootCauseMessage(
+              "mid: " + mid + " (expected: a user id > 0; anonymous users have no inbox)");
+      InboxRead none = new InboxRead(0, 0, 0, List.of(), false, false);
+      assertThat(inbox().read(mid, 0, 0, 10).join()).isEqualTo(none);
+      assertThat(inbox().read(mid, 1234, 5, 10).join()).as("never a reset").isEqualTo(none);
+      assertThat(inbox().readFromCursor(mid, "phone", 10).join()).isEqualTo(none);
+      assertThat(inbox().moveCursors(List.of(new DeviceCursor(mid, "phone", 1234, 1))).join())
+          .isZero();
+      assertThat(inbox().cursors(mid).join()).isEmpty();
+    }
   }
 
   @Test
@@ -204,10 +239,9 @@ abstract class InboxContract {
     InboxRead read = inbox().read(MID, old.epoch(), 2, 10).join();
     InboxPosition next = append("c");
 
-    assertThat(read.reset()).isTrue();
-    assertThat(read.epoch()).isNotEqualTo(old.epoch()).isPositive();
-    assertThat(read.latestSeq()).isZero();
-    assertThat(next).isEqualTo(new InboxPosition(read.epoch(), 1));
+    assertThat(read).isEqualTo(new InboxRead(0, 0, 0, List.of(), false, true));
+    assertThat(next.epoch()).isGreaterThan(old.epoch());
+    assertThat(next.seq()).isOne();
     assertThat(inbox().cursors(MID).join()).isEmpty();
     assertThat(inbox().moveCursors(List.of(new DeviceCursor(MID, "phone", old.epoch(), 1))).join())
         .as("a cursor of the old epoch")
@@ -306,5 +340,53 @@ abstract class InboxContract {
     assertThat(read.epoch()).isEqualTo(first.epoch());
     assertThat(read.oldestSeq()).isEqualTo(3);
     assertThat(read.latestSeq()).isEqualTo(2);
+  }
+
+  @Test
+  void aReadStopsBeforeItsMessagesPassSyncMaxBytesButReturnsAtLeastOne() {
+    InboxPosition at = append("x".repeat(4_000));
+    append("y".repeat(4_000));
+    append("z".repeat(4_000));
+    inbox()
+        .append(MID, new InboxEntry(4, 1000, ByteString.copyFromUtf8("w".repeat(20_000)), now()))
+        .join();
+    append("v");
+
+    InboxRead head = inbox().read(MID, at.epoch(), 0, 10).join();
+    InboxRead big = inbox().read(MID, at.epoch(), 3, 10).join();
+    InboxRead fromCursor = inbox().readFromCursor(MID, "phone", 10).join();
+
+    assertThat(head.messages()).extracting(InboxMessage::getSeq).containsExactly(1L, 2L);
+    assertThat(head.more()).isTrue();
+    assertThat(big.messages()).extracting(InboxMessage::getSeq).containsExactly(4L);
+    assertThat(big.more()).isTrue();
+    assertThat(fromCursor.messages()).hasSize(2);
+    assertThat(inbox().read(MID, at.epoch(), 4, 10).join().more()).isFalse();
+  }
+
+  @Test
+  void aNewDeviceBeyondMaxDevicesDropsTheLeastAdvancedCursor() {
+    long epoch = 0;
+    for (int i = 1; i <= 4; i++) {
+      epoch = append("m" + i).epoch();
+    }
+    inbox()
+        .moveCursors(
+            List.of(
+                new DeviceCursor(MID, "a", epoch, 3),
+                new DeviceCursor(MID, "b", epoch, 1),
+                new DeviceCursor(MID, "c", epoch, 2)))
+        .join();
+
+    int moved =
+        inbox()
+            .moveCursors(
+                List.of(new DeviceCursor(MID, "a", epoch, 4), new DeviceCursor(MID, "d", epoch, 1)))
+            .join();
+    inbox().moveCursors(List.of(new DeviceCursor(MID, "e", epoch, 4))).join();
+
+    assertThat(moved).isEqualTo(2);
+    assertThat(inbox().cursors(MID).join()).isEqualTo(Map.of("a", 4L, "c", 2L, "e", 4L));
+    assertThat(meters().get("herald.logic.inbox.cursors.dropped").counter().count()).isEqualTo(2);
   }
 }

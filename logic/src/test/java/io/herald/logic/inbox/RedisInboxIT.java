@@ -11,6 +11,7 @@ import io.herald.testkit.RealRedis;
 import io.herald.testkit.RedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -67,6 +68,11 @@ class RedisInboxIT extends InboxContract {
     redis.del(meta(mid), meta(mid) + ":log", meta(mid) + ":cur");
   }
 
+  @Override
+  MeterRegistry meters() {
+    return meters;
+  }
+
   private String meta(long mid) {
     return prefix + ":inbox:{" + mid + "}";
   }
@@ -89,14 +95,29 @@ class RedisInboxIT extends InboxContract {
   }
 
   @Test
-  void aFlushedRedisGivesANewEpoch() {
+  void aFlushedRedisIsAResetAndTheNextAppendGivesANewEpoch() {
     InboxPosition old = append("a");
     redis.flushall();
 
     InboxRead read = inbox.read(MID, old.epoch(), 1, 10).join();
+    InboxPosition next = append("b");
 
     assertThat(read.reset()).isTrue();
-    assertThat(read.epoch()).isGreaterThan(old.epoch());
+    assertThat(read.epoch()).isZero();
+    assertThat(next.epoch()).isGreaterThan(old.epoch());
+  }
+
+  @Test
+  void readsCursorMovesAndAnonymousUsersWriteNoKey() {
+    inbox.read(MID, 0, 0, 10).join();
+    inbox.read(MID, 1234, 3, 10).join();
+    inbox.readFromCursor(MID, "phone", 10).join();
+    inbox.moveCursors(List.of(new DeviceCursor(MID, "phone", 1234, 1))).join();
+    inbox.cursors(MID).join();
+    inbox.read(0, 0, 0, 10).join();
+    inbox.moveCursors(List.of(new DeviceCursor(0, "phone", 1234, 1))).join();
+
+    assertThat(redis.keys(prefix + ":*")).isEmpty();
   }
 
   @Test

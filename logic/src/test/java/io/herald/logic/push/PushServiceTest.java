@@ -335,6 +335,40 @@ class PushServiceTest {
   }
 
   @Test
+  void aStoredKeysPushToAnAnonymousConnectionStoresNothingForItAndCallsItOffline() {
+    TestSessions.put(sessions, 0, "anon-a", "comet-a");
+    TestSessions.put(sessions, 0, "anon-b", "comet-b");
+
+    PushResult result =
+        pushes
+            .pushKeys(
+                1000,
+                List.of("anon-a", "phone-2", "anon-b"),
+                BODY,
+                new Delivery(false, true, false))
+            .join();
+
+    assertThat(result.offlineKeys()).containsExactly("anon-a", "anon-b");
+    assertThat(result.stored()).extracting(PushResult.Stored::mid).containsExactly(2L);
+    assertThat(queue.published)
+        .extracting(PushMsg::getServerId, PushMsg::getKeysList)
+        .containsExactly(tuple("comet-a", List.of("phone-2")));
+    assertThat(inbox.read(0, 0, 0, 10).join().messages()).isEmpty();
+  }
+
+  @Test
+  void aStoredMidsPushToAnAnonymousOrNegativeMidIsRefusedNamingIt() {
+    assertRefused(
+        pushes.pushMids(1000, List.of(1L, 0L), BODY, new Delivery(false, true, false)),
+        "mids[1]: 0 (expected: a user id > 0 with store: true; anonymous users have no inbox)");
+    assertRefused(
+        pushes.pushMids(1000, List.of(-7L), BODY, new Delivery(false, true, false)),
+        "mids[0]: -7 (expected: a user id > 0 with store: true; anonymous users have no inbox)");
+    assertThat(queue.published).isEmpty();
+    assertThat(inbox.read(1, 0, 0, 10).join().latestSeq()).isZero();
+  }
+
+  @Test
   void aPushNotStoredLeavesTheInboxesAlone() {
     pushes.pushMids(1000, List.of(1L), BODY, Delivery.acked()).join();
 

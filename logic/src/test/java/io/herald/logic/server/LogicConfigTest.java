@@ -37,6 +37,8 @@ class LogicConfigTest {
     assertThat(config.inbox().maxCount()).isEqualTo(1000);
     assertThat(config.inbox().maxAge()).isEqualTo(Duration.ofDays(7));
     assertThat(config.inbox().syncLimit()).isEqualTo(100);
+    assertThat(config.inbox().syncMaxBytes()).isEqualTo(1 << 20);
+    assertThat(config.inbox().maxDevices()).isEqualTo(64);
   }
 
   @Test
@@ -48,8 +50,18 @@ class LogicConfigTest {
                 Map.of(
                     "LOGIC_INBOX_MAXCOUNT", "50",
                     "LOGIC_INBOX_MAX_AGE", "2d",
-                    "LOGIC_INBOX_SYNCLIMIT", "20"))
+                    "LOGIC_INBOX_SYNCLIMIT", "20",
+                    "LOGIC_INBOX_SYNCMAXBYTES", "65536",
+                    "LOGIC_INBOX_MAXDEVICES", "8"))
             .config();
+    assertThat(config.inbox().syncMaxBytes()).isEqualTo(65536);
+    assertThat(config.inbox().maxDevices()).isEqualTo(8);
+    assertThatThrownBy(() -> LOADER.load(null, Map.of("LOGIC_INBOX_SYNCMAXBYTES", "4194304")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("inbox.syncMaxBytes: 4194304 (expected: ");
+    assertThatThrownBy(() -> LOADER.load(null, Map.of("LOGIC_INBOX_MAXDEVICES", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("inbox.maxDevices: 0 (expected: ");
     assertThat(config.inbox().maxCount()).isEqualTo(50);
     assertThat(config.inbox().maxAge()).isEqualTo(Duration.ofDays(2));
     assertThat(config.inbox().syncLimit()).isEqualTo(20);

@@ -83,10 +83,10 @@ class LogicInboxIT {
             "store:",
             "  backend: redis",
             "  redis: {uri: '" + redisServer.uri() + "', keyPrefix: '" + prefix + "'}",
-            "inbox: {maxCount: 3, syncLimit: 2}",
+            "inbox: {maxCount: 5, syncLimit: 2}",
             "push:",
             "  kafka: {bootstrapServers: '" + kafka.bootstrapServers() + "', topic: " + name + "}",
-            "  api: {requireToken: true, tokens: [" + TOKEN + "]}",
+            "  api: {requireToken: true, tokens: [" + TOKEN + "], maxBodyBytes: 1000000}",
             "registry: {backend: memory}",
             ""));
     LogicConfig config =
@@ -217,6 +217,68 @@ class LogicInboxIT {
   }
 
   @Test
+  void anonymousConnectionsHaveNoInbox() throws Exception {
+    connect("comet-a", 0, "anon-1", 11);
+    connect("comet-a", 0, "anon-2", 12);
+
+    JsonNode reply = json(post("/goim/push/keys?operation=1000&keys=anon-1&store=1", "mine"));
+
+    assertThat(reply.get("code").asInt()).as(reply.toString()).isZero();
+    assertThat(reply.get("data").get("offline").get(0).asText()).isEqualTo("anon-1");
+    assertThat(reply.get("data").get("stored")).isEmpty();
+    SyncResponse other = sync(SyncRequest.newBuilder().setMid(0).setKey("anon-2"));
+    assertThat(other).as("epoch 0, nothing, no reset").isEqualTo(SyncResponse.newBuilder().build());
+    assertThat(
+            sync(SyncRequest.newBuilder().setMid(0).setKey("anon-2").setEpoch(5).setAfterSeq(1))
+                .getReset())
+        .isFalse();
+    assertThat(
+            comets
+                .ack(
+                    AckRequest.newBuilder()
+                        .setServerId("comet-a")
+                        .addCursors(cursor(0, "anon-2", 5, 1))
+                        .build())
+                .getMoved())
+        .isZero();
+    assertRefused(
+        post("/goim/push/mids?operation=1000&mids=0&store=1", "x"),
+        "mids[0]: 0 (expected: a user id > 0 with store: true; anonymous users have no inbox)");
+    assertRefused(
+        get("/herald/inbox?mid=0"),
+        "mid: 0 (expected: a user id > 0; anonymous users have no inbox)");
+    assertThat(redis.keys(prefix + ":inbox:*")).isEmpty();
+  }
+
+  @Test
+  void aSyncOfBigMessagesStaysFarBelowGrpcsLimit() throws Exception {
+    String body = "b".repeat(1_000_000);
+    for (int i = 0; i < 5; i++) {
+      JsonNode reply = json(post("/goim/push/mids?operation=1000&mids=909&store=1", body));
+      assertThat(reply.get("code").asInt()).as(reply.toString()).isZero();
+    }
+
+    SyncResponse first = sync(SyncRequest.newBuilder().setMid(909).setKey("k").setLimit(5));
+    JsonNode read = json(get("/herald/inbox?mid=909&limit=5")).get("data");
+
+    assertThat(first.getMessagesCount()).isOne();
+    assertThat(first.getMore()).isTrue();
+    assertThat(read.get("messages")).hasSize(1);
+    assertThat(read.get("more").asBoolean()).isTrue();
+  }
+
+  @Test
+  void readingAUserWithoutAnInboxWritesNothing() throws Exception {
+    SyncResponse first = sync(SyncRequest.newBuilder().setMid(910).setKey("k"));
+    JsonNode read = json(get("/herald/inbox?mid=911")).get("data");
+
+    assertThat(first.getEpoch()).isZero();
+    assertThat(first.getReset()).isFalse();
+    assertThat(read.get("epoch").asLong()).isZero();
+    assertThat(redis.keys(prefix + ":inbox:*")).isEmpty();
+  }
+
+  @Test
   void badAcksAndSyncsAreInvalidArguments() {
     AckRequest.Builder tooMany = AckRequest.newBuilder().setServerId("comet-a");
     for (int i = 0; i < 1001; i++) {
@@ -288,13 +350,17 @@ class LogicInboxIT {
   }
 
   private void connect(String server, long mid, String key) {
+    connect(server, mid, key, mid);
+  }
+
+  private void connect(String server, long mid, String key, long connId) {
     String auth =
         "{\"mid\":" + mid + ",\"key\":\"" + key + "\",\"platform\":\"web\",\"accepts\":[1000]}";
     comets.connect(
         ConnectRequest.newBuilder()
             .setServerId(server)
             .setServerEpoch(1)
-            .setConnId(mid)
+            .setConnId(connId)
             .setClientIp("127.0.0.1")
             .setToken(ByteString.copyFromUtf8(auth))
             .build());
