@@ -4,7 +4,7 @@
 // [| crc uint32, version 2 only] | body. Version 1 is goim's format byte for byte (headerLen 16);
 // version 2 (headerLen 20) adds CRC32C of the first 16 header bytes followed by the body.
 
-/** Operation numbers: goim's 0–17, Herald's 18–25; business ops are 1000 and above. */
+/** Operation numbers: goim's 0–17, Herald's 18–27; business ops are 1000 and above. */
 export const Op = Object.freeze({
   HANDSHAKE: 0,
   HANDSHAKE_REPLY: 1,
@@ -32,6 +32,8 @@ export const Op = Object.freeze({
   JOIN_ROOM_REPLY: 23,
   LEAVE_ROOM: 24,
   LEAVE_ROOM_REPLY: 25,
+  MESSAGE: 26,
+  INBOX_NOTICE: 27,
 });
 
 export const HEADER_V1 = 16;
@@ -189,4 +191,119 @@ export function decodeMessage(message) {
     throw new ProtocolError('bad_packet_length', `${data.length - next} bytes after the frame`);
   }
   return frame.op === Op.RAW ? splitBatch(frame.body) : [frame];
+}
+
+// ---- delivery bodies (docs/protocol.md: ops 18, 19, 20, 26, 27) ----
+//
+// int64 fields: epochs (milliseconds) and seqs fit a JavaScript number; message ids (Snowflake)
+// do not, so they travel as decimal strings.
+
+/** A delivery body that does not have its layout: the frame is ignored, the connection stays. */
+export class MalformedBodyError extends Error {
+  constructor(message) {
+    super(message);
+    this.name = 'MalformedBodyError';
+  }
+}
+
+function need(body, bytes, what) {
+  if (body.length < bytes) throw new MalformedBodyError(`${what}: ${body.length} bytes (expected: at least ${bytes})`);
+  return new DataView(body.buffer, body.byteOffset, body.length);
+}
+
+/** The op-18 ACK body: an inbox position ({@code epoch}, {@code seq}; 0 for none) and message ids. */
+export function encodeAck({ epoch = 0, seq = 0, ids = [] } = {}) {
+  const out = new Uint8Array(16 + 8 * ids.length);
+  const view = new DataView(out.buffer);
+  view.setBigInt64(0, BigInt(epoch));
+  view.setBigInt64(8, BigInt(seq));
+  ids.forEach((id, i) => view.setBigInt64(16 + 8 * i, BigInt(id)));
+  return out;
+}
+
+/** The op-19 SYNC body: what follows {@code afterSeq} of {@code epoch} (0, 0: from the oldest). */
+export function encodeSync({ epoch = 0, afterSeq = 0, limit = 0 } = {}) {
+  const out = new Uint8Array(20);
+  const view = new DataView(out.buffer);
+  view.setBigInt64(0, BigInt(epoch));
+  view.setBigInt64(8, BigInt(afterSeq));
+  view.setInt32(16, limit);
+  return out;
+}
+
+/**
+ * An op-26 MESSAGE body: {messageId (decimal string), epoch, seq (0, 0 when not stored), op (the
+ * business op), ack (whether the server asks for an ACK of the id), body}.
+ */
+export function decodeEnvelope(body) {
+  const view = need(body, 29, 'MESSAGE head');
+  return {
+    messageId: view.getBigInt64(0).toString(),
+    epoch: Number(view.getBigInt64(8)),
+    seq: Number(view.getBigInt64(16)),
+    op: view.getInt32(24),
+    ack: (view.getUint8(28) & 1) !== 0,
+    body: body.subarray(29),
+  };
+}
+
+/** An op-26 MESSAGE body (for tests and servers written in JavaScript). */
+export function encodeEnvelope({ messageId = 0, epoch = 0, seq = 0, op, ack = false, body }) {
+  const payload = toBytes(body);
+  const out = new Uint8Array(29 + payload.length);
+  const view = new DataView(out.buffer);
+  view.setBigInt64(0, BigInt(messageId));
+  view.setBigInt64(8, BigInt(epoch));
+  view.setBigInt64(16, BigInt(seq));
+  view.setInt32(24, op);
+  view.setUint8(28, ack ? 1 : 0);
+  out.set(payload, 29);
+  return out;
+}
+
+/** An op-27 INBOX_NOTICE body: {epoch, latestSeq}. */
+export function decodeNotice(body) {
+  if (body.length !== 16) throw new MalformedBodyError(`INBOX_NOTICE body of ${body.length} bytes (expected: 16)`);
+  const view = need(body, 16, 'INBOX_NOTICE');
+  return { epoch: Number(view.getBigInt64(0)), latestSeq: Number(view.getBigInt64(8)) };
+}
+
+/**
+ * An op-20 SYNC_REPLY body: {epoch, oldestSeq, latestSeq, more, reset, frames} where frames are
+ * the op-26 frames after the head. An empty body means the server could not sync now.
+ */
+export function decodeSyncReply(body) {
+  const view = need(body, 25, 'SYNC_REPLY head');
+  const flags = view.getUint8(24);
+  let frames;
+  try {
+    frames = splitBatch(body.subarray(25));
+  } catch (e) {
+    throw new MalformedBodyError(`SYNC_REPLY messages: ${e.message}`);
+  }
+  return {
+    epoch: Number(view.getBigInt64(0)),
+    oldestSeq: Number(view.getBigInt64(8)),
+    latestSeq: Number(view.getBigInt64(16)),
+    more: (flags & 1) !== 0,
+    reset: (flags & 2) !== 0,
+    frames,
+  };
+}
+
+/** An op-20 SYNC_REPLY body (for tests): the head and the given op-26 frames in {@code version}. */
+export function encodeSyncReply({ epoch, oldestSeq, latestSeq, more = false, reset = false, messages = [], version = 2 }) {
+  const parts = messages.map((m) => encodeFrame({ op: Op.MESSAGE, body: encodeEnvelope(m), version }));
+  const out = new Uint8Array(25 + parts.reduce((n, p) => n + p.length, 0));
+  const view = new DataView(out.buffer);
+  view.setBigInt64(0, BigInt(epoch));
+  view.setBigInt64(8, BigInt(oldestSeq));
+  view.setBigInt64(16, BigInt(latestSeq));
+  view.setUint8(24, (more ? 1 : 0) | (reset ? 2 : 0));
+  let at = 25;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }

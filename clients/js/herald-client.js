@@ -1,20 +1,35 @@
 // Herald browser client: one WebSocket to a Comet, speaking the wire protocol of docs/protocol.md.
 // No dependencies; an ES module. See docs/client-js.md.
 
-import { Op, decodeMessage, encodeFrame, text, toBytes } from './frame.js';
+import { Delivery, defaultInboxStore } from './delivery.js';
+import { Op, decodeMessage, decodeNotice, encodeFrame, text, toBytes } from './frame.js';
 
 export {
+  MalformedBodyError,
   Op,
   ProtocolError,
   crc32c,
+  decodeEnvelope,
   decodeFrame,
   decodeMessage,
+  decodeNotice,
+  decodeSyncReply,
+  encodeAck,
   encodeBatch,
+  encodeEnvelope,
   encodeFrame,
+  encodeSync,
+  encodeSyncReply,
   splitBatch,
   text,
   toBytes,
 } from './frame.js';
+export {
+  RecentIds,
+  defaultInboxStore,
+  localStorageInboxStore,
+  memoryInboxStore,
+} from './delivery.js';
 
 const noop = () => {};
 
@@ -81,7 +96,10 @@ export function nodeUrls(answer, { secure = false, path = '/sub' } = {}) {
 
 /**
  * A connection to Herald that authenticates, keeps itself alive with heartbeats, splits op-9
- * batches, matches replies to requests by seq and reconnects with backoff.
+ * batches, matches replies to requests by seq and reconnects with backoff. Acked and stored pushes
+ * (op 26) are acked automatically and handed to {@code onMessage} once each, stored ones in inbox
+ * order; in protocol version 2 the client SYNCs the user's inbox after every connect, on notices
+ * (op 27) and past a gap, from the position its inbox store keeps (localStorage by default).
  */
 export class HeraldClient {
   /**
@@ -89,6 +107,10 @@ export class HeraldClient {
    * @param {string|string[]} options.url Comet WebSocket URL(s), e.g. ws://127.0.0.1:3102/sub;
    *     reconnects walk the list in order
    * @param {object} options.auth goim's AUTH body: {mid, key, room_id, platform, accepts, token}
+   * @param {boolean} [options.sync] keep an inbox position and SYNC stored messages (default: true
+   *     in version 2; refused in version 1, which has no inbox delivery)
+   * @param {{load(mid), save(mid, position)}} [options.inboxStore] where the inbox position is kept
+   *     per user (default: localStorage when present, else memory)
    */
   constructor(options) {
     const urls = [].concat(options?.url ?? []);
@@ -97,6 +119,10 @@ export class HeraldClient {
     if (this.options.version !== 1 && this.options.version !== 2) {
       throw new RangeError(`version: ${this.options.version} (expected: 1 or 2)`);
     }
+    const sync = options.sync ?? this.options.version === 2;
+    if (sync && this.options.version === 1) {
+      throw new RangeError('sync: true with version 1 (expected: version 2; version 1 has no inbox delivery)');
+    }
     this.urls = urls;
     this.auth = { ...options.auth };
     this.onOpen = options.onOpen ?? noop;
@@ -104,6 +130,7 @@ export class HeraldClient {
     this.onMessage = options.onMessage ?? noop;
     this.onOnline = options.onOnline ?? noop;
     this.onError = options.onError ?? noop;
+    this.onInboxReset = options.onInboxReset ?? noop;
     this.WebSocket = options.WebSocket ?? globalThis.WebSocket;
     // Injectable for tests, like the WebSocket class and the random source of the jitter.
     this.timers = options.timers ?? {
@@ -125,6 +152,26 @@ export class HeraldClient {
     this.awaitingBeat = false;
     this.reason = '';
     this.info = null;
+    this.delivery = new Delivery({
+      sync,
+      store: options.inboxStore ?? defaultInboxStore(),
+      timers: this.timers,
+      retryDelay: (failures) => backoffDelay(failures, this.options.backoff, this.random),
+      onMessage: (...args) => this.onMessage(...args),
+      onInboxReset: (reset) => this.onInboxReset(reset),
+      onError: (e) => this.onError(e),
+      post: (op, body) => this.post(op, body),
+      request: (op, body) => this.request(op, body),
+    });
+  }
+
+  /**
+   * Where the client stands in its user's inbox: {epoch, seq} of the last stored message handed
+   * over without a gap, or null (before the first SYNC answered, or with sync off).
+   */
+  get inboxPosition() {
+    const position = this.delivery.position;
+    return position ? { ...position } : null;
   }
 
   /** Opens the connection (and keeps it open, reconnecting, until {@link close}). */
@@ -284,6 +331,17 @@ export class HeraldClient {
         return;
       case Op.RECONNECT:
         return this.redirected(body);
+      case Op.MESSAGE:
+        return this.delivery.pushed(frame);
+      case Op.INBOX_NOTICE: {
+        let notice;
+        try {
+          notice = decodeNotice(body);
+        } catch (e) {
+          return this.onError(e);
+        }
+        return this.delivery.notice(notice);
+      }
       default: {
         const waiting = seq !== 0 ? this.pending.get(seq) : undefined;
         if (waiting && waiting.replyOp === op) {
@@ -292,6 +350,7 @@ export class HeraldClient {
           waiting.resolve(frame);
           return;
         }
+        if (op === Op.SYNC_REPLY) return; // to a SYNC given up already
         this.onMessage(op, body, seq);
       }
     }
@@ -312,12 +371,14 @@ export class HeraldClient {
     const heartbeatMs = Math.min(this.options.heartbeatMs, serverMs);
     this.state = 'open';
     this.attempt = 0;
-    this.info = { url: this.url, version: this.options.version, key: this.auth.key ?? '', heartbeatMs };
+    const mid = reply.mid ?? this.auth.mid ?? 0;
+    this.info = { url: this.url, version: this.options.version, mid, key: this.auth.key ?? '', heartbeatMs };
     this.heartbeat(heartbeatMs);
     for (const room of this.rooms) {
       this.request(Op.JOIN_ROOM, room).catch((e) => this.onError(e));
     }
     this.onOpen(this.info);
+    if (this.state === 'open') this.delivery.connected(mid);
   }
 
   heartbeat(intervalMs) {
@@ -366,6 +427,7 @@ export class HeraldClient {
   }
 
   teardown(why) {
+    this.delivery.closed();
     this.timers.clearTimeout(this.timer);
     this.timers.clearTimeout(this.beat);
     this.beat = null;

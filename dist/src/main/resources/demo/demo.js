@@ -1,8 +1,10 @@
-// The demo page: a HeraldClient in a room, and a form that pushes to the room over Logic's HTTP API
-// (same origin: this page is served by Logic).
+// The demo page: a HeraldClient in a room, and a form that pushes to the room, or a stored push to
+// the page's mid, over Logic's HTTP API (same origin: this page is served by Logic). The mid is kept
+// in localStorage, so a reopened tab is the same user and SYNCs what was stored while it was closed.
 import { HeraldClient, nodeUrls, text } from './herald-client.js';
 
 const $ = (id) => document.getElementById(id);
+const MID_KEY = 'herald.demo.mid';
 const params = new URLSearchParams(location.search);
 let client = null;
 
@@ -39,13 +41,20 @@ function setStatus(state, message) {
   for (const id of ['room', 'mid', 'version', 'ws']) $(id).disabled = busy;
 }
 
-function addMessage(op, body, seq) {
+function showInbox() {
+  const position = client?.inboxPosition;
+  $('inbox').textContent = position ? `epoch ${position.epoch}, seq ${position.seq}` : '–';
+}
+
+function addMessage(op, body, seq, delivery) {
   const item = document.createElement('li');
   const time = document.createElement('time');
   time.textContent = new Date().toLocaleTimeString();
   const meta = document.createElement('span');
   meta.className = 'meta';
-  meta.textContent = `op ${op}${seq ? ` · seq ${seq}` : ''}`;
+  const stored = delivery?.inboxSeq > 0;
+  meta.textContent = stored ? `op ${op} · inbox seq ${delivery.inboxSeq}` : `op ${op}${seq ? ` · seq ${seq}` : ''}`;
+  if (stored) item.classList.add('stored');
   const content = document.createElement('span');
   content.className = 'body';
   content.textContent = text(body);
@@ -53,12 +62,14 @@ function addMessage(op, body, seq) {
   $('messages').prepend(item);
   $('empty').hidden = true;
   while ($('messages').children.length > 200) $('messages').lastChild.remove();
+  showInbox();
 }
 
 function join(event) {
   event.preventDefault();
   const room = parseRoom($('room').value);
   const mid = Number($('mid').value);
+  localStorage.setItem(MID_KEY, String(mid));
   const url = $('ws').value.trim();
   setStatus('connecting', `Connecting to ${url} …`);
   client = new HeraldClient({
@@ -84,10 +95,22 @@ function join(event) {
       $('online').textContent = String(count);
     },
     onMessage: addMessage,
+    onInboxReset: (reset) => {
+      const lost = reset.oldestSeq > reset.oldSeq + 1 || reset.epoch !== reset.oldEpoch;
+      addNote(`Inbox reset: epoch ${reset.epoch}, oldest kept seq ${reset.oldestSeq}${lost ? ' (messages in between are gone)' : ''}`);
+    },
     onError: (e) => console.warn('herald:', e),
   });
   client.connect();
   updateCurl();
+}
+
+function addNote(message) {
+  const item = document.createElement('li');
+  item.className = 'note';
+  item.textContent = message;
+  $('messages').prepend(item);
+  showInbox();
 }
 
 function leave() {
@@ -102,23 +125,31 @@ function pushUrl() {
   return `/goim/push/room?${query}`;
 }
 
+/** A push to the page's mid, kept in the user's inbox (store=true). */
+function storedPushUrl() {
+  const query = new URLSearchParams({ operation: $('op').value, mids: $('mid').value, store: 'true' });
+  return `/goim/push/mids?${query}`;
+}
+
 function updateCurl() {
   const message = $('message').value.replaceAll("'", "'\\''");
   $('curl').textContent = `curl -d '${message}' '${location.origin}${pushUrl()}'`;
+  $('curl-stored').textContent = `curl -d '${message}' '${location.origin}${storedPushUrl()}'`;
 }
 
-async function push(event) {
+async function push(event, url = pushUrl()) {
   event.preventDefault();
   const result = $('push-result');
   result.className = 'result';
   result.textContent = 'Pushing …';
   try {
-    const response = await fetch(pushUrl(), { method: 'POST', body: $('message').value });
+    const response = await fetch(url, { method: 'POST', body: $('message').value });
     const answer = await response.json();
     if (answer.code === 0) {
       result.classList.add('ok');
       // A decimal string: message ids are past 2^53, where JSON numbers lose digits in JavaScript.
-      result.textContent = `Accepted by Logic: message ${answer.data.message_id}.`;
+      const stored = (answer.data.stored ?? []).map((s) => ` Stored for mid ${s.mid} as seq ${s.seq}.`);
+      result.textContent = `Accepted by Logic: message ${answer.data.message_id}.${stored.join('')}`;
     } else {
       result.classList.add('error');
       result.textContent = `Refused: ${answer.code} ${answer.message}`;
@@ -130,17 +161,19 @@ async function push(event) {
 }
 
 async function init() {
-  $('mid').value = params.get('mid') ?? String(1 + Math.floor(Math.random() * 100_000));
+  $('mid').value =
+    params.get('mid') ?? localStorage.getItem(MID_KEY) ?? String(1 + Math.floor(Math.random() * 100_000));
   if (params.get('room')) $('room').value = params.get('room');
   if (params.get('version')) $('version').value = params.get('version');
   $('join').addEventListener('submit', join);
   $('disconnect').addEventListener('click', leave);
-  $('push').addEventListener('submit', push);
+  $('push').addEventListener('submit', (e) => push(e));
+  $('send-stored').addEventListener('click', (e) => push(e, storedPushUrl()));
   $('clear').addEventListener('click', () => {
     $('messages').replaceChildren();
     $('empty').hidden = false;
   });
-  for (const id of ['room', 'op', 'message']) $(id).addEventListener('input', updateCurl);
+  for (const id of ['room', 'op', 'message', 'mid']) $(id).addEventListener('input', updateCurl);
   updateCurl();
   $('ws').value = await discoverWebSocket();
   document.body.dataset.ready = 'true';

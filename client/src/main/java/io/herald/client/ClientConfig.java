@@ -33,4 +33,6 @@ record ClientConfig(
     EventLoopGroup group,
     ClientScheduler scheduler,
     DoubleSupplier random,
-    LongSupplier nanoTime) {}
+    LongSupplier nanoTime,
+    boolean sync,
+    InboxStore inboxStore) {}

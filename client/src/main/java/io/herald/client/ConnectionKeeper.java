@@ -1,9 +1,12 @@
 package io.herald.client;
 
+import io.herald.wire.delivery.InboxNotice;
+import io.herald.wire.delivery.MessageEnvelope;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -13,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * The client's state machine, confined to its event loop: walks the node list in rounds ({@link
  * CandidateNodes}, one {@link Connector} attempt per node, backoff between failed rounds), keeps
  * one authenticated connection, re-authenticates and replays the application's {@link
- * Subscriptions} after a reconnect, and honours RECONNECT (op 21: the hinted nodes first, at once)
- * and DISCONNECT (op 6).
+ * Subscriptions} after a reconnect, hands tracked deliveries to {@link Delivery} (which SYNCs after
+ * each connect), and honours RECONNECT (op 21: the hinted nodes first, at once) and DISCONNECT (op
+ * 6).
  */
 final class ConnectionKeeper implements ServerConnection.Events {
   private static final Logger log = LoggerFactory.getLogger(ConnectionKeeper.class);
@@ -30,6 +34,7 @@ final class ConnectionKeeper implements ServerConnection.Events {
   private final Connector connector;
   private final Subscriptions subscriptions;
   private final ListenerCalls listener;
+  private final Delivery delivery;
   private final CompletableFuture<ConnectionInfo> firstConnection = new CompletableFuture<>();
   private String key;
   private volatile ClientState state = ClientState.NEW;
@@ -53,6 +58,15 @@ final class ConnectionKeeper implements ServerConnection.Events {
     this.connector = new Connector(config, loop, bootstrap, adaptive, timers);
     this.subscriptions = new Subscriptions(config.rooms(), config.accepts());
     this.listener = new ListenerCalls(config.listener(), config.callbackExecutor());
+    this.delivery =
+        new Delivery(
+            config.sync(),
+            config.inboxStore(),
+            listener,
+            timers,
+            config.reconnect(),
+            config.random(),
+            config.limits());
     this.key = config.key();
   }
 
@@ -62,6 +76,11 @@ final class ConnectionKeeper implements ServerConnection.Events {
 
   ConnectionInfo info() {
     return info;
+  }
+
+  /** The inbox position held (read from any thread). */
+  Optional<InboxPosition> inboxPosition() {
+    return delivery.position();
   }
 
   /** The current heartbeat interval (read from any thread; approximate). */
@@ -178,6 +197,7 @@ final class ConnectionKeeper implements ServerConnection.Events {
     }
     firstConnection.complete(connection);
     listener.connected(connection);
+    delivery.connected(handler, connection.mid());
   }
 
   // ---- what connections report ----
@@ -186,6 +206,20 @@ final class ConnectionKeeper implements ServerConnection.Events {
   public void message(ServerConnection connection, Message message) {
     if (connection == current) {
       listener.message(message);
+    }
+  }
+
+  @Override
+  public void envelope(ServerConnection connection, MessageEnvelope head, Message message) {
+    if (connection == current) {
+      delivery.pushed(head, message);
+    }
+  }
+
+  @Override
+  public void inboxNotice(ServerConnection connection, InboxNotice notice) {
+    if (connection == current) {
+      delivery.notice(notice);
     }
   }
 
@@ -220,6 +254,7 @@ final class ConnectionKeeper implements ServerConnection.Events {
     if (connection != current) {
       return;
     }
+    delivery.closed(connection);
     current = null;
     String node = info.node();
     info = null;

@@ -43,6 +43,13 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>Acked and stored pushes (op 26) are acked automatically, handed to {@link
+ * HeraldListener#onMessage} once each (duplicates dropped by message id and inbox seq) and, when
+ * stored, in inbox order: in protocol version 2 the client SYNCs (op 19) the user's inbox after
+ * every connect from its {@link #inboxPosition()} (kept by the builder's {@link InboxStore}), on
+ * inbox notices (op 27) and past a gap; a lost or trimmed inbox is reported to {@link
+ * HeraldListener#onInboxReset}.
+ *
  * <p>Thread-safe: every method may be called from any thread; the work happens on the client's
  * event loop (one thread; shared when the builder is given a group), where listener callbacks run
  * too unless a callback executor is set. Futures complete on the event loop: do not block in their
@@ -80,6 +87,15 @@ public final class HeraldClient implements AutoCloseable {
   /** The authenticated connection, if there is one now. */
   public Optional<ConnectionInfo> connection() {
     return Optional.ofNullable(keeper.info());
+  }
+
+  /**
+   * Where the client stands in its user's inbox: the last stored message handed to the listener,
+   * without a gap ({@link InboxStore} keeps it between runs). Empty before the first SYNC answered,
+   * and always with sync off.
+   */
+  public Optional<InboxPosition> inboxPosition() {
+    return keeper.inboxPosition();
   }
 
   /** The adaptive heartbeat's current interval. */
@@ -180,6 +196,8 @@ public final class HeraldClient implements AutoCloseable {
     private ClientScheduler scheduler;
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
     private LongSupplier nanoTime = System::nanoTime;
+    private Boolean sync;
+    private InboxStore inboxStore;
 
     private Builder() {}
 
@@ -328,13 +346,40 @@ public final class HeraldClient implements AutoCloseable {
     }
 
     /**
+     * Whether the client keeps an inbox position and SYNCs (op 19) stored messages: after every
+     * connect, on an inbox notice (op 27), and when a stored message arrives past a gap. On by
+     * default in protocol version 2; version 1 has no inbox delivery, so {@code true} is refused
+     * there. Off, stored messages are handed over as pushed (deduplicated by id) and notices are
+     * ignored.
+     */
+    public Builder sync(boolean sync) {
+      this.sync = sync;
+      return this;
+    }
+
+    /**
+     * Where the inbox position is kept per user between runs; a {@link MemoryInboxStore} of the
+     * client's own by default (a restarted process then syncs from the oldest message kept).
+     */
+    public Builder inboxStore(InboxStore store) {
+      this.inboxStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
      * A client, not started.
      *
-     * @throws IllegalStateException if neither nodes nor a Balancer are set
+     * @throws IllegalStateException if neither nodes nor a Balancer are set, or sync is asked of
+     *     protocol version 1
      */
     public HeraldClient build() {
       if (nodes.isEmpty() && balancer == null) {
         throw new IllegalStateException("nodes: none (expected: nodes or a balancer)");
+      }
+      if (Boolean.TRUE.equals(sync) && version == ProtocolVersion.V1) {
+        throw new IllegalStateException(
+            "sync: true with protocol version 1 (expected: version 2; version 1 has no inbox"
+                + " delivery)");
       }
       return new HeraldClient(
           new ClientConfig(
@@ -359,7 +404,9 @@ public final class HeraldClient implements AutoCloseable {
               group,
               scheduler,
               random,
-              nanoTime));
+              nanoTime,
+              sync == null ? version == ProtocolVersion.V2 : sync,
+              inboxStore == null ? new MemoryInboxStore() : inboxStore));
     }
   }
 }

@@ -21,6 +21,10 @@ record ListenerCalls(HeraldListener listener, Executor executor) {
     call(() -> listener.onMessage(message));
   }
 
+  void inboxReset(InboxReset reset) {
+    call(() -> listener.onInboxReset(reset));
+  }
+
   void heartbeat(int onlineCount) {
     call(() -> listener.onHeartbeat(onlineCount));
   }

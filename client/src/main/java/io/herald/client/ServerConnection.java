@@ -3,6 +3,9 @@ package io.herald.client;
 import io.herald.wire.Frame;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
+import io.herald.wire.delivery.InboxNotice;
+import io.herald.wire.delivery.MalformedBodyException;
+import io.herald.wire.delivery.MessageEnvelope;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -19,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The tail of a client pipeline, one per connection: sends AUTH once the transport is ready (at
  * once on TCP, after the handshake on WebSocket), then serves the connection — heartbeats, replies
- * matched to requests by seq, pushes (op-9 batches arrive already split), RECONNECT (op 21) and
- * DISCONNECT (op 6) notices. Everything it reports goes to {@link Events} on the event loop.
+ * matched to requests by seq (SYNC_REPLY too), pushes (op-9 batches arrive already split; op-26
+ * MESSAGE frames unwrapped), inbox notices (op 27), RECONNECT (op 21) and DISCONNECT (op 6)
+ * notices. Everything it reports goes to {@link Events} on the event loop.
  */
 final class ServerConnection extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ServerConnection.class);
@@ -28,6 +32,12 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
   /** What a connection reports to its owner, on the event loop. */
   interface Events {
     void message(ServerConnection connection, Message message);
+
+    /** An op-26 MESSAGE frame, unwrapped: its head and the message it carries. */
+    void envelope(ServerConnection connection, MessageEnvelope head, Message message);
+
+    /** An op-27 INBOX_NOTICE. */
+    void inboxNotice(ServerConnection connection, InboxNotice notice);
 
     void heartbeat(ServerConnection connection, int onlineCount);
 
@@ -153,12 +163,37 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         events.heartbeat(this, online);
       }
       case Op.RECONNECT -> events.reconnect(this, FrameBodies.Reconnect.parse(bytes(frame)));
+      case Op.MESSAGE -> envelope(frame);
+      case Op.INBOX_NOTICE -> notice(frame);
       default -> {
         if (!pending.complete(frame) && !isUnmatchedReply(op)) {
           events.message(this, Message.of(frame));
         }
       }
     }
+  }
+
+  private void envelope(Frame frame) {
+    MessageEnvelope head;
+    try {
+      head = MessageEnvelope.decode(frame.body());
+    } catch (MalformedBodyException e) {
+      log.debug(
+          "Ignoring a bad MESSAGE from {}: {}", ctx.channel().remoteAddress(), e.getMessage());
+      return;
+    }
+    events.envelope(this, head, Message.unwrap(frame, head));
+  }
+
+  private void notice(Frame frame) {
+    InboxNotice notice;
+    try {
+      notice = InboxNotice.decode(frame.body());
+    } catch (MalformedBodyException e) {
+      log.debug("Ignoring a bad INBOX_NOTICE: {}", e.getMessage());
+      return;
+    }
+    events.inboxNotice(this, notice);
   }
 
   private void authenticated(Frame frame) {
@@ -182,7 +217,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         || op == Op.SUB_REPLY
         || op == Op.UNSUB_REPLY
         || op == Op.JOIN_ROOM_REPLY
-        || op == Op.LEAVE_ROOM_REPLY;
+        || op == Op.LEAVE_ROOM_REPLY
+        || op == Op.SYNC_REPLY;
   }
 
   /**

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.herald.testkit.FreePorts;
 import io.herald.wire.FrameLimits;
 import io.herald.wire.ProtocolVersion;
+import io.herald.wire.delivery.InboxNotice;
+import io.herald.wire.delivery.MessageEnvelope;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -69,13 +71,21 @@ class ConnectorTest {
         null,
         null,
         () -> 0.5,
-        System::nanoTime);
+        System::nanoTime,
+        true,
+        new MemoryInboxStore());
   }
 
   private static final ServerConnection.Events IGNORED =
       new ServerConnection.Events() {
         @Override
         public void message(ServerConnection connection, Message message) {}
+
+        @Override
+        public void envelope(ServerConnection connection, MessageEnvelope head, Message message) {}
+
+        @Override
+        public void inboxNotice(ServerConnection connection, InboxNotice notice) {}
 
         @Override
         public void heartbeat(ServerConnection connection, int onlineCount) {}

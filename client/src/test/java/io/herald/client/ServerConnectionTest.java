@@ -8,6 +8,8 @@ import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
 import io.herald.wire.RawBatch;
 import io.herald.wire.codec.RawBatchSplitter;
+import io.herald.wire.delivery.InboxNotice;
+import io.herald.wire.delivery.MessageEnvelope;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -46,6 +48,18 @@ class ServerConnectionTest {
               @Override
               public void message(ServerConnection connection, Message message) {
                 messages.add(message);
+              }
+
+              @Override
+              public void envelope(
+                  ServerConnection connection, MessageEnvelope head, Message message) {
+                messages.add(message);
+                events.add("envelope " + head);
+              }
+
+              @Override
+              public void inboxNotice(ServerConnection connection, InboxNotice notice) {
+                events.add("notice " + notice);
               }
 
               @Override
@@ -125,6 +139,35 @@ class ServerConnectionTest {
     channel.writeInbound(batch);
     assertThat(messages).extracting(Message::text).containsExactly("one", "two", "three");
     assertThat(messages).extracting(Message::op).containsExactly(1000, 1001, 1000);
+  }
+
+  @Test
+  void anOp26MessageIsUnwrappedToItsBusinessOpAndBody() {
+    authenticate();
+    MessageEnvelope head = new MessageEnvelope(42, 7, 3, 1001, true);
+    var body = Unpooled.copiedBuffer("inner", StandardCharsets.UTF_8);
+    channel.writeInbound(head.frame(ByteBufAllocator.DEFAULT, V2, body));
+    body.release();
+    assertThat(messages).hasSize(1);
+    Message message = messages.get(0);
+    assertThat(message.op()).isEqualTo(1001);
+    assertThat(message.text()).isEqualTo("inner");
+    assertThat(message.messageId()).isEqualTo(42);
+    assertThat(message.inboxEpoch()).isEqualTo(7);
+    assertThat(message.inboxSeq()).isEqualTo(3);
+    assertThat(events).containsExactly("envelope " + head);
+  }
+
+  @Test
+  void anInboxNoticeIsReportedAndBadDeliveryBodiesAreIgnored() {
+    authenticate();
+    channel.writeInbound(
+        new Frame(V2, Op.INBOX_NOTICE, 0, new InboxNotice(7, 9).encode(ByteBufAllocator.DEFAULT)));
+    channel.writeInbound(frame(Op.INBOX_NOTICE, 0, "short"));
+    channel.writeInbound(frame(Op.MESSAGE, 0, "short"));
+    assertThat(events).containsExactly("notice " + new InboxNotice(7, 9));
+    assertThat(messages).isEmpty();
+    assertThat(channel.isActive()).as("the connection stays").isTrue();
   }
 
   @Test

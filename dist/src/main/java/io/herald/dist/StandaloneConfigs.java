@@ -42,6 +42,7 @@ final class StandaloneConfigs {
         new AuthConfig(
             AuthConfig.TRUST, true, auth.allowTrustBeyondLoopback(), auth.jwt(), auth.webhook()),
         d.store().withBackend(StoreConfig.MEMORY),
+        d.inbox(),
         new PushConfig(
             d.push().kafka(),
             new PushConfig.Api(false, api.tokens(), api.maxBodyBytes(), api.maxTargets()),

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param registry where the Comet registers
  * @param onlineReport how often room counts go to Logic
  * @param drain how long draining lets clients leave before closing the rest
+ * @param delivery acked and stored deliveries: resends, inbox notices, cursors, SYNC replies
  */
 public record CometConfig(
     Node node,
@@ -34,7 +35,8 @@ public record CometConfig(
     Logic logic,
     RegistryConfig registry,
     Duration onlineReport,
-    Duration drain) {
+    Duration drain,
+    Delivery delivery) {
 
   private static final Pattern HOST_PORT = Pattern.compile("\\S+:(\\d{1,5})");
 
@@ -67,7 +69,34 @@ public record CometConfig(
         d.logic(),
         d.registry(),
         d.onlineReport(),
-        d.drain());
+        d.drain(),
+        d.delivery());
+  }
+
+  /** A config with the default {@link Delivery} (for hosts that build the rest themselves). */
+  public CometConfig(
+      Node node,
+      Listen listen,
+      Protocol protocol,
+      Heartbeat heartbeat,
+      Limits limits,
+      Outbound outbound,
+      Logic logic,
+      RegistryConfig registry,
+      Duration onlineReport,
+      Duration drain) {
+    this(
+        node,
+        listen,
+        protocol,
+        heartbeat,
+        limits,
+        outbound,
+        logic,
+        registry,
+        onlineReport,
+        drain,
+        Delivery.defaults());
   }
 
   public static CometConfig defaults() {
@@ -86,7 +115,8 @@ public record CometConfig(
         new Logic("127.0.0.1:3119", Duration.ofSeconds(3)),
         RegistryConfig.redisDefaults(),
         Duration.ofSeconds(10),
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        Delivery.defaults());
   }
 
   public CometConfig {
@@ -100,6 +130,7 @@ public record CometConfig(
     Check.notNull("registry", registry);
     Check.positive("onlineReport", onlineReport);
     Check.positive("drain", drain);
+    Check.notNull("delivery", delivery);
     if (listen.wssPort() != 0 || listen.tcpTlsPort() != 0) {
       Check.notBlank("listen.tls.certificateChain", listen.tls().certificateChain());
       Check.notBlank("listen.tls.privateKey", listen.tls().privateKey());
@@ -388,6 +419,58 @@ public record CometConfig(
     public Logic {
       Check.notBlank("target", target);
       Check.positive("callTimeout", callTimeout);
+    }
+  }
+
+  /**
+   * Acked and stored deliveries to version 2 connections (docs/delivery.md).
+   *
+   * @param notifyAbove a connection with more stored frames than this not yet covered by its acked
+   *     inbox seq gets an inbox notice (op 27) instead of the next stored frame
+   * @param noticeDelay at most one inbox notice per connection per this; a burst becomes one notice
+   *     carrying the newest seq
+   * @param ack resends of acked deliveries
+   * @param cursorFlush how often acked inbox positions go to Logic (or at 1000 devices)
+   * @param syncReplyMaxBytes the largest op-20 SYNC_REPLY body (at least one message is sent)
+   */
+  public record Delivery(
+      int notifyAbove, Duration noticeDelay, Ack ack, Duration cursorFlush, int syncReplyMaxBytes) {
+    public Delivery {
+      Check.inRange("notifyAbove", notifyAbove, 0, 1_000_000);
+      Check.positive("noticeDelay", noticeDelay);
+      Check.notNull("ack", ack);
+      Check.positive("cursorFlush", cursorFlush);
+      Check.inRange("syncReplyMaxBytes", syncReplyMaxBytes, 1024, 16 << 20);
+    }
+
+    public static Delivery defaults() {
+      return new Delivery(
+          32,
+          Duration.ofMillis(50),
+          new Ack(Duration.ofSeconds(2), Duration.ofSeconds(30), 5, 64),
+          Duration.ofMillis(200),
+          64 * 1024);
+    }
+  }
+
+  /**
+   * Resends of an acked delivery (op 26 with the ack flag) until the client acks its id (op 18).
+   *
+   * @param initialDelay the wait before the first resend; doubled after each
+   * @param maxDelay the longest wait between two sends
+   * @param maxAttempts sends in all, the first included; then the delivery is given up
+   * @param window deliveries a connection may have unacked; one more gives up the oldest
+   */
+  public record Ack(Duration initialDelay, Duration maxDelay, int maxAttempts, int window) {
+    public Ack {
+      Check.positive("initialDelay", initialDelay);
+      Check.state(
+          maxDelay != null && maxDelay.compareTo(initialDelay) >= 0,
+          "maxDelay",
+          maxDelay,
+          ">= initialDelay");
+      Check.inRange("maxAttempts", maxAttempts, 1, 100);
+      Check.inRange("window", window, 1, 4096);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.herald.comet.grpc;
 
 import io.grpc.stub.StreamObserver;
+import io.herald.comet.push.Delivery;
 import io.herald.comet.push.PushFrame;
 import io.herald.comet.push.Pusher;
 import io.herald.comet.session.Buckets;
@@ -97,8 +98,28 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
     if (request.getRequireAck() && request.getMessageId() == 0) {
       throw new InvalidRequestException("require_ack: true with message_id 0 (expected: an id)");
     }
-    List<String> absent =
-        pusher.pushKeys(request.getKeysList(), request.getOp(), request.getBody());
+    if (request.getInboxSeq() < 0 || request.getInboxEpoch() < 0) {
+      throw new InvalidRequestException(
+          "inbox_seq "
+              + request.getInboxSeq()
+              + ", inbox_epoch "
+              + request.getInboxEpoch()
+              + " (expected: >= 0)");
+    }
+    if (request.getInboxSeq() > 0 && request.getInboxEpoch() == 0) {
+      throw new InvalidRequestException(
+          "inbox_seq " + request.getInboxSeq() + " with inbox_epoch 0 (expected: its epoch)");
+    }
+    Delivery delivery =
+        new Delivery(
+            request.getMessageId(),
+            request.getOp(),
+            request.getBody(),
+            request.getInboxEpoch(),
+            request.getInboxSeq(),
+            request.getRequireAck(),
+            request.getNotify() && request.getInboxSeq() > 0);
+    List<String> absent = pusher.pushKeys(request.getKeysList(), delivery);
     reply(response, PushMsgResponse.newBuilder().addAllAbsentKeys(absent).build());
   }
 

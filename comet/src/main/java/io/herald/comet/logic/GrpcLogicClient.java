@@ -8,6 +8,8 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.herald.comet.config.CometConfig;
+import io.herald.proto.logic.v1.AckRequest;
+import io.herald.proto.logic.v1.AckResponse;
 import io.herald.proto.logic.v1.ConnectRequest;
 import io.herald.proto.logic.v1.ConnectResponse;
 import io.herald.proto.logic.v1.DisconnectRequest;
@@ -24,6 +26,8 @@ import io.herald.proto.logic.v1.RenewOnlineRequest;
 import io.herald.proto.logic.v1.RenewOnlineResponse;
 import io.herald.proto.logic.v1.RestoreSessionsRequest;
 import io.herald.proto.logic.v1.RestoreSessionsResponse;
+import io.herald.proto.logic.v1.SyncRequest;
+import io.herald.proto.logic.v1.SyncResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -105,6 +109,16 @@ public final class GrpcLogicClient implements LogicClient {
   @Override
   public CompletableFuture<JoinRoomsResponse> joinRooms(JoinRoomsRequest request) {
     return call("joinRooms", stub -> stub.joinRooms(request));
+  }
+
+  @Override
+  public CompletableFuture<AckResponse> ack(AckRequest request) {
+    return call("ack", stub -> stub.ack(request));
+  }
+
+  @Override
+  public CompletableFuture<SyncResponse> sync(SyncRequest request) {
+    return call("sync", stub -> stub.sync(request));
   }
 
   private <T> CompletableFuture<T> call(

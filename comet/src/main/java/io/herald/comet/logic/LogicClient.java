@@ -1,5 +1,7 @@
 package io.herald.comet.logic;
 
+import io.herald.proto.logic.v1.AckRequest;
+import io.herald.proto.logic.v1.AckResponse;
 import io.herald.proto.logic.v1.ConnectRequest;
 import io.herald.proto.logic.v1.ConnectResponse;
 import io.herald.proto.logic.v1.DisconnectRequest;
@@ -14,6 +16,8 @@ import io.herald.proto.logic.v1.RenewOnlineRequest;
 import io.herald.proto.logic.v1.RenewOnlineResponse;
 import io.herald.proto.logic.v1.RestoreSessionsRequest;
 import io.herald.proto.logic.v1.RestoreSessionsResponse;
+import io.herald.proto.logic.v1.SyncRequest;
+import io.herald.proto.logic.v1.SyncResponse;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -36,6 +40,12 @@ public interface LogicClient extends AutoCloseable {
   CompletableFuture<RestoreSessionsResponse> restoreSessions(RestoreSessionsRequest request);
 
   CompletableFuture<JoinRoomsResponse> joinRooms(JoinRoomsRequest request);
+
+  /** Moves devices' inbox cursors (batched by {@link CursorBatcher}). */
+  CompletableFuture<AckResponse> ack(AckRequest request);
+
+  /** Reads a device's inbox for its op-19 SYNC. */
+  CompletableFuture<SyncResponse> sync(SyncRequest request);
 
   @Override
   void close();

@@ -1,10 +1,13 @@
 package io.herald.comet.push;
 
 import com.google.protobuf.ByteString;
+import io.herald.comet.config.CometConfig;
 import io.herald.comet.push.WriteMetrics.Kind;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
 import io.herald.comet.session.Room;
+import io.herald.wire.Op;
+import io.herald.wire.ProtocolVersion;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
@@ -35,13 +38,19 @@ public final class Pusher {
   private final ByteBufAllocator alloc;
   private final WriteMetrics metrics;
   private final OutboundWriter writer;
+  private final Deliveries deliveries;
 
   /**
    * A pusher whose paced broadcasts run on the event loop of their first recipient's channel (so
-   * they stop when the Comet's event loops shut down).
+   * they stop when the Comet's event loops shut down), with the default delivery settings.
    */
   public Pusher(Buckets buckets, MeterRegistry registry) {
-    this(buckets, registry, null);
+    this(buckets, registry, (ScheduledExecutorService) null);
+  }
+
+  /** A pusher whose acked and stored deliveries go through {@code deliveries}. */
+  public Pusher(Buckets buckets, MeterRegistry registry, Deliveries deliveries) {
+    this(buckets, registry, null, deliveries);
   }
 
   /**
@@ -49,6 +58,15 @@ public final class Pusher {
    * reason=stopped}) when it shuts down.
    */
   public Pusher(Buckets buckets, MeterRegistry registry, ScheduledExecutorService pacer) {
+    this(buckets, registry, pacer, new Deliveries(CometConfig.Delivery.defaults(), registry));
+  }
+
+  private Pusher(
+      Buckets buckets,
+      MeterRegistry registry,
+      ScheduledExecutorService pacer,
+      Deliveries deliveries) {
+    this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
     this.buckets = Objects.requireNonNull(buckets, "buckets");
     this.pacer = pacer;
     this.alloc = ByteBufAllocator.DEFAULT;
@@ -64,19 +82,45 @@ public final class Pusher {
    * @throws IllegalArgumentException if {@code op} is 9 (batches are made here)
    */
   public List<String> pushKeys(Collection<String> keys, int op, ByteString body) {
+    return pushKeys(keys, Delivery.bestEffort(op, body));
+  }
+
+  /**
+   * Writes {@code delivery} to the connection of each key held here that accepts its op: version 1
+   * connections and best-effort messages get the plain frame ({@code op}, seq 0, body); acked or
+   * stored messages to version 2 connections go through the {@link Deliveries} (op 26, or an op-27
+   * notice; acked ones resent until acked).
+   *
+   * @return the keys with no connection here (closed, or on another Comet), in request order
+   * @throws IllegalArgumentException if the op is 9 (batches are made here)
+   */
+  public List<String> pushKeys(Collection<String> keys, Delivery delivery) {
+    int op = delivery.op();
+    if (op == Op.RAW) {
+      throw new IllegalArgumentException("frames: an op-9 frame (batches are made here)");
+    }
     List<String> absent = new ArrayList<>();
-    SharedPayload payload = single(op, body);
+    SharedPayload payload = null;
     try {
       for (String key : keys) {
         Connection connection = buckets.get(key);
         if (connection == null) {
           absent.add(key);
-        } else if (connection.accepts(op)) {
+        } else if (!connection.accepts(op)) {
+          continue;
+        } else if (delivery.tracked() && connection.version() != ProtocolVersion.V1) {
+          deliveries.deliver(connection, delivery);
+        } else {
+          if (payload == null) {
+            payload = single(op, delivery.body());
+          }
           writer.write(connection, payload, Kind.KEYS);
         }
       }
     } finally {
-      payload.release();
+      if (payload != null) {
+        payload.release();
+      }
     }
     return absent;
   }

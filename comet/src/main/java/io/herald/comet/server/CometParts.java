@@ -5,9 +5,11 @@ import io.herald.comet.grpc.CometGrpcErrors;
 import io.herald.comet.grpc.CometGrpcService;
 import io.herald.comet.grpc.Drainer;
 import io.herald.comet.logic.CometInstance;
+import io.herald.comet.logic.CursorBatcher;
 import io.herald.comet.logic.LogicClient;
 import io.herald.comet.logic.OnlineReporter;
 import io.herald.comet.logic.SessionResync;
+import io.herald.comet.push.Deliveries;
 import io.herald.comet.push.Pusher;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.transport.ConnectionLimiter;
@@ -39,10 +41,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The parts one Comet wires together, started in order — scheduler, Logic client, registry, event
- * loops, gRPC, TLS context, client listeners, registry record, operator port, online reports — and
- * stopped in reverse: each part's stop is pushed as it starts. What the parts ask of the server's
- * lifecycle comes in as {@link Hooks}; the state itself (running, draining, stopping) is {@link
- * CometServer}'s. Started at most once; {@link #stop} is idempotent.
+ * loops, the cursor batcher, gRPC, TLS context, client listeners, registry record, operator port,
+ * online reports — and stopped in reverse: each part's stop is pushed as it starts. What the parts
+ * ask of the server's lifecycle comes in as {@link Hooks}; the state itself (running, draining,
+ * stopping) is {@link CometServer}'s. Started at most once; {@link #stop} is idempotent.
  */
 final class CometParts {
   private static final Logger log = LoggerFactory.getLogger(CometParts.class);
@@ -150,12 +152,18 @@ final class CometParts {
             meters);
     this.resync = resync;
 
+    Deliveries deliveries = new Deliveries(config.delivery(), meters);
+    CursorBatcher cursors =
+        new CursorBatcher(logic, serverId, config.delivery().cursorFlush(), scheduler, meters);
+    cursors.start();
+    stops.push(grace -> cursors.stop());
+
     GrpcEndpoint grpc =
         new GrpcEndpoint(
             config.listen().host(),
             config.listen().grpcPort(),
             new CometGrpcService(
-                new Pusher(buckets, meters),
+                new Pusher(buckets, meters, deliveries),
                 buckets,
                 serverId,
                 epoch,
@@ -177,7 +185,7 @@ final class CometParts {
     Listeners listeners = new Listeners(loops, listen.host());
     this.listeners = listeners;
     stops.push(listeners::close);
-    bindListeners(listeners, logic, self, tls);
+    bindListeners(listeners, logic, self, tls, deliveries, cursors);
 
     NodeRenewal renewal =
         new NodeRenewal(
@@ -205,11 +213,23 @@ final class CometParts {
   }
 
   private void bindListeners(
-      Listeners listeners, LogicClient logic, CometInstance self, SslContext tls) {
+      Listeners listeners,
+      LogicClient logic,
+      CometInstance self,
+      SslContext tls,
+      Deliveries deliveries,
+      CursorBatcher cursors) {
     CometConfig.Listen listen = config.listen();
     TransportContext transport =
         new TransportContext(
-            config, self, buckets, logic, meters, new ConnectionLimiter(config.limits(), meters));
+            config,
+            self,
+            buckets,
+            logic,
+            meters,
+            new ConnectionLimiter(config.limits(), meters),
+            deliveries,
+            cursors);
     listeners.bind("tcp", listen.tcpPort(), new TcpChannelInitializer(transport, null));
     if (listen.wsPort() != 0) {
       listeners.bind("ws", listen.wsPort(), new WebSocketChannelInitializer(transport, null));

@@ -33,6 +33,7 @@ final class ClientListener {
   private final Buckets buckets;
   private final RoomAnnouncer rooms;
   private final ConnectionIds connectionIds;
+  private final DeliveryRequests delivery;
   private final Map<EventExecutor, SilenceSweep> sweeps = new ConcurrentHashMap<>();
 
   ClientListener(TransportContext context, TransportKind kind) {
@@ -60,6 +61,18 @@ final class ClientListener {
     this.buckets = context.buckets();
     this.rooms = context.rooms();
     this.connectionIds = context.connectionIds();
+    this.delivery =
+        new DeliveryRequests(
+            context.deliveries(),
+            context.cursors(),
+            context.logic(),
+            metrics,
+            config.delivery().syncReplyMaxBytes());
+  }
+
+  /** ACK and SYNC. */
+  DeliveryRequests delivery() {
+    return delivery;
   }
 
   /** The transport of the listener. */

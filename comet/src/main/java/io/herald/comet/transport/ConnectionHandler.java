@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  *       Logic's room index names this Comet for it ({@code RoomAnnouncer}), so a room push accepted
  *       after the answer reaches the member. A room id not {@code type://id}, or a join past
  *       {@value #MAX_ROOMS} rooms, is answered with nothing and counted;
+ *   <li>op 18 ACK and op 19 SYNC: the connection's deliveries ({@link DeliveryRequests}): acked ids
+ *       stop being resent, acked inbox positions go to Logic in batches, a SYNC is answered with op
+ *       20 from {@code Logic.Sync};
  *   <li>any other op (unknown, or one this Comet does not serve) is counted in {@code
  *       herald.comet.requests.invalid{reason=unsupported_op}} and ignored, so a newer client keeps
  *       its connection on an older Comet.
@@ -131,6 +134,8 @@ final class ConnectionHandler extends ClientFrameHandler {
       case Op.SEND_MSG -> receive(ctx, frame);
       case Op.SUB, Op.UNSUB -> subscription(ctx, frame);
       case Op.CHANGE_ROOM, Op.JOIN_ROOM, Op.LEAVE_ROOM -> room(ctx, frame);
+      case Op.ACK -> listener.delivery().ack(connection, frame);
+      case Op.SYNC -> listener.delivery().sync(ctx, connection, frame, reply -> write(ctx, reply));
       default -> {
         if (Op.isBusiness(op)) {
           receive(ctx, frame);
@@ -274,6 +279,7 @@ final class ConnectionHandler extends ClientFrameHandler {
     Buckets buckets = listener.buckets();
     boolean current = buckets.get(connection.key()) == connection;
     buckets.remove(connection);
+    listener.delivery().closed(connection);
     if (current) {
       listener.logic().disconnect(connection.mid(), connection.key(), connection.id());
     }

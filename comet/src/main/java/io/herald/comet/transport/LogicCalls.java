@@ -11,7 +11,10 @@ import io.herald.proto.logic.v1.HeartbeatRequest;
 import io.herald.proto.logic.v1.HeartbeatResponse;
 import io.herald.proto.logic.v1.ReceiveRequest;
 import io.herald.proto.logic.v1.ReceiveResponse;
+import io.herald.proto.logic.v1.SyncRequest;
+import io.herald.proto.logic.v1.SyncResponse;
 import io.herald.wire.Frame;
+import io.herald.wire.delivery.SyncBody;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -90,6 +93,21 @@ final class LogicCalls {
             .setSeq(frame.seq())
             .build();
     return call(() -> logic.receive(request));
+  }
+
+  /** {@code Sync}: {@code connection}'s inbox after what its op-19 SYNC names. */
+  CompletableFuture<SyncResponse> sync(Connection connection, SyncBody body) {
+    SyncRequest request =
+        SyncRequest.newBuilder()
+            .setMid(connection.mid())
+            .setKey(connection.key())
+            .setServerId(serverId)
+            .setEpoch(body.epoch())
+            .setAfterSeq(body.afterSeq())
+            .setLimit(body.limit())
+            .setFromCursor(body.fromCursor())
+            .build();
+    return call(() -> logic.sync(request));
   }
 
   private static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call) {

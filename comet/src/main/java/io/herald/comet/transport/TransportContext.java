@@ -2,8 +2,10 @@ package io.herald.comet.transport;
 
 import io.herald.comet.config.CometConfig;
 import io.herald.comet.logic.CometInstance;
+import io.herald.comet.logic.CursorBatcher;
 import io.herald.comet.logic.LogicClient;
 import io.herald.comet.logic.RoomAnnouncer;
+import io.herald.comet.push.Deliveries;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.ConnectionIds;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +26,8 @@ public final class TransportContext {
   private final SlowConsumerMetrics slowConsumers;
   private final ConnectionIds connectionIds;
   private final RoomAnnouncer rooms;
+  private final Deliveries deliveries;
+  private final CursorBatcher cursors;
 
   /**
    * @param config the Comet's configuration (listen path, limits, heartbeats, watermarks)
@@ -32,6 +36,8 @@ public final class TransportContext {
    * @param logic the asynchronous client of Logic
    * @param meters where the transport's metrics go
    * @param connectionLimiter the per-IP connection limit and open-connection gauges
+   * @param deliveries the acked and stored deliveries (shared with the Comet's pusher)
+   * @param cursors where acked inbox positions wait for {@code Logic.Ack}
    */
   public TransportContext(
       CometConfig config,
@@ -39,7 +45,9 @@ public final class TransportContext {
       Buckets buckets,
       LogicClient logic,
       MeterRegistry meters,
-      ConnectionLimiter connectionLimiter) {
+      ConnectionLimiter connectionLimiter,
+      Deliveries deliveries,
+      CursorBatcher cursors) {
     this.config = Objects.requireNonNull(config, "config");
     this.buckets = Objects.requireNonNull(buckets, "buckets");
     this.meters = Objects.requireNonNull(meters, "meters");
@@ -50,6 +58,16 @@ public final class TransportContext {
     this.slowConsumers = new SlowConsumerMetrics(meters);
     this.connectionIds = new ConnectionIds();
     this.rooms = new RoomAnnouncer(logic, self, meters);
+    this.deliveries = Objects.requireNonNull(deliveries, "deliveries");
+    this.cursors = Objects.requireNonNull(cursors, "cursors");
+  }
+
+  Deliveries deliveries() {
+    return deliveries;
+  }
+
+  CursorBatcher cursors() {
+    return cursors;
   }
 
   CometConfig config() {

@@ -25,7 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *       error});
  *   <li>{@code herald.comet.requests.invalid{reason}}: requests answered with nothing and ignored:
  *       {@code unknown_op}, {@code bad_room_id}, {@code bad_op_list}, {@code room_limit}, {@code
- *       pending_overflow}.
+ *       pending_overflow}, {@code malformed_ack}, {@code malformed_sync}, {@code sync_in_flight};
+ *   <li>{@code herald.comet.syncs{result}}: op-19 SYNCs answered: {@code ok}, {@code reset}, {@code
+ *       error} (Logic failed: an empty op-20 body).
  * </ul>
  */
 final class TransportMetrics {
@@ -42,6 +44,7 @@ final class TransportMetrics {
   private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
   private final Map<String, Counter> protocolErrors = new ConcurrentHashMap<>();
   private final Map<String, Counter> invalidRequests = new ConcurrentHashMap<>();
+  private final Map<String, Counter> syncs = new ConcurrentHashMap<>();
 
   TransportMetrics(MeterRegistry meters) {
     this.meters = meters;
@@ -110,6 +113,16 @@ final class TransportMetrics {
                     "reason",
                     r,
                     "Connections closed for breaking the protocol"))
+        .increment();
+  }
+
+  /**
+   * {@code herald.comet.syncs{result}}: SYNCs answered ({@code ok}, {@code reset}, {@code error}).
+   */
+  void sync(String result) {
+    syncs
+        .computeIfAbsent(
+            result, r -> counter("herald.comet.syncs", "result", r, "SYNC requests answered"))
         .increment();
   }
 

@@ -1,5 +1,7 @@
 package io.herald.comet.logic;
 
+import io.herald.proto.logic.v1.AckRequest;
+import io.herald.proto.logic.v1.AckResponse;
 import io.herald.proto.logic.v1.ConnectRequest;
 import io.herald.proto.logic.v1.ConnectResponse;
 import io.herald.proto.logic.v1.DisconnectRequest;
@@ -14,6 +16,8 @@ import io.herald.proto.logic.v1.RenewOnlineRequest;
 import io.herald.proto.logic.v1.RenewOnlineResponse;
 import io.herald.proto.logic.v1.RestoreSessionsRequest;
 import io.herald.proto.logic.v1.RestoreSessionsResponse;
+import io.herald.proto.logic.v1.SyncRequest;
+import io.herald.proto.logic.v1.SyncResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,7 +27,7 @@ import java.util.function.Function;
  * A Logic that records online reports and answers each with the next reply queued, and records
  * session restores.
  */
-final class RecordingLogic implements LogicClient {
+class RecordingLogic implements LogicClient {
   final List<RenewOnlineRequest> reports = new CopyOnWriteArrayList<>();
   final List<CompletableFuture<RenewOnlineResponse>> replies = new CopyOnWriteArrayList<>();
 
@@ -78,6 +82,16 @@ final class RecordingLogic implements LogicClient {
   @Override
   public CompletableFuture<JoinRoomsResponse> joinRooms(JoinRoomsRequest request) {
     throw new UnsupportedOperationException();
+  }
+
+  @Override
+  public CompletableFuture<AckResponse> ack(AckRequest request) {
+    return CompletableFuture.completedFuture(AckResponse.getDefaultInstance());
+  }
+
+  @Override
+  public CompletableFuture<SyncResponse> sync(SyncRequest request) {
+    return CompletableFuture.completedFuture(SyncResponse.getDefaultInstance());
   }
 
   @Override

@@ -55,6 +55,32 @@ class CometConfigExampleTest {
     assertThat(config.registry().renewInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.onlineReport()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.drain()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.delivery()).isEqualTo(CometConfig.Delivery.defaults());
+  }
+
+  @Test
+  void deliveryKeysAreOverriddenFromTheEnvironmentAndChecked() {
+    CometConfig config =
+        LOADER
+            .load(
+                EXAMPLE,
+                Map.of(
+                    "COMET_DELIVERY_ACK_MAXATTEMPTS", "3",
+                    "COMET_DELIVERY_ACK_INITIALDELAY", "500ms",
+                    "COMET_DELIVERY_NOTICEDELAY", "20ms",
+                    "COMET_DELIVERY_SYNCREPLYMAXBYTES", "8192"))
+            .config();
+    assertThat(config.delivery().ack().maxAttempts()).isEqualTo(3);
+    assertThat(config.delivery().ack().initialDelay()).isEqualTo(Duration.ofMillis(500));
+    assertThat(config.delivery().noticeDelay()).isEqualTo(Duration.ofMillis(20));
+    assertThat(config.delivery().syncReplyMaxBytes()).isEqualTo(8192);
+
+    assertThatThrownBy(() -> LOADER.load(EXAMPLE, Map.of("COMET_DELIVERY_ACK_WINDOW", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("delivery.ack.window: 0 (expected: 1-4096)");
+    assertThatThrownBy(() -> LOADER.load(EXAMPLE, Map.of("COMET_DELIVERY_ACK_MAXDELAY", "1s")))
+        .hasMessageContaining("delivery.ack.maxDelay: ")
+        .hasMessageContaining(">= initialDelay");
   }
 
   @Test

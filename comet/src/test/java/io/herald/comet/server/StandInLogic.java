@@ -1,6 +1,8 @@
 package io.herald.comet.server;
 
 import io.herald.comet.logic.LogicClient;
+import io.herald.proto.logic.v1.AckRequest;
+import io.herald.proto.logic.v1.AckResponse;
 import io.herald.proto.logic.v1.ConnectRequest;
 import io.herald.proto.logic.v1.ConnectResponse;
 import io.herald.proto.logic.v1.DisconnectRequest;
@@ -15,6 +17,8 @@ import io.herald.proto.logic.v1.RenewOnlineRequest;
 import io.herald.proto.logic.v1.RenewOnlineResponse;
 import io.herald.proto.logic.v1.RestoreSessionsRequest;
 import io.herald.proto.logic.v1.RestoreSessionsResponse;
+import io.herald.proto.logic.v1.SyncRequest;
+import io.herald.proto.logic.v1.SyncResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -79,6 +83,16 @@ final class StandInLogic implements LogicClient {
   @Override
   public CompletableFuture<JoinRoomsResponse> joinRooms(JoinRoomsRequest request) {
     return CompletableFuture.completedFuture(JoinRoomsResponse.getDefaultInstance());
+  }
+
+  @Override
+  public CompletableFuture<AckResponse> ack(AckRequest request) {
+    return CompletableFuture.completedFuture(AckResponse.getDefaultInstance());
+  }
+
+  @Override
+  public CompletableFuture<SyncResponse> sync(SyncRequest request) {
+    return CompletableFuture.completedFuture(SyncResponse.getDefaultInstance());
   }
 
   @Override

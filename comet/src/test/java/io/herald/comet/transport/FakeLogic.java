@@ -2,6 +2,8 @@ package io.herald.comet.transport;
 
 import io.herald.comet.logic.LogicClient;
 import io.herald.proto.common.v1.HeartbeatPolicy;
+import io.herald.proto.logic.v1.AckRequest;
+import io.herald.proto.logic.v1.AckResponse;
 import io.herald.proto.logic.v1.ConnectRequest;
 import io.herald.proto.logic.v1.ConnectResponse;
 import io.herald.proto.logic.v1.DisconnectRequest;
@@ -16,6 +18,8 @@ import io.herald.proto.logic.v1.RenewOnlineRequest;
 import io.herald.proto.logic.v1.RenewOnlineResponse;
 import io.herald.proto.logic.v1.RestoreSessionsRequest;
 import io.herald.proto.logic.v1.RestoreSessionsResponse;
+import io.herald.proto.logic.v1.SyncRequest;
+import io.herald.proto.logic.v1.SyncResponse;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -99,6 +103,25 @@ final class FakeLogic implements LogicClient {
   public CompletableFuture<JoinRoomsResponse> joinRooms(JoinRoomsRequest request) {
     joins.add(request);
     return onJoin.apply(request);
+  }
+
+  final List<AckRequest> acks = new CopyOnWriteArrayList<>();
+  final List<SyncRequest> syncs = new CopyOnWriteArrayList<>();
+
+  /** By default an empty inbox of epoch 1. */
+  volatile Function<SyncRequest, CompletableFuture<SyncResponse>> onSync =
+      request -> CompletableFuture.completedFuture(SyncResponse.newBuilder().setEpoch(1).build());
+
+  @Override
+  public CompletableFuture<AckResponse> ack(AckRequest request) {
+    acks.add(request);
+    return CompletableFuture.completedFuture(AckResponse.getDefaultInstance());
+  }
+
+  @Override
+  public CompletableFuture<SyncResponse> sync(SyncRequest request) {
+    syncs.add(request);
+    return onSync.apply(request);
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.herald.comet.transport;
 
 import io.herald.comet.config.CometConfig;
 import io.herald.comet.logic.CometInstance;
+import io.herald.comet.logic.CursorBatcher;
+import io.herald.comet.push.Deliveries;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
 import io.herald.wire.Frame;
@@ -16,6 +18,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -28,6 +32,15 @@ final class TransportFixture {
   static final String AUTH_JSON =
       "{\"mid\":123,\"room_id\":\"live://1000\",\"platform\":\"web\",\"accepts\":[1000,1001]}";
 
+  /** Runs the cursor batcher's flush when 1000 cursors wait (the tests flush it themselves). */
+  private static final ScheduledExecutorService UNUSED_SCHEDULER =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "fixture-cursors");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
   /** The per-IP rate limit's clock. */
@@ -36,6 +49,13 @@ final class TransportFixture {
   final Buckets buckets = new Buckets(4);
   final FakeLogic logic = new FakeLogic();
   final CometConfig config;
+
+  /** The deliveries of the connections; pushes go through {@link #pusher}. */
+  final Deliveries deliveries;
+
+  /** Not started: tests flush it. */
+  final CursorBatcher cursors;
+
   final TransportContext context;
   private final TcpChannelInitializer tcp;
 
@@ -56,6 +76,24 @@ final class TransportFixture {
 
   /** With {@code heartbeat}'s silence bounds (Logic's interval is 60 s, as {@link FakeLogic}'s). */
   TransportFixture(CometConfig.Limits limits, CometConfig.Heartbeat heartbeat) {
+    this(limits, heartbeat, CometConfig.Delivery.defaults());
+  }
+
+  /** With {@code delivery}'s settings. */
+  TransportFixture(CometConfig.Delivery delivery) {
+    this(
+        new CometConfig.Limits(50, 100, 1000, 200, 1000),
+        new CometConfig.Heartbeat(
+            Duration.ofMinutes(4),
+            2,
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(10),
+            SESSION_RENEWAL),
+        delivery);
+  }
+
+  TransportFixture(
+      CometConfig.Limits limits, CometConfig.Heartbeat heartbeat, CometConfig.Delivery delivery) {
     CometConfig defaults = CometConfig.defaults();
     config =
         new CometConfig(
@@ -68,7 +106,11 @@ final class TransportFixture {
             defaults.logic(),
             defaults.registry(),
             defaults.onlineReport(),
-            defaults.drain());
+            defaults.drain(),
+            delivery);
+    deliveries = new Deliveries(delivery, meters);
+    cursors =
+        new CursorBatcher(logic, "comet-test", delivery.cursorFlush(), UNUSED_SCHEDULER, meters);
     context =
         new TransportContext(
             config,
@@ -76,7 +118,9 @@ final class TransportFixture {
             buckets,
             logic,
             meters,
-            new ConnectionLimiter(limits, meters, nanoTime::get));
+            new ConnectionLimiter(limits, meters, nanoTime::get),
+            deliveries,
+            cursors);
     tcp = new TcpChannelInitializer(context, null);
   }
 

@@ -41,6 +41,11 @@ final class WireFrame {
     return new String(body, StandardCharsets.UTF_8);
   }
 
+  /** The body's bytes (a copy). */
+  byte[] bytes() {
+    return body.clone();
+  }
+
   int bodyInt() {
     return ByteBuffer.wrap(body).getInt();
   }

@@ -72,10 +72,13 @@ public final class UnicastDelivery {
 
   /**
    * A unicast record's {@code PushMsg} requests: its keys, at most {@code keysPerCall} per request,
-   * with its message id, ack flag and (for one user's record) inbox sequence.
+   * with its message id and ack flag and, for a stored message (Logic publishes one record per user
+   * then, so every key is that user's), its inbox epoch, seq and notify flag.
    */
   static List<PushMsgRequest> requests(PushMsg msg, int keysPerCall) {
-    long inboxSeq = msg.getMidsCount() == 1 ? msg.getInboxSeq() : 0;
+    boolean stored = msg.getInboxSeq() > 0 && msg.getMidsCount() <= 1;
+    long inboxSeq = stored ? msg.getInboxSeq() : 0;
+    long inboxEpoch = stored ? msg.getInboxEpoch() : 0;
     List<PushMsgRequest> requests = new ArrayList<>();
     for (int from = 0; from < msg.getKeysCount(); from += keysPerCall) {
       requests.add(
@@ -87,6 +90,8 @@ public final class UnicastDelivery {
               .setMessageId(msg.getMessageId())
               .setRequireAck(msg.getRequireAck() && msg.getMessageId() != 0)
               .setInboxSeq(inboxSeq)
+              .setInboxEpoch(inboxEpoch)
+              .setNotify(stored && msg.getNotify())
               .setAcceptUnixMs(msg.getAcceptUnixMs())
               .build());
     }

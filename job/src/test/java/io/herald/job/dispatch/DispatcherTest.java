@@ -89,6 +89,8 @@ class DispatcherTest {
         .addAllKeys(List.of(keys))
         .addMids(7)
         .setInboxSeq(3)
+        .setInboxEpoch(1_700_000_000_000L)
+        .setNotify(true)
         .setRequireAck(true)
         .setMessageId(42)
         .setBody(ByteString.copyFromUtf8(body))
@@ -139,6 +141,10 @@ class DispatcherTest {
     assertThat(first.getMessageId()).isEqualTo(42);
     assertThat(first.getRequireAck()).isTrue();
     assertThat(first.getInboxSeq()).as("one user's record carries its inbox seq").isEqualTo(3);
+    assertThat(first.getInboxEpoch()).isEqualTo(1_700_000_000_000L);
+    assertThat(first.getNotify()).isTrue();
+    assertThat(calls.get(1).getInboxSeq()).as("every call of the record").isEqualTo(3);
+    assertThat(calls.get(1).getInboxEpoch()).isEqualTo(1_700_000_000_000L);
     assertThat(b.calls).isEmpty();
     assertThat(count("herald.job.fanout", "call", "push", "result", "ok")).isEqualTo(2);
     assertThat(count("herald.job.records.consumed", "type", "mids")).isOne();

@@ -37,7 +37,10 @@ final class BearerAuthInterceptor implements ServerInterceptor {
     return new ServerCall.Listener<>() {};
   }
 
-  /** {@code PushKeys} counts as a push to {@code keys}, {@code OnlineTop} as query {@code top}. */
+  /**
+   * {@code PushKeys} counts as a push to {@code keys}, {@code OnlineTop} as query {@code top},
+   * {@code ReadInbox} as an inbox request.
+   */
   private void count(String method) {
     if (method == null) {
       return;
@@ -47,6 +50,8 @@ final class BearerAuthInterceptor implements ServerInterceptor {
       metrics.push(name.substring("push".length()), PushApiMetrics.UNAUTHORIZED);
     } else if (name.startsWith("online")) {
       metrics.query(name.substring("online".length()), PushApiMetrics.UNAUTHORIZED);
+    } else if (name.equals("readinbox")) {
+      metrics.inboxRead(PushApiMetrics.UNAUTHORIZED);
     }
   }
 }

@@ -34,6 +34,39 @@ final class GoimParams {
     }
   }
 
+  /** {@code true|false|1|0}; absent is false; anything else (empty included) is refused. */
+  static boolean optionalBoolean(QueryParams params, String name) {
+    String text = params.get(name);
+    if (text == null) {
+      return false;
+    }
+    return switch (text.strip()) {
+      case "true", "1" -> true;
+      case "false", "0" -> false;
+      default -> throw InvalidPushException.of(name, "'" + text + "'", "true, false, 1 or 0");
+    };
+  }
+
+  static long optionalLong(QueryParams params, String name, long absent) {
+    String text = params.get(name);
+    if (text == null || text.isBlank()) {
+      return absent;
+    }
+    try {
+      return Long.parseLong(text.strip());
+    } catch (NumberFormatException e) {
+      throw InvalidPushException.of(name, "'" + text + "'", "a 64-bit integer");
+    }
+  }
+
+  static long requiredLong(QueryParams params, String name) {
+    String text = params.get(name);
+    if (text == null || text.isBlank()) {
+      throw InvalidPushException.of(name, "missing", "a 64-bit integer");
+    }
+    return optionalLong(params, name, 0);
+  }
+
   /** Every value of {@code name}, split at commas, stripped, empty ones left out. */
   static List<String> list(QueryParams params, String name) {
     List<String> values = new ArrayList<>();

@@ -6,7 +6,9 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.QueryParams;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
+import io.herald.logic.inbox.Inbox;
 import io.herald.logic.online.OnlineView;
+import io.herald.logic.push.Delivery;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.push.PushResult;
 import io.herald.logic.push.PushService;
@@ -26,8 +28,13 @@ import java.util.function.Function;
  *       /goim/push/mids?operation=&mids=}, {@code POST /goim/push/room?operation=&type=&room=},
  *       {@code POST /goim/push/all?operation=&speed=}; the request body is the message;
  *   <li>{@code GET /goim/online/top?type=&limit=}, {@code GET /goim/online/room?type=&rooms=},
- *       {@code GET /goim/online/total}.
+ *       {@code GET /goim/online/total};
+ *   <li>Herald's own {@code GET /herald/inbox?mid=&after=&limit=} ({@link InboxHttpService}).
  * </ul>
+ *
+ * <p>Key and mid pushes take {@code ack}, {@code store} and {@code notify} ({@code true|false|1|0};
+ * anything else is -400 naming the parameter); with {@code store} the reply's data has {@code
+ * stored}, each target user's inbox position.
  *
  * <p>Replies are goim's ({@link GoimReplies}); a push answers only once Kafka has every record of
  * it ({@link PushService}). Every route needs a bearer token unless {@code api.requireToken} is
@@ -36,6 +43,7 @@ import java.util.function.Function;
 public final class GoimPushHttpApi {
   private final PushService pushes;
   private final GoimOnlineHttpService online;
+  private final InboxHttpService inbox;
   private final BearerTokens tokens;
   private final PushApiMetrics metrics;
   private final long maxRequestLength;
@@ -45,12 +53,17 @@ public final class GoimPushHttpApi {
    * @throws IllegalArgumentException if {@code api} requires a token but configures none
    */
   public GoimPushHttpApi(
-      PushService pushes, OnlineView online, PushConfig.Api api, MeterRegistry meters) {
+      PushService pushes,
+      OnlineView online,
+      Inbox inbox,
+      PushConfig.Api api,
+      MeterRegistry meters) {
     this.pushes = pushes;
     this.tokens = BearerTokens.of(api);
     this.metrics = new PushApiMetrics(meters);
     this.errors = new GoimHttpErrors(meters);
     this.online = new GoimOnlineHttpService(new OnlineQueries(online), metrics);
+    this.inbox = new InboxHttpService(new InboxQueries(inbox), metrics);
     this.maxRequestLength = api.maxBodyBytes();
   }
 
@@ -65,6 +78,9 @@ public final class GoimPushHttpApi {
     push(sb, "mids", this::pushMids);
     push(sb, "room", this::pushRoom);
     push(sb, "all", this::pushAll);
+    sb.route()
+        .get(InboxHttpService.PATH)
+        .build(authorized(inbox, () -> metrics.inboxRead(PushApiMetrics.UNAUTHORIZED)));
     for (String query : GoimOnlineHttpService.QUERIES) {
       sb.route()
           .get("/goim/online/" + query)
@@ -76,14 +92,30 @@ public final class GoimPushHttpApi {
 
   private CompletableFuture<Object> pushKeys(Push push) {
     return push.reply(
-        pushes.pushKeys(operation(push), GoimParams.list(push.params, "keys"), push.body),
+        pushes.pushKeys(
+            operation(push),
+            GoimParams.list(push.params, "keys"),
+            push.body,
+            delivery(push.params)),
         PushResult::offlineKeys);
   }
 
   private CompletableFuture<Object> pushMids(Push push) {
     return push.reply(
-        pushes.pushMids(operation(push), GoimParams.longs(push.params, "mids"), push.body),
+        pushes.pushMids(
+            operation(push),
+            GoimParams.longs(push.params, "mids"),
+            push.body,
+            delivery(push.params)),
         result -> decimal(result.offlineMids()));
+  }
+
+  /** {@code ack}, {@code store}, {@code notify}: strict booleans, false when absent. */
+  private static Delivery delivery(QueryParams params) {
+    return new Delivery(
+        GoimParams.optionalBoolean(params, "ack"),
+        GoimParams.optionalBoolean(params, "store"),
+        GoimParams.optionalBoolean(params, "notify"));
   }
 
   private CompletableFuture<Object> pushRoom(Push push) {
@@ -114,6 +146,20 @@ public final class GoimPushHttpApi {
     return ids.stream().map(String::valueOf).toList();
   }
 
+  /** {@code [{"mid":"42","epoch":1733...,"seq":7}]}: mids as decimal strings, as in offline. */
+  private static List<Object> stored(PushResult result) {
+    return result.stored().stream()
+        .<Object>map(
+            stored -> {
+              Map<String, Object> position = new LinkedHashMap<>();
+              position.put("mid", Long.toString(stored.mid()));
+              position.put("epoch", stored.epoch());
+              position.put("seq", stored.seq());
+              return position;
+            })
+        .toList();
+  }
+
   /** One push request: its query and body. */
   private record Push(QueryParams params, ByteString body) {
     /**
@@ -128,6 +174,9 @@ public final class GoimPushHttpApi {
             data.put("message_id", Long.toString(result.messageId()));
             if (offline != null) {
               data.put("offline", offline.apply(result));
+            }
+            if (GoimParams.optionalBoolean(params, "store")) {
+              data.put("stored", stored(result));
             }
             return data;
           });

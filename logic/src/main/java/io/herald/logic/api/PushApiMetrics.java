@@ -4,10 +4,10 @@ import io.herald.logic.Failures;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The push API's meters, shared by HTTP and gRPC: {@code herald.logic.pushes{target, result}} and
- * {@code herald.logic.online.queries{query, result}}. Targets are {@code keys|mids|room|all},
- * queries {@code top|room|total}, results {@code ok|bad_request|unauthorized|error}; never a key,
- * mid or room id.
+ * The push API's meters, shared by HTTP and gRPC: {@code herald.logic.pushes{target, result}},
+ * {@code herald.logic.online.queries{query, result}} and {@code
+ * herald.logic.inbox.requests{result}}. Targets are {@code keys|mids|room|all}, queries {@code
+ * top|room|total}, results {@code ok|bad_request|unauthorized|error}; never a key, mid or room id.
  */
 final class PushApiMetrics {
   static final String OK = "ok";
@@ -27,6 +27,15 @@ final class PushApiMetrics {
 
   void push(String target, Throwable failure) {
     push(target, result(failure));
+  }
+
+  /** {@code herald.logic.inbox.requests{result}}: backends' inbox reads (ReadInbox, GET). */
+  void inboxRead(String result) {
+    meters.counter("herald.logic.inbox.requests", "result", result).increment();
+  }
+
+  void inboxRead(Throwable failure) {
+    inboxRead(result(failure));
   }
 
   void query(String query, String result) {

@@ -7,7 +7,10 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.herald.logic.Failures;
+import io.herald.logic.inbox.Inbox;
+import io.herald.logic.inbox.InboxUnavailableException;
 import io.herald.logic.online.OnlineView;
+import io.herald.logic.push.Delivery;
 import io.herald.logic.push.InvalidPushException;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.push.PushResult;
@@ -15,6 +18,7 @@ import io.herald.logic.push.PushService;
 import io.herald.logic.push.PushUnavailableException;
 import io.herald.ops.armeria.GrpcStatusHandler;
 import io.herald.ops.grpc.StatusMapping;
+import io.herald.proto.push.v1.InboxPosition;
 import io.herald.proto.push.v1.OnlineRoomRequest;
 import io.herald.proto.push.v1.OnlineRoomResponse;
 import io.herald.proto.push.v1.OnlineTopRequest;
@@ -30,8 +34,11 @@ import io.herald.proto.push.v1.PushMidsRequest;
 import io.herald.proto.push.v1.PushMidsResponse;
 import io.herald.proto.push.v1.PushRoomRequest;
 import io.herald.proto.push.v1.PushRoomResponse;
+import io.herald.proto.push.v1.ReadInboxRequest;
+import io.herald.proto.push.v1.ReadInboxResponse;
 import io.herald.proto.push.v1.RoomOnline;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -47,18 +54,19 @@ import java.util.function.Supplier;
 public final class PushGrpcService extends PushGrpc.PushImplBase {
   /**
    * The push API's failures as statuses: a refused request ({@link InvalidPushException}, any
-   * {@link IllegalArgumentException}) is INVALID_ARGUMENT; a push that could not be queued or got
-   * no message id ({@link PushUnavailableException}) UNAVAILABLE, safe to retry; a feature not
-   * there yet UNIMPLEMENTED.
+   * {@link IllegalArgumentException}) is INVALID_ARGUMENT; a push that could not be stored or
+   * queued or got no message id ({@link PushUnavailableException}), or an inbox that could not be
+   * read ({@link InboxUnavailableException}), UNAVAILABLE, safe to retry.
    */
   public static final StatusMapping STATUSES =
       StatusMapping.builder()
           .map(PushUnavailableException.class, Status.Code.UNAVAILABLE)
-          .map(UnsupportedOperationException.class, Status.Code.UNIMPLEMENTED)
+          .map(InboxUnavailableException.class, Status.Code.UNAVAILABLE)
           .build();
 
   private final PushService pushes;
   private final OnlineQueries online;
+  private final InboxQueries inboxes;
   private final BearerTokens tokens;
   private final PushApiMetrics metrics;
 
@@ -66,9 +74,14 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
    * @throws IllegalArgumentException if {@code api} requires a token but configures none
    */
   public PushGrpcService(
-      PushService pushes, OnlineView online, PushConfig.Api api, MeterRegistry meters) {
+      PushService pushes,
+      OnlineView online,
+      Inbox inbox,
+      PushConfig.Api api,
+      MeterRegistry meters) {
     this.pushes = pushes;
     this.online = new OnlineQueries(online);
+    this.inboxes = new InboxQueries(inbox);
     this.tokens = BearerTokens.of(api);
     this.metrics = new PushApiMetrics(meters);
   }
@@ -89,11 +102,15 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
         "keys",
         () ->
             pushes.pushKeys(
-                request.getOp(), request.getKeysList(), request.getBody(), request.getRequireAck()),
+                request.getOp(),
+                request.getKeysList(),
+                request.getBody(),
+                new Delivery(request.getRequireAck(), request.getStore(), request.getNotify())),
         result ->
             PushKeysResponse.newBuilder()
                 .setMessageId(result.messageId())
                 .addAllOfflineKeys(result.offlineKeys())
+                .addAllStored(positions(result))
                 .build(),
         response);
   }
@@ -102,17 +119,17 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
   public void pushMids(PushMidsRequest request, StreamObserver<PushMidsResponse> response) {
     reply(
         "mids",
-        () -> {
-          if (request.getStore()) {
-            throw new UnsupportedOperationException("store: the user inbox is not available yet");
-          }
-          return pushes.pushMids(
-              request.getOp(), request.getMidsList(), request.getBody(), request.getRequireAck());
-        },
+        () ->
+            pushes.pushMids(
+                request.getOp(),
+                request.getMidsList(),
+                request.getBody(),
+                new Delivery(request.getRequireAck(), request.getStore(), request.getNotify())),
         result ->
             PushMidsResponse.newBuilder()
                 .setMessageId(result.messageId())
                 .addAllOfflineMids(result.offlineMids())
+                .addAllStored(positions(result))
                 .build(),
         response);
   }
@@ -184,6 +201,49 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
               .build();
         },
         response);
+  }
+
+  @Override
+  public void readInbox(ReadInboxRequest request, StreamObserver<ReadInboxResponse> response) {
+    CompletableFuture<InboxQueries.Answer> read;
+    try {
+      read = inboxes.read(request.getMid(), request.getAfterSeq(), request.getLimit());
+    } catch (RuntimeException e) {
+      read = CompletableFuture.failedFuture(e);
+    }
+    ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+    Executor loop = ctx == null ? Runnable::run : ctx.eventLoop();
+    var unused =
+        read.whenCompleteAsync(
+            (answer, e) -> {
+              metrics.inboxRead(e);
+              if (e != null) {
+                response.onError(Failures.cause(e));
+                return;
+              }
+              response.onNext(
+                  ReadInboxResponse.newBuilder()
+                      .setEpoch(answer.read().epoch())
+                      .setOldestSeq(answer.read().oldestSeq())
+                      .setLatestSeq(answer.read().latestSeq())
+                      .addAllMessages(answer.read().messages())
+                      .putAllCursors(answer.cursors())
+                      .build());
+              response.onCompleted();
+            },
+            loop);
+  }
+
+  private static List<InboxPosition> positions(PushResult result) {
+    return result.stored().stream()
+        .map(
+            stored ->
+                InboxPosition.newBuilder()
+                    .setMid(stored.mid())
+                    .setEpoch(stored.epoch())
+                    .setSeq(stored.seq())
+                    .build())
+        .toList();
   }
 
   /** Answers once the push is queued (or failed), on the request's event loop. */

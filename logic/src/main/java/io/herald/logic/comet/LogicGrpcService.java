@@ -7,6 +7,11 @@ import io.herald.logic.api.GoimNodes;
 import io.herald.logic.auth.AuthBody;
 import io.herald.logic.auth.AuthException;
 import io.herald.logic.auth.MeteredAuthenticator;
+import io.herald.logic.inbox.DeviceCursor;
+import io.herald.logic.inbox.Inbox;
+import io.herald.logic.inbox.InboxConfig;
+import io.herald.logic.inbox.InboxRead;
+import io.herald.logic.inbox.InboxUnavailableException;
 import io.herald.logic.online.OnlineCounts;
 import io.herald.logic.online.OnlineStore;
 import io.herald.logic.online.ServerOnline;
@@ -19,6 +24,8 @@ import io.herald.logic.session.SessionStore.Renewal;
 import io.herald.logic.store.StoreBackend;
 import io.herald.logic.store.StoreWatch;
 import io.herald.ops.grpc.StatusMapping;
+import io.herald.proto.logic.v1.AckRequest;
+import io.herald.proto.logic.v1.AckResponse;
 import io.herald.proto.logic.v1.ConnectRequest;
 import io.herald.proto.logic.v1.ConnectResponse;
 import io.herald.proto.logic.v1.DisconnectRequest;
@@ -37,6 +44,8 @@ import io.herald.proto.logic.v1.RenewOnlineRequest;
 import io.herald.proto.logic.v1.RenewOnlineResponse;
 import io.herald.proto.logic.v1.RestoreSessionsRequest;
 import io.herald.proto.logic.v1.RestoreSessionsResponse;
+import io.herald.proto.logic.v1.SyncRequest;
+import io.herald.proto.logic.v1.SyncResponse;
 import io.herald.wire.Op;
 import io.lettuce.core.RedisException;
 import io.micrometer.core.instrument.Counter;
@@ -55,8 +64,8 @@ import org.apache.kafka.common.KafkaException;
  * connection they name), JoinRooms, RenewOnline (online counts, room entries, the store's
  * incarnation), Receive, Nodes. Every call is asynchronous end to end. A refused AUTH is an
  * ordinary reply carrying a {@code Rejection}; a gRPC error means Logic could not decide (its
- * stores are down) and is mapped by {@link #STATUSES}. Ack and Sync arrive with the delivery work
- * and answer UNIMPLEMENTED until then.
+ * stores are down) and is mapped by {@link #STATUSES}. Ack moves devices' inbox cursors (batched by
+ * the Comet) and Sync reads a user's inbox with the reset rules of {@link Inbox#read}.
  */
 public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
   /**
@@ -66,6 +75,7 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
   public static final StatusMapping STATUSES =
       StatusMapping.builder()
           .map(RedisException.class, Status.Code.UNAVAILABLE)
+          .map(InboxUnavailableException.class, Status.Code.UNAVAILABLE)
           .map(KafkaException.class, Status.Code.UNAVAILABLE)
           .map(TimeoutException.class, Status.Code.UNAVAILABLE)
           .map(IOException.class, Status.Code.UNAVAILABLE)
@@ -77,12 +87,17 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
   /** Rooms one JoinRooms may carry. */
   static final int MAX_ROOMS = 1000;
 
+  /** Cursors one Ack may carry. */
+  static final int MAX_CURSORS = 1000;
+
   private final MeteredAuthenticator authenticator;
   private final SessionStore sessions;
   private final OnlineStore onlineStore;
   private final OnlineCounts online;
   private final UpstreamSink upstream;
   private final RoomIndex rooms;
+  private final Inbox inbox;
+  private final InboxConfig inboxConfig;
   private final StoreWatch store;
   private final Connections connections;
   private final EpochTracker epochs;
@@ -93,6 +108,7 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
   public LogicGrpcService(
       MeteredAuthenticator authenticator,
       StoreBackend stores,
+      InboxConfig inboxConfig,
       StoreWatch store,
       OnlineCounts online,
       UpstreamSink upstream,
@@ -104,6 +120,8 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
     this.sessions = stores.sessions();
     this.onlineStore = stores.online();
     this.rooms = stores.rooms();
+    this.inbox = stores.inbox();
+    this.inboxConfig = inboxConfig;
     this.store = store;
     this.online = online;
     this.upstream = upstream;
@@ -292,6 +310,66 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
                     ReceiveResponse.newBuilder()
                         .setReplyOp(request.getOp() == Op.SEND_MSG ? Op.SEND_MSG_REPLY : 0)
                         .build()),
+        response);
+  }
+
+  /**
+   * Moves the devices' cursors forward; at most {@value #MAX_CURSORS}, each naming a device key.
+   * Cursors of another epoch, behind the held one or beyond the newest seq are ignored.
+   */
+  @Override
+  public void ack(AckRequest request, StreamObserver<AckResponse> response) {
+    require(request.getServerId(), "server_id");
+    if (request.getCursorsCount() > MAX_CURSORS) {
+      throw new IllegalArgumentException(
+          "cursors: " + request.getCursorsCount() + " (expected: at most " + MAX_CURSORS + ")");
+    }
+    List<DeviceCursor> cursors = new ArrayList<>(request.getCursorsCount());
+    for (int i = 0; i < request.getCursorsCount(); i++) {
+      io.herald.proto.logic.v1.DeviceCursor cursor = request.getCursors(i);
+      require(cursor.getKey(), "cursors[" + i + "].key");
+      cursors.add(
+          new DeviceCursor(cursor.getMid(), cursor.getKey(), cursor.getEpoch(), cursor.getSeq()));
+    }
+    reply(
+        inbox
+            .moveCursors(cursors)
+            .thenApply(moved -> AckResponse.newBuilder().setMoved(moved).build()),
+        response);
+  }
+
+  /**
+   * Reads the user's inbox after (epoch, after_seq), or after the device's cursor with {@code
+   * from_cursor}; limit 0 is {@code inbox.syncLimit}, and no read returns more than {@value
+   * InboxConfig#MAX_SYNC_LIMIT}.
+   */
+  @Override
+  public void sync(SyncRequest request, StreamObserver<SyncResponse> response) {
+    require(request.getServerId(), "server_id");
+    require(request.getKey(), "key");
+    if (request.getAfterSeq() < 0) {
+      throw new IllegalArgumentException(
+          "after_seq: " + request.getAfterSeq() + " (expected: >= 0)");
+    }
+    if (request.getEpoch() < 0) {
+      throw new IllegalArgumentException("epoch: " + request.getEpoch() + " (expected: >= 0)");
+    }
+    int limit = inboxConfig.syncLimit(request.getLimit());
+    CompletableFuture<InboxRead> read =
+        request.getFromCursor()
+            ? inbox.readFromCursor(request.getMid(), request.getKey(), limit)
+            : inbox.read(request.getMid(), request.getEpoch(), request.getAfterSeq(), limit);
+    reply(
+        read.thenApply(
+            answer ->
+                SyncResponse.newBuilder()
+                    .addAllMessages(answer.messages())
+                    .setLatestSeq(answer.latestSeq())
+                    .setOldestSeq(answer.oldestSeq())
+                    .setEpoch(answer.epoch())
+                    .setReset(answer.reset())
+                    .setMore(answer.more())
+                    .build()),
         response);
   }
 

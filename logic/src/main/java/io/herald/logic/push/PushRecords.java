@@ -1,5 +1,6 @@
 package io.herald.logic.push;
 
+import io.herald.logic.inbox.InboxPosition;
 import io.herald.logic.session.Session;
 import io.herald.proto.queue.v1.PushMsg;
 import java.util.ArrayList;
@@ -59,6 +60,50 @@ final class PushRecords {
                     .addAllKeys(serverKeys)
                     .addAllMids(midsByServer.get(server))
                     .build()));
+    return records;
+  }
+
+  /**
+   * The live sessions of {@code keys}, by the user they belong to, in order of first appearance.
+   */
+  static Map<Long, List<Session>> usersOfKeys(Collection<String> keys, Map<String, Session> live) {
+    Map<Long, List<Session>> users = new LinkedHashMap<>();
+    for (String key : keys) {
+      Session session = live.get(key);
+      if (session != null) {
+        users.computeIfAbsent(session.mid(), mid -> new ArrayList<>()).add(session);
+      }
+    }
+    return users;
+  }
+
+  /**
+   * For a stored push: one record per (user, Comet) holding some of the user's {@code sessions},
+   * with {@code mids = [mid]} and the message's epoch and seq in that user's inbox. Users with no
+   * session get no record (their inbox has the message).
+   */
+  static List<PushMsg> stored(
+      PushMsg template, Map<Long, List<Session>> sessions, Map<Long, InboxPosition> positions) {
+    List<PushMsg> records = new ArrayList<>();
+    positions.forEach(
+        (mid, position) -> {
+          Map<String, Set<String>> keysByServer = new LinkedHashMap<>();
+          for (Session session : sessions.getOrDefault(mid, List.of())) {
+            keysByServer
+                .computeIfAbsent(session.serverId(), s -> new LinkedHashSet<>())
+                .add(session.key());
+          }
+          keysByServer.forEach(
+              (server, keys) ->
+                  records.add(
+                      template.toBuilder()
+                          .setServerId(server)
+                          .addAllKeys(keys)
+                          .addMids(mid)
+                          .setInboxEpoch(position.epoch())
+                          .setInboxSeq(position.seq())
+                          .build()));
+        });
     return records;
   }
 }

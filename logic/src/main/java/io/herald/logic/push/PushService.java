@@ -4,15 +4,21 @@ import com.google.protobuf.ByteString;
 import io.herald.logic.Failures;
 import io.herald.logic.ids.MessageIds;
 import io.herald.logic.ids.MessageIdsUnavailableException;
+import io.herald.logic.inbox.Inbox;
+import io.herald.logic.inbox.InboxEntry;
+import io.herald.logic.inbox.InboxPosition;
 import io.herald.logic.queue.PushQueue;
 import io.herald.logic.room.RoomRoutes;
+import io.herald.logic.session.Session;
 import io.herald.logic.session.SessionStore;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.queue.v1.PushType;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -30,9 +36,17 @@ import java.util.function.Supplier;
  * store or the queue failed (some records of the push may have been queued: a retry delivers those
  * again, and clients drop duplicates by message id). Keys and mids with no session are reported
  * offline and nothing is queued for them. Nothing is dropped silently.
+ *
+ * <p><b>Stored pushes</b> ({@link Delivery#store()}): the message is appended to each target user's
+ * inbox (in parallel) before any record is published, so a push that answers is in every inbox; if
+ * an append fails the push fails with {@link PushUnavailableException} ({@code inbox: ...}) and
+ * nothing is published, while the appends that succeeded stay (a retry stores it there again, under
+ * a new message id and seq). Then one record per (user, Comet) is published, naming the user and
+ * the message's epoch and seq in that user's inbox.
  */
 public final class PushService {
   private final SessionStore sessions;
+  private final Inbox inbox;
   private final RoomRoutes roomRoutes;
   private final PushQueue queue;
   private final MessageIds ids;
@@ -41,12 +55,14 @@ public final class PushService {
 
   public PushService(
       SessionStore sessions,
+      Inbox inbox,
       RoomRoutes roomRoutes,
       PushQueue queue,
       MessageIds ids,
       PushConfig.Api api,
       Clock clock) {
     this.sessions = sessions;
+    this.inbox = inbox;
     this.roomRoutes = roomRoutes;
     this.queue = queue;
     this.ids = ids;
@@ -54,52 +70,142 @@ public final class PushService {
     this.clock = clock;
   }
 
-  /** Pushes to device keys; clients are not asked to ack. */
+  /** Pushes to device keys, best effort. */
   public CompletableFuture<PushResult> pushKeys(int op, Collection<String> keys, ByteString body) {
-    return pushKeys(op, keys, body, false);
+    return pushKeys(op, keys, body, Delivery.BEST_EFFORT);
   }
 
+  /**
+   * Pushes to device keys. With {@code delivery.store()}, the message is appended to the inbox of
+   * each user the keys' sessions belong to (keys without a session are offline and name no user)
+   * before any record is published, and each record names one user.
+   */
   public CompletableFuture<PushResult> pushKeys(
-      int op, Collection<String> keys, ByteString body, boolean requireAck) {
+      int op, Collection<String> keys, ByteString body, Delivery delivery) {
     return accept(
         () -> {
           Set<String> targets = checks.keys(keys);
-          PushMsg template = template(PushType.PUSH_TYPE_KEYS, op, body, requireAck);
+          PushMsg template = template(PushType.PUSH_TYPE_KEYS, op, body, delivery);
           return resolve(() -> sessions.sessionsOfKeys(targets))
               .thenCompose(
                   live -> {
                     List<String> offline = new ArrayList<>(targets);
                     offline.removeAll(live.keySet());
-                    return publish(
-                        PushRecords.byServer(template, targets, live),
-                        new PushResult(template.getMessageId(), offline, List.of()));
+                    if (!delivery.store()) {
+                      return publish(
+                          PushRecords.byServer(template, targets, live),
+                          new PushResult(template.getMessageId(), offline, List.of()));
+                    }
+                    Map<Long, List<Session>> users = PushRecords.usersOfKeys(targets, live);
+                    return store(template, users.keySet())
+                        .thenCompose(
+                            positions ->
+                                publish(
+                                    PushRecords.stored(template, users, positions),
+                                    new PushResult(
+                                        template.getMessageId(),
+                                        offline,
+                                        List.of(),
+                                        stored(positions))));
                   });
         });
   }
 
-  /** Pushes to every connected device of each user; clients are not asked to ack. */
+  /** Pushes to every connected device of each user, best effort. */
   public CompletableFuture<PushResult> pushMids(int op, Collection<Long> mids, ByteString body) {
-    return pushMids(op, mids, body, false);
+    return pushMids(op, mids, body, Delivery.BEST_EFFORT);
   }
 
+  /**
+   * Pushes to every connected device of each user. With {@code delivery.store()}, the message is
+   * appended to every target user's inbox, connected or not, before any record is published.
+   */
   public CompletableFuture<PushResult> pushMids(
-      int op, Collection<Long> mids, ByteString body, boolean requireAck) {
+      int op, Collection<Long> mids, ByteString body, Delivery delivery) {
     return accept(
         () -> {
           Set<Long> targets = checks.mids(mids);
-          PushMsg template = template(PushType.PUSH_TYPE_MIDS, op, body, requireAck);
-          return resolve(() -> sessions.sessionsOfMids(targets))
-              .thenCompose(
-                  live -> {
-                    List<Long> offline = new ArrayList<>();
-                    targets.stream()
-                        .filter(mid -> live.getOrDefault(mid, List.of()).isEmpty())
-                        .forEach(offline::add);
-                    return publish(
-                        PushRecords.byServerOfMids(template, targets, live),
-                        new PushResult(template.getMessageId(), List.of(), offline));
-                  });
+          PushMsg template = template(PushType.PUSH_TYPE_MIDS, op, body, delivery);
+          CompletableFuture<Map<Long, InboxPosition>> stored =
+              delivery.store()
+                  ? store(template, targets)
+                  : CompletableFuture.completedFuture(Map.of());
+          CompletableFuture<Map<Long, List<Session>>> looked =
+              resolve(() -> sessions.sessionsOfMids(targets));
+          return stored.thenCompose(
+              positions ->
+                  looked.thenCompose(
+                      live -> {
+                        List<Long> offline = new ArrayList<>();
+                        targets.stream()
+                            .filter(mid -> live.getOrDefault(mid, List.of()).isEmpty())
+                            .forEach(offline::add);
+                        List<PushMsg> records =
+                            delivery.store()
+                                ? PushRecords.stored(template, live, positions)
+                                : PushRecords.byServerOfMids(template, targets, live);
+                        return publish(
+                            records,
+                            new PushResult(
+                                template.getMessageId(), List.of(), offline, stored(positions)));
+                      }));
         });
+  }
+
+  /**
+   * Appends the push to each of {@code mids}' inboxes, in parallel; fails with {@link
+   * PushUnavailableException} ({@code inbox: ...}) if any append failed. Appends that succeeded
+   * stay: a retried push may then be in some inboxes twice, under two message ids.
+   */
+  private CompletableFuture<Map<Long, InboxPosition>> store(PushMsg template, Set<Long> mids) {
+    InboxEntry entry =
+        new InboxEntry(
+            template.getMessageId(),
+            template.getOp(),
+            template.getBody(),
+            template.getAcceptUnixMs());
+    Map<Long, CompletableFuture<InboxPosition>> appends = new LinkedHashMap<>();
+    for (Long mid : mids) {
+      CompletableFuture<InboxPosition> append;
+      try {
+        append = inbox.append(mid, entry);
+      } catch (RuntimeException e) {
+        append = CompletableFuture.failedFuture(e);
+      }
+      appends.put(mid, append);
+    }
+    return CompletableFuture.allOf(appends.values().toArray(CompletableFuture[]::new))
+        .handle(
+            (ok, e) -> {
+              if (e != null) {
+                long failed =
+                    appends.values().stream()
+                        .filter(CompletableFuture::isCompletedExceptionally)
+                        .count();
+                String reason = Failures.reason(e);
+                throw new PushUnavailableException(
+                    "inbox: push "
+                        + template.getMessageId()
+                        + " not stored for "
+                        + failed
+                        + " of "
+                        + appends.size()
+                        + " users, nothing queued: "
+                        + (reason.startsWith("inbox: ") ? reason.substring(7) : reason),
+                    Failures.cause(e));
+              }
+              Map<Long, InboxPosition> positions = new LinkedHashMap<>();
+              appends.forEach((mid, append) -> positions.put(mid, append.join()));
+              return positions;
+            });
+  }
+
+  private static List<PushResult.Stored> stored(Map<Long, InboxPosition> positions) {
+    List<PushResult.Stored> stored = new ArrayList<>(positions.size());
+    positions.forEach(
+        (mid, position) ->
+            stored.add(new PushResult.Stored(mid, position.epoch(), position.seq())));
+    return stored;
   }
 
   /**
@@ -112,7 +218,7 @@ public final class PushService {
         () -> {
           String target = RequestChecks.room(type, room);
           PushMsg template =
-              template(PushType.PUSH_TYPE_ROOM, op, body, false).toBuilder()
+              template(PushType.PUSH_TYPE_ROOM, op, body, Delivery.BEST_EFFORT).toBuilder()
                   .setRoom(target)
                   .build();
           PushResult result = PushResult.of(template.getMessageId());
@@ -142,7 +248,7 @@ public final class PushService {
         () -> {
           int pace = RequestChecks.speed(speed);
           PushMsg msg =
-              template(PushType.PUSH_TYPE_BROADCAST, op, body, false).toBuilder()
+              template(PushType.PUSH_TYPE_BROADCAST, op, body, Delivery.BEST_EFFORT).toBuilder()
                   .setSpeed(pace)
                   .build();
           return publish(List.of(msg), PushResult.of(msg.getMessageId()));
@@ -150,14 +256,15 @@ public final class PushService {
   }
 
   /** Checks the common arguments; the message id and accept time are taken only after checks. */
-  private PushMsg template(PushType type, int op, ByteString body, boolean requireAck) {
+  private PushMsg template(PushType type, int op, ByteString body, Delivery delivery) {
     RequestChecks.operation(op);
     checks.body(body);
     return PushMsg.newBuilder()
         .setType(type)
         .setOp(op)
         .setBody(body)
-        .setRequireAck(requireAck)
+        .setRequireAck(delivery.requireAck())
+        .setNotify(delivery.notice())
         .setMessageId(messageId())
         .setAcceptUnixMs(clock.millis())
         .build();

@@ -25,7 +25,13 @@ public enum RedisOp {
   /** Reading which Comets hold members of a room. */
   ROOM_READ,
   /** Checking the store's incarnation (and that it answers). */
-  INCARNATION;
+  INCARNATION,
+  /** Appending a stored message to a user's inbox. */
+  INBOX_APPEND,
+  /** Reading a user's inbox (SYNC, ReadInbox) or its devices' cursors. */
+  INBOX_READ,
+  /** Moving devices' inbox cursors. */
+  INBOX_CURSOR;
 
   /** The tag value, e.g. {@code online_report}. */
   public String tag() {

@@ -5,6 +5,7 @@ import io.herald.config.Check;
 import io.herald.config.Hosts;
 import io.herald.logic.api.GoimNodes;
 import io.herald.logic.auth.AuthConfig;
+import io.herald.logic.inbox.InboxConfig;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.receive.ReceiveConfig;
 import io.herald.logic.store.StoreConfig;
@@ -19,7 +20,8 @@ import java.util.List;
  * @param server where Logic listens: on loopback only while {@code auth.mode} is {@code trust}
  *     (unless {@code auth.allowTrustBeyondLoopback} forces it)
  * @param auth how connections are authenticated
- * @param store where sessions and online counts live
+ * @param store where sessions, online counts and the inboxes live
+ * @param inbox how much each user's inbox keeps, and a SYNC's default limit
  * @param push the push API and its Kafka queue
  * @param receive where upstream client messages go
  * @param registry where the Comets are registered
@@ -32,6 +34,7 @@ public record LogicConfig(
     Server server,
     AuthConfig auth,
     StoreConfig store,
+    InboxConfig inbox,
     PushConfig push,
     ReceiveConfig receive,
     RegistryConfig registry,
@@ -50,6 +53,7 @@ public record LogicConfig(
         new Server("0.0.0.0", DEFAULT_HTTP_PORT, DEFAULT_GRPC_PORT, List.of()),
         AuthConfig.defaults(),
         StoreConfig.defaults().withBackend(StoreConfig.REDIS),
+        InboxConfig.defaults(),
         PushConfig.defaults(),
         ReceiveConfig.defaults(),
         RegistryConfig.redisDefaults(),
@@ -63,6 +67,7 @@ public record LogicConfig(
     Check.notNull("server", server);
     Check.notNull("auth", auth);
     Check.notNull("store", store);
+    Check.notNull("inbox", inbox);
     Check.notNull("push", push);
     Check.notNull("receive", receive);
     Check.notNull("registry", registry);

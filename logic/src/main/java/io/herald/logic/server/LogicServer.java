@@ -110,7 +110,7 @@ public final class LogicServer {
               : Registries.create(config.registry(), clock, meters);
       registry.start();
       stops.push(registry::stop);
-      StoreBackend stores = StoreBackend.create(config.store(), clock, meters);
+      StoreBackend stores = StoreBackend.create(config.store(), config.inbox(), clock, meters);
       stores.start();
       stops.push(stores::stop);
       StoreWatch store =
@@ -151,6 +151,7 @@ public final class LogicServer {
       PushService pushes =
           new PushService(
               stores.sessions(),
+              stores.inbox(),
               roomRoutes,
               queue,
               messageIds(idsReady),
@@ -161,6 +162,7 @@ public final class LogicServer {
           new LogicGrpcService(
               Authenticators.create(config.auth(), clock, meters),
               stores,
+              config.inbox(),
               store,
               online,
               upstream,
@@ -194,7 +196,8 @@ public final class LogicServer {
               GrpcService.builder()
                   .addService(logic)
                   .addService(
-                      new PushGrpcService(pushes, online, config.push().api(), meters)
+                      new PushGrpcService(
+                              pushes, online, stores.inbox(), config.push().api(), meters)
                           .grpcService())
                   .exceptionHandler(
                       new GrpcStatusHandler(
@@ -204,7 +207,8 @@ public final class LogicServer {
           .service("/health", OperatorServices.health(readiness::health))
           .service("/live", OperatorServices.health(() -> Health.UP))
           .service("/metrics", OperatorServices.metrics(meters));
-      new GoimPushHttpApi(pushes, online, config.push().api(), meters).bindTo(builder);
+      new GoimPushHttpApi(pushes, online, stores.inbox(), config.push().api(), meters)
+          .bindTo(builder);
       new GoimNodesHttpApi(nodes, registry, online).bindTo(builder);
       provided.routes().accept(builder);
       server = builder.build();

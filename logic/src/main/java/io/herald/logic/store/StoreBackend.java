@@ -1,5 +1,11 @@
 package io.herald.logic.store;
 
+import io.herald.logic.inbox.InMemoryInbox;
+import io.herald.logic.inbox.Inbox;
+import io.herald.logic.inbox.InboxConfig;
+import io.herald.logic.inbox.InboxMetrics;
+import io.herald.logic.inbox.MeteredInbox;
+import io.herald.logic.inbox.RedisInbox;
 import io.herald.logic.online.InMemoryOnlineStore;
 import io.herald.logic.online.OnlineStore;
 import io.herald.logic.online.RedisOnlineStore;
@@ -20,8 +26,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * The session store, the online store and the room index a {@link StoreConfig} asks for. On Redis
- * they share one connection, which {@link #start()} opens and {@link #stop()} closes (both
+ * The session store, the online store, the room index and the users' inboxes a {@link StoreConfig}
+ * asks for (the inbox follows {@code store.backend}; its retention is {@link InboxConfig}). On
+ * Redis they share one connection, which {@link #start()} opens and {@link #stop()} closes (both
  * idempotent); in memory there is nothing to start. The stores fail their calls until started.
  */
 public final class StoreBackend {
@@ -44,6 +51,7 @@ public final class StoreBackend {
   private final SessionStore sessions;
   private final OnlineStore online;
   private final RoomIndex rooms;
+  private final Inbox inbox;
   private final Supplier<CompletableFuture<String>> incarnation;
   private final RedisConnection connection;
 
@@ -51,17 +59,26 @@ public final class StoreBackend {
       SessionStore sessions,
       OnlineStore online,
       RoomIndex rooms,
+      Inbox inbox,
       Supplier<CompletableFuture<String>> incarnation,
       RedisConnection connection) {
     this.sessions = sessions;
     this.online = online;
     this.rooms = rooms;
+    this.inbox = inbox;
     this.incarnation = incarnation;
     this.connection = connection;
   }
 
-  /** Builds the stores without connecting. */
+  /** Builds the stores without connecting, with the default inbox retention. */
   public static StoreBackend create(StoreConfig config, Clock clock, MeterRegistry meters) {
+    return create(config, InboxConfig.defaults(), clock, meters);
+  }
+
+  /** Builds the stores without connecting. */
+  public static StoreBackend create(
+      StoreConfig config, InboxConfig inbox, Clock clock, MeterRegistry meters) {
+    InboxMetrics inboxMetrics = new InboxMetrics(meters);
     return switch (config.backend()) {
       case StoreConfig.REDIS -> {
         RedisConnection connection = new RedisConnection(config.redis(), meters);
@@ -70,6 +87,7 @@ public final class StoreBackend {
             new RedisSessionStore(connection, config.sessionTtl(), config.purgeBatch(), meters),
             new RedisOnlineStore(connection, config.onlineTtl()),
             new RedisRoomIndex(connection, config.onlineTtl(), clock),
+            new MeteredInbox(new RedisInbox(connection, inbox, clock, inboxMetrics), inboxMetrics),
             () ->
                 connection.run(
                     RedisOp.INCARNATION,
@@ -85,6 +103,7 @@ public final class StoreBackend {
             new InMemorySessionStore(clock, config.sessionTtl()),
             new InMemoryOnlineStore(clock, config.onlineTtl()),
             new InMemoryRoomIndex(clock, config.onlineTtl()),
+            new MeteredInbox(new InMemoryInbox(inbox, clock, inboxMetrics), inboxMetrics),
             () -> forever,
             null);
       }
@@ -102,6 +121,11 @@ public final class StoreBackend {
 
   public RoomIndex rooms() {
     return rooms;
+  }
+
+  /** Every user's inbox of stored messages, metered. */
+  public Inbox inbox() {
+    return inbox;
   }
 
   /**

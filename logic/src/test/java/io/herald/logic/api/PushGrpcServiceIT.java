@@ -155,9 +155,11 @@ class PushGrpcServiceIT {
         Status.Code.INVALID_ARGUMENT,
         "limit: 0 (expected: 1-1000)");
     assertStatus(
-        () -> push.pushMids(PushMidsRequest.newBuilder().addMids(42).setStore(true).build()),
-        Status.Code.UNIMPLEMENTED,
-        "store: the user inbox is not available yet");
+        () ->
+            push.pushMids(
+                PushMidsRequest.newBuilder().setOp(1000).addMids(42).setNotify(true).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "notify: true needs store: true");
   }
 
   @Test

@@ -4,6 +4,7 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import io.herald.logic.ids.SnowflakeMessageIds;
+import io.herald.logic.inbox.Inbox;
 import io.herald.logic.kafka.KafkaProducerConfig;
 import io.herald.logic.online.OnlineView;
 import io.herald.logic.push.PushConfig;
@@ -25,26 +26,34 @@ final class PushServer implements AutoCloseable {
   static final String OTHER_TOKEN = "second-token-51b2";
 
   final SessionStore sessions = TestSessions.memory();
+  final Inbox inbox;
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   final KafkaPushQueue queue;
   private final Server server;
 
   PushServer(KafkaProducerConfig kafka) {
+    this(kafka, TestSessions.inbox());
+  }
+
+  /** With {@code inbox} for stored pushes and inbox reads. */
+  PushServer(KafkaProducerConfig kafka, Inbox inbox) {
+    this.inbox = inbox;
     PushConfig.Api api = new PushConfig.Api(true, List.of(TOKEN, OTHER_TOKEN), 4096, 3);
     queue = new KafkaPushQueue(kafka, meters);
     PushService pushes =
         new PushService(
             sessions,
+            inbox,
             TestSessions.rooms("comet-a", "live://1000"),
             queue,
             new SnowflakeMessageIds(1, Clock.systemUTC()),
             api,
             Clock.systemUTC());
     OnlineView online = TestSessions.online();
-    PushGrpcService grpc = new PushGrpcService(pushes, online, api, meters);
+    PushGrpcService grpc = new PushGrpcService(pushes, online, inbox, api, meters);
     ServerBuilder sb =
         Server.builder().http(0).gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO);
-    new GoimPushHttpApi(pushes, online, api, meters).bindTo(sb);
+    new GoimPushHttpApi(pushes, online, inbox, api, meters).bindTo(sb);
     sb.service(
         GrpcService.builder()
             .addService(grpc.grpcService())

@@ -7,6 +7,11 @@ import static org.assertj.core.api.Assertions.tuple;
 import com.google.protobuf.ByteString;
 import io.herald.logic.ids.MessageIdsUnavailableException;
 import io.herald.logic.ids.SnowflakeMessageIds;
+import io.herald.logic.inbox.Inbox;
+import io.herald.logic.inbox.InboxEntry;
+import io.herald.logic.inbox.InboxPosition;
+import io.herald.logic.inbox.InboxRead;
+import io.herald.logic.inbox.InboxUnavailableException;
 import io.herald.logic.room.InMemoryRoomIndex;
 import io.herald.logic.room.RoomIndex;
 import io.herald.logic.room.RoomRoutes;
@@ -35,12 +40,14 @@ class PushServiceTest {
   private static final ByteString BODY = ByteString.copyFromUtf8("hello");
   private static final Instant NOW = Instant.parse("2025-06-01T12:00:00Z");
 
-  private final SessionStore sessions = TestSessions.memory();
-  private final RecordingPushQueue queue = new RecordingPushQueue();
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+  private final SessionStore sessions = TestSessions.memory();
+  private final Inbox inbox = TestSessions.inbox(clock);
+  private final RecordingPushQueue queue = new RecordingPushQueue();
   private final PushService pushes =
       new PushService(
           sessions,
+          inbox,
           TestSessions.rooms("comet-a", "live://1000"),
           queue,
           new SnowflakeMessageIds(5, clock),
@@ -76,7 +83,7 @@ class PushServiceTest {
 
   @Test
   void midsReachEveryDeviceAndUsersWithoutOneAreOffline() {
-    PushResult result = pushes.pushMids(1001, List.of(1L, 2L, 3L), BODY, true).join();
+    PushResult result = pushes.pushMids(1001, List.of(1L, 2L, 3L), BODY, Delivery.acked()).join();
 
     assertThat(result.offlineMids()).containsExactly(3L);
     PushMsg onA = only("comet-a");
@@ -137,6 +144,7 @@ class PushServiceTest {
     PushService routed =
         new PushService(
             sessions,
+            TestSessions.inbox(),
             new RoomRoutes(
                 new InMemoryRoomIndex(clock, Duration.ofMinutes(1)), justReset::get, meters),
             queue,
@@ -146,6 +154,7 @@ class PushServiceTest {
     PushService blind =
         new PushService(
             sessions,
+            TestSessions.inbox(),
             new RoomRoutes(unreadable, () -> false, meters),
             queue,
             new SnowflakeMessageIds(6, clock),
@@ -180,7 +189,10 @@ class PushServiceTest {
         "operation: 9 (expected: >= 1000, a business op; 9 is the wire protocol's RAW)");
     assertRefused(
         pushes.pushAll(26, 0, BODY),
-        "operation: 26 (expected: >= 1000, a business op; 0-999 are reserved for the wire"
+        "operation: 26 (expected: >= 1000, a business op; 26 is the wire protocol's MESSAGE)");
+    assertRefused(
+        pushes.pushAll(500, 0, BODY),
+        "operation: 500 (expected: >= 1000, a business op; 0-999 are reserved for the wire"
             + " protocol)");
     assertRefused(
         pushes.pushKeys(1000, List.of(), BODY), "keys: empty (expected: 1 to 4 device keys)");
@@ -228,6 +240,7 @@ class PushServiceTest {
     PushService noIds =
         new PushService(
             sessions,
+            TestSessions.inbox(),
             TestSessions.rooms("comet-a", "live://1000"),
             queue,
             () -> {
@@ -266,6 +279,108 @@ class PushServiceTest {
               throw new AssertionError("two records for " + serverId);
             })
         .orElseThrow();
+  }
+
+  @Test
+  void aStoredMidsPushIsInEveryInboxAndBecomesOneRecordPerUserAndComet() {
+    PushResult result =
+        pushes.pushMids(1001, List.of(1L, 2L, 3L), BODY, new Delivery(true, true, true)).join();
+
+    assertThat(result.offlineMids()).containsExactly(3L);
+    assertThat(result.stored()).extracting(PushResult.Stored::mid).containsExactly(1L, 2L, 3L);
+    assertThat(result.stored()).extracting(PushResult.Stored::seq).containsOnly(1L);
+    long epochOf1 = result.stored().get(0).epoch();
+    assertThat(queue.published)
+        .extracting(
+            PushMsg::getServerId,
+            PushMsg::getKeysList,
+            PushMsg::getMidsList,
+            PushMsg::getInboxSeq,
+            PushMsg::getNotify,
+            PushMsg::getRequireAck)
+        .containsExactlyInAnyOrder(
+            tuple("comet-a", List.of("phone-1"), List.of(1L), 1L, true, true),
+            tuple("comet-b", List.of("web-1"), List.of(1L), 1L, true, true),
+            tuple("comet-a", List.of("phone-2"), List.of(2L), 1L, true, true));
+    assertThat(queue.published.stream().filter(r -> r.getMids(0) == 1L))
+        .allSatisfy(record -> assertThat(record.getInboxEpoch()).isEqualTo(epochOf1));
+    InboxRead offline = inbox.read(3, 0, 0, 10).join();
+    assertThat(offline.messages()).hasSize(1);
+    assertThat(offline.messages().get(0).getMessageId()).isEqualTo(result.messageId());
+    assertThat(offline.messages().get(0).getOp()).isEqualTo(1001);
+    assertThat(offline.messages().get(0).getBody()).isEqualTo(BODY);
+  }
+
+  @Test
+  void aStoredKeysPushIsStoredForTheKeysUsersAndPushedToThoseKeysOnly() {
+    PushResult result =
+        pushes
+            .pushKeys(
+                1000,
+                List.of("phone-1", "phone-2", "nobody"),
+                BODY,
+                new Delivery(false, true, false))
+            .join();
+
+    assertThat(result.offlineKeys()).containsExactly("nobody");
+    assertThat(result.stored())
+        .extracting(PushResult.Stored::mid, PushResult.Stored::seq)
+        .containsExactly(tuple(1L, 1L), tuple(2L, 1L));
+    assertThat(queue.published)
+        .extracting(PushMsg::getServerId, PushMsg::getKeysList, PushMsg::getMidsList)
+        .containsExactly(
+            tuple("comet-a", List.of("phone-1"), List.of(1L)),
+            tuple("comet-a", List.of("phone-2"), List.of(2L)));
+    assertThat(inbox.read(1, 0, 0, 10).join().latestSeq()).isOne();
+  }
+
+  @Test
+  void aPushNotStoredLeavesTheInboxesAlone() {
+    pushes.pushMids(1000, List.of(1L), BODY, Delivery.acked()).join();
+
+    assertThat(queue.published.get(0).getInboxSeq()).isZero();
+    assertThat(inbox.read(1, 0, 0, 10).join().latestSeq()).isZero();
+  }
+
+  @Test
+  void ifAnAppendFailsNothingIsPublished() {
+    Inbox failing =
+        new ForwardingInbox(inbox) {
+          @Override
+          public CompletableFuture<InboxPosition> append(long mid, InboxEntry entry) {
+            return mid == 2
+                ? CompletableFuture.failedFuture(
+                    new InboxUnavailableException("connection refused", null))
+                : super.append(mid, entry);
+          }
+        };
+    PushService storing =
+        new PushService(
+            sessions,
+            failing,
+            TestSessions.rooms("comet-a"),
+            queue,
+            new SnowflakeMessageIds(7, clock),
+            new PushConfig.Api(false, List.of(), 4096, 4),
+            clock);
+
+    assertThatThrownBy(
+            () ->
+                storing
+                    .pushMids(1000, List.of(1L, 2L), BODY, new Delivery(false, true, false))
+                    .join())
+        .cause()
+        .isInstanceOf(PushUnavailableException.class)
+        .hasMessageStartingWith("inbox: push ")
+        .hasMessageEndingWith("not stored for 1 of 2 users, nothing queued: connection refused");
+    assertThat(queue.published).isEmpty();
+  }
+
+  @Test
+  void notifyWithoutStoreIsRefused() {
+    assertThatThrownBy(() -> new Delivery(false, false, true))
+        .isInstanceOf(InvalidPushException.class)
+        .hasMessage("notify: true needs store: true");
   }
 
   private static void assertRefused(CompletableFuture<PushResult> push, String message) {

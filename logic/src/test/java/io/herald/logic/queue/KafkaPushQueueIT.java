@@ -178,6 +178,7 @@ class KafkaPushQueueIT {
   private PushService service(PushQueue target) {
     return new PushService(
         sessions,
+        TestSessions.inbox(),
         TestSessions.rooms("comet-a", "live://1000"),
         target,
         new SnowflakeMessageIds(2, Clock.systemUTC()),

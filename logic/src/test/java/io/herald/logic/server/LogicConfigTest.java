@@ -34,6 +34,31 @@ class LogicConfigTest {
     assertThat(config.receive().sink()).isEqualTo("kafka");
     assertThat(config.singleLoginPlatforms()).containsExactly("android", "ios");
     assertThat(config.nodes().domain()).isEqualTo("conn.example.com");
+    assertThat(config.inbox().maxCount()).isEqualTo(1000);
+    assertThat(config.inbox().maxAge()).isEqualTo(Duration.ofDays(7));
+    assertThat(config.inbox().syncLimit()).isEqualTo(100);
+  }
+
+  @Test
+  void theInboxKeysAreOverriddenFromTheEnvironmentAndChecked() {
+    LogicConfig config =
+        LOADER
+            .load(
+                Path.of("..", "deploy", "logic.yaml"),
+                Map.of(
+                    "LOGIC_INBOX_MAXCOUNT", "50",
+                    "LOGIC_INBOX_MAX_AGE", "2d",
+                    "LOGIC_INBOX_SYNCLIMIT", "20"))
+            .config();
+    assertThat(config.inbox().maxCount()).isEqualTo(50);
+    assertThat(config.inbox().maxAge()).isEqualTo(Duration.ofDays(2));
+    assertThat(config.inbox().syncLimit()).isEqualTo(20);
+    assertThatThrownBy(() -> LOADER.load(null, Map.of("LOGIC_INBOX_SYNCLIMIT", "501")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("inbox.syncLimit: 501 (expected: ");
+    assertThatThrownBy(() -> LOADER.load(null, Map.of("LOGIC_INBOX_MAXCOUNT", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("inbox.maxCount: 0 (expected: ");
   }
 
   @Test

@@ -1,5 +1,10 @@
 package io.herald.logic.support;
 
+import io.herald.logic.inbox.InMemoryInbox;
+import io.herald.logic.inbox.Inbox;
+import io.herald.logic.inbox.InboxConfig;
+import io.herald.logic.inbox.InboxMetrics;
+import io.herald.logic.inbox.MeteredInbox;
 import io.herald.logic.online.InMemoryOnlineStore;
 import io.herald.logic.online.OnlineCounts;
 import io.herald.logic.online.OnlineView;
@@ -30,6 +35,17 @@ public final class TestSessions {
     InMemoryRoomIndex index = new InMemoryRoomIndex(Clock.systemUTC(), Duration.ofMinutes(1));
     index.hold(serverId, List.of(rooms)).join();
     return new RoomRoutes(index, () -> false, new SimpleMeterRegistry());
+  }
+
+  /** An empty in-memory inbox with the default retention, metered into a throwaway registry. */
+  public static Inbox inbox() {
+    return inbox(Clock.systemUTC());
+  }
+
+  /** An empty in-memory inbox on {@code clock}, which ages its messages. */
+  public static Inbox inbox(Clock clock) {
+    InboxMetrics metrics = new InboxMetrics(new SimpleMeterRegistry());
+    return new MeteredInbox(new InMemoryInbox(InboxConfig.defaults(), clock, metrics), metrics);
   }
 
   public static SessionStore memory() {

@@ -22,7 +22,10 @@ import java.util.List;
  * ...   frames      op-26 frames in the connection's version, ascending seq
  * </pre>
  *
- * <p>The frame's seq is the SYNC's seq.
+ * <p>The frame's seq is the SYNC's seq. An op-20 frame with an EMPTY body (no head) means the
+ * server could not read the inbox now (Logic unreachable or failing): nothing changed, the client
+ * keeps its position and SYNCs again later (with its reconnect backoff). {@link #decode} refuses
+ * such a body: check {@code body.isReadable()} first.
  */
 public record SyncReply(long epoch, long oldestSeq, long latestSeq, boolean more, boolean reset) {
   /** Bytes before the frames. */
