@@ -3,6 +3,7 @@ package io.herald.bench;
 import io.herald.bench.load.ClientsCommand;
 import io.herald.bench.scenario.CometMemoryCommand;
 import io.herald.bench.scenario.ConnectionStormCommand;
+import io.herald.bench.scenario.InboxCommand;
 import io.herald.bench.scenario.RoomFanoutCommand;
 import io.herald.bench.scenario.UnicastCommand;
 import picocli.CommandLine;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Command;
       CometMemoryCommand.class,
       RoomFanoutCommand.class,
       ConnectionStormCommand.class,
-      UnicastCommand.class
+      UnicastCommand.class,
+      InboxCommand.class
     })
 public final class Bench {
   private Bench() {}

@@ -141,6 +141,11 @@ final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** The URI of the Redis that holds Logic's sessions (and inboxes), or empty without one. */
+  String redisUri() {
+    return redisUri;
+  }
+
   long jobPid() {
     return job.process().pid();
   }

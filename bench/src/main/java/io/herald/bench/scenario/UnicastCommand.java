@@ -150,7 +150,7 @@ public final class UnicastCommand implements Callable<Integer> {
    * Creates the run's topic before Job subscribes: a topic that only appears with the first push
    * may be seen by Job's consumer after the pushes it should have read.
    */
-  private static String createTopic(String bootstrap) throws Exception {
+  static String createTopic(String bootstrap) throws Exception {
     String name = "herald-push-bench-" + System.nanoTime();
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
