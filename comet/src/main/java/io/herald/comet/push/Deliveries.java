@@ -8,8 +8,6 @@ import io.herald.wire.Frame;
 import io.herald.wire.Op;
 import io.herald.wire.delivery.InboxNotice;
 import io.herald.wire.delivery.MessageEnvelope;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -22,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Acked and stored deliveries to version 2 connections (docs/delivery.md); version 1 connections
@@ -68,15 +65,8 @@ public final class Deliveries {
   private final int window;
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
   private final Map<Connection, DeliveryState> states = new ConcurrentHashMap<>();
-  private final AtomicLong pendingCount = new AtomicLong();
   private final WriteMetrics writes;
-  private final Counter acked;
-  private final Counter givenUpAttempts;
-  private final Counter givenUpWindow;
-  private final Counter closed;
-  private final Counter noticed;
-  private final Counter resends;
-  private final Counter notices;
+  private final AckMetrics metrics;
 
   public Deliveries(CometConfig.Delivery config, MeterRegistry meters) {
     this.notifyAbove = config.notifyAbove();
@@ -86,37 +76,12 @@ public final class Deliveries {
     this.maxAttempts = config.ack().maxAttempts();
     this.window = config.ack().window();
     this.writes = new WriteMetrics(meters);
-    this.acked = acks(meters, "acked");
-    this.givenUpAttempts = acks(meters, "given_up_attempts");
-    this.givenUpWindow = acks(meters, "given_up_window");
-    this.closed = acks(meters, "closed");
-    this.noticed = acks(meters, "noticed");
-    this.resends =
-        Counter.builder("herald.comet.acks.resends")
-            .description("Acked messages sent again for want of an ack")
-            .register(meters);
-    this.notices =
-        Counter.builder("herald.comet.inbox.notices")
-            .description("Inbox notices (op 27) sent")
-            .register(meters);
-    Gauge.builder("herald.comet.acks.pending", pendingCount, AtomicLong::get)
-        .description("Acked messages awaiting their ack, on every connection")
-        .register(meters);
-    Gauge.builder("herald.comet.delivery.connections", states, Map::size)
-        .description("Connections holding delivery state (something pending)")
-        .register(meters);
-  }
-
-  private static Counter acks(MeterRegistry meters, String result) {
-    return Counter.builder("herald.comet.acks")
-        .description("Acked messages, by how their wait for an ack ended")
-        .tag("result", result)
-        .register(meters);
+    this.metrics = new AckMetrics(meters, states);
   }
 
   /** Acked messages awaiting their ack, on every connection. */
   public long pending() {
-    return pendingCount.get();
+    return metrics.pending();
   }
 
   /** Connections holding delivery state. */
@@ -155,7 +120,7 @@ public final class Deliveries {
       if (delivery.notice() || backlog) {
         state = state(connection, state);
         if (delivery.requireAck()) {
-          noticed.increment(); // not tracked: the inbox keeps it, the client pulls it
+          metrics.noticed(); // not tracked: the inbox keeps it, the client pulls it
         }
         notice(connection, state, delivery.epoch(), delivery.seq());
         return;
@@ -185,12 +150,11 @@ public final class Deliveries {
         Iterator<DeliveryState.Pending> oldest = state.pending.values().iterator();
         oldest.next();
         oldest.remove();
-        pendingCount.decrementAndGet();
-        givenUpWindow.increment();
+        metrics.givenUpForWindow();
       }
       pending = new DeliveryState.Pending(delivery);
       state.pending.put(id, pending);
-      pendingCount.incrementAndGet();
+      metrics.tracked();
     }
     // A second push of the same id (Job replaying a record) restarts its attempts.
     pending.attempts = 1;
@@ -262,14 +226,13 @@ public final class Deliveries {
       }
       if (pending.attempts >= maxAttempts) {
         it.remove();
-        pendingCount.decrementAndGet();
-        givenUpAttempts.increment();
+        metrics.givenUpAfterAttempts();
         continue;
       }
       pending.attempts++;
       pending.nextAt = now + delay(pending.attempts);
       next = Math.min(next, pending.nextAt);
-      resends.increment();
+      metrics.resent();
       send(connection, pending.delivery);
     }
     if (next != Long.MAX_VALUE) {
@@ -328,7 +291,7 @@ public final class Deliveries {
       ChannelFuture unused =
           channel.writeAndFlush(
               new Frame(connection.version(), Op.INBOX_NOTICE, 0, notice.encode(alloc)));
-      notices.increment();
+      metrics.noticeSent();
       state.noticeSeq = 0;
     }
     nextNoticeSlot(connection, state);
@@ -365,8 +328,7 @@ public final class Deliveries {
     }
     for (long id : messageIds) {
       if (state.pending.remove(id) != null) {
-        pendingCount.decrementAndGet();
-        acked.increment();
+        metrics.acked();
       }
     }
     if (seq > 0) {
@@ -412,8 +374,7 @@ public final class Deliveries {
     }
     int pending = state.pending.size();
     if (pending > 0) {
-      pendingCount.addAndGet(-pending);
-      closed.increment(pending);
+      metrics.closed(pending);
     }
     state.pending.clear();
     if (state.resendTimer != null) {
