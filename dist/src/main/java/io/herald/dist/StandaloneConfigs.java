@@ -90,7 +90,8 @@ final class StandaloneConfigs {
         new CometConfig.Logic(LOOPBACK + ":" + logicGrpcPort, d.logic().callTimeout()),
         d.registry().withBackend(RegistryConfig.MEMORY),
         d.onlineReport(),
-        d.drain());
+        d.drain(),
+        d.delivery());
   }
 
   static BalancerConfig balancer() {

@@ -73,32 +73,6 @@ public record CometConfig(
         d.delivery());
   }
 
-  /** A config with the default {@link Delivery} (for hosts that build the rest themselves). */
-  public CometConfig(
-      Node node,
-      Listen listen,
-      Protocol protocol,
-      Heartbeat heartbeat,
-      Limits limits,
-      Outbound outbound,
-      Logic logic,
-      RegistryConfig registry,
-      Duration onlineReport,
-      Duration drain) {
-    this(
-        node,
-        listen,
-        protocol,
-        heartbeat,
-        limits,
-        outbound,
-        logic,
-        registry,
-        onlineReport,
-        drain,
-        Delivery.defaults());
-  }
-
   public static CometConfig defaults() {
     return new CometConfig(
         new Node("comet-1", "", 0, 0, 10, 100_000, "", "", "", "", ""),

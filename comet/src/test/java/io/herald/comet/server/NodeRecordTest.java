@@ -39,7 +39,8 @@ class NodeRecordTest {
         defaults.logic(),
         defaults.registry(),
         defaults.onlineReport(),
-        defaults.drain());
+        defaults.drain(),
+        defaults.delivery());
   }
 
   private static CometConfig.Node node(String tcp, String ws, String wss, String grpc) {
