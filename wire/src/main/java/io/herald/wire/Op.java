@@ -81,6 +81,41 @@ public final class Op {
   /** The user's inbox has news: SYNC; body: {@code delivery.InboxNotice}. */
   public static final int INBOX_NOTICE = 27;
 
+  /** Send a chat message to a user or a group; body: {@code chat.ChatSend}. */
+  public static final int CHAT_SEND = 28;
+
+  /** The sent message's id and seq, or why not; body: {@code chat.ChatSendReply}. */
+  public static final int CHAT_SEND_REPLY = 29;
+
+  /** List the caller's conversations; body: {@code chat.ChatList}. */
+  public static final int CHAT_LIST = 30;
+
+  public static final int CHAT_LIST_REPLY = 31;
+
+  /** A page of one conversation's messages; body: {@code chat.ChatHistory}. */
+  public static final int CHAT_HISTORY = 32;
+
+  public static final int CHAT_HISTORY_REPLY = 33;
+
+  /** Mark a conversation read up to a seq; body: {@code chat.ChatRead}. */
+  public static final int CHAT_READ = 34;
+
+  public static final int CHAT_READ_REPLY = 35;
+
+  /** A chat message, inside op 26 MESSAGE or a SYNC_REPLY; body: {@code chat.ChatMessage}. */
+  public static final int CHAT_MESSAGE = 36;
+
+  /** Someone read a conversation; inside op 26 or a SYNC_REPLY; body: {@code chat.ChatReceipt}. */
+  public static final int CHAT_RECEIPT = 37;
+
+  /** News of a read fan-out group (best effort); body: {@code chat.ChatNotice}. */
+  public static final int CHAT_NOTICE = 38;
+
+  /** Whether {@code op} is a chat request a client sends (28, 30, 32, 34); its reply is op + 1. */
+  public static boolean isChatRequest(int op) {
+    return op == CHAT_SEND || op == CHAT_LIST || op == CHAT_HISTORY || op == CHAT_READ;
+  }
+
   /** Business ops start here by convention. */
   public static final int BUSINESS_MIN = 1000;
 
@@ -112,7 +147,18 @@ public final class Op {
     "LEAVE_ROOM",
     "LEAVE_ROOM_REPLY",
     "MESSAGE",
-    "INBOX_NOTICE"
+    "INBOX_NOTICE",
+    "CHAT_SEND",
+    "CHAT_SEND_REPLY",
+    "CHAT_LIST",
+    "CHAT_LIST_REPLY",
+    "CHAT_HISTORY",
+    "CHAT_HISTORY_REPLY",
+    "CHAT_READ",
+    "CHAT_READ_REPLY",
+    "CHAT_MESSAGE",
+    "CHAT_RECEIPT",
+    "CHAT_NOTICE"
   };
 
   private Op() {}
