@@ -151,6 +151,14 @@ public final class WireClient implements AutoCloseable {
    * same seq, exceptionally if the connection closes first.
    */
   public CompletableFuture<Received> request(int op, String body) {
+    return request(op, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Sends a frame of {@code op} with {@code body} and the next seq; completes with the reply of the
+   * same seq, exceptionally if the connection closes first.
+   */
+  public CompletableFuture<Received> request(int op, byte[] body) {
     int seq = seqs.incrementAndGet();
     CompletableFuture<Received> reply = new CompletableFuture<>();
     replies.put(seq, reply);
