@@ -360,6 +360,60 @@ class ChatTest {
     await().atMost(WAIT).until(() -> plain.size() == 1);
   }
 
+  @Test
+  void theDocumentedExampleRuns() throws Exception {
+    comet.onChat =
+        request ->
+            switch (request.op()) {
+              case Op.CHAT_SEND -> bytes(new ChatSendReply(9001, 1, 1L, false).encode(alloc()));
+              case Op.CHAT_LIST -> bytes(new ChatListReply(false, List.of()).encode(alloc()));
+              case Op.CHAT_HISTORY ->
+                  bytes(
+                      new ChatHistoryReply(false, 1, List.of(message(9001, ME, PEER, 1)))
+                          .encode(alloc()));
+              default -> bytes(new ChatReadReply(1, 0).encode(alloc()));
+            };
+    String comet = this.comet.address();
+    long me = ME;
+    long peer = PEER;
+    String jwt = "";
+    List<String> printed = new CopyOnWriteArrayList<>();
+
+    // docs/client-java.md, Chat: from here to the end, as printed there.
+    ChatListener chatListener =
+        new ChatListener() {
+          @Override
+          public void onMessage(ChatMessage m) {
+            Conversation where = m.conversationFor(me);
+            printed.add(where + " #" + m.seq() + ": " + new String(m.content(), UTF_8));
+          }
+        };
+    try (HeraldClient client =
+        HeraldClient.builder().nodes(comet).mid(me).token(jwt).chatListener(chatListener).build()) {
+      client.start().get(10, TimeUnit.SECONDS);
+      Chat chat = client.chat();
+
+      ChatSendReply sent =
+          chat.send(Conversation.user(peer), 1, "hello".getBytes(UTF_8)).get(30, TimeUnit.SECONDS);
+      ChatListReply page = chat.conversations(0, 20).get(30, TimeUnit.SECONDS);
+      ChatHistoryReply history =
+          chat.history(Conversation.user(peer), 0, 0, 50).get(30, TimeUnit.SECONDS);
+      ChatReadReply read =
+          chat.markRead(Conversation.user(peer), sent.seq()).get(30, TimeUnit.SECONDS);
+      int unread = chat.unread(Conversation.user(peer));
+
+      assertThat(sent.messageId()).isEqualTo(9001);
+      assertThat(page.conversations()).isEmpty();
+      assertThat(history.messages()).extracting(ChatMessage::seq).containsExactly(1L);
+      assertThat(read.readSeq()).isEqualTo(1);
+      assertThat(unread).isZero();
+    }
+    assertThat(printed).as("history replies are the caller's, not onMessage's").isEmpty();
+    assertThat(this.comet.requests)
+        .extracting(ScriptedComet.Request::op)
+        .contains(Op.CHAT_SEND, Op.CHAT_LIST, Op.CHAT_HISTORY, Op.CHAT_READ);
+  }
+
   // ---- helpers ----
 
   private byte[] emptyListOr(ScriptedComet.Request request, byte[] otherwise) {
