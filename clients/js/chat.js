@@ -111,23 +111,29 @@ export class Chat {
   /**
    * A page of one conversation's messages (op 32), ascending: {more, lastSeq, messages}. With
    * {@code afterSeq} > 0 the first {@code limit} after it, else the newest before {@code beforeSeq}
-   * (0: the newest). It does not call {@code onMessage}.
+   * (0: the newest). It does not call {@code onMessage}; the conversation's newest seq it names is
+   * what {@link markRead} reads up to by default.
    */
   async history(conversation, { afterSeq = 0, beforeSeq = 0, limit = 0 } = {}) {
     this.requireV2();
-    const body = encodeChatHistory({ conversation: toConversation(conversation), afterSeq, beforeSeq, limit });
-    return this.call(Op.CHAT_HISTORY, body, decodeChatHistoryReply);
+    const c = toConversation(conversation);
+    const body = encodeChatHistory({ conversation: c, afterSeq, beforeSeq, limit });
+    const reply = await this.call(Op.CHAT_HISTORY, body, decodeChatHistoryReply);
+    const entry = this.entry(c);
+    entry.newestSeq = Math.max(entry.newestSeq, reply.lastSeq);
+    return reply;
   }
 
   /**
-   * Marks {@code conversation} read up to {@code seq} (default: its last seq known here) (op 34):
+   * Marks {@code conversation} read up to {@code seq} (default: its newest seq known here, from
+   * messages, a list or a history reply) (op 34):
    * resolves with {readSeq, unread} and updates the unread count.
    */
   async markRead(conversation, seq) {
     this.requireV2();
     const c = toConversation(conversation);
     const entry = this.entry(c);
-    const upTo = seq ?? entry.lastSeq;
+    const upTo = seq ?? Math.max(entry.lastSeq, entry.newestSeq);
     if (!(upTo > 0)) return { readSeq: entry.readSeq, unread: this.unreadOf(entry) };
     const reply = await this.call(Op.CHAT_READ, encodeChatRead({ conversation: c, seq: upTo }), decodeChatReadReply);
     entry.readSeq = Math.max(entry.readSeq, reply.readSeq);
@@ -213,7 +219,8 @@ export class Chat {
         conversation: { kind: conversation.kind, id: conversation.id },
         key,
         mode: 'write',
-        lastSeq: 0,
+        lastSeq: 0, // the newest seq handed over or listed (a read fan-out group pulls after it)
+        newestSeq: 0, // the newest seq a history reply named
         readSeq: 0,
         peerReadSeq: 0,
         updatedUnixMs: 0,

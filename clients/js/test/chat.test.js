@@ -454,6 +454,22 @@ test('JOINED joins the room and pulls; an inbox reset lists the conversations ag
   assert.equal(t.sent(Op.CHAT_LIST).length, 2);
 });
 
+test('markRead reads up to the newest seq a history reply named', async () => {
+  const t = setup();
+  await t.connect();
+  const paging = t.chat.history('user:2', { limit: 2 });
+  const [history] = t.sent(Op.CHAT_HISTORY);
+  assert.deepEqual(decodeChatHistory(history.body), { conversation: { kind: 'user', id: '2' }, afterSeq: 0, beforeSeq: 0, limit: 2 });
+  t.reply(history, encodeChatHistoryReply({ more: true, lastSeq: 9, messages: [fromPeer(8), fromPeer(9)] }));
+  assert.equal((await paging).messages.length, 2);
+  assert.deepEqual(t.messages, [], 'a page asked for is not handed to onMessage');
+  const reading = t.chat.markRead('user:2');
+  const [read] = t.sent(Op.CHAT_READ);
+  assert.equal(decodeChatRead(read.body).seq, 9);
+  t.reply(read, encodeChatReadReply({ readSeq: 9, unread: 0 }));
+  await reading;
+});
+
 test('version 1 has no chat', async () => {
   const t = setup({ version: 1 });
   await assert.rejects(() => t.chat.send('user:2', 1, 'x'), RangeError);
