@@ -4,7 +4,7 @@
 // [| crc uint32, version 2 only] | body. Version 1 is goim's format byte for byte (headerLen 16);
 // version 2 (headerLen 20) adds CRC32C of the first 16 header bytes followed by the body.
 
-/** Operation numbers: goim's 0–17, Herald's 18–27; business ops are 1000 and above. */
+/** Operation numbers: goim's 0–17, Herald's 18–38 (28–38: chat); business ops are 1000 and above. */
 export const Op = Object.freeze({
   HANDSHAKE: 0,
   HANDSHAKE_REPLY: 1,
@@ -34,6 +34,17 @@ export const Op = Object.freeze({
   LEAVE_ROOM_REPLY: 25,
   MESSAGE: 26,
   INBOX_NOTICE: 27,
+  CHAT_SEND: 28,
+  CHAT_SEND_REPLY: 29,
+  CHAT_LIST: 30,
+  CHAT_LIST_REPLY: 31,
+  CHAT_HISTORY: 32,
+  CHAT_HISTORY_REPLY: 33,
+  CHAT_READ: 34,
+  CHAT_READ_REPLY: 35,
+  CHAT_MESSAGE: 36,
+  CHAT_RECEIPT: 37,
+  CHAT_NOTICE: 38,
 });
 
 export const HEADER_V1 = 16;

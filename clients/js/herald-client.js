@@ -1,6 +1,7 @@
 // Herald browser client: one WebSocket to a Comet, speaking the wire protocol of docs/protocol.md.
 // No dependencies; an ES module. See docs/client-js.md.
 
+import { Chat } from './chat.js';
 import { Delivery, defaultInboxStore } from './delivery.js';
 import { Op, decodeMessage, decodeNotice, encodeFrame, text, toBytes } from './frame.js';
 
@@ -24,6 +25,40 @@ export {
   text,
   toBytes,
 } from './frame.js';
+export {
+  ChatError,
+  ChatStatus,
+  chatRoom,
+  conversation,
+  conversationKey,
+  conversationOf,
+  decodeChatError,
+  decodeChatHistory,
+  decodeChatHistoryReply,
+  decodeChatList,
+  decodeChatListReply,
+  decodeChatMessage,
+  decodeChatNotice,
+  decodeChatRead,
+  decodeChatReadReply,
+  decodeChatReceipt,
+  decodeChatSend,
+  decodeChatSendReply,
+  encodeChatError,
+  encodeChatHistory,
+  encodeChatHistoryReply,
+  encodeChatList,
+  encodeChatListReply,
+  encodeChatMessage,
+  encodeChatNotice,
+  encodeChatRead,
+  encodeChatReadReply,
+  encodeChatReceipt,
+  encodeChatSend,
+  encodeChatSendReply,
+  receiptConversation,
+} from './chat-bodies.js';
+export { Chat, randomClientMsgId } from './chat.js';
 export {
   RecentIds,
   defaultInboxStore,
@@ -157,12 +192,28 @@ export class HeraldClient {
       store: options.inboxStore ?? defaultInboxStore(),
       timers: this.timers,
       retryDelay: (failures) => backoffDelay(failures, this.options.backoff, this.random),
-      onMessage: (...args) => this.onMessage(...args),
-      onInboxReset: (reset) => this.onInboxReset(reset),
+      onMessage: (op, body, seq, delivery) => this.handed(op, body, seq, delivery),
+      onInboxReset: (reset) => {
+        this.onInboxReset(reset);
+        this.chat.inboxReset();
+      },
       onError: (e) => this.onError(e),
       post: (op, body) => this.post(op, body),
       request: (op, body) => this.request(op, body),
     });
+    /** Chat (protocol version 2): send, conversations, history, markRead; see chat.js. */
+    this.chat = new Chat(this, {
+      sendAttempts: options.chatSendAttempts,
+      timers: this.timers,
+      retryDelay: (attempt) => backoffDelay(attempt, this.options.backoff, this.random),
+      onError: (e) => this.onError(e),
+    });
+  }
+
+  /** A message the delivery path hands over once: chat messages and receipts go to the chat. */
+  handed(op, body, seq, delivery) {
+    if (op === Op.CHAT_MESSAGE || op === Op.CHAT_RECEIPT) this.chat.delivered(op, body);
+    else this.onMessage(op, body, seq, delivery);
   }
 
   /**
@@ -189,6 +240,7 @@ export class HeraldClient {
     const ws = this.ws;
     this.teardown('closed by the client');
     if (ws) ws.close(1000, 'bye');
+    this.chat.closed();
     this.onClose({ code: 1000, reason: 'closed by the client', wasOpen, reconnectInMs: -1 });
   }
 
@@ -333,6 +385,8 @@ export class HeraldClient {
         return this.redirected(body);
       case Op.MESSAGE:
         return this.delivery.pushed(frame);
+      case Op.CHAT_NOTICE:
+        return this.chat.noticed(body);
       case Op.INBOX_NOTICE: {
         let notice;
         try {
@@ -379,6 +433,7 @@ export class HeraldClient {
     }
     this.onOpen(this.info);
     if (this.state === 'open') this.delivery.connected(mid);
+    if (this.state === 'open') this.chat.connected(mid);
   }
 
   heartbeat(intervalMs) {
@@ -421,6 +476,7 @@ export class HeraldClient {
       ? -1
       : (delayMs ?? backoffDelay(this.attempt++, this.options.backoff, this.random));
     if (this.state !== 'closed') this.state = reconnect ? 'connecting' : 'closed';
+    if (!reconnect) this.chat.closed();
     const reason = this.reason || event.reason || '';
     this.onClose({ code: event.code ?? 0, reason, wasOpen, reconnectInMs: delay });
     if (reconnect) this.timer = this.timers.setTimeout(() => this.dial(), delay);

@@ -1,7 +1,9 @@
 // The demo page: a HeraldClient in a room, and a form that pushes to the room, or a stored push to
-// the page's mid, over Logic's HTTP API (same origin: this page is served by Logic). The mid and the
+// the page's mid, over Logic's HTTP API (same origin: this page is served by Logic); with protocol
+// version 2, a chat view (chat-view.js). The mid and the
 // protocol version are kept in localStorage, so a reopened tab joins as the same user with the same
 // protocol and (in version 2) SYNCs what was stored while it was closed.
+import { ChatView, bindChatForms } from './chat-view.js';
 import { HeraldClient, nodeUrls, text } from './herald-client.js';
 
 const $ = (id) => document.getElementById(id);
@@ -9,6 +11,7 @@ const MID_KEY = 'herald.demo.mid';
 const VERSION_KEY = 'herald.demo.version';
 const params = new URLSearchParams(location.search);
 let client = null;
+let chatView = null; // the chat of a version 2 connection
 
 /** `live://1000` → {type: 'live', id: '1000'}; a bare `1000` means `live://1000`. */
 function parseRoom(value) {
@@ -83,6 +86,7 @@ function join(event) {
     onOpen: (info) => {
       const key = info.key ? `, key ${info.key}` : '';
       setStatus('open', `In ${room.roomId} as mid ${mid}${key}, protocol v${info.version}`);
+      chatView?.start();
     },
     onClose: (e) => {
       $('online').textContent = '–';
@@ -104,6 +108,10 @@ function join(event) {
     },
     onError: (e) => console.warn('herald:', e),
   });
+  if (client.options.version === 2) {
+    chatView = new ChatView(client, mid);
+    $('group-members').value = `${mid}, `;
+  }
   client.connect();
   updateCurl();
 }
@@ -119,6 +127,8 @@ function addNote(message) {
 function leave() {
   client?.close();
   client = null;
+  chatView?.stop();
+  chatView = null;
   setStatus('idle', 'Not connected');
 }
 
@@ -177,6 +187,7 @@ async function init() {
     $('messages').replaceChildren();
     $('empty').hidden = false;
   });
+  bindChatForms(() => chatView);
   for (const id of ['room', 'op', 'message', 'mid']) $(id).addEventListener('input', updateCurl);
   updateCurl();
   $('ws').value = await discoverWebSocket();

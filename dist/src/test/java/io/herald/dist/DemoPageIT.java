@@ -47,6 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * same browser context (same localStorage) offers the same user and protocol, joins, and shows that
  * push with seq 2 — once, and without the first one again.
  *
+ * <p>Two users chat one-to-one and in a group in the page's chat view ({@code
+ * src/test/js/demo-chat.mjs}), with unread counts shown and cleared when a conversation is opened.
+ *
  * <p>Needs Node 20 or later (playwright-core's minimum), npm, {@code /usr/bin/chromium} and the npm
  * registry (the first time): missing, or an older Node, they fail the test on CI ({@code CI=true})
  * and skip it elsewhere.
@@ -159,6 +162,52 @@ class DemoPageIT {
         .as("the reopened tab's messages")
         .containsExactly(
             "op 1000 · inbox seq 3 | " + afterwards, "op 1000 · inbox seq 2 | " + whileClosed);
+  }
+
+  /**
+   * The chat view ({@code src/test/js/demo-chat.mjs}): two users, each in a browser context of its
+   * own, join with protocol 2. A writes to B; B's conversation list shows it as 1 unread, and
+   * opening it shows the message and clears the count; B answers and A, whose conversation is open,
+   * shows it without an unread count. A creates a group of both through Logic's HTTP IM API from
+   * the page, each writes once, and each shows the other's message; at the end no conversation of
+   * either has an unread count.
+   */
+  @Test
+  void twoUsersChatOneToOneAndInAGroupOnTheDemoPage(@TempDir Path data) throws Exception {
+    int httpPort = startStandalone(data);
+    long a = 515_001;
+    long b = 515_002;
+    Path stderr =
+        startScript(
+            "demo-chat", httpPort, Map.of("MID_A", String.valueOf(a), "MID_B", String.valueOf(b)));
+
+    assertThat(awaitLine("joined ", stderr)).isEqualTo("joined a=" + a + " b=" + b);
+    awaitLine("unread b user:" + a + "=1", stderr);
+    awaitLine("cleared b user:" + a, stderr);
+    awaitLine("one-to-one both ways", stderr);
+    String group = awaitLine("group ", stderr).substring("group ".length());
+    assertThat(group).as("the group id the page shows").matches("\\d+");
+    awaitLine("unread b group:" + group + "=1", stderr);
+    awaitLine("group both ways", stderr);
+    String lists = awaitLine("lists ", stderr);
+    awaitLine("done", stderr);
+    assertThat(browser.waitFor(STEP.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(browser.exitValue()).as(output(stderr)).isZero();
+
+    // Each list: the one-to-one conversation and the group, newest (the group) first, all read.
+    Matcher both = Pattern.compile("lists a=(.*) b=(.*)").matcher(lists);
+    assertThat(both.matches()).as(lists).isTrue();
+    assertThat(listed(both.group(1))).containsExactly("group:" + group + "=0", "user:" + b + "=0");
+    assertThat(listed(both.group(2))).containsExactly("group:" + group + "=0", "user:" + a + "=0");
+  }
+
+  /** A page's conversation list, [{key, unread}], as "key=unread". */
+  private static List<String> listed(String json) throws IOException {
+    List<String> entries = new ArrayList<>();
+    for (JsonNode entry : JSON.readTree(json)) {
+      entries.add(entry.get("key").asText() + "=" + entry.get("unread").asInt());
+    }
+    return entries;
   }
 
   /** Starts {@code herald standalone} on free ports; returns its HTTP port. */
