@@ -299,7 +299,9 @@ class DemoPageIT {
         "IDGEN_SERVER_PORT",
         String.valueOf(FreePorts.next()),
         "IDGEN_DATABASE_URL",
-        "jdbc:h2:file:" + data.resolve("idgen").toAbsolutePath() + ";MODE=PostgreSQL");
+        "jdbc:h2:file:" + data.resolve("idgen").toAbsolutePath() + ";MODE=PostgreSQL",
+        "LOGIC_IM_DATABASE_URL",
+        "jdbc:h2:file:" + data.resolve("im").toAbsolutePath() + ";MODE=PostgreSQL");
   }
 
   private static String pushToRoom(HttpClient http, int port, String text)

@@ -73,15 +73,15 @@ class ShippedConfigsIT {
   }
 
   @Test
-  void logicStarts(RedisServer redis, KafkaBroker kafka) throws Exception {
-    int httpPort = startLogic(redis, kafka);
+  void logicStarts(RedisServer redis, KafkaBroker kafka, PostgresServer postgres) throws Exception {
+    int httpPort = startLogic(redis, kafka, postgres);
 
     assertHealthy("logic", "http://127.0.0.1:" + httpPort + "/health");
   }
 
   @Test
-  void cometStarts(RedisServer redis, KafkaBroker kafka) throws Exception {
-    startLogic(redis, kafka);
+  void cometStarts(RedisServer redis, KafkaBroker kafka, PostgresServer postgres) throws Exception {
+    startLogic(redis, kafka, postgres);
     TestCertificates tls = TestCertificates.create(dir);
     int admin = FreePorts.next();
     Map<String, String> env = new HashMap<>();
@@ -148,8 +148,12 @@ class ShippedConfigsIT {
 
   private int logicGrpcPort;
 
-  /** Logic from deploy/logic.yaml, with a JWT public key the test made; its HTTP port. */
-  private int startLogic(RedisServer redis, KafkaBroker kafka) throws Exception {
+  /**
+   * Logic from deploy/logic.yaml, with a JWT public key the test made and its IM tables in the
+   * test's PostgreSQL schema; its HTTP port.
+   */
+  private int startLogic(RedisServer redis, KafkaBroker kafka, PostgresServer postgres)
+      throws Exception {
     int httpPort = FreePorts.next();
     logicGrpcPort = FreePorts.next();
     Map<String, String> env = new HashMap<>();
@@ -161,6 +165,9 @@ class ShippedConfigsIT {
     env.put("LOGIC_REGISTRY_REDIS_URI", redis.uri());
     env.put("LOGIC_PUSH_KAFKA_BOOTSTRAPSERVERS", kafka.bootstrapServers());
     env.put("LOGIC_RECEIVE_KAFKA_BOOTSTRAPSERVERS", kafka.bootstrapServers());
+    env.put("LOGIC_IM_DATABASE_URL", postgres.jdbcUrl());
+    env.put("LOGIC_IM_DATABASE_USER", postgres.user());
+    env.put("LOGIC_IM_DATABASE_PASSWORD", postgres.password());
     launch("logic", env);
     return httpPort;
   }

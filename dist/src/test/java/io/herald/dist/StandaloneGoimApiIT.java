@@ -50,7 +50,9 @@ class StandaloneGoimApiIT {
             "BALANCER_SERVER_PORT", String.valueOf(FreePorts.next()),
             "IDGEN_SERVER_PORT", String.valueOf(FreePorts.next()),
             "IDGEN_DATABASE_URL",
-                "jdbc:h2:file:" + dir.resolve("idgen").toAbsolutePath() + ";MODE=PostgreSQL");
+                "jdbc:h2:file:" + dir.resolve("idgen").toAbsolutePath() + ";MODE=PostgreSQL",
+            "LOGIC_IM_DATABASE_URL",
+                "jdbc:h2:file:" + dir.resolve("im").toAbsolutePath() + ";MODE=PostgreSQL");
     standalone = new Standalone(env, Clock.systemUTC());
     standalone.start();
   }

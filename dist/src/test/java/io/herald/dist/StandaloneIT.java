@@ -78,7 +78,8 @@ class StandaloneIT {
             "COMET_LISTEN_ADMINPORT", port("Comet admin"),
             "BALANCER_SERVER_PORT", port("Balancer"),
             "IDGEN_SERVER_PORT", port("IdGen"),
-            "IDGEN_DATABASE_URL", "jdbc:h2:file:" + dir.resolve("idgen") + ";MODE=PostgreSQL");
+            "IDGEN_DATABASE_URL", "jdbc:h2:file:" + dir.resolve("idgen") + ";MODE=PostgreSQL",
+            "LOGIC_IM_DATABASE_URL", "jdbc:h2:file:" + dir.resolve("im") + ";MODE=PostgreSQL");
     Logger standaloneLog = (Logger) LoggerFactory.getLogger(Standalone.class);
     logged.start();
     standaloneLog.addAppender(logged);
