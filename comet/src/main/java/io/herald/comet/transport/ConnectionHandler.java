@@ -4,6 +4,7 @@ import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
 import io.herald.comet.session.Notices;
 import io.herald.comet.session.Room;
+import io.herald.proto.logic.v1.ReceiveRequest;
 import io.herald.proto.logic.v1.ReceiveResponse;
 import io.herald.wire.Frame;
 import io.herald.wire.Op;
@@ -74,6 +75,7 @@ final class ConnectionHandler extends ClientFrameHandler {
   private final int timeoutMillis; // an int: the handler stays within 80 bytes
   private long lastReadAt;
   private long renewedAt;
+  private ChatSends chatSends; // null unless a chat send is at Logic
   // The event loop's SilenceSweep links its connections through these.
   ConnectionHandler sweepPrev;
   ConnectionHandler sweepNext;
@@ -168,16 +170,55 @@ final class ConnectionHandler extends ClientFrameHandler {
   }
 
   private void receive(ChannelHandlerContext ctx, Frame frame) {
-    ProtocolVersion version = frame.version();
-    int op = frame.op();
-    int seq = frame.seq();
+    if (frame.op() == Op.CHAT_SEND) {
+      chatSend(ctx, frame);
+      return;
+    }
+    forward(ctx, frame.version(), listener.logic().receiveRequest(connection, frame));
+  }
+
+  private void forward(ChannelHandlerContext ctx, ProtocolVersion version, ReceiveRequest request) {
     var unused =
         listener
             .logic()
-            .receive(connection, frame)
+            .receive(request)
             .whenCompleteAsync(
-                (response, error) -> received(ctx, version, op, seq, response, error),
+                (response, error) ->
+                    received(ctx, version, request.getOp(), request.getSeq(), response, error),
                 ctx.executor());
+  }
+
+  /**
+   * A connection's chat sends go to Logic one at a time, in the order it sent them, so the messages
+   * of one device take their conversation seqs in that order; the ones behind wait here (at most
+   * {@link ChatSends#MAX_WAITING}, beyond that answered RATE_LIMITED).
+   */
+  private void chatSend(ChannelHandlerContext ctx, Frame frame) {
+    ReceiveRequest request = listener.logic().receiveRequest(connection, frame);
+    if (chatSends == null) {
+      chatSends = new ChatSends();
+      forward(ctx, frame.version(), request);
+    } else if (!chatSends.offer(request)) {
+      listener.metrics().chatUnavailable.increment();
+      ByteBuf body =
+          new ChatError(
+                  ChatStatus.RATE_LIMITED,
+                  ChatSends.MAX_WAITING + " sends already wait: wait for their replies")
+              .encode(ctx.alloc());
+      write(ctx, new Frame(frame.version(), Op.CHAT_SEND_REPLY, frame.seq(), body));
+    }
+  }
+
+  /** The connection's chat send in flight was answered: the next one waiting goes. */
+  private void chatSent(ChannelHandlerContext ctx, ProtocolVersion version) {
+    ReceiveRequest next = chatSends == null ? null : chatSends.poll();
+    if (next == null) {
+      chatSends = null;
+    } else if (ctx.channel().isActive()) {
+      forward(ctx, version, next);
+    } else {
+      chatSends = null;
+    }
   }
 
   private void received(
@@ -188,6 +229,25 @@ final class ConnectionHandler extends ClientFrameHandler {
       ReceiveResponse response,
       Throwable error) {
     boolean chat = Op.isChatRequest(op);
+    if (op == Op.CHAT_SEND) {
+      try {
+        replied(ctx, version, op, seq, response, error, chat);
+      } finally {
+        chatSent(ctx, version);
+      }
+      return;
+    }
+    replied(ctx, version, op, seq, response, error, chat);
+  }
+
+  private void replied(
+      ChannelHandlerContext ctx,
+      ProtocolVersion version,
+      int op,
+      int seq,
+      ReceiveResponse response,
+      Throwable error,
+      boolean chat) {
     if (error != null) {
       listener.metrics().upstreamError.increment();
       log.debug("Logic did not take {} from {}: {}", Op.name(op), connection, error.toString());

@@ -83,15 +83,22 @@ final class LogicCalls {
 
   /** {@code Receive}: an upstream {@code frame} from {@code connection} (its body is copied). */
   CompletableFuture<ReceiveResponse> receive(Connection connection, Frame frame) {
-    ReceiveRequest request =
-        ReceiveRequest.newBuilder()
-            .setMid(connection.mid())
-            .setKey(connection.key())
-            .setServerId(serverId)
-            .setOp(frame.op())
-            .setBody(ByteString.copyFrom(frame.body().nioBuffer()))
-            .setSeq(frame.seq())
-            .build();
+    return receive(receiveRequest(connection, frame));
+  }
+
+  /** The {@code Receive} request for an upstream {@code frame}, its body copied: it may wait. */
+  ReceiveRequest receiveRequest(Connection connection, Frame frame) {
+    return ReceiveRequest.newBuilder()
+        .setMid(connection.mid())
+        .setKey(connection.key())
+        .setServerId(serverId)
+        .setOp(frame.op())
+        .setBody(ByteString.copyFrom(frame.body().nioBuffer()))
+        .setSeq(frame.seq())
+        .build();
+  }
+
+  CompletableFuture<ReceiveResponse> receive(ReceiveRequest request) {
     return call(() -> logic.receive(request));
   }
 

@@ -26,6 +26,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -439,6 +440,69 @@ class ConnectionHandlerTest {
         .extracting(ReceiveRequest::getOp)
         .containsExactly(Op.CHAT_SEND, Op.CHAT_LIST, Op.CHAT_HISTORY, Op.CHAT_READ);
     assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aConnectionsChatSendsGoToLogicOneAtATimeInTheOrderSent() {
+    List<CompletableFuture<ReceiveResponse>> answers = new CopyOnWriteArrayList<>();
+    fixture.logic.onReceive =
+        request -> {
+          CompletableFuture<ReceiveResponse> answer = new CompletableFuture<>();
+          answers.add(answer);
+          return answer;
+        };
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+
+    for (int seq = 1; seq <= 3; seq++) {
+      sendBytes(channel, Op.CHAT_SEND, seq, new byte[] {(byte) seq});
+    }
+    sendBytes(channel, Op.CHAT_LIST, 4, new byte[12]); // other requests do not wait
+    assertThat(fixture.logic.receives)
+        .extracting(ReceiveRequest::getSeq)
+        .as("the first send, and the list; the other sends wait for the first's answer")
+        .containsExactly(1, 4);
+
+    for (int answered = 0; answered < 3; answered++) {
+      answers.get(answered == 0 ? 0 : answered + 1).complete(sendReply());
+      channel.runPendingTasks();
+      WireFrame reply = read(channel);
+      assertThat(reply.op()).isEqualTo(Op.CHAT_SEND_REPLY);
+      assertThat(reply.seq()).isEqualTo(answered + 1);
+    }
+    assertThat(fixture.logic.receives)
+        .filteredOn(r -> r.getOp() == Op.CHAT_SEND)
+        .extracting(ReceiveRequest::getSeq)
+        .containsExactly(1, 2, 3);
+    answers.get(1).complete(ReceiveResponse.getDefaultInstance());
+    channel.runPendingTasks();
+    assertThat(channel.finishAndReleaseAll()).isTrue();
+  }
+
+  @Test
+  void chatSendsPastTheWaitingBoundAreAnsweredRateLimited() {
+    fixture.logic.onReceive = request -> new CompletableFuture<>(); // Logic never answers
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+
+    for (int seq = 1; seq <= ChatSends.MAX_WAITING + 2; seq++) {
+      sendBytes(channel, Op.CHAT_SEND, seq, new byte[] {1});
+    }
+
+    WireFrame reply = read(channel);
+    assertThat(reply.op()).isEqualTo(Op.CHAT_SEND_REPLY);
+    assertThat(reply.seq()).isEqualTo(ChatSends.MAX_WAITING + 2);
+    assertThat(ChatError.peek(Unpooled.wrappedBuffer(reply.bytes())).status())
+        .isEqualTo(ChatStatus.RATE_LIMITED);
+    assertThat(read(channel)).isNull();
+    assertThat(fixture.logic.receives).hasSize(1);
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  private static ReceiveResponse sendReply() {
+    return ReceiveResponse.newBuilder()
+        .setReplyOp(Op.CHAT_SEND_REPLY)
+        .setReplyBody(ByteString.copyFrom(bytes(new ChatSendReply(1, 1, 1, false))))
+        .build();
   }
 
   @Test

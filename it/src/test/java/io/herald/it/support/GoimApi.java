@@ -49,6 +49,19 @@ public final class GoimApi {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** {@code POST path} with a JSON body; the answer's JSON. */
+  public JsonNode postJson(String path, String json) {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  /** {@code DELETE path}; the answer's JSON. */
+  public JsonNode delete(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+  }
+
   private static JsonNode send(HttpRequest.Builder request) {
     try {
       String answer =
