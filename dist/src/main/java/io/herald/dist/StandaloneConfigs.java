@@ -13,8 +13,9 @@ import io.herald.registry.RegistryConfig;
 /**
  * What {@code herald standalone} changes in each role's defaults: every listener on loopback, the
  * in-process registry, and for Logic in-memory sessions, {@code trust} authentication, no push API
- * token and upstream messages to the log. The user's environment ({@code LOGIC_*}, {@code COMET_*},
- * ...) overrides these as it overrides a config file.
+ * token, upstream messages to the log and chat (IM) on, kept in the embedded H2 file {@code
+ * ./data/im/im}. The user's environment ({@code LOGIC_*}, {@code COMET_*}, ...) overrides these as
+ * it overrides a config file.
  */
 final class StandaloneConfigs {
   /** Where every standalone listener binds: nothing is reachable from other machines. */
@@ -52,7 +53,8 @@ final class StandaloneConfigs {
         d.selection(),
         d.nodes(),
         d.singleLoginPlatforms(),
-        d.cometCallTimeout());
+        d.cometCallTimeout(),
+        d.im().withEnabled(true));
   }
 
   /** The Comet, calling the standalone Logic's gRPC port {@code logicGrpcPort}. */

@@ -14,6 +14,8 @@ import io.herald.proto.comet.v1.CometProto;
 import io.herald.proto.common.v1.TypesProto;
 import io.herald.proto.idgen.v1.IdGenGrpc;
 import io.herald.proto.idgen.v1.IdGenProto;
+import io.herald.proto.im.v1.ImGrpc;
+import io.herald.proto.im.v1.ImProto;
 import io.herald.proto.logic.v1.LogicGrpc;
 import io.herald.proto.logic.v1.LogicProto;
 import io.herald.proto.push.v1.PushGrpc;
@@ -70,6 +72,10 @@ class ServiceContractTest {
             "herald.registry.v1.Registry",
             List.of("ListNodes", "GetNode")),
         Arguments.of(
+            ImGrpc.getServiceDescriptor(),
+            "herald.im.v1.Im",
+            List.of("CreateGroup", "AddMembers", "RemoveMembers", "GetGroup", "Send")),
+        Arguments.of(
             IdGenGrpc.getServiceDescriptor(),
             "herald.idgen.v1.IdGen",
             List.of("NextId", "NextIds", "Explain")));
@@ -98,6 +104,7 @@ class ServiceContractTest {
         RegistryProto.getDescriptor(),
         BalancerProto.getDescriptor(),
         IdGenProto.getDescriptor(),
+        ImProto.getDescriptor(),
         PushMsgProto.getDescriptor());
   }
 

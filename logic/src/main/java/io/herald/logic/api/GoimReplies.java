@@ -63,6 +63,11 @@ final class GoimReplies {
     return HttpResponse.ofJson(body(SERVER_ERROR, Failures.reason(cause)));
   }
 
+  /** {@code {"code":code,"message":message}} with HTTP 200. */
+  static HttpResponse code(int code, String message) {
+    return HttpResponse.ofJson(body(code, message));
+  }
+
   static HttpResponse unauthorized(String reason) {
     return HttpResponse.ofJson(
         ResponseHeaders.builder(HttpStatus.UNAUTHORIZED)

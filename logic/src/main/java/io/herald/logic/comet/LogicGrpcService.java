@@ -7,6 +7,7 @@ import io.herald.logic.api.GoimNodes;
 import io.herald.logic.auth.AuthBody;
 import io.herald.logic.auth.AuthException;
 import io.herald.logic.auth.MeteredAuthenticator;
+import io.herald.logic.im.ChatRequests;
 import io.herald.logic.inbox.DeviceCursor;
 import io.herald.logic.inbox.Inbox;
 import io.herald.logic.inbox.InboxConfig;
@@ -65,7 +66,10 @@ import org.apache.kafka.common.KafkaException;
  * incarnation), Receive, Nodes. Every call is asynchronous end to end. A refused AUTH is an
  * ordinary reply carrying a {@code Rejection}; a gRPC error means Logic could not decide (its
  * stores are down) and is mapped by {@link #STATUSES}. Ack moves devices' inbox cursors (batched by
- * the Comet) and Sync reads a user's inbox with the reset rules of {@link Inbox#read}.
+ * the Comet) and Sync reads a user's inbox with the reset rules of {@link Inbox#read}. Receive
+ * hands chat requests (ops 28, 30, 32, 34) to the IM layer ({@link ChatRequests}), whose every
+ * outcome — a malformed body, a refusal, a database down — is a reply frame (op + 1) with a status,
+ * never a gRPC error; other ops go to the upstream sink.
  */
 public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
   /**
@@ -95,6 +99,7 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
   private final OnlineStore onlineStore;
   private final OnlineCounts online;
   private final UpstreamSink upstream;
+  private final ChatRequests chat;
   private final RoomIndex rooms;
   private final Inbox inbox;
   private final InboxConfig inboxConfig;
@@ -112,6 +117,7 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
       StoreWatch store,
       OnlineCounts online,
       UpstreamSink upstream,
+      ChatRequests chat,
       Connections connections,
       GoimNodes nodes,
       Clock clock,
@@ -125,6 +131,7 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
     this.store = store;
     this.online = online;
     this.upstream = upstream;
+    this.chat = chat;
     this.connections = connections;
     this.epochs = new EpochTracker(sessions);
     this.nodes = nodes;
@@ -293,6 +300,19 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
   @Override
   public void receive(ReceiveRequest request, StreamObserver<ReceiveResponse> response) {
     require(request.getServerId(), "server_id");
+    if (Op.isChatRequest(request.getOp())) {
+      reply(
+          chat.handle(request.getMid(), request.getOp(), request.getBody())
+              .thenApply(
+                  answer ->
+                      ReceiveResponse.newBuilder()
+                          .setReplyOp(answer.op())
+                          .setReplyBody(answer.body())
+                          .setMessageId(answer.messageId())
+                          .build()),
+          response);
+      return;
+    }
     UpstreamMessage message =
         new UpstreamMessage(
             request.getMid(),

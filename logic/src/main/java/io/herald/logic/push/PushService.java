@@ -13,6 +13,7 @@ import io.herald.logic.session.Session;
 import io.herald.logic.session.SessionStore;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.queue.v1.PushType;
+import io.herald.wire.Op;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -134,13 +135,36 @@ public final class PushService {
    */
   public CompletableFuture<PushResult> pushMids(
       int op, Collection<Long> mids, ByteString body, Delivery delivery) {
+    return pushMids(op, mids, body, delivery, 0, false);
+  }
+
+  /**
+   * A push of Logic's own services (the IM layer) to users: as {@link #pushMids(int, Collection,
+   * ByteString, Delivery)}, but it may use the ops the wire protocol has servers send ({@link
+   * #isServiceOp}: 36 CHAT_MESSAGE, 37 CHAT_RECEIPT, 38 CHAT_NOTICE), which backends may not, and
+   * {@code messageId} ≠ 0 is used as it is instead of a new id: a chat message fanned out again (a
+   * retried send) reaches clients under the same id, and they drop the copy.
+   */
+  public CompletableFuture<PushResult> servicePushMids(
+      int op, Collection<Long> mids, ByteString body, Delivery delivery, long messageId) {
+    return pushMids(op, mids, body, delivery, messageId, true);
+  }
+
+  private CompletableFuture<PushResult> pushMids(
+      int op,
+      Collection<Long> mids,
+      ByteString body,
+      Delivery delivery,
+      long messageId,
+      boolean service) {
     return accept(
         () -> {
           Set<Long> targets = checks.mids(mids);
           if (delivery.store()) {
             RequestChecks.storedMids(mids);
           }
-          PushMsg template = template(PushType.PUSH_TYPE_MIDS, op, body, delivery);
+          PushMsg template =
+              template(PushType.PUSH_TYPE_MIDS, op, body, delivery, messageId, service);
           CompletableFuture<Map<Long, InboxPosition>> stored =
               delivery.store()
                   ? store(template, targets)
@@ -229,11 +253,35 @@ public final class PushService {
    * JOIN was answered before this call gets it; when no Comet does, nothing is queued.
    */
   public CompletableFuture<PushResult> pushRoom(int op, String type, String room, ByteString body) {
+    return pushRoom(op, type, room, body, false);
+  }
+
+  /**
+   * A room push of Logic's own services: as {@link #pushRoom(int, String, String, ByteString)}, but
+   * it may use the {@linkplain #isServiceOp service ops} (the IM layer's op-38 notices).
+   */
+  public CompletableFuture<PushResult> servicePushRoom(
+      int op, String type, String room, ByteString body) {
+    return pushRoom(op, type, room, body, true);
+  }
+
+  /**
+   * The ops the wire protocol has servers send that Logic's own services push ({@link
+   * #servicePushMids}, {@link #servicePushRoom}) and backends may not: 36 CHAT_MESSAGE, 37
+   * CHAT_RECEIPT, 38 CHAT_NOTICE.
+   */
+  public static boolean isServiceOp(int op) {
+    return op == Op.CHAT_MESSAGE || op == Op.CHAT_RECEIPT || op == Op.CHAT_NOTICE;
+  }
+
+  private CompletableFuture<PushResult> pushRoom(
+      int op, String type, String room, ByteString body, boolean service) {
     return accept(
         () -> {
           String target = RequestChecks.room(type, room);
           PushMsg template =
-              template(PushType.PUSH_TYPE_ROOM, op, body, Delivery.BEST_EFFORT).toBuilder()
+              template(PushType.PUSH_TYPE_ROOM, op, body, Delivery.BEST_EFFORT, 0, service)
+                  .toBuilder()
                   .setRoom(target)
                   .build();
           PushResult result = PushResult.of(template.getMessageId());
@@ -272,7 +320,18 @@ public final class PushService {
 
   /** Checks the common arguments; the message id and accept time are taken only after checks. */
   private PushMsg template(PushType type, int op, ByteString body, Delivery delivery) {
-    RequestChecks.operation(op);
+    return template(type, op, body, delivery, 0, false);
+  }
+
+  /**
+   * As above; {@code messageId} ≠ 0 is used instead of a new id, and a {@code service} push may use
+   * the {@linkplain #isServiceOp service ops}.
+   */
+  private PushMsg template(
+      PushType type, int op, ByteString body, Delivery delivery, long messageId, boolean service) {
+    if (!(service && isServiceOp(op))) {
+      RequestChecks.operation(op);
+    }
     checks.body(body);
     return PushMsg.newBuilder()
         .setType(type)
@@ -280,7 +339,7 @@ public final class PushService {
         .setBody(body)
         .setRequireAck(delivery.requireAck())
         .setNotify(delivery.notice())
-        .setMessageId(messageId())
+        .setMessageId(messageId != 0 ? messageId : messageId())
         .setAcceptUnixMs(clock.millis())
         .build();
   }

@@ -5,11 +5,13 @@ import io.herald.config.Check;
 import io.herald.config.Hosts;
 import io.herald.logic.api.GoimNodes;
 import io.herald.logic.auth.AuthConfig;
+import io.herald.logic.im.ImConfig;
 import io.herald.logic.inbox.InboxConfig;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.receive.ReceiveConfig;
 import io.herald.logic.store.StoreConfig;
 import io.herald.registry.RegistryConfig;
+import io.herald.wire.chat.ChatMessage;
 import java.time.Duration;
 import java.util.List;
 
@@ -29,6 +31,9 @@ import java.util.List;
  * @param nodes goim's node API settings (domain, ports)
  * @param singleLoginPlatforms platforms on which a new login kicks the user's older connection
  * @param cometCallTimeout how long a call to a Comet (a kick) may take
+ * @param im the IM layer (chat): off by default; its messages go through the push path, so with it
+ *     on, {@code im.maxMessageBytes} plus the 53-byte message head must fit {@code
+ *     push.api.maxBodyBytes}
  */
 public record LogicConfig(
     Server server,
@@ -41,7 +46,8 @@ public record LogicConfig(
     SelectionConfig selection,
     GoimNodes.Config nodes,
     List<String> singleLoginPlatforms,
-    Duration cometCallTimeout) {
+    Duration cometCallTimeout,
+    ImConfig im) {
 
   /** goim's Logic ports. */
   public static final int DEFAULT_HTTP_PORT = 3111;
@@ -60,7 +66,8 @@ public record LogicConfig(
         SelectionConfig.defaults(),
         GoimNodes.Config.DEFAULT,
         List.of(),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        ImConfig.defaults());
   }
 
   public LogicConfig {
@@ -76,6 +83,19 @@ public record LogicConfig(
     singleLoginPlatforms =
         singleLoginPlatforms == null ? List.of() : List.copyOf(singleLoginPlatforms);
     Check.positive("cometCallTimeout", cometCallTimeout);
+    Check.notNull("im", im);
+    Check.state(
+        !im.enabled()
+            || im.maxMessageBytes() + ChatMessage.HEAD_LENGTH <= push.api().maxBodyBytes(),
+        "im.maxMessageBytes",
+        im.maxMessageBytes(),
+        "at most push.api.maxBodyBytes - "
+            + ChatMessage.HEAD_LENGTH
+            + " = "
+            + (push.api().maxBodyBytes() - ChatMessage.HEAD_LENGTH)
+            + ": a chat message goes through the push path with its "
+            + ChatMessage.HEAD_LENGTH
+            + "-byte head");
     // Trust mode lets any client claim any user: only this machine may reach it, unless forced.
     Check.state(
         !auth.trustOnLoopbackOnly() || Hosts.isLoopback(server.host()),

@@ -1,14 +1,19 @@
 package io.herald.logic.server;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.linecorp.armeria.common.SessionProtocol;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerPort;
 import com.linecorp.armeria.server.grpc.GrpcService;
+import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import io.herald.balancer.NodeSelectors;
+import io.herald.im.jdbc.JdbcImStore;
 import io.herald.logic.api.GoimNodes;
 import io.herald.logic.api.GoimNodesHttpApi;
 import io.herald.logic.api.GoimPushHttpApi;
+import io.herald.logic.api.ImGrpcService;
+import io.herald.logic.api.ImHttpApi;
 import io.herald.logic.api.PushGrpcService;
 import io.herald.logic.auth.Authenticators;
 import io.herald.logic.comet.CometClients;
@@ -20,6 +25,8 @@ import io.herald.logic.ids.IdGenMessageIds;
 import io.herald.logic.ids.MessageIds;
 import io.herald.logic.ids.MessageIdsConfig;
 import io.herald.logic.ids.SnowflakeMessageIds;
+import io.herald.logic.im.ChatRequests;
+import io.herald.logic.im.ImLayer;
 import io.herald.logic.online.OnlineCounts;
 import io.herald.logic.push.PushService;
 import io.herald.logic.queue.KafkaPushQueue;
@@ -40,6 +47,7 @@ import io.herald.registry.RegistryListener;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -50,9 +58,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Logic: the Comet-facing gRPC service, the push API (goim's HTTP paths and gRPC), goim's node API,
- * {@code /health} and {@code /metrics}, on goim's two ports. {@link #start()} starts the parts in
- * order (registry, stores, online counts, queue, message ids, server) and {@link #stop()} stops
- * them in reverse; both are idempotent and the constructor does no I/O.
+ * with {@code im.enabled} the IM layer (chat ops through Receive, and its backend API {@code
+ * herald.im.v1.Im} and {@code /herald/im/*}), {@code /health} and {@code /metrics}, on goim's two
+ * ports. {@link #start()} starts the parts in order (registry, stores, online counts, queue,
+ * message ids, the IM database, server) and {@link #stop()} stops them in reverse; both are
+ * idempotent and the constructor does no I/O.
  *
  * <p>{@code /ready} (and {@code /health}) answers 200 while Logic can do its work — it serves, the
  * registry has answered, the session store answered its last check (every second), and the message
@@ -145,6 +155,7 @@ public final class LogicServer {
       }
 
       CompletableFuture<Void> idsReady = new CompletableFuture<>();
+      MessageIds ids = messageIds(idsReady);
       RoomRoutes roomRoutes =
           new RoomRoutes(
               stores.rooms(), () -> store.resetWithin(config.store().onlineTtl()), meters);
@@ -154,9 +165,10 @@ public final class LogicServer {
               stores.inbox(),
               roomRoutes,
               queue,
-              messageIds(idsReady),
+              ids,
               config.push().api(),
               clock);
+      ImLayer im = im(pushes, ids);
       GoimNodes nodes = new GoimNodes(selection.selector(), config.nodes());
       LogicGrpcService logic =
           new LogicGrpcService(
@@ -166,6 +178,7 @@ public final class LogicServer {
               store,
               online,
               upstream,
+              im != null ? im.requests() : ChatRequests.disabled(),
               new Connections(
                   stores.sessions(),
                   stores.rooms(),
@@ -191,15 +204,20 @@ public final class LogicServer {
           Server.builder()
               .port(port(config.server().httpPort()))
               .port(port(config.server().grpcPort()));
+      GrpcServiceBuilder grpc =
+          GrpcService.builder()
+              .addService(logic)
+              .addService(
+                  new PushGrpcService(pushes, online, stores.inbox(), config.push().api(), meters)
+                      .grpcService());
+      if (im != null) {
+        grpc.addService(
+            new ImGrpcService(im.service(), im.groups(), config.push().api(), meters)
+                .grpcService());
+      }
       TrustedProxies.trust(builder, config.server().trustedProxies())
           .service(
-              GrpcService.builder()
-                  .addService(logic)
-                  .addService(
-                      new PushGrpcService(
-                              pushes, online, stores.inbox(), config.push().api(), meters)
-                          .grpcService())
-                  .exceptionHandler(
+              grpc.exceptionHandler(
                       new GrpcStatusHandler(
                           LogicGrpcService.STATUSES.orElse(PushGrpcService.STATUSES)))
                   .build())
@@ -210,6 +228,10 @@ public final class LogicServer {
       new GoimPushHttpApi(pushes, online, stores.inbox(), config.push().api(), meters)
           .bindTo(builder);
       new GoimNodesHttpApi(nodes, registry, online).bindTo(builder);
+      if (im != null) {
+        new ImHttpApi(im.service(), im.groups(), config.push().api(), config.im().maxMessageBytes())
+            .bindTo(builder);
+      }
       provided.routes().accept(builder);
       server = builder.build();
       server.start().join();
@@ -223,6 +245,31 @@ public final class LogicServer {
       stopParts();
       throw e;
     }
+  }
+
+  /**
+   * The IM layer on its database (migrated at start; a database that cannot be reached fails the
+   * start), or null when {@code im.enabled} is off.
+   */
+  private ImLayer im(PushService pushes, MessageIds ids) {
+    if (!config.im().enabled()) {
+      return null;
+    }
+    JdbcImStore store = new JdbcImStore(config.im().database());
+    store.start();
+    stops.push(store::stop);
+    ImLayer im =
+        new ImLayer(
+            config.im(),
+            store,
+            pushes,
+            ids,
+            config.push().api().maxTargets(),
+            clock,
+            Ticker.systemTicker(),
+            meters);
+    stops.push(() -> im.stop(Duration.ofSeconds(5)));
+    return im;
   }
 
   private static boolean done(CompletableFuture<?> future) {
