@@ -35,4 +35,6 @@ record ClientConfig(
     DoubleSupplier random,
     LongSupplier nanoTime,
     boolean sync,
-    InboxStore inboxStore) {}
+    InboxStore inboxStore,
+    ChatListener chatListener,
+    ChatRetryPolicy chatRetry) {}

@@ -1,5 +1,6 @@
 package io.herald.client;
 
+import io.herald.wire.Op;
 import io.herald.wire.delivery.InboxNotice;
 import io.herald.wire.delivery.MessageEnvelope;
 import io.netty.bootstrap.Bootstrap;
@@ -35,6 +36,8 @@ final class ConnectionKeeper implements ServerConnection.Events {
   private final Subscriptions subscriptions;
   private final ListenerCalls listener;
   private final Delivery delivery;
+  private final ChatRequests chatRequests;
+  private final ChatSession chat; // null: chat messages go to the application's listener
   private final CompletableFuture<ConnectionInfo> firstConnection = new CompletableFuture<>();
   private String key;
   private volatile ClientState state = ClientState.NEW;
@@ -58,11 +61,31 @@ final class ConnectionKeeper implements ServerConnection.Events {
     this.connector = new Connector(config, loop, bootstrap, adaptive, timers);
     this.subscriptions = new Subscriptions(config.rooms(), config.accepts());
     this.listener = new ListenerCalls(config.listener(), config.callbackExecutor());
+    this.chatRequests =
+        new ChatRequests(this::request, config.chatRetry(), timers, config.random());
+    this.chat =
+        config.chatListener() == null
+            ? null
+            : new ChatSession(
+                chatRequests,
+                new ChatSession.Rooms() {
+                  @Override
+                  public CompletableFuture<Void> join(String room) {
+                    return joinRoom(room);
+                  }
+
+                  @Override
+                  public CompletableFuture<Void> leave(String room) {
+                    return leaveRoom(room);
+                  }
+                },
+                config.chatListener(),
+                config.callbackExecutor());
     this.delivery =
         new Delivery(
             config.sync(),
             config.inboxStore(),
-            listener,
+            chat == null ? listener : new ChatHandOver(),
             timers,
             config.reconnect(),
             config.random(),
@@ -198,13 +221,53 @@ final class ConnectionKeeper implements ServerConnection.Events {
     firstConnection.complete(connection);
     listener.connected(connection);
     delivery.connected(handler, connection.mid());
+    if (chat != null) {
+      chat.connected(connection.mid());
+    }
+  }
+
+  /** The chat requests (retried), for {@link Chat}. */
+  ChatRequests chatRequests() {
+    return chatRequests;
+  }
+
+  /** The chat layer's receiving side; a session that receives nothing when chat is off. */
+  ChatSession chatSession() {
+    return chat;
+  }
+
+  private static boolean isChat(int op) {
+    return op == Op.CHAT_MESSAGE || op == Op.CHAT_RECEIPT || op == Op.CHAT_NOTICE;
+  }
+
+  /** Chat ops to the chat layer, the rest to the application's listener. */
+  private final class ChatHandOver implements Delivery.HandOver {
+    @Override
+    public void message(Message message) {
+      if (isChat(message.op())) {
+        chat.received(message);
+      } else {
+        listener.message(message);
+      }
+    }
+
+    @Override
+    public void inboxReset(InboxReset reset) {
+      listener.inboxReset(reset);
+      chat.inboxReset();
+    }
   }
 
   // ---- what connections report ----
 
   @Override
   public void message(ServerConnection connection, Message message) {
-    if (connection == current) {
+    if (connection != current) {
+      return;
+    }
+    if (chat != null && isChat(message.op())) {
+      chat.received(message);
+    } else {
       listener.message(message);
     }
   }
@@ -340,6 +403,7 @@ final class ConnectionKeeper implements ServerConnection.Events {
       return;
     }
     state = ClientState.CLOSED;
+    chatRequests.close();
     if (waiting != null) {
       waiting.cancel();
     }

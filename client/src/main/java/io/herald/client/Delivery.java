@@ -48,9 +48,16 @@ import org.slf4j.LoggerFactory;
 final class Delivery {
   private static final Logger log = LoggerFactory.getLogger(Delivery.class);
 
+  /** Where handed-over messages and resets go: the application's listener, or the chat layer. */
+  interface HandOver {
+    void message(Message message);
+
+    void inboxReset(InboxReset reset);
+  }
+
   private final boolean syncing;
   private final InboxStore store;
-  private final ListenerCalls listener;
+  private final HandOver listener;
   private final ClientScheduler timers;
   private final ReconnectPolicy backoff;
   private final DoubleSupplier random;
@@ -75,7 +82,7 @@ final class Delivery {
   Delivery(
       boolean syncing,
       InboxStore store,
-      ListenerCalls listener,
+      HandOver listener,
       ClientScheduler timers,
       ReconnectPolicy backoff,
       DoubleSupplier random,

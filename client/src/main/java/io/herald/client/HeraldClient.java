@@ -60,11 +60,13 @@ public final class HeraldClient implements AutoCloseable {
 
   private final ClientEventLoop loop;
   private final ConnectionKeeper keeper;
+  private final Chat chat;
 
   private HeraldClient(ClientConfig config) {
     this.loop = new ClientEventLoop(config.group());
     this.keeper =
         new ConnectionKeeper(config, loop.loop(), new Bootstrap().channel(NioSocketChannel.class));
+    this.chat = new Chat(loop, keeper.chatRequests(), keeper.chatSession(), config.version());
   }
 
   public static Builder builder() {
@@ -96,6 +98,14 @@ public final class HeraldClient implements AutoCloseable {
    */
   public Optional<InboxPosition> inboxPosition() {
     return keeper.inboxPosition();
+  }
+
+  /**
+   * Chat (protocol version 2): send, list, history, mark read, and — when the builder has a {@link
+   * Builder#chatListener} — messages, receipts and unread counts. The same object every call.
+   */
+  public Chat chat() {
+    return chat;
   }
 
   /** The adaptive heartbeat's current interval. */
@@ -198,6 +208,8 @@ public final class HeraldClient implements AutoCloseable {
     private LongSupplier nanoTime = System::nanoTime;
     private Boolean sync;
     private InboxStore inboxStore;
+    private ChatListener chatListener;
+    private ChatRetryPolicy chatRetry = ChatRetryPolicy.DEFAULT;
 
     private Builder() {}
 
@@ -367,10 +379,28 @@ public final class HeraldClient implements AutoCloseable {
     }
 
     /**
+     * Turns the receiving side of chat on (protocol version 2): chat messages (op 36) and receipts
+     * (op 37) go to {@code listener} instead of {@link HeraldListener#onMessage}; after every
+     * connect and inbox reset the client lists the user's conversations (unread counts, read
+     * fan-out groups), joins each read fan-out group's room and pulls its new messages on its
+     * notices (op 38). When {@link #accepts} lists ops, 36, 37 and 38 are added to them.
+     */
+    public Builder chatListener(ChatListener listener) {
+      this.chatListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** How chat requests are retried ({@link ChatRetryPolicy#DEFAULT} by default). */
+    public Builder chatRetry(ChatRetryPolicy policy) {
+      this.chatRetry = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
      * A client, not started.
      *
      * @throws IllegalStateException if neither nodes nor a Balancer are set, or sync is asked of
-     *     protocol version 1
+     *     protocol version 1, or a chat listener with protocol version 1
      */
     public HeraldClient build() {
       if (nodes.isEmpty() && balancer == null) {
@@ -380,6 +410,15 @@ public final class HeraldClient implements AutoCloseable {
         throw new IllegalStateException(
             "sync: true with protocol version 1 (expected: version 2; version 1 has no inbox"
                 + " delivery)");
+      }
+      if (chatListener != null && version == ProtocolVersion.V1) {
+        throw new IllegalStateException(
+            "chatListener: set with protocol version 1 (expected: version 2; chat is version 2"
+                + " only)");
+      }
+      Set<Integer> accepted = new LinkedHashSet<>(accepts);
+      if (chatListener != null && !accepted.isEmpty()) {
+        accepted.addAll(List.of(Op.CHAT_MESSAGE, Op.CHAT_RECEIPT, Op.CHAT_NOTICE));
       }
       return new HeraldClient(
           new ClientConfig(
@@ -393,7 +432,7 @@ public final class HeraldClient implements AutoCloseable {
               platform,
               token,
               List.copyOf(rooms),
-              List.copyOf(accepts),
+              List.copyOf(accepted),
               heartbeat,
               reconnect,
               connectTimeout,
@@ -406,7 +445,9 @@ public final class HeraldClient implements AutoCloseable {
               random,
               nanoTime,
               sync == null ? version == ProtocolVersion.V2 : sync,
-              inboxStore == null ? new MemoryInboxStore() : inboxStore));
+              inboxStore == null ? new MemoryInboxStore() : inboxStore,
+              chatListener,
+              chatRetry));
     }
   }
 }

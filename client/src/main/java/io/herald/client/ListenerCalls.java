@@ -10,18 +10,20 @@ import org.slf4j.LoggerFactory;
  *
  * @param executor where the calls run: the event loop, or the builder's callback executor
  */
-record ListenerCalls(HeraldListener listener, Executor executor) {
+record ListenerCalls(HeraldListener listener, Executor executor) implements Delivery.HandOver {
   private static final Logger log = LoggerFactory.getLogger(ListenerCalls.class);
 
   void connected(ConnectionInfo connection) {
     call(() -> listener.onConnected(connection));
   }
 
-  void message(Message message) {
+  @Override
+  public void message(Message message) {
     call(() -> listener.onMessage(message));
   }
 
-  void inboxReset(InboxReset reset) {
+  @Override
+  public void inboxReset(InboxReset reset) {
     call(() -> listener.onInboxReset(reset));
   }
 

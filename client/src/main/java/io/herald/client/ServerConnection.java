@@ -218,7 +218,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         || op == Op.UNSUB_REPLY
         || op == Op.JOIN_ROOM_REPLY
         || op == Op.LEAVE_ROOM_REPLY
-        || op == Op.SYNC_REPLY;
+        || op == Op.SYNC_REPLY
+        || op == Op.CHAT_SEND_REPLY
+        || op == Op.CHAT_LIST_REPLY
+        || op == Op.CHAT_HISTORY_REPLY
+        || op == Op.CHAT_READ_REPLY;
   }
 
   /**

@@ -73,7 +73,9 @@ class ConnectorTest {
         () -> 0.5,
         System::nanoTime,
         true,
-        new MemoryInboxStore());
+        new MemoryInboxStore(),
+        null,
+        ChatRetryPolicy.DEFAULT);
   }
 
   private static final ServerConnection.Events IGNORED =

@@ -45,6 +45,21 @@ final class ScriptedComet implements AutoCloseable {
   final List<SyncBody> syncs = new CopyOnWriteArrayList<>();
   final AtomicInteger authenticated = new AtomicInteger();
 
+  /** A request the comet received after AUTH: op, seq and body bytes. */
+  record Request(int op, int seq, byte[] body) {}
+
+  /** The AUTH bodies received, as text. */
+  final List<String> auths = new CopyOnWriteArrayList<>();
+
+  /** Chat requests (ops 28, 30, 32, 34) and room joins and leaves (22, 24), in order. */
+  final List<Request> requests = new CopyOnWriteArrayList<>();
+
+  /**
+   * Answers a chat request: the reply body (op + 1, same seq), or {@code null} for none. By default
+   * none.
+   */
+  volatile java.util.function.Function<Request, byte[]> onChat = request -> null;
+
   /** The next this many SYNCs are answered with an empty body. */
   final AtomicInteger unavailable = new AtomicInteger();
 
@@ -97,6 +112,24 @@ final class ScriptedComet implements AutoCloseable {
                         ch.alloc(), version, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8))));
   }
 
+  /** Pushes an op-26 frame with {@code head} and binary {@code body}. */
+  void push(MessageEnvelope head, byte[] body) {
+    Channel ch = client;
+    ch.eventLoop()
+        .execute(
+            () -> ch.writeAndFlush(head.frame(ch.alloc(), version, Unpooled.wrappedBuffer(body))));
+  }
+
+  /** Pushes a plain frame with a binary body. */
+  void pushPlain(int op, byte[] body) {
+    client.writeAndFlush(new Frame(version, op, 0, Unpooled.wrappedBuffer(body)));
+  }
+
+  /** The requests of {@code op} received so far. */
+  List<Request> requests(int op) {
+    return requests.stream().filter(r -> r.op() == op).toList();
+  }
+
   /** Pushes a plain business frame. */
   void pushPlain(int op, String body) {
     client.writeAndFlush(
@@ -133,6 +166,11 @@ final class ScriptedComet implements AutoCloseable {
         .syncUninterruptibly();
   }
 
+  /** Closes the current client connection without waiting (from the comet's own loop too). */
+  void dropNow() {
+    var unused = client.close();
+  }
+
   /** Closes the current client connection. */
   void drop() {
     client.close().syncUninterruptibly();
@@ -152,6 +190,10 @@ final class ScriptedComet implements AutoCloseable {
   /** The highest inbox seq acked so far (0: none). */
   long ackedSeq() {
     return acks.stream().mapToLong(AckBody::seq).max().orElse(0);
+  }
+
+  private static Request request(Frame frame) {
+    return new Request(frame.op(), frame.seq(), io.netty.buffer.ByteBufUtil.getBytes(frame.body()));
   }
 
   private void answerSync(Frame sync) {
@@ -189,6 +231,7 @@ final class ScriptedComet implements AutoCloseable {
               frame.version() == ProtocolVersion.V1
                   ? ""
                   : "{\"mid\":" + (mid.find() ? mid.group(1) : "0") + ",\"key\":\"k1\"}";
+          auths.add(frame.body().toString(StandardCharsets.UTF_8));
           authenticated.incrementAndGet();
           ctx.writeAndFlush(
               new Frame(
@@ -213,7 +256,23 @@ final class ScriptedComet implements AutoCloseable {
             answerSync(frame.retain());
           }
         }
-        default -> {}
+        case Op.JOIN_ROOM, Op.LEAVE_ROOM -> {
+          requests.add(request(frame));
+          ctx.writeAndFlush(
+              new Frame(frame.version(), frame.op() + 1, frame.seq(), frame.body().retain()));
+        }
+        default -> {
+          if (Op.isChatRequest(frame.op())) {
+            Request request = request(frame);
+            requests.add(request);
+            byte[] reply = onChat.apply(request);
+            if (reply != null && ctx.channel().isActive()) {
+              ctx.writeAndFlush(
+                  new Frame(
+                      frame.version(), frame.op() + 1, frame.seq(), Unpooled.wrappedBuffer(reply)));
+            }
+          }
+        }
       }
     }
   }

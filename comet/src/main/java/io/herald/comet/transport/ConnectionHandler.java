@@ -8,6 +8,8 @@ import io.herald.proto.logic.v1.ReceiveResponse;
 import io.herald.wire.Frame;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
+import io.herald.wire.chat.ChatError;
+import io.herald.wire.chat.ChatStatus;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -28,6 +30,12 @@ import org.slf4j.LoggerFactory;
  *   <li>op 4 SEND_MSG and business ops (1000+): handed to Logic's {@code Receive}; its {@code
  *       reply_op} (if not 0) goes back with its body. A failed call is counted ({@code
  *       herald.comet.upstream{result=error}}) and answered with nothing; the connection stays;
+ *   <li>the chat requests (ops 28, 30, 32, 34) of a version 2 connection: the same way, except that
+ *       each always gets an answer: when the call fails (Logic unreachable, deadline) or Logic
+ *       answers with no reply op, the Comet itself answers the reply op (op + 1) with status
+ *       UNAVAILABLE ({@code herald.comet.chat.replies{from=comet}}), so the client retries with the
+ *       same client id instead of waiting out its timeout. A version 1 connection's chat op is an
+ *       unsupported op, as below;
  *   <li>op 14 SUB / 16 UNSUB (comma-separated ops): the connection's accepted ops, reply 15 / 17
  *       echoing the body;
  *   <li>op 12 CHANGE_ROOM (empty: leave all), 22 JOIN_ROOM, 24 LEAVE_ROOM: its rooms, reply 13 / 23
@@ -137,7 +145,8 @@ final class ConnectionHandler extends ClientFrameHandler {
       case Op.ACK -> listener.delivery().ack(connection, frame);
       case Op.SYNC -> listener.delivery().sync(ctx, connection, frame, reply -> write(ctx, reply));
       default -> {
-        if (Op.isBusiness(op)) {
+        if (Op.isBusiness(op)
+            || (Op.isChatRequest(op) && connection.version() != ProtocolVersion.V1)) {
           receive(ctx, frame);
         } else {
           invalid("unsupported_op", frame);
@@ -178,15 +187,39 @@ final class ConnectionHandler extends ClientFrameHandler {
       int seq,
       ReceiveResponse response,
       Throwable error) {
+    boolean chat = Op.isChatRequest(op);
     if (error != null) {
       listener.metrics().upstreamError.increment();
-      log.debug("Logic did not take {} from {}: {}", Op.name(op), connection, error);
+      log.debug("Logic did not take {} from {}: {}", Op.name(op), connection, error.toString());
+      if (chat) {
+        unavailable(ctx, version, op, seq, "chat service unreachable, retry");
+      }
       return;
     }
     listener.metrics().upstreamOk.increment();
-    if (response.getReplyOp() != 0 && ctx.channel().isActive()) {
+    if (response.getReplyOp() == 0) {
+      if (chat) {
+        // A Logic without the chat service: the client still gets its answer, not a timeout.
+        unavailable(ctx, version, op, seq, "chat is not served here");
+      }
+      return;
+    }
+    if (chat) {
+      listener.metrics().chatReplied.increment();
+    }
+    if (ctx.channel().isActive()) {
       ByteBuf body = Unpooled.wrappedBuffer(response.getReplyBody().asReadOnlyByteBuffer());
       write(ctx, new Frame(version, response.getReplyOp(), seq, body));
+    }
+  }
+
+  /** Answers chat request {@code op} with its reply op and status UNAVAILABLE: retry later. */
+  private void unavailable(
+      ChannelHandlerContext ctx, ProtocolVersion version, int op, int seq, String why) {
+    listener.metrics().chatUnavailable.increment();
+    if (ctx.channel().isActive()) {
+      ByteBuf body = new ChatError(ChatStatus.UNAVAILABLE, why).encode(ctx.alloc());
+      write(ctx, new Frame(version, op + 1, seq, body));
     }
   }
 

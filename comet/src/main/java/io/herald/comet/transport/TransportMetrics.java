@@ -23,6 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code herald.comet.rate.limited{kind}}: {@code upstream} (frame rate), {@code per_ip};
  *   <li>{@code herald.comet.upstream{result}}: messages handed to Logic ({@code ok}, {@code
  *       error});
+ *   <li>{@code herald.comet.chat.replies{from}}: answers to chat requests (ops 28, 30, 32, 34):
+ *       {@code logic} (Logic's reply passed on), {@code comet} (Logic failed or did not serve it:
+ *       the Comet answered UNAVAILABLE);
  *   <li>{@code herald.comet.requests.invalid{reason}}: requests answered with nothing and ignored:
  *       {@code unknown_op}, {@code bad_room_id}, {@code bad_op_list}, {@code room_limit}, {@code
  *       pending_overflow}, {@code malformed_ack}, {@code malformed_sync}, {@code sync_in_flight};
@@ -40,6 +43,8 @@ final class TransportMetrics {
   final Counter upstreamOk;
   final Counter upstreamError;
   final Counter superseded;
+  final Counter chatReplied;
+  final Counter chatUnavailable;
   private final MeterRegistry meters;
   private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
   private final Map<String, Counter> protocolErrors = new ConcurrentHashMap<>();
@@ -60,6 +65,8 @@ final class TransportMetrics {
     upstreamOk = counter("herald.comet.upstream", "result", "ok", "Upstream messages to Logic");
     upstreamError =
         counter("herald.comet.upstream", "result", "error", "Upstream messages to Logic");
+    chatReplied = counter("herald.comet.chat.replies", "from", "logic", "Chat request replies");
+    chatUnavailable = counter("herald.comet.chat.replies", "from", "comet", "Chat request replies");
     superseded =
         Counter.builder("herald.comet.sessions.superseded")
             .description("Connections closed because their device's session went to a newer one")

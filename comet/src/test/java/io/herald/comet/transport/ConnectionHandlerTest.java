@@ -3,6 +3,7 @@ package io.herald.comet.transport;
 import static io.herald.comet.transport.TransportFixture.read;
 import static io.herald.comet.transport.TransportFixture.readBytes;
 import static io.herald.comet.transport.TransportFixture.send;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
@@ -13,7 +14,14 @@ import io.herald.proto.logic.v1.ReceiveRequest;
 import io.herald.proto.logic.v1.ReceiveResponse;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
+import io.herald.wire.chat.ChatError;
+import io.herald.wire.chat.ChatSend;
+import io.herald.wire.chat.ChatSendReply;
+import io.herald.wire.chat.ChatStatus;
+import io.herald.wire.chat.Conversation;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -378,6 +386,112 @@ class ConnectionHandlerTest {
   }
 
   @Test
+  void aVersion2ChatRequestGoesToLogicWithItsBodyAndTheReplyComesBackWithItsSeq() {
+    fixture.logic.onReceive =
+        request ->
+            CompletableFuture.completedFuture(
+                ReceiveResponse.newBuilder()
+                    .setReplyOp(request.getOp() + 1)
+                    .setReplyBody(
+                        ByteString.copyFrom(
+                            bytes(new ChatSendReply(9001, 4, 1_700_000_000_000L, false))))
+                    .build());
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+    ChatSend send = new ChatSend(Conversation.user(8), 55, 1, "hi".getBytes(UTF_8));
+
+    sendBytes(channel, Op.CHAT_SEND, 12, bytes(send));
+
+    ReceiveRequest request = fixture.logic.receives.get(0);
+    assertThat(request.getOp()).isEqualTo(Op.CHAT_SEND);
+    assertThat(request.getSeq()).isEqualTo(12);
+    assertThat(request.getMid()).isEqualTo(7);
+    assertThat(ChatSend.decode(Unpooled.wrappedBuffer(request.getBody().toByteArray())))
+        .isEqualTo(send);
+    WireFrame reply = read(channel);
+    assertThat(reply.op()).isEqualTo(Op.CHAT_SEND_REPLY);
+    assertThat(reply.seq()).isEqualTo(12);
+    assertThat(reply.version()).isEqualTo(ProtocolVersion.V2);
+    assertThat(ChatSendReply.decode(Unpooled.wrappedBuffer(reply.bytes())))
+        .isEqualTo(new ChatSendReply(9001, 4, 1_700_000_000_000L, false));
+    assertThat(fixture.count("herald.comet.chat.replies", "from", "logic")).isEqualTo(1);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void everyChatRequestOpIsForwardedAndAnsweredWithItsReplyOp() {
+    fixture.logic.onReceive =
+        request ->
+            CompletableFuture.completedFuture(
+                ReceiveResponse.newBuilder()
+                    .setReplyOp(request.getOp() + 1)
+                    .setReplyBody(ByteString.copyFrom(new byte[] {0, 0}))
+                    .build());
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+
+    int seq = 1;
+    for (int op : new int[] {Op.CHAT_SEND, Op.CHAT_LIST, Op.CHAT_HISTORY, Op.CHAT_READ}) {
+      sendBytes(channel, op, seq, new byte[] {1, 2, 3});
+      WireFrame reply = read(channel);
+      assertThat(reply.op()).isEqualTo(op + 1);
+      assertThat(reply.seq()).isEqualTo(seq++);
+    }
+    assertThat(fixture.logic.receives)
+        .extracting(ReceiveRequest::getOp)
+        .containsExactly(Op.CHAT_SEND, Op.CHAT_LIST, Op.CHAT_HISTORY, Op.CHAT_READ);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aVersion1ChatRequestIsAnUnsupportedOp() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
+
+    send(channel, ProtocolVersion.V1, Op.CHAT_SEND, 3, "x");
+    send(channel, ProtocolVersion.V1, Op.CHAT_LIST, 4, "x");
+
+    assertThat(read(channel)).isNull();
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(fixture.logic.receives).isEmpty();
+    assertThat(fixture.count("herald.comet.requests.invalid", "reason", "unsupported_op"))
+        .isEqualTo(2);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aChatRequestLogicFailsIsAnsweredUnavailableWithTheSameSeq() {
+    fixture.logic.onReceive =
+        request -> CompletableFuture.failedFuture(new IllegalStateException("DEADLINE_EXCEEDED"));
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+
+    sendBytes(channel, Op.CHAT_HISTORY, 21, new byte[29]);
+
+    WireFrame reply = read(channel);
+    assertThat(reply.op()).isEqualTo(Op.CHAT_HISTORY_REPLY);
+    assertThat(reply.seq()).isEqualTo(21);
+    assertThat(reply.version()).isEqualTo(ProtocolVersion.V2);
+    ChatError error = ChatError.peek(Unpooled.wrappedBuffer(reply.bytes()));
+    assertThat(error).isNotNull();
+    assertThat(error.status()).isEqualTo(ChatStatus.UNAVAILABLE);
+    assertThat(channel.isOpen()).isTrue();
+    assertThat(fixture.count("herald.comet.upstream", "result", "error")).isEqualTo(1);
+    assertThat(fixture.count("herald.comet.chat.replies", "from", "comet")).isEqualTo(1);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
+  void aChatRequestLogicDoesNotServeIsAnsweredUnavailable() {
+    EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V2);
+
+    sendBytes(channel, Op.CHAT_READ, 5, new byte[17]); // the fake answers reply_op 0
+
+    WireFrame reply = read(channel);
+    assertThat(reply.op()).isEqualTo(Op.CHAT_READ_REPLY);
+    assertThat(reply.seq()).isEqualTo(5);
+    assertThat(ChatError.peek(Unpooled.wrappedBuffer(reply.bytes())).status())
+        .isEqualTo(ChatStatus.UNAVAILABLE);
+    assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  @Test
   void unknownAndServerOnlyOpsAreIgnoredAndCounted() {
     EmbeddedChannel channel = fixture.authenticated(ProtocolVersion.V1);
 
@@ -411,6 +525,18 @@ class ConnectionHandlerTest {
                     .isEqualTo(fixture.logic.connects.get(0).getConnId())
                     .isNotZero());
     assertThat(channel.finishAndReleaseAll()).isFalse();
+  }
+
+  private static void sendBytes(EmbeddedChannel channel, int op, int seq, byte[] body) {
+    channel.writeInbound(TransportFixture.encode(ProtocolVersion.V2, op, seq, body));
+  }
+
+  private static byte[] bytes(ChatSend send) {
+    return ByteBufUtil.getBytes(send.encode(UnpooledByteBufAllocator.DEFAULT));
+  }
+
+  private static byte[] bytes(ChatSendReply reply) {
+    return ByteBufUtil.getBytes(reply.encode(UnpooledByteBufAllocator.DEFAULT));
   }
 
   private static void heartbeat(EmbeddedChannel channel) {
