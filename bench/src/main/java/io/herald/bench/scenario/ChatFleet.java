@@ -69,7 +69,7 @@ import org.HdrHistogram.Recorder;
 final class ChatFleet implements AutoCloseable {
   private static final FrameLimits LIMITS = new FrameLimits(1 << 20);
   private static final int MAX_FRAME = 1 << 20;
-  private static final long HEARTBEAT_SECONDS = 30;
+  private static final long HEARTBEAT_SECONDS = 10;
   private static final int CONTENT_TYPE = 1;
 
   private final EventLoopGroup group;
