@@ -487,11 +487,12 @@ public final class ChatCommand implements Callable<Integer> {
             : step.kind() + " " + step.members() + " (" + step.online() + " online)";
     double[] cpu = step.cpuMs();
     System.out.printf(
-        "%s | %d | %,.0f | %,d | %.1f/%.1f | %.1f/%.1f/%.1f | %s | %,d of %,d%s | %.2f, %,.0f, %.2f"
+        "%s | %d | %,.0f (%,d sent) | %,d | %.1f/%.1f | %.1f/%.1f/%.1f | %s | %,d of %,d%s | %.2f, %,.0f, %.2f"
             + " | %,.0f | %s, %s, %s, %s, %s = %.2f%n",
         name,
         step.senders(),
         step.perSecond(),
+        step.sent(),
         step.refused(),
         ms(step.reply(), 50),
         ms(step.reply(), 99),
