@@ -1,6 +1,7 @@
 package io.herald.bench;
 
 import io.herald.bench.load.ClientsCommand;
+import io.herald.bench.scenario.ChatCommand;
 import io.herald.bench.scenario.CometMemoryCommand;
 import io.herald.bench.scenario.ConnectionStormCommand;
 import io.herald.bench.scenario.InboxCommand;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Command;
       RoomFanoutCommand.class,
       ConnectionStormCommand.class,
       UnicastCommand.class,
-      InboxCommand.class
+      InboxCommand.class,
+      ChatCommand.class
     })
 public final class Bench {
   private Bench() {}

@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The PostgreSQL this test JVM uses: the one at {@code PG_URL}, or a cluster it started. */
@@ -93,6 +94,11 @@ final class PostgresInstance implements AutoCloseable {
         Statement statement = connection.createStatement()) {
       statement.execute(sql);
     }
+  }
+
+  /** The postmaster's process id when this JVM started the server, else empty. */
+  Optional<Long> pid() {
+    return cluster == null ? Optional.empty() : cluster.pid();
   }
 
   @Override

@@ -17,8 +17,14 @@ import java.util.List;
  * @param redisUri the Redis of Logic's sessions (and of the registry with Kafka), or empty
  * @param kafka the bootstrap servers of the whole data path (Logic, Kafka, Job), or empty
  * @param topic the push topic with Kafka
+ * @param im Logic's {@code im:} section (the IM layer, in YAML flow style), or empty for none
  */
-record BenchRoles(Path dir, List<String> cometCpus, String redisUri, String kafka, String topic) {
+record BenchRoles(
+    Path dir, List<String> cometCpus, String redisUri, String kafka, String topic, String im) {
+
+  BenchRoles(Path dir, List<String> cometCpus, String redisUri, String kafka, String topic) {
+    this(dir, cometCpus, redisUri, kafka, topic, "");
+  }
 
   /**
    * The registry every process shares: Redis in the whole-path mode, else in-process. Job's group
@@ -67,9 +73,12 @@ record BenchRoles(Path dir, List<String> cometCpus, String redisUri, String kafk
 
   /**
    * Logic as production runs it (the tests' short timers off): sessions in Redis or in memory, the
-   * registry in Redis only with the whole data path.
+   * registry in Redis only with the whole data path, the IM layer when given.
    */
   private RoleYaml logicYaml(RoleYaml yaml) {
+    if (!im.isEmpty()) {
+      yaml.set("im", im);
+    }
     if (!redisUri.isEmpty()) {
       yaml.set("store", "{backend: redis, redis: {uri: '" + redisUri + "'}}");
     }

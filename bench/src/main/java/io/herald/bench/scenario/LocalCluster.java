@@ -42,6 +42,7 @@ final class LocalCluster implements AutoCloseable {
   private String kafka = "";
   private String topic = "";
   private String redisUri = "";
+  private String im = "";
 
   /**
    * @param cometCpus {@code taskset} CPU list for the Comet (empty: not pinned)
@@ -87,6 +88,14 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /**
+   * Turns on Logic's IM layer with {@code section} as its {@code im:} config (YAML flow style, e.g.
+   * {@code {enabled: true, database: {url: '...'}}}). Call before {@link #start}.
+   */
+  void withIm(String section) {
+    this.im = section;
+  }
+
+  /**
    * Runs {@code count} Comet processes instead of one, each on its own ports; clients connect to
    * them round-robin. One process may hold at most 20,000 file descriptors here, so more
    * connections than that need several Comets. Call before {@link #start}.
@@ -117,7 +126,7 @@ final class LocalCluster implements AutoCloseable {
 
   /** As {@link #start(String)}, with {@code cometJvmOptions} added to the Comet's. */
   void start(String heap, List<String> cometJvmOptions) {
-    BenchRoles options = new BenchRoles(dir, cometCpus, redisUri, kafka, topic);
+    BenchRoles options = new BenchRoles(dir, cometCpus, redisUri, kafka, topic, im);
     cluster = new HeraldCluster(options.backends());
     logic = cluster.logic(logicHttpPort, logicGrpcPort, options.logic());
     roles.add(logic.process());
