@@ -12,7 +12,8 @@ import java.time.Duration;
  *     API is not served
  * @param database where conversations and messages are kept (the {@code im} module's config)
  * @param writeFanoutMaxMembers one-to-one and groups of at most this many members are write fan-out
- *     (each member's inbox gets each message); larger groups are read fan-out (default 500)
+ *     (each member's inbox gets each message); larger groups are read fan-out (default 100, from
+ *     the measurement in docs/benchmarks.md "Chat")
  * @param maxGroupMembers the most members a group may have (default 10000)
  * @param maxReadFanoutGroupsPerUser the most read fan-out groups a user may be in (default 32, the
  *     Comet's rooms per connection: a client joins one room per such group)
@@ -52,7 +53,7 @@ public record ImConfig(
     return new ImConfig(
         false,
         ImDatabaseConfig.embedded(),
-        500,
+        100,
         10_000,
         32,
         4000,

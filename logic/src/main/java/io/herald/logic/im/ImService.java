@@ -269,7 +269,7 @@ public final class ImService {
                 "before_unix_ms: " + beforeUnixMs + " (expected: 0 for the newest, or > 0)");
           }
           int pageSize = config.listLimit(limit);
-          return calls.run(
+          return calls.read(
               () -> {
                 ConversationPage page =
                     store.conversations(mid, beforeUnixMs, pageSize, config.unreadCap());
@@ -307,7 +307,7 @@ public final class ImService {
           }
           int pageSize = config.historyLimit(limit);
           ConvKey conv = key(mid, conversation);
-          return calls.run(
+          return calls.read(
               () -> {
                 long joinedSeq =
                     conv.isGroup() ? requireMember(conv.groupId(), mid).joinedSeq() : 0;

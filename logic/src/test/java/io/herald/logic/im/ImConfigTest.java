@@ -19,7 +19,7 @@ class ImConfigTest {
 
     assertThat(im.enabled()).isFalse();
     assertThat(im.database().url()).startsWith("jdbc:h2:file:./data/im/");
-    assertThat(im.writeFanoutMaxMembers()).isEqualTo(500);
+    assertThat(im.writeFanoutMaxMembers()).isEqualTo(100);
     assertThat(im.maxGroupMembers()).isEqualTo(10_000);
     assertThat(im.maxReadFanoutGroupsPerUser()).isEqualTo(32);
     assertThat(im.maxMessageBytes()).isEqualTo(4000);
