@@ -26,7 +26,7 @@ class StandaloneConfigsTest {
   }
 
   @Test
-  void logicIsOnLoopbackWithTrustMemoryAndNoToken() {
+  void logicIsOnLoopbackWithTrustMemoryNoTokenAndChat() {
     LogicConfig expected =
         fromStrings(
             Roles.LOGIC,
@@ -37,7 +37,8 @@ class StandaloneConfigsTest {
                 "STORE_BACKEND", "memory",
                 "PUSH_API_REQUIRETOKEN", "false",
                 "RECEIVE_SINK", "log",
-                "REGISTRY_BACKEND", "memory"));
+                "REGISTRY_BACKEND", "memory",
+                "IM_ENABLED", "true"));
 
     assertThat(StandaloneConfigs.logic()).isEqualTo(expected);
   }
