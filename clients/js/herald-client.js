@@ -349,7 +349,14 @@ export class HeraldClient {
 
   authBody() {
     const { mid = 0, key = '', room_id = '', platform = 'web', accepts = [], ...rest } = this.auth;
-    return { mid, key, room_id, platform, accepts, ...rest };
+    // An accepts list filters what the Comet pushes: in version 2 keep chat's ops (messages,
+    // receipts, notices) in it, as the Java SDK does. An empty list already accepts every op.
+    const chatOps = [Op.CHAT_MESSAGE, Op.CHAT_RECEIPT, Op.CHAT_NOTICE];
+    const withChat =
+      this.options.version === 2 && accepts.length > 0
+        ? [...accepts, ...chatOps.filter((op) => !accepts.includes(op))]
+        : accepts;
+    return { mid, key, room_id, platform, accepts: withChat, ...rest };
   }
 
   receive(data) {

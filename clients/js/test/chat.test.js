@@ -475,3 +475,20 @@ test('version 1 has no chat', async () => {
   await assert.rejects(() => t.chat.send('user:2', 1, 'x'), RangeError);
   await assert.rejects(() => t.chat.conversations(), RangeError);
 });
+
+test('an accepts list keeps chat ops in version 2, and is left as given in version 1', () => {
+  for (const [version, accepts, expected] of [
+    [2, [1000], [1000, Op.CHAT_MESSAGE, Op.CHAT_RECEIPT, Op.CHAT_NOTICE]],
+    [2, [1000, Op.CHAT_NOTICE], [1000, Op.CHAT_NOTICE, Op.CHAT_MESSAGE, Op.CHAT_RECEIPT]],
+    [2, [], []],
+    [1, [1000], [1000]],
+  ]) {
+    const t = setup({ version, sync: false, auth: { mid: ME, accepts } });
+    t.client.connect();
+    const ws = t.sockets.at(-1);
+    ws.open();
+    const auth = ws.sent.at(-1);
+    assert.equal(auth.op, Op.AUTH);
+    assert.deepEqual(JSON.parse(text(auth.body)).accepts, expected, `version ${version}, ${accepts}`);
+  }
+});
