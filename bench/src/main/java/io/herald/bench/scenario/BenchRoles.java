@@ -101,7 +101,9 @@ record BenchRoles(
         .set(
             "limits",
             "{connectionsPerIp: 100000, newConnectionsPerIpPerSecond: 100000,"
-                + " newConnectionsPerIpBurst: 100000}")
+                + " newConnectionsPerIpBurst: 100000,"
+                // a load client sends faster than a person: chat senders with their acks
+                + " upstreamPerSecond: 100000, upstreamBurst: 100000}")
         // A cold Logic on a loaded machine may take seconds to authenticate a burst of clients:
         // the scenarios measure rates, so a slow AUTH waits rather than failing the run.
         .set("protocol", "{handshakeTimeout: 30s}")

@@ -80,6 +80,7 @@ final class ChatFleet implements AutoCloseable {
   private final AtomicLong clientMsgIds = new AtomicLong(System.currentTimeMillis() * 1_000);
   private final List<Member> members = new ArrayList<>();
   private volatile Window window = new Window(System.nanoTime());
+  private volatile boolean closing;
 
   /** Send time by seq, of the read fan-out group being measured (from the sends' replies). */
   private final Map<Long, Long> sentBySeq = new ConcurrentHashMap<>();
@@ -231,6 +232,7 @@ final class ChatFleet implements AutoCloseable {
 
   @Override
   public void close() {
+    closing = true;
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
@@ -576,6 +578,16 @@ final class ChatFleet implements AutoCloseable {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       System.err.println("chat client of mid " + mid + " failed: " + cause);
       var unused = ctx.close();
+    }
+
+    /** A connection the server closed under the run makes its figures wrong: say so, loudly. */
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      if (!closing) {
+        System.err.println(
+            "chat client of mid " + mid + ": the server closed its connection during the run");
+      }
+      super.channelInactive(ctx);
     }
 
     private void write(int op, byte[] body) {

@@ -8,7 +8,9 @@ import io.herald.logic.ids.MessageIdsUnavailableException;
 import io.herald.logic.inbox.InboxUnavailableException;
 import io.herald.logic.push.PushUnavailableException;
 import io.herald.wire.chat.ChatStatus;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,33 @@ final class ChatFailures {
   private static final Logger log = LoggerFactory.getLogger(ChatFailures.class);
 
   private ChatFailures() {}
+
+  /**
+   * Runs chat request {@code op}, counting it by status in {@code metrics} (a database failure also
+   * as a store error); a failure, thrown or returned, becomes a {@link ChatException}.
+   */
+  static <T> CompletableFuture<T> counted(
+      ImMetrics metrics, String op, Supplier<CompletableFuture<T>> request) {
+    CompletableFuture<T> answer;
+    try {
+      answer = request.get();
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
+    }
+    return answer.handle(
+        (value, e) -> {
+          if (e == null) {
+            metrics.request(op, "ok");
+            return value;
+          }
+          ChatException failure = of(e);
+          if (isStore(e)) {
+            metrics.storeError(op);
+          }
+          metrics.request(op, ImMetrics.tag(failure.status()));
+          throw failure;
+        });
+  }
 
   static ChatException of(Throwable failure) {
     Throwable cause = Failures.cause(failure);

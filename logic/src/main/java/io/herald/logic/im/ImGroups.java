@@ -15,7 +15,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * Group administration for backends: create, add and remove members, read a group. Limits: at most
@@ -73,7 +72,8 @@ public final class ImGroups {
 
   /** Creates a group; its id comes from the message ids. */
   public CompletableFuture<GroupView> create(long owner, String name, Collection<Long> members) {
-    return call(
+    return ChatFailures.counted(
+        metrics,
         "create_group",
         () -> {
           if (owner < 0) {
@@ -101,7 +101,8 @@ public final class ImGroups {
 
   /** Adds members; those already members are skipped. */
   public CompletableFuture<Changed> add(long groupId, Collection<Long> mids) {
-    return call(
+    return ChatFailures.counted(
+        metrics,
         "add_members",
         () -> {
           requireGroupId(groupId);
@@ -163,7 +164,8 @@ public final class ImGroups {
 
   /** Removes members; each removed one gets a REMOVED notice. */
   public CompletableFuture<Changed> remove(long groupId, Collection<Long> mids) {
-    return call(
+    return ChatFailures.counted(
+        metrics,
         "remove_members",
         () -> {
           requireGroupId(groupId);
@@ -189,7 +191,8 @@ public final class ImGroups {
 
   /** The group; NOT_FOUND if there is none. */
   public CompletableFuture<GroupView> group(long groupId) {
-    return call(
+    return ChatFailures.counted(
+        metrics,
         "get_group",
         () -> {
           requireGroupId(groupId);
@@ -227,28 +230,6 @@ public final class ImGroups {
                 + " in all)");
       }
     }
-  }
-
-  private <T> CompletableFuture<T> call(String op, Supplier<CompletableFuture<T>> request) {
-    CompletableFuture<T> answer;
-    try {
-      answer = request.get();
-    } catch (RuntimeException e) {
-      answer = CompletableFuture.failedFuture(e);
-    }
-    return answer.handle(
-        (value, e) -> {
-          if (e == null) {
-            metrics.request(op, "ok");
-            return value;
-          }
-          ChatException failure = ChatFailures.of(e);
-          if (ChatFailures.isStore(e)) {
-            metrics.storeError(op);
-          }
-          metrics.request(op, ImMetrics.tag(failure.status()));
-          throw failure;
-        });
   }
 
   private static ChatException limit(String message) {

@@ -260,7 +260,8 @@ public final class ImService {
 
   /** A page of {@code mid}'s conversations, newest first. */
   public CompletableFuture<ChatListReply> list(long mid, long beforeUnixMs, int limit) {
-    return call(
+    return ChatFailures.counted(
+        metrics,
         "list",
         () -> {
           requireUser(mid);
@@ -297,7 +298,8 @@ public final class ImService {
   /** A page of a conversation's history, ascending; a group member's only after joining. */
   public CompletableFuture<ChatHistoryReply> history(
       long mid, Conversation conversation, long afterSeq, long beforeSeq, int limit) {
-    return call(
+    return ChatFailures.counted(
+        metrics,
         "history",
         () -> {
           requireUser(mid);
@@ -324,7 +326,8 @@ public final class ImService {
    * peer's inbox and the reader's own; in a group, to the reader's own.
    */
   public CompletableFuture<ReadState> read(long mid, Conversation conversation, long seq) {
-    return call(
+    return ChatFailures.counted(
+        metrics,
         "read",
         () -> {
           requireUser(mid);
@@ -351,30 +354,6 @@ public final class ImService {
                         .receipt(new ChatReceipt(mid, conversation, state.readSeq()), readers)
                         .thenApply(ignored -> state);
                   });
-        });
-  }
-
-  /** Runs a request, counting it by status; failures become {@link ChatException}s. */
-  private <T> CompletableFuture<T> call(
-      String op, java.util.function.Supplier<CompletableFuture<T>> request) {
-    CompletableFuture<T> answer;
-    try {
-      answer = request.get();
-    } catch (RuntimeException e) {
-      answer = CompletableFuture.failedFuture(e);
-    }
-    return answer.handle(
-        (value, e) -> {
-          if (e == null) {
-            metrics.request(op, "ok");
-            return value;
-          }
-          ChatException failure = ChatFailures.of(e);
-          if (ChatFailures.isStore(e)) {
-            metrics.storeError(op);
-          }
-          metrics.request(op, ImMetrics.tag(failure.status()));
-          throw failure;
         });
   }
 
