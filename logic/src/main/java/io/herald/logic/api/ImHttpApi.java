@@ -12,6 +12,7 @@ import io.herald.im.Appended;
 import io.herald.logic.im.ChatException;
 import io.herald.logic.im.ChatStatuses;
 import io.herald.logic.im.ImGroups;
+import io.herald.logic.im.ImLayer;
 import io.herald.logic.im.ImService;
 import io.herald.logic.push.PushConfig;
 import io.herald.wire.chat.ChatKind;
@@ -47,6 +48,7 @@ public final class ImHttpApi {
 
   static final String PREFIX = "/herald/im";
 
+  private final ImLayer im;
   private final ImService service;
   private final ImGroups groups;
   private final BearerTokens tokens;
@@ -56,19 +58,20 @@ public final class ImHttpApi {
    * @param maxMessageBytes {@code im.maxMessageBytes}: a request may be a few times that (base64,
    *     JSON escapes) plus room for 1000 mids
    */
-  public ImHttpApi(ImService service, ImGroups groups, PushConfig.Api api, int maxMessageBytes) {
-    this.service = service;
-    this.groups = groups;
+  public ImHttpApi(ImLayer im, PushConfig.Api api, int maxMessageBytes) {
+    this.im = im;
+    this.service = im.service();
+    this.groups = im.groups();
     this.tokens = BearerTokens.of(api);
     this.maxRequestLength = 8L * maxMessageBytes + 64 * 1024;
   }
 
   public void bindTo(ServerBuilder sb) {
-    route(sb, "POST", PREFIX + "/groups", this::create);
-    route(sb, "POST", PREFIX + "/groups/{id}/members", this::add);
-    route(sb, "DELETE", PREFIX + "/groups/{id}/members", this::remove);
-    route(sb, "GET", PREFIX + "/groups/{id}", this::group);
-    route(sb, "POST", PREFIX + "/send", this::send);
+    route(sb, "POST", PREFIX + "/groups", "create_group", this::create);
+    route(sb, "POST", PREFIX + "/groups/{id}/members", "add_members", this::add);
+    route(sb, "DELETE", PREFIX + "/groups/{id}/members", "remove_members", this::remove);
+    route(sb, "GET", PREFIX + "/groups/{id}", "get_group", this::group);
+    route(sb, "POST", PREFIX + "/send", "send", this::send);
   }
 
   private CompletableFuture<Object> create(ServiceRequestContext ctx, AggregatedHttpRequest req) {
@@ -169,10 +172,16 @@ public final class ImHttpApi {
     return mode.name().toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * Serves {@code path}: {@code handler} reads the request's parameters and calls the service,
+   * which counts its answers as {@code op}; a parameter it cannot read (thrown before the service
+   * is called) is answered, logged and counted here.
+   */
   private void route(
       ServerBuilder sb,
       String method,
       String path,
+      String op,
       BiFunction<ServiceRequestContext, AggregatedHttpRequest, CompletableFuture<Object>> handler) {
     HttpService service =
         (ctx, req) ->
@@ -180,10 +189,14 @@ public final class ImHttpApi {
                 req.aggregate()
                     .thenCompose(
                         request -> {
+                          long started = System.nanoTime();
                           try {
                             return handler.apply(ctx, request);
                           } catch (RuntimeException e) {
-                            return CompletableFuture.failedFuture(e);
+                            ChatException refused = ChatStatuses.of(e);
+                            im.refusedEarly(op, refused.status(), System.nanoTime() - started);
+                            log.debug("IM API {} refused: {}", op, refused.getMessage());
+                            return CompletableFuture.failedFuture(refused);
                           }
                         })
                     .handle((data, e) -> e == null ? GoimReplies.ok(data) : failure(e)));

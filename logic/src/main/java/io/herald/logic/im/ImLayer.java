@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.herald.im.ImStore;
 import io.herald.logic.ids.MessageIds;
 import io.herald.logic.push.PushService;
+import io.herald.wire.chat.ChatStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +23,7 @@ public final class ImLayer {
   static final int QUEUE_PER_CONNECTION = 64;
 
   private final StoreCalls calls;
+  private final ImMetrics metrics;
   private final ImService service;
   private final ImGroups groups;
   private final ChatRequests requests;
@@ -40,6 +42,7 @@ public final class ImLayer {
       Ticker ticker,
       MeterRegistry meters) {
     ImMetrics metrics = new ImMetrics(meters);
+    this.metrics = metrics;
     int threads = config.database().poolSize();
     this.calls = new StoreCalls(threads, threads * QUEUE_PER_CONNECTION);
     ChatFanout fanout = new ChatFanout(pushes, maxTargets);
@@ -58,6 +61,20 @@ public final class ImLayer {
             metrics);
     this.groups = new ImGroups(store, calls, service, fanout, ids, config, clock, metrics);
     this.requests = new ChatRequests(service, metrics);
+  }
+
+  /**
+   * Counts chat request {@code op} ({@code send} or a group call) that the backend API refused
+   * before it reached the service — a parameter it could not read — as the service counts its own
+   * refusals.
+   */
+  public void refusedEarly(String op, ChatStatus status, long nanos) {
+    String tag = ImMetrics.tag(status);
+    if (op.equals("send")) {
+      metrics.send(tag, nanos);
+    } else {
+      metrics.request(op, tag);
+    }
   }
 
   public ImService service() {

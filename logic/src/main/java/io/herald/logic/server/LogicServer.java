@@ -229,8 +229,7 @@ public final class LogicServer {
           .bindTo(builder);
       new GoimNodesHttpApi(nodes, registry, online).bindTo(builder);
       if (im != null) {
-        new ImHttpApi(im.service(), im.groups(), config.push().api(), config.im().maxMessageBytes())
-            .bindTo(builder);
+        new ImHttpApi(im, config.push().api(), config.im().maxMessageBytes()).bindTo(builder);
       }
       provided.routes().accept(builder);
       server = builder.build();

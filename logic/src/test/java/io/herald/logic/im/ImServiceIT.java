@@ -96,6 +96,9 @@ class ImServiceIT {
   private LogicGrpc.LogicBlockingStub comet;
   private WebClient http;
 
+  private final PrometheusMeterRegistry meters =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
   @BeforeEach
   void start(RedisServer redis, KafkaBroker kafka, PostgresServer postgres, @TempDir Path dir)
       throws Exception {
@@ -163,9 +166,7 @@ class ImServiceIT {
         new ConfigLoader<>(LogicConfig.class, LogicConfig.defaults(), "LOGIC")
             .load(file, Map.of())
             .config();
-    LogicServer logic =
-        new LogicServer(
-            config, Clock.systemUTC(), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    LogicServer logic = new LogicServer(config, Clock.systemUTC(), meters);
     logics.add(logic);
     logic.start();
     return new int[] {httpPort, grpcPort};
@@ -390,6 +391,20 @@ class ImServiceIT {
         "client_msg_id");
     JsonNode missing = json(execute(HttpMethod.GET, "/herald/im/groups/12345", ""));
     assertThat(missing.get("code").asInt()).isEqualTo(-404);
+
+    // every refusal is counted, also those whose parameters could not be read
+    assertThat(count("herald.logic.im.requests", "op", "create_group", "status", "bad_request"))
+        .isEqualTo(2);
+    assertThat(count("herald.logic.im.requests", "op", "add_members", "status", "bad_request"))
+        .isEqualTo(2);
+    assertThat(count("herald.logic.im.requests", "op", "remove_members", "status", "bad_request"))
+        .isEqualTo(1);
+    assertThat(count("herald.logic.im.sends", "result", "bad_request")).isEqualTo(3);
+  }
+
+  private double count(String name, String... tags) {
+    var counter = meters.find(name).tags(tags).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private void assertBad(AggregatedHttpResponse response, String parameter) throws Exception {
