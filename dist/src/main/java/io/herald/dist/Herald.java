@@ -166,6 +166,7 @@ public final class Herald {
         "  Kafka for pushes (push.kafka.bootstrapServers)",
         "  Kafka (receive.kafka.bootstrapServers) if receive.sink=kafka",
         "  IdGen (push.messageIds.idgen.target) if push.messageIds.source=idgen",
+        "  a database for chat (im.database.url) if im.enabled",
         "  the registry's Redis (registry.redis.uri) unless registry.backend=memory",
         "  push API tokens (push.api.tokens)",
         "Overrides: LOGIC_* environment variables."

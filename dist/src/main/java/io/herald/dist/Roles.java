@@ -268,6 +268,11 @@ final class Roles {
               setting("LOGIC", "push.messageIds.idgen.target"),
               ids.idgen().target()));
     }
+    String imDatabase = config.im().database().url();
+    if (config.im().enabled() && !imDatabase.startsWith("jdbc:h2:")) {
+      endpoints.add(
+          new Endpoint("the IM database", setting("LOGIC", "im.database.url"), imDatabase));
+    }
     return endpoints;
   }
 

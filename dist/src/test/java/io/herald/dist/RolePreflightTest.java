@@ -29,7 +29,9 @@ class RolePreflightTest {
               Map.of(
                   "LOGIC_RECEIVE_SINK", "kafka",
                   "LOGIC_PUSH_MESSAGEIDS_SOURCE", "idgen",
-                  "LOGIC_PUSH_MESSAGEIDS_IDGEN_TARGET", "127.0.0.1:3121"),
+                  "LOGIC_PUSH_MESSAGEIDS_IDGEN_TARGET", "127.0.0.1:3121",
+                  "LOGIC_IM_ENABLED", "true",
+                  "LOGIC_IM_DATABASE_URL", "jdbc:postgresql://127.0.0.1:3122/herald"),
           "idgen",
               Map.of(
                   "IDGEN_DATABASE_URL", "jdbc:postgresql://127.0.0.1/herald",
@@ -74,9 +76,10 @@ class RolePreflightTest {
   }
 
   @Test
-  void logicNamesItsSessionAndRegistryRedisBothKafkasAndIdGen() throws Exception {
+  void logicNamesItsSessionAndRegistryRedisBothKafkasIdGenAndTheImDatabase() throws Exception {
     int sessions = closedPort();
     int idgen = closedPort();
+    int im = closedPort();
     int registry = closedPort();
     int pushes = closedPort();
     int upstream = closedPort();
@@ -87,6 +90,7 @@ class RolePreflightTest {
     env.put("LOGIC_PUSH_KAFKA_BOOTSTRAPSERVERS", "127.0.0.1:" + pushes);
     env.put("LOGIC_RECEIVE_KAFKA_BOOTSTRAPSERVERS", "127.0.0.1:" + upstream);
     env.put("LOGIC_PUSH_MESSAGEIDS_IDGEN_TARGET", "127.0.0.1:" + idgen);
+    env.put("LOGIC_IM_DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + im + "/herald");
 
     CommandRun run = failsFast(env, "logic");
 
@@ -112,7 +116,11 @@ class RolePreflightTest {
             unreachable(
                 "IdGen (message ids)",
                 "127.0.0.1:" + idgen,
-                "push.messageIds.idgen.target (LOGIC_PUSH_MESSAGEIDS_IDGEN_TARGET)"));
+                "push.messageIds.idgen.target (LOGIC_PUSH_MESSAGEIDS_IDGEN_TARGET)"),
+            unreachable(
+                "the IM database",
+                "jdbc:postgresql://127.0.0.1:" + im + "/herald",
+                "im.database.url (LOGIC_IM_DATABASE_URL)"));
   }
 
   @Test
