@@ -38,6 +38,7 @@ class ChatSmokeIT {
                 "--sync-limit=5",
                 "--sync-repeats=2",
                 "--heap=256m",
+                "--no-settle-db-stats",
                 "--kafka=" + kafka.bootstrapServers(),
                 "--redis=" + redis.uri(),
                 "--postgres=" + postgres.jdbcUrl());

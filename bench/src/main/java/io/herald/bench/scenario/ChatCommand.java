@@ -130,6 +130,16 @@ public final class ChatCommand implements Callable<Integer> {
   @Option(names = "--heap", defaultValue = "1g")
   String heap;
 
+  @Option(
+      names = "--settle-db-stats",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "wait (11 s a step) for PostgreSQL's statistics to settle before reading rows and bytes;"
+              + " --no-settle-db-stats reads at once, for smoke runs (the figures may lag)")
+  boolean settleDbStats;
+
   private static final int PARTITIONS = 4;
   private static final Duration CONNECT_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
@@ -303,7 +313,7 @@ public final class ChatCommand implements Callable<Integer> {
           cluster.redisUri(),
           jdbcUrl.replaceAll("password=[^&]*", "password=…"),
           dir);
-      Meter meter = new Meter(cluster, jdbcUrl, postgresPid);
+      Meter meter = new Meter(cluster, jdbcUrl, postgresPid, settleDbStats);
       ImAdmin admin = new ImAdmin(cluster.logicHttpPort());
       System.out.println(
           "case | senders | sent/s | refused | reply p50/p99 ms | delivery p50/p99/max ms"
@@ -632,11 +642,13 @@ public final class ChatCommand implements Callable<Integer> {
     private final String jdbcUrl;
     private final long postgresPid;
     private final long redisPid;
+    private final boolean settle;
 
-    Meter(LocalCluster cluster, String jdbcUrl, long postgresPid) {
+    Meter(LocalCluster cluster, String jdbcUrl, long postgresPid, boolean settle) {
       this.cluster = cluster;
       this.jdbcUrl = jdbcUrl;
       this.postgresPid = postgresPid;
+      this.settle = settle;
       long pid;
       try {
         pid = RedisInfo.pid(cluster.redisUri());
@@ -649,7 +661,7 @@ public final class ChatCommand implements Callable<Integer> {
     record Snapshot(long written, long dbBytes, long commits, long redisBytes, long[] cpuNanos) {}
 
     Snapshot snapshot() throws Exception {
-      PgStats db = PgStats.settled(jdbcUrl);
+      PgStats db = settle ? PgStats.settled(jdbcUrl) : PgStats.read(jdbcUrl);
       long redisBytes = RedisInfo.usedMemory(cluster.redisUri());
       long[] cpu = {
         ProcStats.cpuNanos(cluster.logicPid()),
