@@ -209,12 +209,21 @@ public final class ImService {
                       send.contentType(),
                       send.content(),
                       clock.millis()));
+          // A duplicate is the stored message, whose conversation is the first send's: it goes to
+          // that conversation's members, whatever this (client's mistaken) retry names.
+          ConvKey stored = appended.message().conv();
+          if (appended.duplicate() && !stored.equals(conv)) {
+            mode =
+                stored.isGroup()
+                    ? rule.mode(requireGroup(stored.groupId()).memberCount())
+                    : FanoutMode.WRITE;
+          }
           long[] members;
-          if (conv.isGroup()) {
-            members = mode == FanoutMode.WRITE ? store.members(send.to()) : new long[0];
+          if (stored.isGroup()) {
+            members = mode == FanoutMode.WRITE ? store.members(stored.groupId()) : new long[0];
           } else {
             members =
-                send.from() == 0 ? new long[] {send.to()} : new long[] {send.from(), send.to()};
+                stored.lo() == 0 ? new long[] {stored.hi()} : new long[] {stored.lo(), stored.hi()};
           }
           return new Stored(appended, mode, members);
         });

@@ -232,6 +232,32 @@ class ImServiceIT {
   }
 
   @Test
+  void aClientIdReusedForAnotherConversationAnswersTheStoredMessageAndDeliversItOnlyToItsOwn()
+      throws Exception {
+    ChatSend toBob = new ChatSend(Conversation.user(302), 55, 1, utf8("for bob"));
+    ChatSendReply sent =
+        ChatSendReply.decode(buf(receive(comet, 301, Op.CHAT_SEND, toBob::encode).getReplyBody()));
+
+    // another Logic (it never fanned this message out) gets the same client id, to someone else
+    int[] ports = startLogic(postgres.jdbcUrl());
+    ChatSend toCarol = new ChatSend(Conversation.user(303), 55, 1, utf8("for carol"));
+    ChatSendReply again =
+        ChatSendReply.decode(
+            buf(receive(stub(ports[1]), 301, Op.CHAT_SEND, toCarol::encode).getReplyBody()));
+
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.messageId()).isEqualTo(sent.messageId());
+    assertThat(inbox(303)).as("carol's inbox").isEmpty();
+    assertThat(inbox(302))
+        .as("bob's inbox: the message, again under its id")
+        .isNotEmpty()
+        .allSatisfy(
+            m ->
+                assertThat(m.get("message_id").asText())
+                    .isEqualTo(Long.toString(sent.messageId())));
+  }
+
+  @Test
   void aSmallGroupIsWriteFanOutToEveryMemberTheSenderIncluded() throws Exception {
     long group = createGroup(201, 202, 203);
 
