@@ -50,23 +50,29 @@ final class Jdbc {
 
   /** Runs {@code work} in one transaction: committed if it returns, rolled back if it throws. */
   <T> T transaction(String operation, Work<T> work) {
-    return call(
-        operation,
-        c -> {
-          c.setAutoCommit(false); // HikariCP restores auto-commit when the connection returns
-          try {
-            T result = work.run(c);
-            c.commit();
-            return result;
-          } catch (SQLException | RuntimeException e) {
-            try {
-              c.rollback();
-            } catch (SQLException rollback) {
-              e.addSuppressed(rollback);
-            }
-            throw e;
-          }
-        });
+    return call(operation, c -> inTransaction(c, work));
+  }
+
+  /**
+   * Runs {@code work} on {@code c} in one transaction: committed if it returns, rolled back if it
+   * throws; {@code c} is back in auto-commit afterwards, for whatever the caller runs next on it.
+   */
+  static <T> T inTransaction(Connection c, Work<T> work) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      T result = work.run(c);
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException e) {
+      try {
+        c.rollback();
+      } catch (SQLException rollback) {
+        e.addSuppressed(rollback);
+      }
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
   }
 
   /** A prepared statement, counted. */

@@ -102,42 +102,33 @@ final class MessageSql {
         }
       }
     }
-    c.setAutoCommit(false); // HikariCP restores auto-commit when the connection returns
-    try {
-      long seq;
-      try (PreparedStatement bump = jdbc.prepare(c, H2_BUMP)) {
-        bump.setLong(1, m.messageId());
-        bump.setLong(2, m.sentMs());
-        bump.setString(3, m.conv().value());
-        try (ResultSet rs = bump.executeQuery()) {
-          seq = rs.next() ? rs.getLong(1) : 0;
-        }
-      }
-      if (seq != 0) {
-        try (PreparedStatement s = jdbc.prepare(c, H2_INSERT)) {
-          s.setString(1, m.conv().value());
-          s.setLong(2, seq);
-          s.setLong(3, m.messageId());
-          s.setLong(4, m.sender());
-          s.setLong(5, m.clientMsgId());
-          s.setInt(6, m.contentType());
-          s.setBytes(7, m.content());
-          s.setLong(8, m.sentMs());
-          s.executeUpdate();
-        }
-      }
-      c.commit();
-      return seq;
-    } catch (SQLException | RuntimeException e) {
-      try {
-        c.rollback();
-      } catch (SQLException rollback) {
-        e.addSuppressed(rollback);
-      }
-      throw e;
-    } finally {
-      c.setAutoCommit(true);
-    }
+    return Jdbc.inTransaction(
+        c,
+        tx -> {
+          long seq;
+          try (PreparedStatement bump = jdbc.prepare(tx, H2_BUMP)) {
+            bump.setLong(1, m.messageId());
+            bump.setLong(2, m.sentMs());
+            bump.setString(3, m.conv().value());
+            try (ResultSet rs = bump.executeQuery()) {
+              seq = rs.next() ? rs.getLong(1) : 0;
+            }
+          }
+          if (seq != 0) {
+            try (PreparedStatement s = jdbc.prepare(tx, H2_INSERT)) {
+              s.setString(1, m.conv().value());
+              s.setLong(2, seq);
+              s.setLong(3, m.messageId());
+              s.setLong(4, m.sender());
+              s.setLong(5, m.clientMsgId());
+              s.setInt(6, m.contentType());
+              s.setBytes(7, m.content());
+              s.setLong(8, m.sentMs());
+              s.executeUpdate();
+            }
+          }
+          return seq;
+        });
   }
 
   /** Binds conv_key, id, sender, client_msg_id, content_type, content, sent_ms (not seq). */
