@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.herald.logic.Failures;
+import io.herald.logic.Reachability;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +36,9 @@ public final class WebhookAuthenticator implements Authenticator {
 
   private final WebhookConfig config;
   private final URI url;
+  private final Reachability reachability;
   private final HttpClient client;
   private final AsyncCache<CacheKey, WebhookAnswer> answers;
-  private final AtomicBoolean reachable = new AtomicBoolean(true);
 
   /**
    * @param client the HTTP client to call with; see {@link #create(WebhookConfig)}
@@ -52,6 +52,7 @@ public final class WebhookAuthenticator implements Authenticator {
     }
     this.config = config;
     this.url = URI.create(config.url());
+    this.reachability = new Reachability(log, "Auth webhook " + url);
     this.client = client;
     this.answers =
         Caffeine.newBuilder()
@@ -118,17 +119,12 @@ public final class WebhookAuthenticator implements Authenticator {
     }
   }
 
-  /** Logs the first failure after a success at WARN (the rest at DEBUG), and the recovery. */
+  /** Logs the webhook's reachability when it changes ({@link Reachability}). */
   private WebhookAnswer noteReachability(WebhookAnswer answer) {
-    boolean ok = !(answer instanceof WebhookAnswer.Unavailable);
-    if (ok) {
-      if (reachable.compareAndSet(false, true)) {
-        log.info("Auth webhook {} answers again", url);
-      }
-    } else if (reachable.compareAndSet(true, false)) {
-      log.warn("Auth webhook {} unavailable: {}", url, ((WebhookAnswer.Unavailable) answer).why());
+    if (answer instanceof WebhookAnswer.Unavailable unavailable) {
+      reachability.failed(unavailable.why());
     } else {
-      log.debug("Auth webhook {} unavailable: {}", url, ((WebhookAnswer.Unavailable) answer).why());
+      reachability.answered();
     }
     return answer;
   }

@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.herald.logic.Failures;
+import io.herald.logic.Reachability;
 import io.herald.wire.chat.ChatStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,10 +49,10 @@ final class PolicyCheck {
 
   private final ImConfig.Policy config;
   private final URI url;
+  private final Reachability reachability;
   private final HttpClient client;
   private final AsyncCache<Key, Answer> answers;
   private final ImMetrics metrics;
-  private final AtomicBoolean reachable = new AtomicBoolean(true);
 
   PolicyCheck(ImConfig.Policy config, HttpClient client, Ticker ticker, ImMetrics metrics) {
     if (!config.configured()) {
@@ -60,6 +60,7 @@ final class PolicyCheck {
     }
     this.config = config;
     this.url = URI.create(config.url());
+    this.reachability = new Reachability(log, "IM policy webhook " + url);
     this.client = client;
     this.metrics = metrics;
     this.answers =
@@ -151,18 +152,13 @@ final class PolicyCheck {
     }
   }
 
-  /** Counts the answer; logs the first failure after a success at WARN, and the recovery. */
+  /** Counts the answer; logs the webhook's reachability when it changes ({@link Reachability}). */
   private Answer noted(Answer answer) {
     metrics.policy(answer);
-    boolean ok = !(answer instanceof Answer.Unavailable);
-    if (ok) {
-      if (reachable.compareAndSet(false, true)) {
-        log.info("IM policy webhook {} answers again", url);
-      }
-    } else if (reachable.compareAndSet(true, false)) {
-      log.warn("IM policy webhook {} unavailable: {}", url, ((Answer.Unavailable) answer).why());
+    if (answer instanceof Answer.Unavailable unavailable) {
+      reachability.failed(unavailable.why());
     } else {
-      log.debug("IM policy webhook {} unavailable: {}", url, ((Answer.Unavailable) answer).why());
+      reachability.answered();
     }
     return answer;
   }
