@@ -15,8 +15,13 @@ public record RoleOptions(
     List<String> commandPrefix,
     Map<String, String> env) {
 
-  /** Small heaps, for a machine running many roles at once. */
-  public static final List<String> SMALL_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xss512k");
+  /**
+   * Small heaps, for a machine running many roles at once, and the client compiler only: a test's
+   * role lives seconds to minutes, where C2's compiling costs more CPU than its code saves (a
+   * standalone Herald reaches ready on ~45 % less CPU with it). Benchmarks set their own options.
+   */
+  public static final List<String> SMALL_JVM =
+      List.of("-Xmx256m", "-XX:+UseSerialGC", "-Xss512k", "-XX:TieredStopAtLevel=1");
 
   /** The test defaults. */
   public static final RoleOptions DEFAULTS =
