@@ -156,7 +156,10 @@ class KubernetesManifestsTest {
             LauncherRoles.names().stream().map(role -> role + ".yaml").toList());
     for (String role : LauncherRoles.names()) {
       assertThat(config.getData().get(role + ".yaml"))
-          .as("base/config.yaml's %s.yaml is a verbatim copy of deploy/%s.yaml", role, role)
+          .as(
+              "base/config.yaml's %s.yaml is a verbatim copy of deploy/%s.yaml (its header says"
+                  + " how to rewrite it)",
+              role, role)
           .isEqualTo(Files.readString(DeployFiles.roleConfig(role)));
     }
   }
