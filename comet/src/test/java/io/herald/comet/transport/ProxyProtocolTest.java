@@ -192,7 +192,37 @@ class ProxyProtocolTest {
     assertThat(channel.isOpen()).isFalse();
     assertThat(plain.logic.connects).isEmpty();
     assertThat(plain.meters.find("herald.comet.proxy.headers").counters()).isEmpty();
-    assertThat(plain.meters.find("herald.comet.protocol.errors").counters()).isNotEmpty();
+    // "PROX", read as a packet length, is far over the limit.
+    assertThat(plain.count("herald.comet.protocol.errors", "reason", "frame_too_large"))
+        .isEqualTo(1);
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
+  void aWebSocketListenerWithoutTheSwitchAnswersAHeaderAsABadRequest() {
+    TransportFixture plain = new TransportFixture();
+    EmbeddedChannel channel =
+        new EmbeddedChannel(new WebSocketChannelInitializer(plain.context, null));
+    String upgrade =
+        "GET /sub HTTP/1.1\r\nHost: comet\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    channel.writeInbound(
+        bytes(
+            ProxyHeader.v1("203.0.113.7", 51000, "10.0.0.1", 3102),
+            upgrade.getBytes(StandardCharsets.US_ASCII)));
+    channel.runPendingTasks();
+
+    ByteBuf response = channel.readOutbound();
+    try {
+      assertThat(response).as("a response").isNotNull();
+      assertThat(response.toString(StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 400");
+    } finally {
+      if (response != null) {
+        response.release();
+      }
+    }
+    assertThat(channel.isOpen()).isFalse();
+    assertThat(plain.logic.connects).isEmpty();
     channel.finishAndReleaseAll();
   }
 }
