@@ -19,7 +19,7 @@ public record BalancerConfig(Server server, SelectionConfig selection, RegistryC
 
   public static BalancerConfig defaults() {
     return new BalancerConfig(
-        new Server("0.0.0.0", DEFAULT_PORT, List.of()),
+        new Server("0.0.0.0", DEFAULT_PORT, List.of(), false),
         SelectionConfig.defaults(),
         RegistryConfig.redisDefaults());
   }
@@ -37,12 +37,21 @@ public record BalancerConfig(Server server, SelectionConfig selection, RegistryC
    * @param port HTTP and gRPC port; 0 binds a free one (tests)
    * @param trustedProxies CIDRs of proxies whose {@code X-Forwarded-For} names the client; from
    *     anyone else the header is ignored and the connection's address is the client's
+   * @param proxyProtocol whether connections may begin with a PROXY protocol header (v1 or v2, from
+   *     an L4 load balancer): the address it declares is then the client's, whoever the peer is,
+   *     and an {@code X-Forwarded-For} on that connection is ignored (an L4 balancer passes the
+   *     client's own headers on); connections without a header are served as before
    */
-  public record Server(String host, int port, List<String> trustedProxies) {
+  public record Server(String host, int port, List<String> trustedProxies, boolean proxyProtocol) {
     public Server {
       Check.notBlank("host", host);
       Check.inRange("port", port, 0, 65535);
       trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+    }
+
+    /** Where the Balancer listens, without the PROXY protocol. */
+    public Server(String host, int port, List<String> trustedProxies) {
+      this(host, port, trustedProxies, false);
     }
   }
 }

@@ -1,5 +1,8 @@
 package io.herald.balancer.server;
 
+import com.linecorp.armeria.common.HttpHeaderNames;
+import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.server.ClientAddressSource;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
@@ -63,10 +66,22 @@ public final class BalancerServer {
 
   private ServerBuilder build(NodeSelector selector) {
     BalancerMetrics metrics = new BalancerMetrics(meters);
-    ServerBuilder builder =
-        Server.builder()
-            .http(new InetSocketAddress(config.server().host(), config.server().port()));
-    return TrustedProxies.trust(builder, config.server().trustedProxies())
+    BalancerConfig.Server listen = config.server();
+    InetSocketAddress address = new InetSocketAddress(listen.host(), listen.port());
+    ServerBuilder builder = TrustedProxies.trust(Server.builder(), listen.trustedProxies());
+    if (listen.proxyProtocol()) {
+      // Armeria detects the header (v1 or v2) and takes its source as the client, from any peer.
+      // From a trusted proxy too: a header beats X-Forwarded-For, which counts only on connections
+      // without one (an L4 balancer forwards whatever the client wrote).
+      builder
+          .port(address, SessionProtocol.PROXY, SessionProtocol.HTTP)
+          .clientAddressSources(
+              ClientAddressSource.ofProxyProtocol(),
+              ClientAddressSource.ofHeader(HttpHeaderNames.X_FORWARDED_FOR));
+    } else {
+      builder.http(address);
+    }
+    return builder
         .route()
         .get("/nodes")
         .build(new NodesHttpService(selector, metrics))

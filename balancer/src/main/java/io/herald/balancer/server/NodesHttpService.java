@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * {@code GET /nodes?platform=&lat=&lon=&limit=}: the ordered Comets for the calling client, in
- * JSON. The client's address is the connection's, or the {@code X-Forwarded-For} of a trusted
- * proxy. A bad parameter is answered 400 with {@code {"error": "..."}} naming it.
+ * JSON. The client's address is the connection's, the one its PROXY protocol header declares
+ * ({@code server.proxyProtocol}), or the {@code X-Forwarded-For} of a trusted proxy. A bad
+ * parameter is answered 400 with {@code {"error": "..."}} naming it.
  */
 final class NodesHttpService implements HttpService {
   private final NodeSelector selector;

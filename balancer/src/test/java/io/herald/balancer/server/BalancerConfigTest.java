@@ -52,6 +52,19 @@ class BalancerConfigTest {
   }
 
   @Test
+  void theProxyProtocolIsOffUnlessSwitchedOn() {
+    Path example = Path.of("..", "deploy", "balancer.yaml");
+    assertThat(LOADER.load(example, Map.of()).config().server().proxyProtocol()).isFalse();
+    assertThat(
+            LOADER
+                .load(example, Map.of("BALANCER_SERVER_PROXYPROTOCOL", "true"))
+                .config()
+                .server()
+                .proxyProtocol())
+        .isTrue();
+  }
+
+  @Test
   void startedAloneItReadsTheRedisRegistry() {
     assertThat(LOADER.load(null, Map.of()).config().registry().backend()).isEqualTo("redis");
   }

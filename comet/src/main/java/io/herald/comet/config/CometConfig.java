@@ -61,7 +61,8 @@ public record CometConfig(
             l.grpcPort(),
             ADMIN_PORT,
             l.wsPath(),
-            l.tls()),
+            l.tls(),
+            l.proxyProtocol()),
         d.protocol(),
         d.heartbeat(),
         d.limits(),
@@ -76,7 +77,8 @@ public record CometConfig(
   public static CometConfig defaults() {
     return new CometConfig(
         new Node("comet-1", "", 0, 0, 10, 100_000, "", "", "", "", ""),
-        new Listen("0.0.0.0", 3101, 3102, 0, 0, 3109, 0, "/sub", new Tls("", "")),
+        new Listen(
+            "0.0.0.0", 3101, 3102, 0, 0, 3109, 0, "/sub", new Tls("", ""), ProxyProtocol.OFF),
         new Protocol(4096, Duration.ofSeconds(10), 32),
         new Heartbeat(
             Duration.ofMinutes(4),
@@ -230,6 +232,7 @@ public record CometConfig(
    *     launcher and {@code deploy/comet.yaml}); 0 for none
    * @param wsPath the WebSocket path (goim's {@code /sub})
    * @param tls certificate and key (PEM files) for WSS and TCP+TLS
+   * @param proxyProtocol which client listeners expect a PROXY protocol header first
    */
   public record Listen(
       String host,
@@ -240,7 +243,8 @@ public record CometConfig(
       int grpcPort,
       int adminPort,
       String wsPath,
-      Tls tls) {
+      Tls tls,
+      ProxyProtocol proxyProtocol) {
     public Listen {
       Check.notBlank("host", host);
       Check.port("tcpPort", tcpPort);
@@ -259,6 +263,44 @@ public record CometConfig(
       distinct(taken, "tcpTlsPort", tcpTlsPort);
       distinct(taken, "grpcPort", grpcPort);
       distinct(taken, "adminPort", adminPort);
+      Check.notNull("proxyProtocol", proxyProtocol);
+      onlyIfOn("tcp", proxyProtocol.tcp(), "tcpPort", tcpPort);
+      onlyIfOn("ws", proxyProtocol.ws(), "wsPort", wsPort);
+      onlyIfOn("wss", proxyProtocol.wss(), "wssPort", wssPort);
+      onlyIfOn("tcpTls", proxyProtocol.tcpTls(), "tcpTlsPort", tcpTlsPort);
+    }
+
+    /** Where the Comet listens, with no PROXY protocol on any listener. */
+    public Listen(
+        String host,
+        int tcpPort,
+        int wsPort,
+        int wssPort,
+        int tcpTlsPort,
+        int grpcPort,
+        int adminPort,
+        String wsPath,
+        Tls tls) {
+      this(
+          host,
+          tcpPort,
+          wsPort,
+          wssPort,
+          tcpTlsPort,
+          grpcPort,
+          adminPort,
+          wsPath,
+          tls,
+          ProxyProtocol.OFF);
+    }
+
+    /** A PROXY switch on a listener that is off is a mistake (a typo in the key or the port). */
+    private static void onlyIfOn(String listener, boolean proxy, String portKey, int port) {
+      Check.state(
+          !proxy || port != 0,
+          "proxyProtocol." + listener,
+          true,
+          "false while " + portKey + " is 0 (that listener is off)");
     }
 
     /** Two listeners cannot share a port: the second would fail to bind at start. */
@@ -268,6 +310,37 @@ public record CometConfig(
       }
       String other = taken.putIfAbsent(port, name);
       Check.state(other == null, name, port, "a port no other listener uses (" + other + ")");
+    }
+  }
+
+  /**
+   * The PROXY protocol (v1 text or v2 binary, as HAProxy, AWS NLB, GCP and most L4 load balancers
+   * send it) per client listener. On a listener where it is on, every connection must begin with a
+   * PROXY header (before TLS on the TLS listeners), and the client address it declares is the
+   * connection's client address: per-IP limits, logs, what Logic is told. A LOCAL header (a load
+   * balancer's health check) keeps the socket's address. A connection whose header is missing,
+   * malformed or later than {@code headerTimeout} is closed. Only the load balancer may reach such
+   * a listener: whoever can connect to it can claim any address.
+   *
+   * @param tcp on the TCP listener ({@code tcpPort})
+   * @param ws on the WebSocket listener ({@code wsPort})
+   * @param wss on the WebSocket-over-TLS listener ({@code wssPort})
+   * @param tcpTls on the TCP-over-TLS listener ({@code tcpTlsPort})
+   * @param headerTimeout how long a new connection has to send its PROXY header
+   */
+  public record ProxyProtocol(
+      boolean tcp, boolean ws, boolean wss, boolean tcpTls, Duration headerTimeout) {
+    /** No listener expects a PROXY header. */
+    public static final ProxyProtocol OFF =
+        new ProxyProtocol(false, false, false, false, Duration.ofSeconds(5));
+
+    public ProxyProtocol {
+      Check.positive("headerTimeout", headerTimeout);
+      Check.state(
+          headerTimeout.compareTo(Duration.ofMinutes(1)) <= 0,
+          "headerTimeout",
+          headerTimeout,
+          "at most 1m (a load balancer sends the header at once)");
     }
   }
 

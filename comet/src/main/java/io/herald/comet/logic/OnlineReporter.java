@@ -1,5 +1,6 @@
 package io.herald.comet.logic;
 
+import io.herald.comet.proxy.ClientAddress;
 import io.herald.comet.session.Buckets;
 import io.herald.config.Durations;
 import io.herald.proto.logic.v1.RenewOnlineRequest;
@@ -7,8 +8,6 @@ import io.herald.proto.logic.v1.RenewOnlineResponse;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Map;
@@ -157,9 +156,9 @@ public final class OnlineReporter {
     buckets.forEachConnection(
         connection -> {
           connections[0]++;
-          SocketAddress remote = connection.channel().remoteAddress();
-          if (remote instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            ips.add(inet.getAddress());
+          InetAddress ip = ClientAddress.inetAddress(connection.channel());
+          if (ip != null) {
+            ips.add(ip);
           }
         });
     return RenewOnlineRequest.newBuilder()

@@ -2,6 +2,7 @@ package io.herald.comet.transport;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.google.protobuf.ByteString;
+import io.herald.comet.proxy.ClientAddress;
 import io.herald.comet.session.Connection;
 import io.herald.comet.session.Notices;
 import io.herald.proto.logic.v1.ConnectRequest;
@@ -160,7 +161,7 @@ final class AuthHandler extends ClientFrameHandler {
               .setConnId(id)
               .setCookie(cookie)
               .setToken(ByteString.copyFrom(auth.body().nioBuffer()))
-              .setClientIp(ConnectionLimiter.clientIp(ctx.channel()))
+              .setClientIp(ClientAddress.ip(ctx.channel()))
               .setTransport(listener.protoTransport())
               .setProtocolVersion(version.wireValue());
     } finally {

@@ -1,5 +1,7 @@
 package io.herald.comet.transport;
 
+import io.herald.comet.config.CometConfig;
+import io.herald.comet.proxy.ProxyHeaders;
 import io.herald.comet.session.TransportKind;
 import io.herald.wire.FrameLimits;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
@@ -15,14 +17,18 @@ import io.netty.handler.ssl.SslContext;
  * the tail after the transport's codec, which the subclass adds.
  *
  * <pre>
- * limiter (gone once it admits) → [tls] → (transport codec)
- *   → auth (replaced by connection once AUTH succeeds)
+ * [proxy-decoder → proxy] (gone after the header) → limiter (gone once it admits) → [tls]
+ *   → (transport codec) → auth (replaced by connection once AUTH succeeds)
  * </pre>
  *
- * The tail is one handler, a {@link ClientFrameHandler}: op-9 batch splitting, frame metering, the
- * upstream rate limit, flush batching, the slow-consumer deadline and the terminal error handling
- * are its fields and methods, so an authenticated connection's pipeline holds one Herald context
- * after the codec. One per listener; shared by its channels, with the listener's {@link
+ * The PROXY header's handlers are there only on a listener with the PROXY protocol on ({@code
+ * listen.proxyProtocol}); they hold the connection back until the header declares the client's
+ * address, which the limiter then admits.
+ *
+ * <p>The tail is one handler, a {@link ClientFrameHandler}: op-9 batch splitting, frame metering,
+ * the upstream rate limit, flush batching, the slow-consumer deadline and the terminal error
+ * handling are its fields and methods, so an authenticated connection's pipeline holds one Herald
+ * context after the codec. One per listener; shared by its channels, with the listener's {@link
  * ClientListener}.
  */
 abstract class ClientChannelInitializer extends ChannelInitializer<Channel> {
@@ -33,6 +39,7 @@ abstract class ClientChannelInitializer extends ChannelInitializer<Channel> {
 
   private final SslContext ssl;
   private final ClientListener listener;
+  private final ProxyHeaders proxyOrNull;
   // Shared by every channel: both are immutable settings, not per-connection state.
   private final WriteBufferWaterMark waterMark;
   private final RecvByteBufAllocator receiveSizes = new AdaptiveRecvByteBufAllocator();
@@ -43,6 +50,16 @@ abstract class ClientChannelInitializer extends ChannelInitializer<Channel> {
   ClientChannelInitializer(TransportContext context, TransportKind kind, SslContext sslOrNull) {
     this.ssl = sslOrNull;
     this.listener = new ClientListener(context, kind);
+    CometConfig.ProxyProtocol proxy = context.config().listen().proxyProtocol();
+    boolean proxied =
+        switch (kind) {
+          case TCP -> proxy.tcp();
+          case TCP_TLS -> proxy.tcpTls();
+          case WS -> proxy.ws();
+          case WSS -> proxy.wss();
+        };
+    this.proxyOrNull =
+        proxied ? new ProxyHeaders(proxy.headerTimeout(), context.meters(), kind.tag()) : null;
     var outbound = context.config().outbound();
     this.waterMark =
         new WriteBufferWaterMark(outbound.lowWatermarkBytes(), outbound.highWatermarkBytes());
@@ -60,6 +77,9 @@ abstract class ClientChannelInitializer extends ChannelInitializer<Channel> {
   protected final void initChannel(Channel channel) {
     channel.config().setWriteBufferWaterMark(waterMark).setRecvByteBufAllocator(receiveSizes);
     ChannelPipeline pipeline = channel.pipeline();
+    if (proxyOrNull != null) {
+      proxyOrNull.addTo(pipeline);
+    }
     pipeline.addLast(LIMITER, listener.limiter());
     if (ssl != null) {
       pipeline.addLast(TLS, ssl.newHandler(channel.alloc()));

@@ -1,5 +1,6 @@
 package io.herald.comet.transport;
 
+import io.herald.comet.proxy.ClientAddress;
 import io.herald.wire.Frame;
 import io.herald.wire.Op;
 import io.herald.wire.RawBatch;
@@ -144,7 +145,8 @@ abstract class ClientFrameHandler extends FlushBatchingHandler {
     rateLimited = true;
     frame.release();
     listener.metrics().rateLimitedUpstream.increment();
-    log.debug("Closing {}: more than {} frames/s", ctx.channel().remoteAddress(), rate.perSecond());
+    log.debug(
+        "Closing {}: more than {} frames/s", ClientAddress.ip(ctx.channel()), rate.perSecond());
     closeChannel(ctx);
   }
 

@@ -1,6 +1,7 @@
 package io.herald.comet.transport;
 
 import io.herald.comet.config.CometConfig;
+import io.herald.comet.proxy.ClientAddress;
 import io.herald.comet.session.TransportKind;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -10,8 +11,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import io.netty.util.ReferenceCountUtil;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Admits client connections and counts the open ones. First in every client pipeline (before TLS,
- * so a refused connection costs no handshake); one instance per server, shared by all its
- * listeners.
+ * so a refused connection costs no handshake; after the PROXY header on a listener that expects
+ * one, so the client IP is the one the header declares: {@link ClientAddress}); one instance per
+ * server, shared by all its listeners.
  *
  * <p>Two limits per client IP, each refusing a connection by closing it at once:
  *
@@ -88,7 +89,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     Channel channel = ctx.channel();
-    String ip = clientIp(channel);
+    String ip = ClientAddress.ip(channel);
     long now = nanoTime.getAsLong();
     Admission admission = admit(ip, now);
     if ((admissions.incrementAndGet() & (SWEEP_EVERY - 1)) == 0) {
@@ -115,6 +116,15 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     ctx.fireChannelActive();
   }
 
+  /**
+   * Drops what a refused connection still delivers: an admitted one has removed this handler, so
+   * only a refused one reads through it (the bytes that followed its PROXY header in one packet).
+   */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ReferenceCountUtil.release(msg);
+  }
+
   /** Counts a channel this admitted (whose channelActive it passed on) open on {@code kind}. */
   void opened(TransportKind kind) {
     open.get(kind).incrementAndGet();
@@ -122,7 +132,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
   /** Gives back the slot of a channel this admitted, counted open on {@code kind}. */
   void released(Channel channel, TransportKind kind) {
-    release(clientIp(channel));
+    release(ClientAddress.ip(channel));
     open.get(kind).decrementAndGet();
   }
 
@@ -186,14 +196,5 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   /** Open connections on {@code kind}. */
   public long openConnections(TransportKind kind) {
     return open.get(kind).get();
-  }
-
-  /** The client's IP as text (no port), or the address's text for non-IP channels (tests). */
-  static String clientIp(Channel channel) {
-    SocketAddress remote = channel.remoteAddress();
-    if (remote instanceof InetSocketAddress inet) {
-      return inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
-    }
-    return String.valueOf(remote);
   }
 }

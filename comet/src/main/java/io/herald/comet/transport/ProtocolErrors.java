@@ -1,5 +1,6 @@
 package io.herald.comet.transport;
 
+import io.herald.comet.proxy.ClientAddress;
 import io.herald.wire.ProtocolException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -45,14 +46,14 @@ final class ProtocolErrors {
       if (log.isDebugEnabled()) {
         log.debug(
             "Closing {}: protocol error {}: {}",
-            ctx.channel().remoteAddress(),
+            ClientAddress.ip(ctx.channel()),
             reason,
             cause.getMessage());
       }
     } else if (find(cause, IOException.class) != null) {
-      log.debug("Closing {}: {}", ctx.channel().remoteAddress(), cause.toString());
+      log.debug("Closing {}: {}", ClientAddress.ip(ctx.channel()), cause.toString());
     } else {
-      log.warn("Closing {} after an unexpected error", ctx.channel().remoteAddress(), cause);
+      log.warn("Closing {} after an unexpected error", ClientAddress.ip(ctx.channel()), cause);
     }
     ChannelFuture unused = ctx.close();
   }

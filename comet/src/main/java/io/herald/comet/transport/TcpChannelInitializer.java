@@ -10,7 +10,7 @@ import io.netty.handler.ssl.SslContext;
  * The pipeline of a client connection over TCP (goim's port 3101), or TCP with TLS:
  *
  * <pre>
- * limiter → [tls] → FrameDecoder → TcpFrameEncoder → auth / connection
+ * [proxy] → limiter → [tls] → FrameDecoder → TcpFrameEncoder → auth / connection
  * </pre>
  *
  * so an authenticated plain-TCP connection's pipeline is {@code decoder → encoder → connection}.

@@ -17,7 +17,7 @@ import io.netty.handler.ssl.SslContext;
  * (3103):
  *
  * <pre>
- * limiter → [tls] → HttpServerCodec → HttpObjectAggregator → path guard (404 elsewhere)
+ * [proxy] → limiter → [tls] → HttpServerCodec → HttpObjectAggregator → path guard (404 elsewhere)
  *   → WebSocket handshake/protocol → WebSocketFrameAggregator → WebSocketFrameCodec
  *   → auth / connection
  * </pre>

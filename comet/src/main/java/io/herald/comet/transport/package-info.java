@@ -10,16 +10,17 @@
  * step and carries no copies. Both pipelines end in the same tail:
  *
  * <pre>
- * limiter (gone once it admits) → [tls] → transport codec → auth
+ * [proxy] → limiter (gone once it admits) → [tls] → transport codec → auth
  * </pre>
  *
- * where the auth handler replaces itself by the connection handler once Logic accepts the client.
- * Both are {@code ClientFrameHandler}s: op-9 batch splitting, frame metering, the upstream rate
- * limit ({@code UpstreamRate}), flush batching (its base, {@code FlushBatchingHandler}), the
- * slow-consumer deadline and the terminal error handling live in that one handler, not in handlers
- * of their own, and one {@link io.herald.comet.transport.SilenceSweep} per event loop checks the
- * heartbeat deadlines. An idle authenticated TCP connection's pipeline is {@code decoder → encoder
- * → connection}.
+ * where {@code [proxy]}, on a listener with the PROXY protocol on, reads the load balancer's header
+ * and leaves ({@link io.herald.comet.proxy}), and the auth handler replaces itself by the
+ * connection handler once Logic accepts the client. Both are {@code ClientFrameHandler}s: op-9
+ * batch splitting, frame metering, the upstream rate limit ({@code UpstreamRate}), flush batching
+ * (its base, {@code FlushBatchingHandler}), the slow-consumer deadline and the terminal error
+ * handling live in that one handler, not in handlers of their own, and one {@link
+ * io.herald.comet.transport.SilenceSweep} per event loop checks the heartbeat deadlines. An idle
+ * authenticated TCP connection's pipeline is {@code decoder → encoder → connection}.
  *
  * <p>Decisions a client can observe:
  *

@@ -34,12 +34,14 @@ final class StandInLogic implements LogicClient {
   static final String ROOM = "live://1";
 
   final List<String> disconnected = new CopyOnWriteArrayList<>();
+  final List<String> clientIps = new CopyOnWriteArrayList<>();
   final List<RenewOnlineRequest> reports = new CopyOnWriteArrayList<>();
   private final AtomicInteger keys = new AtomicInteger();
   volatile boolean closed;
 
   @Override
   public CompletableFuture<ConnectResponse> connect(ConnectRequest request) {
+    clientIps.add(request.getClientIp());
     return CompletableFuture.completedFuture(
         ConnectResponse.newBuilder()
             .setMid(100)

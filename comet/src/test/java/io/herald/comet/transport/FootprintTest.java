@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.herald.comet.session.Connection;
+import java.net.InetAddress;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jol.info.ClassLayout;
+import org.openjdk.jol.info.GraphLayout;
 import org.openjdk.jol.vm.VM;
 
 /**
@@ -43,6 +45,26 @@ class FootprintTest {
   @Test
   void theAuthHandlerStaysWithin80Bytes() {
     assertThat(size(AuthHandler.class)).isLessThanOrEqualTo(80);
+  }
+
+  /**
+   * Behind a PROXY listener a connection keeps, once its header is in, only the address it
+   * declared: a channel attribute (the attribute and the map's one-slot array) holding the address
+   * (docs/operations.md). Its handlers have left the pipeline; without the PROXY protocol there is
+   * no attribute at all.
+   */
+  @Test
+  void aDeclaredClientAddressCostsAtMost168Bytes() throws Exception {
+    long attribute =
+        size(Class.forName("io.netty.util.DefaultAttributeMap$DefaultAttribute"))
+            + GraphLayout.parseInstance((Object) new Object[1]).totalSize();
+    long ipv4 = GraphLayout.parseInstance(InetAddress.getByName("203.0.113.7")).totalSize();
+    long ipv6 = GraphLayout.parseInstance(InetAddress.getByName("2001:db8::7")).totalSize();
+    System.out.printf(
+        "PROXY-declared address per connection: attribute %d B + IPv4 %d B / IPv6 %d B%n",
+        attribute, ipv4, ipv6);
+    assertThat(attribute + ipv4).isLessThanOrEqualTo(104);
+    assertThat(attribute + ipv6).isLessThanOrEqualTo(168);
   }
 
   @Test

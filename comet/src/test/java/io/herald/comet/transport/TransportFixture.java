@@ -94,11 +94,44 @@ final class TransportFixture {
 
   TransportFixture(
       CometConfig.Limits limits, CometConfig.Heartbeat heartbeat, CometConfig.Delivery delivery) {
+    this(limits, heartbeat, delivery, CometConfig.ProxyProtocol.OFF);
+  }
+
+  /** With {@code limits}, and the PROXY protocol on the listeners {@code proxy} names. */
+  TransportFixture(CometConfig.Limits limits, CometConfig.ProxyProtocol proxy) {
+    this(
+        limits,
+        new CometConfig.Heartbeat(
+            Duration.ofMinutes(4),
+            2,
+            Duration.ofSeconds(30),
+            Duration.ofMinutes(10),
+            SESSION_RENEWAL),
+        CometConfig.Delivery.defaults(),
+        proxy);
+  }
+
+  private TransportFixture(
+      CometConfig.Limits limits,
+      CometConfig.Heartbeat heartbeat,
+      CometConfig.Delivery delivery,
+      CometConfig.ProxyProtocol proxy) {
     CometConfig defaults = CometConfig.defaults();
+    CometConfig.Listen l = defaults.listen();
     config =
         new CometConfig(
             defaults.node(),
-            defaults.listen(),
+            new CometConfig.Listen(
+                l.host(),
+                l.tcpPort(),
+                l.wsPort(),
+                l.wssPort(),
+                l.tcpTlsPort(),
+                l.grpcPort(),
+                l.adminPort(),
+                l.wsPath(),
+                l.tls(),
+                proxy),
             new CometConfig.Protocol(4096, HANDSHAKE_TIMEOUT, 4),
             heartbeat,
             limits,
