@@ -2,6 +2,8 @@ package io.herald.testkit;
 
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Whether the testkit takes its Redis, Kafka and PostgreSQL from Testcontainers or starts the local
@@ -23,6 +25,8 @@ import java.util.Optional;
  * PG_URL}) is used as it is, whatever the switch says.
  */
 final class ContainerSwitch {
+  private static final Logger LOGGER = LoggerFactory.getLogger(ContainerSwitch.class);
+
   static final String VARIABLE = "HERALD_TESTCONTAINERS";
   static final String PROPERTY = "herald.testcontainers";
 
@@ -47,6 +51,21 @@ final class ContainerSwitch {
   }
 
   private ContainerSwitch() {}
+
+  /**
+   * Whether this JVM's tests take their servers from containers, asking Testcontainers for an
+   * engine only when the switch is on or auto ({@link Containers} is not loaded otherwise).
+   */
+  static boolean containers(TestEnvironment env) throws StartupFailure {
+    Mode mode = mode(env);
+    // A lambda, not a method reference: linking a method reference would load Containers (and
+    // Testcontainers) even when the switch is off.
+    Source source = source(mode, () -> Containers.engineUnreachable(), env.ci());
+    if (mode == Mode.AUTO && source == Source.LOCAL) {
+      LOGGER.info("{}=auto and no container engine answers: the local servers are used", VARIABLE);
+    }
+    return source == Source.CONTAINERS;
+  }
 
   /**
    * The mode the property (which wins) or the variable asks for.

@@ -13,8 +13,8 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * Redis, Kafka and PostgreSQL from Testcontainers, for when {@link ContainerSwitch} says so: each
  * started here and then reached as the server its own variable ({@code REDIS_URL}...) would name.
- * Testcontainers' classes are loaded only when the switch is not off, so the local servers' path
- * never touches them.
+ * This class, and with it Testcontainers, is loaded only when the switch is not off: the local
+ * servers' path never touches them.
  */
 final class Containers {
   private static final Logger LOGGER = LoggerFactory.getLogger(Containers.class);
@@ -26,23 +26,16 @@ final class Containers {
   static final String POSTGRES_IMAGE = "postgres:15.10";
 
   /** Testcontainers' engine lookup, asked once per test JVM. */
-  private static final ContainerSwitch.Engine ENGINE = new MemoizedEngine();
+  private static final MemoizedEngine ENGINE = new MemoizedEngine();
 
   private Containers() {}
 
   /** A container started, where it answers, and how to stop it. */
   record Started(String address, AutoCloseable container) {}
 
-  /** Whether this JVM's tests take their servers from containers. */
-  static boolean wanted(TestEnvironment env) throws StartupFailure {
-    ContainerSwitch.Mode mode = ContainerSwitch.mode(env);
-    ContainerSwitch.Source source = ContainerSwitch.source(mode, ENGINE, env.ci());
-    if (mode == ContainerSwitch.Mode.AUTO && source == ContainerSwitch.Source.LOCAL) {
-      LOGGER.info(
-          "{}=auto and no container engine answers: the local servers are used",
-          ContainerSwitch.VARIABLE);
-    }
-    return source == ContainerSwitch.Source.CONTAINERS;
+  /** Empty when Testcontainers finds a container engine, else its reason. */
+  static Optional<String> engineUnreachable() {
+    return ENGINE.unreachable();
   }
 
   /** A Redis container; its address is a {@code redis://host:port} URI. */

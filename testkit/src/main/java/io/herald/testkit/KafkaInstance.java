@@ -43,7 +43,7 @@ final class KafkaInstance implements AutoCloseable {
     if (servers.isPresent()) {
       return external(servers.get());
     }
-    return Containers.wanted(env) ? inContainer() : start();
+    return ContainerSwitch.containers(env) ? inContainer() : start();
   }
 
   private static KafkaInstance inContainer() throws StartupFailure {

@@ -43,7 +43,7 @@ final class PostgresInstance implements AutoCloseable {
           url.get(), "PostgreSQL at " + TestEnvironment.PG_URL + "=" + url.get(), EXTERNAL_TIMEOUT);
       return new PostgresInstance(url.get(), null, null, null);
     }
-    if (Containers.wanted(env)) {
+    if (ContainerSwitch.containers(env)) {
       return inContainer();
     }
     OrphanReaper.reap(SCRATCH_PREFIX);

@@ -40,7 +40,7 @@ final class RedisInstance implements AutoCloseable {
     if (url.isPresent()) {
       return external(url.get());
     }
-    return Containers.wanted(env) ? inContainer() : start();
+    return ContainerSwitch.containers(env) ? inContainer() : start();
   }
 
   private static RedisInstance inContainer() throws StartupFailure {

@@ -44,9 +44,10 @@ class ContainersTest {
   @Test
   void autoWithoutAnEngineKeepsTheLocalServers() throws Exception {
     assertThat(
-            Containers.wanted(new TestEnvironment(Map.of(ContainerSwitch.VARIABLE, "auto"), "dev")))
+            ContainerSwitch.containers(
+                new TestEnvironment(Map.of(ContainerSwitch.VARIABLE, "auto"), "dev")))
         .isFalse();
-    assertThat(Containers.wanted(new TestEnvironment(Map.of(), "dev"))).isFalse();
+    assertThat(ContainerSwitch.containers(new TestEnvironment(Map.of(), "dev"))).isFalse();
   }
 
   @FunctionalInterface
