@@ -24,6 +24,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -36,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,11 +54,13 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>Pushes to one Comet share one partition (Logic keys them by server id), so exactly one Job
  * delivers them at a time; a push sent after that Job died can only be delivered by its successor.
- * With the partitions' owner gone, a standby (a second Job owning nothing, and ready) takes over.
- * Two Jobs given one instance id by mistake leave the newer consuming and the older fenced, saying
- * so on {@code /health}. And a Job killed while a Comet (comet-c, reached through a {@link
- * StandInComet} that fails every call with UNAVAILABLE) could not be reached delivers, once started
- * again, everything it had not.
+ * With the partitions' owner stopped, a standby (a second Job owning nothing, and ready) takes
+ * over. Of two Jobs consuming a partition each (the group scaled out), one SIGKILLed for good has
+ * its partition taken over by the other once its session expires, while the other's own partition
+ * keeps flowing. Two Jobs given one instance id by mistake leave the newer consuming and the older
+ * fenced, saying so on {@code /health}. And a Job killed while a Comet (comet-c, reached through a
+ * {@link StandInComet} that fails every call with UNAVAILABLE) could not be reached delivers, once
+ * started again, everything it had not.
  *
  * <p>Each test has a topic, a Logic and Jobs of its own ({@link #roles}); the Comets and the Logic
  * they authenticate with are the class's.
@@ -223,31 +227,84 @@ class JobRestartIT {
     }
   }
 
+  /**
+   * Two Jobs consuming at once, each owning one of the topic's two partitions (pushes to comet-r
+   * and to comet-a land in different ones), one SIGKILLed while pushes to both flow and never
+   * started again: the other goes on delivering its own partition, takes the dead Job's over once
+   * its session expires, and every push Logic accepted reaches its device.
+   */
   @Test
-  void aJobKilledForGoodHasItsPartitionsTakenOverAfterTheSessionTimeout() {
-    long user = IDS.incrementAndGet();
-    try (HeraldCluster roles = roles(1);
-        WireClient device = comet.tcp(ProtocolVersion.V1).auth(user, "takeover-" + user, "");
-        PushStream pushes = new PushStream(roles.logic(), user)) {
-      HeraldCluster.Role owner = ownerAndStandby(roles, device).owner();
+  void ofTwoJobsSharingThePartitionsOneKilledForGoodLosesNothing() {
+    assertThat(Utils.toPositive(Utils.murmur2("comet-r".getBytes(StandardCharsets.UTF_8))) % 2)
+        .as("Logic keys unicast by server id: comet-r and comet-a are in different partitions")
+        .isNotEqualTo(
+            Utils.toPositive(Utils.murmur2("comet-a".getBytes(StandardCharsets.UTF_8))) % 2);
+    long onR = IDS.incrementAndGet();
+    long onA = IDS.incrementAndGet();
+    try (HeraldCluster roles = roles(2);
+        WireClient deviceR = comet.tcp(ProtocolVersion.V1).auth(onR, "shared-" + onR, "");
+        WireClient deviceA = a.tcp(ProtocolVersion.V2).auth(onA, "shared-" + onA, "");
+        PushStream pushes = new PushStream(roles.logic(), onR, onA)) {
+      HeraldCluster.Role first = roles.job(JOB);
+      HeraldCluster.Role second = roles.job(JOB);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(body(first, "/health")).contains("\"partitions\":1");
+                assertThat(body(second, "/health")).contains("\"partitions\":1");
+              });
+      double firstBefore = pushesDelivered(first);
+      double secondBefore = pushesDelivered(second);
+      int r = deviceR.messages().size();
+      int onCometA = deviceA.messages().size();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(deviceR.messages()).hasSizeGreaterThanOrEqualTo(r + 20);
+                assertThat(deviceA.messages()).hasSizeGreaterThanOrEqualTo(onCometA + 20);
+                assertThat(pushesDelivered(first))
+                    .as("the first Job delivers")
+                    .isGreaterThan(firstBefore);
+                assertThat(pushesDelivered(second))
+                    .as("the second Job delivers")
+                    .isGreaterThan(secondBefore);
+              });
 
       long killed = System.nanoTime();
-      owner.process().kill();
-      long delivered = pushes.awaitFirstDeliverySentAfter(device, killed);
+      first.process().kill();
+      long deliveredR = pushes.awaitFirstDeliverySentAfter(deviceR, killed);
+      long deliveredA = pushes.awaitFirstDeliverySentAfter(deviceA, killed);
+      long bothDelivered = System.nanoTime();
       pushes.stop();
-      pushes.awaitAllDelivered(device);
+      pushes.awaitAllDelivered(deviceR);
+      pushes.awaitAllDelivered(deviceA);
 
-      Duration gap = Duration.ofNanos(delivered - killed);
+      assertThat(body(second, "/health")).contains("\"partitions\":2");
+      Duration gap = Duration.ofNanos(Math.max(deliveredR, deliveredA) - killed);
       System.out.printf(
-          "Job SIGKILLed for good, a second Job in the group: the second Job delivered a push"
-              + " sent after the kill %s after it; %d pushes accepted, all delivered,"
-              + " %d duplicates%n",
-          gap, pushes.accepted(), pushes.duplicates(device));
-      // The dead Job's partitions wait for its session to expire (kafka.sessionTimeout, 10 s).
+          "Two Jobs consuming a partition each, one SIGKILLed for good: a push sent after the"
+              + " kill reached comet-r's device %s and comet-a's %s after it (longest pause"
+              + " without a delivery: comet-r %s, comet-a %s); %d pushes accepted (each to both"
+              + " devices), all delivered, duplicates: comet-r %d, comet-a %d%n",
+          Duration.ofNanos(deliveredR - killed),
+          Duration.ofNanos(deliveredA - killed),
+          pushes.longestPause(deviceR, killed, bothDelivered),
+          pushes.longestPause(deviceA, killed, bothDelivered),
+          pushes.accepted(),
+          pushes.duplicates(deviceR),
+          pushes.duplicates(deviceA));
+      // The dead Job's partition waits for its session to expire (kafka.sessionTimeout, 10 s).
       assertThat(gap)
-          .as("from the SIGKILL to the other Job's first delivery")
+          .as("from the SIGKILL to a delivery on both Comets")
           .isLessThan(Duration.ofSeconds(25));
     }
+  }
+
+  /** Pushes the Job has delivered to Comets: PushMsg calls answered OK. */
+  private static double pushesDelivered(HeraldCluster.Role job) {
+    return job.metrics().value("herald_job_fanout_total", "call", "push", "result", "ok");
   }
 
   @Test
@@ -376,8 +433,8 @@ class JobRestartIT {
   }
 
   /**
-   * Pushes by mid to one user every 20 ms through Logic's HTTP API, remembering each push Logic
-   * accepted and when it was sent.
+   * Pushes by mid to users (one request for all) every 20 ms through Logic's HTTP API, remembering
+   * each push Logic accepted and when it was sent.
    */
   private static final class PushStream implements AutoCloseable {
     private record Sent(String body, long sentNanos) {}
@@ -385,7 +442,7 @@ class JobRestartIT {
     private final ScheduledExecutorService pusher = Executors.newSingleThreadScheduledExecutor();
     private final List<Sent> accepted = new CopyOnWriteArrayList<>();
 
-    PushStream(HeraldCluster.Logic logic, long user) {
+    PushStream(HeraldCluster.Logic logic, Long... users) {
       GoimApi api = new GoimApi(logic.url(""));
       AtomicInteger next = new AtomicInteger();
       var unused =
@@ -394,7 +451,7 @@ class JobRestartIT {
                 String body = "p" + next.getAndIncrement();
                 long sent = System.nanoTime();
                 try {
-                  if (api.pushMids(List.of(user), body).get("code").asInt() == 0) {
+                  if (api.pushMids(List.of(users), body).get("code").asInt() == 0) {
                     accepted.add(new Sent(body, sent));
                   }
                 } catch (RuntimeException e) {

@@ -22,19 +22,40 @@ final class KafkaInstance implements AutoCloseable {
   private final Admin admin;
   private final KafkaBrokerProcess broker;
   private final ScratchDirectory directory;
+  private final AutoCloseable container;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private KafkaInstance(
-      String bootstrapServers, Admin admin, KafkaBrokerProcess broker, ScratchDirectory directory) {
+      String bootstrapServers,
+      Admin admin,
+      KafkaBrokerProcess broker,
+      ScratchDirectory directory,
+      AutoCloseable container) {
     this.bootstrapServers = bootstrapServers;
     this.admin = admin;
     this.broker = broker;
     this.directory = directory;
+    this.container = container;
   }
 
   static KafkaInstance connect(TestEnvironment env) throws StartupFailure {
     var servers = env.get(TestEnvironment.KAFKA_BOOTSTRAP_SERVERS);
-    return servers.isPresent() ? external(servers.get()) : start();
+    if (servers.isPresent()) {
+      return external(servers.get());
+    }
+    return ContainerSwitch.containers(env) ? inContainer() : start();
+  }
+
+  private static KafkaInstance inContainer() throws StartupFailure {
+    Containers.Started kafka = Containers.kafka();
+    try {
+      KafkaInstance reached = external(kafka.address());
+      return new KafkaInstance(
+          reached.bootstrapServers, reached.admin, null, null, kafka.container());
+    } catch (StartupFailure e) {
+      Containers.stop(kafka);
+      throw e;
+    }
   }
 
   private static KafkaInstance external(String servers) throws StartupFailure {
@@ -54,7 +75,7 @@ final class KafkaInstance implements AutoCloseable {
       admin.close(Duration.ZERO);
       throw e;
     }
-    return new KafkaInstance(servers, admin, null, null);
+    return new KafkaInstance(servers, admin, null, null, null);
   }
 
   private static KafkaInstance start() throws StartupFailure {
@@ -81,7 +102,7 @@ final class KafkaInstance implements AutoCloseable {
           "the Kafka broker on " + broker.bootstrapServers() + " describes its cluster",
           STARTUP_TIMEOUT,
           () -> hasNodes(client));
-      return new KafkaInstance(broker.bootstrapServers(), admin, broker, directory);
+      return new KafkaInstance(broker.bootstrapServers(), admin, broker, directory, null);
     } catch (StartupFailure e) {
       if (admin != null) {
         admin.close(Duration.ZERO);
@@ -131,11 +152,17 @@ final class KafkaInstance implements AutoCloseable {
         broker.stop();
         directory.close();
       }
+      if (container != null) {
+        Containers.stop(container);
+      }
     }
   }
 
   @Override
   public String toString() {
+    if (container != null) {
+      return bootstrapServers + " (container " + Containers.KAFKA_IMAGE + ")";
+    }
     return broker == null
         ? bootstrapServers
         : bootstrapServers + " (Kafka broker JVM pid " + broker.pid() + ")";

@@ -22,12 +22,18 @@ final class PostgresInstance implements AutoCloseable {
   private final String jdbcUrl;
   private final PostgresCluster cluster;
   private final ScratchDirectory directory;
+  private final AutoCloseable container;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private PostgresInstance(String jdbcUrl, PostgresCluster cluster, ScratchDirectory directory) {
+  private PostgresInstance(
+      String jdbcUrl,
+      PostgresCluster cluster,
+      ScratchDirectory directory,
+      AutoCloseable container) {
     this.jdbcUrl = jdbcUrl;
     this.cluster = cluster;
     this.directory = directory;
+    this.container = container;
   }
 
   static PostgresInstance connect(TestEnvironment env) throws StartupFailure {
@@ -35,7 +41,10 @@ final class PostgresInstance implements AutoCloseable {
     if (url.isPresent()) {
       awaitConnection(
           url.get(), "PostgreSQL at " + TestEnvironment.PG_URL + "=" + url.get(), EXTERNAL_TIMEOUT);
-      return new PostgresInstance(url.get(), null, null);
+      return new PostgresInstance(url.get(), null, null, null);
+    }
+    if (ContainerSwitch.containers(env)) {
+      return inContainer();
     }
     OrphanReaper.reap(SCRATCH_PREFIX);
     ScratchDirectory directory = ScratchDirectory.create(SCRATCH_PREFIX);
@@ -44,12 +53,24 @@ final class PostgresInstance implements AutoCloseable {
       cluster = PostgresCluster.start(env, directory);
       String jdbcUrl = "jdbc:postgresql://127.0.0.1:" + cluster.port() + "/postgres?user=postgres";
       awaitConnection(jdbcUrl, "PostgreSQL on 127.0.0.1:" + cluster.port(), STARTUP_TIMEOUT);
-      return new PostgresInstance(jdbcUrl, cluster, directory);
+      return new PostgresInstance(jdbcUrl, cluster, directory, null);
     } catch (StartupFailure e) {
       if (cluster != null) {
         cluster.stop(directory);
       }
       directory.close();
+      throw e;
+    }
+  }
+
+  private static PostgresInstance inContainer() throws StartupFailure {
+    Containers.Started postgres = Containers.postgres();
+    try {
+      awaitConnection(
+          postgres.address(), "PostgreSQL in " + Containers.POSTGRES_IMAGE, EXTERNAL_TIMEOUT);
+      return new PostgresInstance(postgres.address(), null, null, postgres.container());
+    } catch (StartupFailure e) {
+      Containers.stop(postgres);
       throw e;
     }
   }
@@ -103,14 +124,23 @@ final class PostgresInstance implements AutoCloseable {
 
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true) && cluster != null) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (cluster != null) {
       cluster.stop(directory);
       directory.close();
+    }
+    if (container != null) {
+      Containers.stop(container);
     }
   }
 
   @Override
   public String toString() {
+    if (container != null) {
+      return jdbcUrl + " (container " + Containers.POSTGRES_IMAGE + ")";
+    }
     return cluster == null
         ? jdbcUrl
         : jdbcUrl + " (postgres pid " + cluster.pid().map(String::valueOf).orElse("?") + ")";

@@ -17,20 +17,42 @@ final class RedisInstance implements AutoCloseable {
   private final String uri;
   private final ChildProcess process;
   private final ScratchDirectory directory;
+  private final AutoCloseable container;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private RedisInstance(
-      String host, int port, String uri, ChildProcess process, ScratchDirectory directory) {
+      String host,
+      int port,
+      String uri,
+      ChildProcess process,
+      ScratchDirectory directory,
+      AutoCloseable container) {
     this.host = host;
     this.port = port;
     this.uri = uri;
     this.process = process;
     this.directory = directory;
+    this.container = container;
   }
 
   static RedisInstance connect(TestEnvironment env) throws StartupFailure {
     var url = env.get(TestEnvironment.REDIS_URL);
-    return url.isPresent() ? external(url.get()) : start();
+    if (url.isPresent()) {
+      return external(url.get());
+    }
+    return ContainerSwitch.containers(env) ? inContainer() : start();
+  }
+
+  private static RedisInstance inContainer() throws StartupFailure {
+    Containers.Started redis = Containers.redis();
+    try {
+      RedisInstance reached = external(redis.address());
+      return new RedisInstance(
+          reached.host, reached.port, reached.uri, null, null, redis.container());
+    } catch (StartupFailure e) {
+      Containers.stop(redis);
+      throw e;
+    }
   }
 
   private static RedisInstance external(String url) throws StartupFailure {
@@ -50,7 +72,7 @@ final class RedisInstance implements AutoCloseable {
         "Redis at " + TestEnvironment.REDIS_URL + "=" + url + " answers PING",
         EXTERNAL_TIMEOUT,
         () -> RespPing.answers(host, port));
-    return new RedisInstance(host, port, url, null, null);
+    return new RedisInstance(host, port, url, null, null, null);
   }
 
   private static RedisInstance start() throws StartupFailure {
@@ -64,7 +86,8 @@ final class RedisInstance implements AutoCloseable {
     try {
       int port = fixedPort == 0 ? PortPicker.system().pick() : fixedPort;
       ChildProcess process = RedisProcess.launch(port, directory, STARTUP_TIMEOUT);
-      return new RedisInstance("127.0.0.1", port, "redis://127.0.0.1:" + port, process, directory);
+      return new RedisInstance(
+          "127.0.0.1", port, "redis://127.0.0.1:" + port, process, directory, null);
     } catch (StartupFailure e) {
       directory.close();
       throw e;
@@ -85,14 +108,23 @@ final class RedisInstance implements AutoCloseable {
 
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true) && process != null) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (process != null) {
       process.stop(STOP_GRACE);
       directory.close();
+    }
+    if (container != null) {
+      Containers.stop(container);
     }
   }
 
   @Override
   public String toString() {
+    if (container != null) {
+      return uri + " (container " + Containers.REDIS_IMAGE + ")";
+    }
     return process == null ? uri : uri + " (redis-server pid " + process.pid() + ")";
   }
 }

@@ -69,6 +69,10 @@ final class SharedServers {
           server);
       return new Outcome(server, null);
     } catch (StartupFailure e) {
+      if (e.failsEverywhere()) {
+        LOGGER.error("{} cannot be had: the tests that need it fail: {}", name, e.getMessage());
+        return new Outcome(null, e);
+      }
       LOGGER.warn(
           "{} is not available; tests that need it fail on CI, else skip: {}",
           name,

@@ -6,12 +6,34 @@ import java.util.List;
 final class StartupFailure extends Exception {
   private static final long serialVersionUID = 1L;
 
+  private final boolean everywhere;
+
   StartupFailure(String problem) {
+    this(problem, false);
+  }
+
+  private StartupFailure(String problem, boolean everywhere) {
     super(problem);
+    this.everywhere = everywhere;
+  }
+
+  /**
+   * A failure of the test setup itself (the testkit asked for something it cannot have, e.g.
+   * containers without an engine): it fails the tests on a developer's machine too, instead of
+   * skipping them as a server that is merely not installed does.
+   */
+  static StartupFailure everywhere(String problem) {
+    return new StartupFailure(problem, true);
+  }
+
+  /** Whether this fails the tests whether or not CI is true. */
+  boolean failsEverywhere() {
+    return everywhere;
   }
 
   StartupFailure(String problem, Throwable cause) {
     super(problem, cause);
+    this.everywhere = false;
   }
 
   StartupFailure(String problem, List<String> command, String outputTail) {
@@ -20,6 +42,7 @@ final class StartupFailure extends Exception {
 
   StartupFailure(String problem, List<String> command, String outputTail, Throwable cause) {
     super(describe(problem, command, outputTail), cause);
+    this.everywhere = false;
   }
 
   private static String describe(String problem, List<String> command, String outputTail) {

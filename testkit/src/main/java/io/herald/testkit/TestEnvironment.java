@@ -16,20 +16,38 @@ final class TestEnvironment {
   static final String PG_URL = "PG_URL";
 
   private final Map<String, String> env;
+  private final Map<String, String> properties;
   private final String userName;
 
   TestEnvironment(Map<String, String> env, String userName) {
+    this(env, Map.of(), userName);
+  }
+
+  /**
+   * @param properties the system properties the testkit reads ({@link ContainerSwitch#PROPERTY})
+   */
+  TestEnvironment(Map<String, String> env, Map<String, String> properties, String userName) {
     this.env = Map.copyOf(env);
+    this.properties = Map.copyOf(properties);
     this.userName = userName;
   }
 
   static TestEnvironment system() {
-    return new TestEnvironment(System.getenv(), System.getProperty("user.name", ""));
+    String containers = System.getProperty(ContainerSwitch.PROPERTY);
+    return new TestEnvironment(
+        System.getenv(),
+        containers == null ? Map.of() : Map.of(ContainerSwitch.PROPERTY, containers),
+        System.getProperty("user.name", ""));
   }
 
   /** The variable's value, or empty when it is unset or blank. */
   Optional<String> get(String name) {
     return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
+  }
+
+  /** The system property's value, or empty when it is unset or blank. */
+  Optional<String> property(String name) {
+    return Optional.ofNullable(properties.get(name)).map(String::strip).filter(v -> !v.isEmpty());
   }
 
   boolean ci() {
@@ -42,10 +60,11 @@ final class TestEnvironment {
 
   /**
    * The exception to throw when a server is unavailable: {@link ServerUnavailableException} on CI,
-   * {@link TestAbortedException} elsewhere.
+   * or when {@code cause} is a {@link StartupFailure#failsEverywhere} one (the setup asked for what
+   * cannot be had); {@link TestAbortedException} elsewhere.
    */
   RuntimeException unavailable(String message, Throwable cause) {
-    if (ci()) {
+    if (ci() || (cause instanceof StartupFailure failure && failure.failsEverywhere())) {
       return new ServerUnavailableException(message, cause);
     }
     return new TestAbortedException(

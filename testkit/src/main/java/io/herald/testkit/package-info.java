@@ -25,5 +25,23 @@
  * <p>When a server cannot be started or reached, the tests that need it fail if {@code CI=true},
  * and are skipped otherwise, with a message that names the failed command, the end of its output,
  * and how to install the server.
+ *
+ * <p><b>Testcontainers.</b> The servers above are the machine's own ({@code redis-server}, a Kafka
+ * broker from the Kafka jars, PostgreSQL's {@code initdb}/{@code pg_ctl}), which is what CI runs.
+ * The environment variable {@code HERALD_TESTCONTAINERS} (or the system property {@code
+ * herald.testcontainers} of the test JVM, which wins) switches to Testcontainers' Redis, Kafka
+ * (KRaft) and PostgreSQL, from pinned images ({@code Containers}: Redis 7.0, Apache Kafka 4.0,
+ * PostgreSQL 15):
+ *
+ * <ul>
+ *   <li>unset or {@code false}: the machine's servers;
+ *   <li>{@code true}: containers; without a container engine every test that needs a server fails
+ *       (not skipped, on CI or not), the message giving Testcontainers' reason and what to do;
+ *   <li>{@code auto}: containers when an engine answers, the machine's servers otherwise.
+ * </ul>
+ *
+ * <p>{@code REDIS_URL}, {@code KAFKA_BOOTSTRAP_SERVERS} and {@code PG_URL} still win for their
+ * server. Each container starts once per test JVM and is stopped with the servers; the tests see no
+ * difference. {@code ContainerSwitch} holds the decision, unit-tested without an engine.
  */
 package io.herald.testkit;
