@@ -48,6 +48,10 @@ import java.util.function.Supplier;
  * nothing is published, while the appends that succeeded stay (a retry stores it there again, under
  * a new message id and seq). Then one record per (user, Comet) is published, naming the user and
  * the message's epoch and seq in that user's inbox.
+ *
+ * <p><b>Tracing.</b> A push belongs to the trace context current when its method is called (the
+ * push API's span): the span gets what the push became (type, op, message id, records), and every
+ * record carries the context to Job ({@link PushQueue#publish(PushMsg, Context)}).
  */
 public final class PushService {
   private final SessionStore sessions;
