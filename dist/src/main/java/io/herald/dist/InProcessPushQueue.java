@@ -7,6 +7,7 @@ import io.herald.proto.queue.v1.PushMsg;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
@@ -42,6 +43,12 @@ final class InProcessPushQueue implements PushQueue {
 
   @Override
   public CompletableFuture<Void> publish(PushMsg msg) {
+    return publish(msg, Context.root());
+  }
+
+  /** Hands the record to the dispatcher with its trace context (no headers in between). */
+  @Override
+  public CompletableFuture<Void> publish(PushMsg msg, Context trace) {
     if (!room.tryAcquire()) {
       refused.increment();
       return CompletableFuture.failedFuture(
@@ -50,7 +57,7 @@ final class InProcessPushQueue implements PushQueue {
     }
     CompletableFuture<Void> delivered;
     try {
-      delivered = dispatcher.dispatch(msg);
+      delivered = dispatcher.dispatch(msg, trace);
     } catch (RuntimeException e) {
       room.release();
       return CompletableFuture.failedFuture(new QueueUnavailableException("dispatcher: " + e, e));

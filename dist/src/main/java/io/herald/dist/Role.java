@@ -3,6 +3,7 @@ package io.herald.dist;
 import io.herald.config.ConfigException;
 import io.herald.config.ConfigLoader;
 import io.herald.ops.PrometheusMetrics;
+import io.herald.ops.tracing.Tracing;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,7 +47,7 @@ record Role<C>(
 
   /** Starts a role from its config; the result stops it. */
   interface Starter<C> {
-    Running start(C config, Clock clock, PrometheusMeterRegistry meters);
+    Running start(C config, Clock clock, PrometheusMeterRegistry meters, Tracing tracing);
   }
 
   /** A started role. */
@@ -71,7 +72,8 @@ record Role<C>(
 
   /**
    * Loads and checks the config, checks its ports, waits up to {@code wait} for its servers and
-   * starts the role; the launcher stops it on SIGTERM.
+   * starts the role, traced as the {@code OTEL_*} variables of {@code env} say ({@link
+   * RoleTracing}); the launcher stops it on SIGTERM.
    *
    * @param wait how long to wait for the servers the config names; {@code null}: do not check them
    *     ({@code --skip-server-check})
@@ -90,6 +92,19 @@ record Role<C>(
     if (wait != null) {
       Preflight.await(name, endpoints.apply(config), wait);
     }
-    return starter.start(config, Clock.systemUTC(), PrometheusMetrics.newRegistry());
+    RoleTracing tracing = RoleTracing.open(name, env);
+    Running running;
+    try {
+      running =
+          starter.start(
+              config, Clock.systemUTC(), PrometheusMetrics.newRegistry(), tracing.tracing());
+    } catch (RuntimeException e) {
+      tracing.close();
+      throw e;
+    }
+    return () -> {
+      running.stop();
+      tracing.close(); // after the role: its last spans are exported
+    };
   }
 }

@@ -51,8 +51,9 @@ final class Roles {
                       config.server().host(),
                       config.server().grpcPort())),
           Roles::logicEndpoints,
-          (config, clock, meters) -> {
-            LogicServer server = new LogicServer(config, clock, meters);
+          (config, clock, meters, tracing) -> {
+            LogicServer server =
+                new LogicServer(config, clock, meters, LogicServer.Provided.NONE, tracing);
             server.start();
             return server::stop;
           });
@@ -76,8 +77,8 @@ final class Roles {
             }
             return endpoints;
           },
-          (config, clock, meters) -> {
-            CometServer server = new CometServer(config, clock, meters);
+          (config, clock, meters, tracing) -> {
+            CometServer server = new CometServer(config, clock, meters, tracing);
             server.start();
             return () -> server.drainThenStop(config.drain());
           });
@@ -104,8 +105,8 @@ final class Roles {
                     config.kafka().bootstrapServers()));
             return endpoints;
           },
-          (config, clock, meters) -> {
-            JobServer server = new JobServer(config, clock, meters);
+          (config, clock, meters, tracing) -> {
+            JobServer server = new JobServer(config, clock, meters, tracing);
             server.start();
             return server::stop;
           });
@@ -124,7 +125,7 @@ final class Roles {
                       config.server().host(),
                       config.server().port())),
           config -> registryEndpoints(config.registry(), "BALANCER"),
-          (config, clock, meters) -> {
+          (config, clock, meters, tracing) -> {
             BalancerServer server =
                 new BalancerServer(
                     config, Registries.create(config.registry(), clock, meters), meters);
@@ -162,7 +163,7 @@ final class Roles {
             }
             return endpoints;
           },
-          (config, clock, meters) -> {
+          (config, clock, meters, tracing) -> {
             IdGenServer server = new IdGenServer(config, clock, meters);
             server.start();
             return server::stop;

@@ -59,6 +59,8 @@ final class Standalone implements Role.Running {
   /** Starts every role; on a failure stops what had started and rethrows. */
   synchronized void start() {
     try {
+      RoleTracing tracing = RoleTracing.open("standalone", env);
+      stops.push(tracing::close);
       Registry registry = Registries.create(RegistryConfig.defaults(), clock, meters);
       registry.start();
       stops.push(registry::stop);
@@ -69,7 +71,8 @@ final class Standalone implements Role.Running {
       stops.push(idgen::stop);
 
       JobConfig job = load(Roles.JOB, JobConfig.defaults());
-      Dispatcher dispatcher = new Dispatcher(job.delivery(), job.batch(), registry, clock, meters);
+      Dispatcher dispatcher =
+          new Dispatcher(job.delivery(), job.batch(), registry, clock, meters, tracing.tracing());
       dispatcher.start();
       stops.push(() -> dispatcher.stop(Duration.ofSeconds(2)));
 
@@ -84,14 +87,15 @@ final class Standalone implements Role.Running {
                   new InProcessPushQueue(dispatcher, QUEUE_CAPACITY, meters),
                   routes ->
                       routes.serviceUnder(
-                          "/demo", FileService.of(Standalone.class.getClassLoader(), "demo"))));
+                          "/demo", FileService.of(Standalone.class.getClassLoader(), "demo"))),
+              tracing.tracing());
       logic.start();
       stops.push(logic::stop);
 
       CometConfig cometConfig =
           load(Roles.COMET, StandaloneConfigs.comet(logicConfig.server().grpcPort()));
       this.cometConfig = cometConfig;
-      comet = new CometServer(cometConfig, clock, meters, registry);
+      comet = new CometServer(cometConfig, clock, meters, registry, tracing.tracing());
       comet.start();
       CometServer startedComet = comet;
       stops.push(() -> startedComet.drainThenStop(DRAIN));

@@ -1,5 +1,6 @@
 package io.herald.comet.grpc;
 
+import io.grpc.MethodDescriptor;
 import io.grpc.stub.StreamObserver;
 import io.herald.comet.push.Delivery;
 import io.herald.comet.push.PushFrame;
@@ -7,6 +8,9 @@ import io.herald.comet.push.Pusher;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
 import io.herald.comet.session.Notices;
+import io.herald.ops.tracing.GrpcTracing;
+import io.herald.ops.tracing.PushAttributes;
+import io.herald.ops.tracing.Tracing;
 import io.herald.proto.comet.v1.BroadcastRequest;
 import io.herald.proto.comet.v1.BroadcastResponse;
 import io.herald.proto.comet.v1.BroadcastRoomRequest;
@@ -24,6 +28,9 @@ import io.herald.proto.comet.v1.RoomsRequest;
 import io.herald.proto.comet.v1.RoomsResponse;
 import io.herald.proto.common.v1.Frame;
 import io.herald.wire.Op;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +68,7 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
   private final Duration defaultGrace;
   private final Drainer drainer;
   private final ToLongFunction<String> resync;
+  private final Tracing tracing;
 
   /**
    * @param serverId this Comet's server id
@@ -80,6 +88,33 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
       Duration defaultGrace,
       Drainer drainer,
       ToLongFunction<String> resync) {
+    this(
+        pusher,
+        buckets,
+        serverId,
+        epoch,
+        maxBodyBytes,
+        defaultGrace,
+        drainer,
+        resync,
+        Tracing.off());
+  }
+
+  /**
+   * As above, each delivery traced as a server span around the write to the connections, under the
+   * trace context of its call ({@link GrpcTracing#incoming()}).
+   */
+  public CometGrpcService(
+      Pusher pusher,
+      Buckets buckets,
+      String serverId,
+      long epoch,
+      int maxBodyBytes,
+      Duration defaultGrace,
+      Drainer drainer,
+      ToLongFunction<String> resync,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.pusher = pusher;
     this.buckets = buckets;
     this.serverId = serverId;
@@ -119,7 +154,20 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
             request.getInboxSeq(),
             request.getRequireAck(),
             request.getNotify() && request.getInboxSeq() > 0);
-    List<String> absent = pusher.pushKeys(request.getKeysList(), delivery);
+    Span span = writeSpan(CometGrpc.getPushMsgMethod());
+    List<String> absent;
+    try {
+      absent = pusher.pushKeys(request.getKeysList(), delivery);
+    } catch (RuntimeException e) {
+      throw failed(span, e);
+    }
+    if (span.isRecording()) {
+      span.setAttribute(PushAttributes.OP, request.getOp());
+      span.setAttribute(PushAttributes.MESSAGE_ID, request.getMessageId());
+      span.setAttribute(PushAttributes.TARGETS, request.getKeysCount());
+      span.setAttribute(PushAttributes.ABSENT_KEYS, absent.size());
+    }
+    span.end();
     reply(response, PushMsgResponse.newBuilder().addAllAbsentKeys(absent).build());
   }
 
@@ -139,7 +187,19 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
       checkBody("frames[" + i + "].body", frame.getBody().size());
       frames.add(new PushFrame(frame.getOp(), frame.getSeq(), frame.getBody()));
     }
-    int recipients = pusher.broadcastRoom(request.getRoomId(), frames);
+    Span span = writeSpan(CometGrpc.getBroadcastRoomMethod());
+    int recipients;
+    try {
+      recipients = pusher.broadcastRoom(request.getRoomId(), frames);
+    } catch (RuntimeException e) {
+      throw failed(span, e);
+    }
+    if (span.isRecording()) {
+      span.setAttribute(PushAttributes.ROOM, request.getRoomId());
+      span.setAttribute(PushAttributes.BATCH_MESSAGES, frames.size());
+      span.setAttribute(PushAttributes.RECIPIENTS, recipients);
+    }
+    span.end();
     reply(response, BroadcastRoomResponse.newBuilder().setRecipients(recipients).build());
   }
 
@@ -151,7 +211,19 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
       throw new InvalidRequestException(
           "speed: " + request.getSpeed() + " (expected: >= 0, 0 = unpaced)");
     }
-    long recipients = pusher.broadcast(request.getOp(), request.getBody(), request.getSpeed());
+    Span span = writeSpan(CometGrpc.getBroadcastMethod());
+    long recipients;
+    try {
+      recipients = pusher.broadcast(request.getOp(), request.getBody(), request.getSpeed());
+    } catch (RuntimeException e) {
+      throw failed(span, e);
+    }
+    if (span.isRecording()) {
+      span.setAttribute(PushAttributes.OP, request.getOp());
+      span.setAttribute(PushAttributes.MESSAGE_ID, request.getMessageId());
+      span.setAttribute(PushAttributes.RECIPIENTS, recipients);
+    }
+    span.end();
     reply(response, BroadcastResponse.newBuilder().setRecipients(recipients).build());
   }
 
@@ -223,6 +295,27 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
             .setDeadlineUnixMs(status.deadline().toEpochMilli())
             .setAlreadyDraining(status.alreadyDraining())
             .build());
+  }
+
+  /**
+   * The span of a delivery's write to this Comet's connections (frames handed to their outbound
+   * queues; a paced broadcast's first chunk), child of the call's trace context.
+   */
+  private Span writeSpan(MethodDescriptor<?, ?> method) {
+    Span span = tracing.start(method.getFullMethodName(), SpanKind.SERVER, GrpcTracing.incoming());
+    if (span.isRecording()) {
+      span.setAttribute("rpc.system", "grpc");
+      span.setAttribute("rpc.service", method.getServiceName());
+      span.setAttribute("rpc.method", method.getBareMethodName());
+      span.setAttribute(PushAttributes.SERVER_ID, serverId);
+    }
+    return span;
+  }
+
+  private static RuntimeException failed(Span span, RuntimeException e) {
+    span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+    span.end();
+    return e;
   }
 
   /** The op-6 text a kicked client receives. */

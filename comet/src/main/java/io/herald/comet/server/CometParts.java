@@ -17,6 +17,8 @@ import io.herald.comet.transport.TcpChannelInitializer;
 import io.herald.comet.transport.TransportContext;
 import io.herald.comet.transport.WebSocketChannelInitializer;
 import io.herald.config.Durations;
+import io.herald.ops.tracing.GrpcTracing;
+import io.herald.ops.tracing.Tracing;
 import io.herald.registry.NodeRenewal;
 import io.herald.registry.Registries;
 import io.herald.registry.Registry;
@@ -74,6 +76,7 @@ final class CometParts {
   private NodeRenewal renewal;
   private SessionResync resync;
   private Listeners listeners;
+  private final Tracing tracing;
 
   /**
    * @param providedRegistry the host's registry, which the Comet neither starts nor stops; {@code
@@ -88,7 +91,9 @@ final class CometParts {
       long epoch,
       Buckets buckets,
       NodeRecord record,
-      Hooks hooks) {
+      Hooks hooks,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.config = config;
     this.clock = clock;
     this.meters = meters;
@@ -170,8 +175,10 @@ final class CometParts {
                 config.protocol().maxBodyBytes(),
                 config.drain(),
                 hooks.drainer(),
-                resync::requested),
-            new CometGrpcErrors(hooks.stopping(), meters));
+                resync::requested,
+                tracing),
+            new CometGrpcErrors(hooks.stopping(), meters),
+            GrpcTracing.serverInterceptor(tracing));
     stops.push(grpc::stop);
 
     CometConfig.Listen listen = config.listen();

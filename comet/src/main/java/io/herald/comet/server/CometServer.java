@@ -7,6 +7,7 @@ import io.herald.comet.logic.GrpcLogicClient;
 import io.herald.comet.logic.LogicClient;
 import io.herald.comet.session.Buckets;
 import io.herald.config.Durations;
+import io.herald.ops.tracing.Tracing;
 import io.herald.proto.common.v1.NodeAddress;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.Registry;
@@ -77,7 +78,16 @@ public final class CometServer {
 
   /** A Comet calling Logic over gRPC at {@code config.logic().target()}. */
   public CometServer(CometConfig config, Clock clock, PrometheusMeterRegistry meters) {
-    this(config, clock, meters, () -> new GrpcLogicClient(config.logic(), meters));
+    this(config, clock, meters, Tracing.off());
+  }
+
+  /**
+   * A Comet calling Logic over gRPC, tracing the pushes it writes under the trace context of the
+   * calls that bring them ({@code docs/tracing.md}).
+   */
+  public CometServer(
+      CometConfig config, Clock clock, PrometheusMeterRegistry meters, Tracing tracing) {
+    this(config, clock, meters, () -> new GrpcLogicClient(config.logic(), meters), null, tracing);
   }
 
   /**
@@ -91,7 +101,7 @@ public final class CometServer {
       Clock clock,
       PrometheusMeterRegistry meters,
       Supplier<LogicClient> logicClients) {
-    this(config, clock, meters, logicClients, null);
+    this(config, clock, meters, logicClients, null, Tracing.off());
   }
 
   /**
@@ -100,7 +110,23 @@ public final class CometServer {
    */
   public CometServer(
       CometConfig config, Clock clock, PrometheusMeterRegistry meters, Registry registry) {
-    this(config, clock, meters, () -> new GrpcLogicClient(config.logic(), meters), registry);
+    this(config, clock, meters, registry, Tracing.off());
+  }
+
+  /** As above, tracing the pushes it writes. */
+  public CometServer(
+      CometConfig config,
+      Clock clock,
+      PrometheusMeterRegistry meters,
+      Registry registry,
+      Tracing tracing) {
+    this(
+        config,
+        clock,
+        meters,
+        () -> new GrpcLogicClient(config.logic(), meters),
+        registry,
+        tracing);
   }
 
   private CometServer(
@@ -108,7 +134,8 @@ public final class CometServer {
       Clock clock,
       PrometheusMeterRegistry meters,
       Supplier<LogicClient> logicClients,
-      Registry providedRegistry) {
+      Registry providedRegistry,
+      Tracing tracing) {
     this.config = config;
     this.clock = clock;
     this.meters = meters;
@@ -126,7 +153,8 @@ public final class CometServer {
             buckets,
             record,
             new CometParts.Hooks(
-                this::drain, this::stopping, () -> state == State.RUNNING, this::recordLost));
+                this::drain, this::stopping, () -> state == State.RUNNING, this::recordLost),
+            tracing);
     Gauge.builder("herald.comet.connections.authenticated", buckets, Buckets::size)
         .description("Authenticated client connections on this Comet")
         .register(meters);

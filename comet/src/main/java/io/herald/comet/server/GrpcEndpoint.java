@@ -19,16 +19,22 @@ final class GrpcEndpoint {
   private final Server server;
 
   /**
-   * Serves {@code service} behind {@code errors} on {@code host:port}.
+   * Serves {@code service} behind {@code errors} and {@code tracing} (which reads each call's trace
+   * context) on {@code host:port}.
    *
    * @throws IllegalStateException if the port cannot be bound
    */
-  GrpcEndpoint(String host, int port, BindableService service, ServerInterceptor errors) {
+  GrpcEndpoint(
+      String host,
+      int port,
+      BindableService service,
+      ServerInterceptor errors,
+      ServerInterceptor tracing) {
     InetSocketAddress address = new InetSocketAddress(host, port);
     try {
       server =
           NettyServerBuilder.forAddress(address, InsecureServerCredentials.create())
-              .addService(ServerInterceptors.intercept(service, errors))
+              .addService(ServerInterceptors.intercept(service, errors, tracing))
               .build()
               .start();
     } catch (IOException e) {

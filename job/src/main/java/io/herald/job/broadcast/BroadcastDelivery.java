@@ -9,6 +9,7 @@ import io.herald.proto.comet.v1.BroadcastRequest;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.RegistryView;
+import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +29,11 @@ public final class BroadcastDelivery {
     this.lanes = lanes;
   }
 
-  /** Delivers a broadcast record; {@code done} completes when every Comet's call has ended. */
-  public void deliver(PushMsg msg, CompletableFuture<Void> done) {
+  /**
+   * Delivers a broadcast record; {@code done} completes when every Comet's call has ended, each
+   * traced under {@code trace}.
+   */
+  public void deliver(PushMsg msg, Context trace, CompletableFuture<Void> done) {
     List<CometNode> nodes = registry.nodes();
     if (nodes.isEmpty()) {
       done.complete(null);
@@ -47,7 +51,8 @@ public final class BroadcastDelivery {
                       serverId,
                       stub -> stub.broadcast(request),
                       msg.getAcceptUnixMs(),
-                      done::isCancelled)));
+                      done::isCancelled,
+                      trace)));
         });
     RecordCompletion.whenAll(calls, List.of(done));
   }

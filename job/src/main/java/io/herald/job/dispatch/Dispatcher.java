@@ -10,12 +10,14 @@ import io.herald.job.rooms.RoomDelivery;
 import io.herald.job.rooms.RoomMetrics;
 import io.herald.job.unicast.UnicastDelivery;
 import io.herald.job.unicast.UnicastMetrics;
+import io.herald.ops.tracing.Tracing;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.RegistryListener;
 import io.herald.registry.RegistryView;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +29,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,7 @@ public final class Dispatcher {
   private final UnicastMetrics unicastMetrics;
   private final RoomMetrics roomMetrics;
   private final RegistryListener listener = this::registryChanged;
+  private final Tracing tracing;
 
   private volatile int pendingCalls;
   private ScheduledExecutorService loop;
@@ -87,6 +89,21 @@ public final class Dispatcher {
       RegistryView registry,
       Clock clock,
       MeterRegistry meters) {
+    this(delivery, batch, registry, clock, meters, Tracing.off());
+  }
+
+  /**
+   * @param tracing traces each Comet call ({@code docs/tracing.md}), under the trace context a
+   *     record is dispatched with
+   */
+  public Dispatcher(
+      DeliveryConfig delivery,
+      BatchConfig batch,
+      RegistryView registry,
+      Clock clock,
+      MeterRegistry meters,
+      Tracing tracing) {
+    this.tracing = tracing;
     this.delivery = delivery;
     this.batch = batch;
     this.registry = registry;
@@ -123,7 +140,7 @@ public final class Dispatcher {
             log.debug("A Comet reply arrived after the dispatcher stopped");
           }
         };
-    lanes = new CometLanes(registry, delivery, loop, callbacks, clock, laneMetrics);
+    lanes = new CometLanes(registry, delivery, loop, callbacks, clock, laneMetrics, tracing);
     unicast = new UnicastDelivery(delivery, lanes, unicastMetrics);
     rooms =
         new RoomDelivery(
@@ -139,6 +156,14 @@ public final class Dispatcher {
    * thread.
    */
   public CompletableFuture<Void> dispatch(PushMsg msg) {
+    return dispatch(msg, Context.root());
+  }
+
+  /**
+   * Delivers one record as {@link #dispatch(PushMsg)}, its Comet calls traced under {@code trace}
+   * (the record's span: they are its children, and carry it to the Comets).
+   */
+  public CompletableFuture<Void> dispatch(PushMsg msg, Context trace) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     ScheduledExecutorService running = loop;
     if (running == null || stopped) {
@@ -146,7 +171,7 @@ public final class Dispatcher {
       return done;
     }
     try {
-      running.execute(() -> route(msg, done));
+      running.execute(() -> route(msg, trace, done));
     } catch (RejectedExecutionException e) {
       done.completeExceptionally(new DispatcherStoppedException("dispatcher stopped"));
     }
@@ -154,7 +179,7 @@ public final class Dispatcher {
   }
 
   /** The routing table: a record's type → what it must carry, and the delivery that handles it. */
-  private void route(PushMsg msg, CompletableFuture<Void> done) {
+  private void route(PushMsg msg, Context trace, CompletableFuture<Void> done) {
     if (stopped) {
       done.completeExceptionally(new DispatcherStoppedException("dispatcher stopped"));
       return;
@@ -162,9 +187,14 @@ public final class Dispatcher {
     switch (msg.getType()) {
       case PUSH_TYPE_KEYS, PUSH_TYPE_MIDS ->
           deliver(
-              msg, done, !msg.getServerId().isEmpty() && msg.getKeysCount() > 0, unicast::deliver);
-      case PUSH_TYPE_ROOM -> deliver(msg, done, !msg.getRoom().isEmpty(), rooms::deliver);
-      case PUSH_TYPE_BROADCAST -> deliver(msg, done, msg.getSpeed() >= 0, broadcast::deliver);
+              msg,
+              trace,
+              done,
+              !msg.getServerId().isEmpty() && msg.getKeysCount() > 0,
+              unicast::deliver);
+      case PUSH_TYPE_ROOM -> deliver(msg, trace, done, !msg.getRoom().isEmpty(), rooms::deliver);
+      case PUSH_TYPE_BROADCAST ->
+          deliver(msg, trace, done, msg.getSpeed() >= 0, broadcast::deliver);
       default -> invalid(msg, done);
     }
     pendingCalls = lanes.pending();
@@ -176,15 +206,21 @@ public final class Dispatcher {
    */
   private void deliver(
       PushMsg msg,
+      Context trace,
       CompletableFuture<Void> done,
       boolean routable,
-      BiConsumer<PushMsg, CompletableFuture<Void>> delivery) {
+      Delivery delivery) {
     if (!routable || msg.getOp() == 9) {
       invalid(msg, done);
       return;
     }
     metrics.consumed(msg.getType());
-    delivery.accept(msg, done);
+    delivery.deliver(msg, trace, done);
+  }
+
+  /** What handles one type of record. */
+  private interface Delivery {
+    void deliver(PushMsg msg, Context trace, CompletableFuture<Void> done);
   }
 
   private void invalid(PushMsg msg, CompletableFuture<Void> done) {

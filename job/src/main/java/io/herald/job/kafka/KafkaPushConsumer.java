@@ -2,8 +2,16 @@ package io.herald.job.kafka;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.herald.job.config.KafkaConfig;
+import io.herald.ops.tracing.PushAttributes;
+import io.herald.ops.tracing.Tracing;
 import io.herald.proto.queue.v1.PushMsg;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
@@ -11,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
@@ -21,6 +30,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +65,10 @@ import org.slf4j.LoggerFactory;
  * paused until some complete; at most {@code maxInFlightPerPartition + maxPollRecords} records per
  * partition are ever held.
  *
+ * <p><b>Tracing.</b> Each record gets a {@code process <topic>} consumer span, child of the trace
+ * context in its headers (Logic's {@code send} span), from take to the end of its delivery; its
+ * delivery runs under it.
+ *
  * <p>One thread ({@code herald-job-consumer}) owns the Kafka consumer. The constructor does no I/O;
  * {@link #start()} and {@link #stop(Duration)} are idempotent.
  */
@@ -64,8 +79,19 @@ public final class KafkaPushConsumer {
   /** How long closing a consumer that failed may take to leave the group. */
   private static final Duration FAILED_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
+  /** Reads trace context from a record's headers. */
+  private static final TextMapGetter<Headers> HEADERS =
+      (headers, key) -> {
+        Header header = headers == null ? null : headers.lastHeader(key);
+        return header == null || header.value() == null
+            ? null
+            : new String(header.value(), StandardCharsets.UTF_8);
+      };
+
   private final KafkaConfig config;
-  private final Function<PushMsg, CompletableFuture<Void>> deliver;
+  private final BiFunction<PushMsg, Context, CompletableFuture<Void>> deliver;
+  private final Tracing tracing;
+  private final String spanName;
   private final Clock clock;
   private final ConsumerMetrics metrics;
   private final Assignment assignment = new Assignment();
@@ -87,8 +113,24 @@ public final class KafkaPushConsumer {
       Function<PushMsg, CompletableFuture<Void>> deliver,
       Clock clock,
       MeterRegistry meters) {
+    this(config, (msg, trace) -> deliver.apply(msg), clock, meters, Tracing.off());
+  }
+
+  /**
+   * @param deliver delivers one record under the trace context given with it (the record's {@code
+   *     process <topic>} span); completes as above
+   * @param tracing continues each record's trace from its headers
+   */
+  public KafkaPushConsumer(
+      KafkaConfig config,
+      BiFunction<PushMsg, Context, CompletableFuture<Void>> deliver,
+      Clock clock,
+      MeterRegistry meters,
+      Tracing tracing) {
     this.config = config;
     this.deliver = deliver;
+    this.tracing = tracing;
+    this.spanName = "process " + config.topic();
     this.clock = clock;
     this.metrics = new ConsumerMetrics(meters);
     this.status = new ConsumerStatus(clock, ConsumerProperties.maxPollIntervalMillis(config));
@@ -241,13 +283,49 @@ public final class KafkaPushConsumer {
       assignment.skipped(partition, record.offset());
       return;
     }
+    Context parent = tracing.extract(record.headers(), HEADERS);
+    Span span = tracing.start(spanName, SpanKind.CONSUMER, parent);
     CompletableFuture<Void> delivery;
     try {
-      delivery = deliver.apply(msg);
+      delivery = deliver.apply(msg, span.getSpanContext().isValid() ? parent.with(span) : parent);
     } catch (RuntimeException e) {
       delivery = CompletableFuture.failedFuture(e);
     }
+    if (span.isRecording()) {
+      traced(span, record, msg, delivery);
+    }
     assignment.taken(partition, record.offset(), delivery);
+  }
+
+  /** The record's span: what it is, and ended when its delivery has. */
+  private static void traced(
+      Span span,
+      ConsumerRecord<byte[], byte[]> record,
+      PushMsg msg,
+      CompletableFuture<Void> delivery) {
+    span.setAttribute("messaging.system", "kafka");
+    span.setAttribute("messaging.operation.type", "process");
+    span.setAttribute("messaging.destination.name", record.topic());
+    span.setAttribute("messaging.destination.partition.id", Integer.toString(record.partition()));
+    span.setAttribute("messaging.kafka.offset", record.offset());
+    span.setAttribute(PushAttributes.TYPE, PushAttributes.type(msg.getType()));
+    span.setAttribute(PushAttributes.OP, msg.getOp());
+    span.setAttribute(PushAttributes.MESSAGE_ID, msg.getMessageId());
+    if (!msg.getServerId().isEmpty()) {
+      span.setAttribute(PushAttributes.SERVER_ID, msg.getServerId());
+    }
+    if (!msg.getRoom().isEmpty()) {
+      span.setAttribute(PushAttributes.ROOM, msg.getRoom());
+    }
+    var unused =
+        delivery.whenComplete(
+            (ok, e) -> {
+              if (e != null) {
+                span.setStatus(
+                    StatusCode.ERROR, "not delivered: its partition's next owner delivers it");
+              }
+              span.end();
+            });
   }
 
   private void flowControl() {

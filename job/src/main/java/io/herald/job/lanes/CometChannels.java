@@ -1,5 +1,6 @@
 package io.herald.job.lanes;
 
+import io.grpc.ClientInterceptor;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
@@ -18,6 +19,12 @@ final class CometChannels implements AutoCloseable {
   private record Open(String address, ManagedChannel channel) {}
 
   private final Map<String, Open> channels = new HashMap<>();
+  private final ClientInterceptor interceptor;
+
+  /** Channels whose calls go through {@code interceptor} (trace context into the metadata). */
+  CometChannels(ClientInterceptor interceptor) {
+    this.interceptor = interceptor;
+  }
 
   /** A stub on {@code node}'s channel, opening or replacing the channel as needed. */
   CometGrpc.CometFutureStub stub(CometNode node) {
@@ -30,6 +37,7 @@ final class CometChannels implements AutoCloseable {
           new Open(
               node.getGrpcAddress(),
               Grpc.newChannelBuilder(node.getGrpcAddress(), InsecureChannelCredentials.create())
+                  .intercept(interceptor)
                   .build());
       channels.put(node.getServerId(), open);
     }

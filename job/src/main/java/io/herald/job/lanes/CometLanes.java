@@ -5,8 +5,14 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.Status;
 import io.herald.job.config.DeliveryConfig;
+import io.herald.ops.tracing.GrpcTracing;
+import io.herald.ops.tracing.PushAttributes;
+import io.herald.ops.tracing.Tracing;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.RegistryView;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -42,7 +48,8 @@ public final class CometLanes {
   private static final Logger log = LoggerFactory.getLogger(CometLanes.class);
 
   private final RegistryView registry;
-  private final CometChannels channels = new CometChannels();
+  private final CometChannels channels;
+  private final Tracing tracing;
   private final RetryPolicy policy;
   private final long callTimeoutMillis;
   private final ScheduledExecutorService loop;
@@ -66,7 +73,24 @@ public final class CometLanes {
       Executor callbacks,
       Clock clock,
       LaneMetrics metrics) {
+    this(registry, delivery, loop, callbacks, clock, metrics, Tracing.off());
+  }
+
+  /**
+   * @param tracing traces each call as a client span ({@code herald.comet.v1.Comet/<Method>}) and
+   *     sends its context to the Comet in the call's metadata
+   */
+  public CometLanes(
+      RegistryView registry,
+      DeliveryConfig delivery,
+      ScheduledExecutorService loop,
+      Executor callbacks,
+      Clock clock,
+      LaneMetrics metrics,
+      Tracing tracing) {
     this.registry = registry;
+    this.tracing = tracing;
+    this.channels = new CometChannels(GrpcTracing.clientInterceptor(tracing));
     this.policy = new RetryPolicy(delivery);
     this.callTimeoutMillis = delivery.callTimeout().toMillis();
     this.loop = loop;
@@ -78,6 +102,16 @@ public final class CometLanes {
 
   /** Queues {@code call} on its Comet's lane; returns its outcome. */
   public CompletableFuture<Outcome> submit(CometCall call) {
+    call.span = tracing.startFor(call.kind.method, SpanKind.CLIENT, call.traces);
+    if (call.span.isRecording()) {
+      call.span.setAttribute("rpc.system", "grpc");
+      call.span.setAttribute("rpc.service", call.kind.service);
+      call.span.setAttribute("rpc.method", call.kind.methodName);
+      call.span.setAttribute(PushAttributes.SERVER_ID, call.serverId);
+      if (call.traces.size() > 1) {
+        call.span.setAttribute(PushAttributes.BATCH_MESSAGES, call.traces.size());
+      }
+    }
     if (stopped) {
       finish(call, Outcome.STOPPED, false);
       return call.done;
@@ -171,6 +205,14 @@ public final class CometLanes {
     if (outcome == Outcome.OK) {
       metrics.latency(call.kind, call.acceptUnixMs, clock.millis());
     }
+    if (call.span.isRecording()) {
+      call.span.setAttribute(PushAttributes.CALL_OUTCOME, outcome.tag);
+      call.span.setAttribute(PushAttributes.CALL_ATTEMPTS, call.attempts);
+      if (outcome != Outcome.OK) {
+        call.span.setStatus(StatusCode.ERROR, outcome.tag);
+      }
+      call.span.end();
+    }
     call.done.complete(outcome);
     if (pending == 0 && !idleWaiters.isEmpty()) {
       List<CompletableFuture<Void>> waiters = List.copyOf(idleWaiters);
@@ -222,7 +264,10 @@ public final class CometLanes {
         return;
       }
       ListenableFuture<?> reply;
-      try {
+      call.attempts++;
+      // The client interceptor sends the current span's context in the call's metadata.
+      try (Scope current =
+          call.span.getSpanContext().isValid() ? call.span.makeCurrent() : Scope.noop()) {
         reply =
             call.send.apply(
                 channels.stub(node).withDeadlineAfter(callTimeoutMillis, TimeUnit.MILLISECONDS));

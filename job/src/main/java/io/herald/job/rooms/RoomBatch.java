@@ -2,6 +2,7 @@ package io.herald.job.rooms;
 
 import io.herald.proto.comet.v1.BroadcastRoomRequest;
 import io.herald.proto.common.v1.Frame;
+import io.opentelemetry.context.Context;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
  * @param records one completion per message, completed when the batch has been handled
  * @param servers the Comets the batch goes to: every Comet any of its messages names ({@code
  *     PushMsg.room_servers}); {@code null} when a message did not name them, for every Comet
+ * @param traces the trace contexts of the messages that came with one
  */
 record RoomBatch(
     String room,
@@ -24,11 +26,13 @@ record RoomBatch(
     int bytes,
     long oldestAcceptUnixMs,
     List<CompletableFuture<Void>> records,
-    Set<String> servers) {
+    Set<String> servers,
+    List<Context> traces) {
 
   RoomBatch {
     frames = List.copyOf(frames);
     records = List.copyOf(records);
+    traces = List.copyOf(traces);
     servers = servers == null ? null : Set.copyOf(servers);
   }
 

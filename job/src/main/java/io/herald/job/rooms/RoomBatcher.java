@@ -2,6 +2,7 @@ package io.herald.job.rooms;
 
 import io.herald.job.config.BatchConfig;
 import io.herald.proto.common.v1.Frame;
+import io.opentelemetry.context.Context;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,6 +40,7 @@ final class RoomBatcher {
     final long openedAt;
     final List<Frame> frames = new ArrayList<>();
     final List<CompletableFuture<Void>> records = new ArrayList<>();
+    final List<Context> traces = new ArrayList<>(1);
     Set<String> servers = new HashSet<>(); // null: every Comet
     int bytes;
     long oldestAccept = Long.MAX_VALUE;
@@ -50,7 +52,13 @@ final class RoomBatcher {
 
     RoomBatch close() {
       return new RoomBatch(
-          room, frames, bytes, oldestAccept == Long.MAX_VALUE ? 0 : oldestAccept, records, servers);
+          room,
+          frames,
+          bytes,
+          oldestAccept == Long.MAX_VALUE ? 0 : oldestAccept,
+          records,
+          servers,
+          traces);
     }
   }
 
@@ -76,6 +84,17 @@ final class RoomBatcher {
       long acceptUnixMs,
       Collection<String> servers,
       CompletableFuture<Void> record) {
+    return add(room, frame, acceptUnixMs, servers, record, Context.root());
+  }
+
+  /** As above, the message traced under {@code trace} ({@link Context#root()}: none). */
+  List<RoomBatch> add(
+      String room,
+      Frame frame,
+      long acceptUnixMs,
+      Collection<String> servers,
+      CompletableFuture<Void> record,
+      Context trace) {
     List<RoomBatch> ready = new ArrayList<>(1);
     int size = frame.getBody().size();
     Open batch = open.get(room);
@@ -89,6 +108,9 @@ final class RoomBatcher {
     }
     batch.frames.add(frame);
     batch.records.add(record);
+    if (trace != Context.root()) {
+      batch.traces.add(trace);
+    }
     if (servers == null) {
       batch.servers = null;
     } else if (batch.servers != null) {

@@ -12,6 +12,7 @@ import io.herald.proto.common.v1.Frame;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.RegistryView;
+import io.opentelemetry.context.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,15 +63,20 @@ public final class RoomDelivery {
     this.metrics = metrics;
   }
 
-  /** Adds a room record; {@code done} completes when its batch has been handled. */
-  public void deliver(PushMsg msg, CompletableFuture<Void> done) {
+  /**
+   * Adds a room record; {@code done} completes when its batch has been handled. The batch's calls
+   * are traced under {@code trace} when the batch holds this record alone, and linked to it (and to
+   * the others' traces) when it holds several ({@link CometCall}).
+   */
+  public void deliver(PushMsg msg, Context trace, CompletableFuture<Void> done) {
     send(
         batcher.add(
             msg.getRoom(),
             Frame.newBuilder().setOp(msg.getOp()).setBody(msg.getBody()).build(),
             msg.getAcceptUnixMs(),
             msg.getRoomServersKnown() ? msg.getRoomServersList() : null,
-            done));
+            done,
+            trace));
     scheduleFlush();
   }
 
@@ -142,7 +148,8 @@ public final class RoomDelivery {
                             serverId,
                             stub -> stub.broadcastRoom(request),
                             batch.oldestAcceptUnixMs(),
-                            batch::abandoned))));
+                            batch::abandoned,
+                            batch.traces()))));
       }
       RecordCompletion.whenAll(calls, batch.records());
     }

@@ -9,6 +9,7 @@ import io.herald.job.kafka.InstanceId;
 import io.herald.job.kafka.KafkaPushConsumer;
 import io.herald.ops.Health;
 import io.herald.ops.armeria.OperatorServices;
+import io.herald.ops.tracing.Tracing;
 import io.herald.registry.Registries;
 import io.herald.registry.Registry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -47,6 +48,7 @@ public final class JobServer {
   private final JobConfig config;
   private final Clock clock;
   private final PrometheusMeterRegistry meters;
+  private final Tracing tracing;
   private Registry registry;
   private Dispatcher dispatcher;
   private KafkaPushConsumer consumer;
@@ -56,9 +58,18 @@ public final class JobServer {
   private volatile boolean stopped;
 
   public JobServer(JobConfig config, Clock clock, PrometheusMeterRegistry meters) {
+    this(config, clock, meters, Tracing.off());
+  }
+
+  /**
+   * @param tracing continues each record's trace from its headers to the Comet calls ({@code
+   *     docs/tracing.md})
+   */
+  public JobServer(JobConfig config, Clock clock, PrometheusMeterRegistry meters, Tracing tracing) {
     this.config = config;
     this.clock = clock;
     this.meters = meters;
+    this.tracing = tracing;
     this.kafka = config.kafka();
   }
 
@@ -70,9 +81,10 @@ public final class JobServer {
       kafka = withInstanceId(config.kafka());
       registry = Registries.create(config.registry(), clock, meters);
       registry.start();
-      dispatcher = new Dispatcher(config.delivery(), config.batch(), registry, clock, meters);
+      dispatcher =
+          new Dispatcher(config.delivery(), config.batch(), registry, clock, meters, tracing);
       dispatcher.start();
-      consumer = new KafkaPushConsumer(kafka, dispatcher::dispatch, clock, meters);
+      consumer = new KafkaPushConsumer(kafka, dispatcher::dispatch, clock, meters, tracing);
       server =
           Server.builder()
               .http(new InetSocketAddress(config.server().host(), config.server().port()))

@@ -10,6 +10,7 @@ import io.herald.job.lanes.Outcome;
 import io.herald.job.lanes.RecordCompletion;
 import io.herald.proto.comet.v1.PushMsgRequest;
 import io.herald.proto.queue.v1.PushMsg;
+import io.opentelemetry.context.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,18 +36,22 @@ public final class UnicastDelivery {
     this.metrics = metrics;
   }
 
-  /** Delivers a unicast record; {@code done} completes when its calls have ended. */
-  public void deliver(PushMsg msg, CompletableFuture<Void> done) {
+  /**
+   * Delivers a unicast record; {@code done} completes when its calls have ended, each traced under
+   * {@code trace}.
+   */
+  public void deliver(PushMsg msg, Context trace, CompletableFuture<Void> done) {
     CompletableFuture<Outcome> sent =
         lanes.whenRegistered(
             msg.getServerId(),
             msg.getAcceptUnixMs() + graceMillis,
             CallKind.PUSH,
-            () -> send(msg, done));
+            () -> send(msg, trace, done));
     RecordCompletion.complete(List.of(done), sent, metrics::undeliverable);
   }
 
-  private CompletableFuture<Outcome> send(PushMsg msg, CompletableFuture<Void> done) {
+  private CompletableFuture<Outcome> send(
+      PushMsg msg, Context trace, CompletableFuture<Void> done) {
     List<CompletableFuture<Outcome>> calls = new ArrayList<>();
     for (PushMsgRequest request : requests(msg, keysPerCall)) {
       calls.add(
@@ -65,7 +70,8 @@ public final class UnicastDelivery {
                           },
                           MoreExecutors.directExecutor()),
                   msg.getAcceptUnixMs(),
-                  done::isCancelled)));
+                  done::isCancelled,
+                  trace)));
     }
     return Outcome.worst(calls);
   }

@@ -12,7 +12,9 @@ import io.herald.logic.push.Delivery;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.push.PushResult;
 import io.herald.logic.push.PushService;
+import io.herald.ops.tracing.Tracing;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +40,8 @@ import java.util.function.Function;
  *
  * <p>Replies are goim's ({@link GoimReplies}); a push answers only once Kafka has every record of
  * it ({@link PushService}). Every route needs a bearer token unless {@code api.requireToken} is
- * off. Reference: {@code docs/api.md}.
+ * off. Each push is traced ({@link PushSpans}: span {@code POST /goim/push/<target>}) from the
+ * trace context in its headers. Reference: {@code docs/api.md}.
  */
 public final class GoimPushHttpApi {
   private final PushService pushes;
@@ -48,6 +51,7 @@ public final class GoimPushHttpApi {
   private final PushApiMetrics metrics;
   private final long maxRequestLength;
   private final GoimHttpErrors errors;
+  private final PushSpans spans;
 
   /**
    * @throws IllegalArgumentException if {@code api} requires a token but configures none
@@ -58,7 +62,22 @@ public final class GoimPushHttpApi {
       Inbox inbox,
       PushConfig.Api api,
       MeterRegistry meters) {
+    this(pushes, online, inbox, api, meters, Tracing.off());
+  }
+
+  /**
+   * @param tracing traces each push from the trace context in its request's headers
+   * @throws IllegalArgumentException if {@code api} requires a token but configures none
+   */
+  public GoimPushHttpApi(
+      PushService pushes,
+      OnlineView online,
+      Inbox inbox,
+      PushConfig.Api api,
+      MeterRegistry meters,
+      Tracing tracing) {
     this.pushes = pushes;
+    this.spans = new PushSpans(tracing);
     this.tokens = BearerTokens.of(api);
     this.metrics = new PushApiMetrics(meters);
     this.errors = new GoimHttpErrors(meters);
@@ -160,8 +179,8 @@ public final class GoimPushHttpApi {
         .toList();
   }
 
-  /** One push request: its query and body. */
-  private record Push(QueryParams params, ByteString body) {
+  /** One push request: its query, its body and its span. */
+  private record Push(QueryParams params, ByteString body, Span span) {
     /**
      * The reply's data: the message id (a decimal string), and the offline targets for keys and
      * mids.
@@ -170,6 +189,7 @@ public final class GoimPushHttpApi {
         CompletableFuture<PushResult> pushed, Function<PushResult, Object> offline) {
       return pushed.thenApply(
           result -> {
+            PushSpans.messageId(span, result.messageId());
             Map<String, Object> data = new LinkedHashMap<>();
             data.put("message_id", Long.toString(result.messageId()));
             if (offline != null) {
@@ -185,16 +205,23 @@ public final class GoimPushHttpApi {
 
   private void push(
       ServerBuilder sb, String target, Function<Push, CompletableFuture<Object>> handler) {
+    String spanName = "POST /goim/push/" + target;
     HttpService service =
         (ctx, req) ->
             HttpResponse.of(
                 req.aggregate()
                     .thenCompose(
-                        request ->
-                            handler.apply(
-                                new Push(
-                                    ctx.queryParams(),
-                                    ByteString.copyFrom(request.content().array()))))
+                        request -> {
+                          Span span = spans.start(spanName, request.headers(), "http");
+                          return spans.run(
+                              span,
+                              () ->
+                                  handler.apply(
+                                      new Push(
+                                          ctx.queryParams(),
+                                          ByteString.copyFrom(request.content().array()),
+                                          span)));
+                        })
                     .handle(
                         (data, e) -> {
                           metrics.push(target, e);

@@ -1,5 +1,6 @@
 package io.herald.logic.api;
 
+import com.linecorp.armeria.common.HttpHeaders;
 import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import com.linecorp.armeria.server.ServiceRequestContext;
 import io.grpc.ServerInterceptors;
@@ -18,6 +19,7 @@ import io.herald.logic.push.PushService;
 import io.herald.logic.push.PushUnavailableException;
 import io.herald.ops.armeria.GrpcStatusHandler;
 import io.herald.ops.grpc.StatusMapping;
+import io.herald.ops.tracing.Tracing;
 import io.herald.proto.push.v1.InboxPosition;
 import io.herald.proto.push.v1.OnlineRoomRequest;
 import io.herald.proto.push.v1.OnlineRoomResponse;
@@ -38,6 +40,7 @@ import io.herald.proto.push.v1.ReadInboxRequest;
 import io.herald.proto.push.v1.ReadInboxResponse;
 import io.herald.proto.push.v1.RoomOnline;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -69,6 +72,7 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
   private final InboxQueries inboxes;
   private final BearerTokens tokens;
   private final PushApiMetrics metrics;
+  private final PushSpans spans;
 
   /**
    * @throws IllegalArgumentException if {@code api} requires a token but configures none
@@ -79,7 +83,22 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
       Inbox inbox,
       PushConfig.Api api,
       MeterRegistry meters) {
+    this(pushes, online, inbox, api, meters, Tracing.off());
+  }
+
+  /**
+   * @param tracing traces each push from the trace context in its call's metadata
+   * @throws IllegalArgumentException if {@code api} requires a token but configures none
+   */
+  public PushGrpcService(
+      PushService pushes,
+      OnlineView online,
+      Inbox inbox,
+      PushConfig.Api api,
+      MeterRegistry meters,
+      Tracing tracing) {
     this.pushes = pushes;
+    this.spans = new PushSpans(tracing);
     this.online = new OnlineQueries(online);
     this.inboxes = new InboxQueries(inbox);
     this.tokens = BearerTokens.of(api);
@@ -100,6 +119,7 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
   public void pushKeys(PushKeysRequest request, StreamObserver<PushKeysResponse> response) {
     reply(
         "keys",
+        PushGrpc.getPushKeysMethod().getFullMethodName(),
         () ->
             pushes.pushKeys(
                 request.getOp(),
@@ -119,6 +139,7 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
   public void pushMids(PushMidsRequest request, StreamObserver<PushMidsResponse> response) {
     reply(
         "mids",
+        PushGrpc.getPushMidsMethod().getFullMethodName(),
         () ->
             pushes.pushMids(
                 request.getOp(),
@@ -138,6 +159,7 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
   public void pushRoom(PushRoomRequest request, StreamObserver<PushRoomResponse> response) {
     reply(
         "room",
+        PushGrpc.getPushRoomMethod().getFullMethodName(),
         () ->
             pushes.pushRoom(
                 request.getOp(), request.getType(), request.getRoom(), request.getBody()),
@@ -149,6 +171,7 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
   public void pushAll(PushAllRequest request, StreamObserver<PushAllResponse> response) {
     reply(
         "all",
+        PushGrpc.getPushAllMethod().getFullMethodName(),
         () -> pushes.pushAll(request.getOp(), request.getSpeed(), request.getBody()),
         result -> PushAllResponse.newBuilder().setMessageId(result.messageId()).build(),
         response);
@@ -247,25 +270,27 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
         .toList();
   }
 
-  /** Answers once the push is queued (or failed), on the request's event loop. */
+  /**
+   * Answers once the push is queued (or failed), on the request's event loop; traced as span {@code
+   * method} ({@link PushSpans}) from the trace context in the call's metadata.
+   */
   private <R> void reply(
       String target,
+      String method,
       Supplier<CompletableFuture<PushResult>> push,
       Function<PushResult, R> toResponse,
       StreamObserver<R> response) {
-    CompletableFuture<PushResult> pushed;
-    try {
-      pushed = push.get();
-    } catch (RuntimeException e) {
-      pushed = CompletableFuture.failedFuture(e);
-    }
     ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
+    Span span =
+        spans.start(method, ctx == null ? HttpHeaders.of() : ctx.request().headers(), "grpc");
+    CompletableFuture<PushResult> pushed = spans.run(span, push);
     Executor loop = ctx == null ? Runnable::run : ctx.eventLoop();
     var unused =
         pushed.whenCompleteAsync(
             (result, e) -> {
               metrics.push(target, e);
               if (e == null) {
+                PushSpans.messageId(span, result.messageId());
                 response.onNext(toResponse.apply(result));
                 response.onCompleted();
               } else {

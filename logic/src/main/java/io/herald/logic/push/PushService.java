@@ -11,9 +11,12 @@ import io.herald.logic.queue.PushQueue;
 import io.herald.logic.room.RoomRoutes;
 import io.herald.logic.session.Session;
 import io.herald.logic.session.SessionStore;
+import io.herald.ops.tracing.PushAttributes;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.queue.v1.PushType;
 import io.herald.wire.Op;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +48,10 @@ import java.util.function.Supplier;
  * nothing is published, while the appends that succeeded stay (a retry stores it there again, under
  * a new message id and seq). Then one record per (user, Comet) is published, naming the user and
  * the message's epoch and seq in that user's inbox.
+ *
+ * <p><b>Tracing.</b> A push belongs to the trace context current when its method is called (the
+ * push API's span): the span gets what the push became (type, op, message id, records), and every
+ * record carries the context to Job ({@link PushQueue#publish(PushMsg, Context)}).
  */
 public final class PushService {
   private final SessionStore sessions;
@@ -85,7 +93,7 @@ public final class PushService {
   public CompletableFuture<PushResult> pushKeys(
       int op, Collection<String> keys, ByteString body, Delivery delivery) {
     return accept(
-        () -> {
+        trace -> {
           Set<String> targets = checks.keys(keys);
           PushMsg template = template(PushType.PUSH_TYPE_KEYS, op, body, delivery);
           return resolve(() -> sessions.sessionsOfKeys(targets))
@@ -96,7 +104,8 @@ public final class PushService {
                     if (!delivery.store()) {
                       return publish(
                           PushRecords.byServer(template, targets, live),
-                          new PushResult(template.getMessageId(), offline, List.of()));
+                          new PushResult(template.getMessageId(), offline, List.of()),
+                          trace);
                     }
                     Map<Long, List<Session>> users = PushRecords.usersOfKeys(targets, live);
                     // Anonymous connections have no inbox: not stored, not pushed, offline.
@@ -118,7 +127,8 @@ public final class PushService {
                                         template.getMessageId(),
                                         notStored,
                                         List.of(),
-                                        stored(positions))));
+                                        stored(positions)),
+                                    trace));
                   });
         });
   }
@@ -158,7 +168,7 @@ public final class PushService {
       long messageId,
       boolean service) {
     return accept(
-        () -> {
+        trace -> {
           Set<Long> targets = checks.mids(mids);
           if (delivery.store()) {
             RequestChecks.storedMids(mids);
@@ -186,7 +196,8 @@ public final class PushService {
                         return publish(
                             records,
                             new PushResult(
-                                template.getMessageId(), List.of(), offline, stored(positions)));
+                                template.getMessageId(), List.of(), offline, stored(positions)),
+                            trace);
                       }));
         });
   }
@@ -277,7 +288,7 @@ public final class PushService {
   private CompletableFuture<PushResult> pushRoom(
       int op, String type, String room, ByteString body, boolean service) {
     return accept(
-        () -> {
+        trace -> {
           String target = RequestChecks.room(type, room);
           PushMsg template =
               template(PushType.PUSH_TYPE_ROOM, op, body, Delivery.BEST_EFFORT, 0, service)
@@ -290,7 +301,7 @@ public final class PushService {
               .thenCompose(
                   servers -> {
                     if (servers.isEmpty()) {
-                      return publish(List.of(template), result);
+                      return publish(List.of(template), result, trace);
                     }
                     if (servers.get().isEmpty()) {
                       return CompletableFuture.completedFuture(result);
@@ -300,7 +311,7 @@ public final class PushService {
                             .addAllRoomServers(new TreeSet<>(servers.get()))
                             .setRoomServersKnown(true)
                             .build();
-                    return publish(List.of(msg), result);
+                    return publish(List.of(msg), result, trace);
                   });
         });
   }
@@ -308,13 +319,13 @@ public final class PushService {
   /** Pushes to every connection, at most {@code speed} per second cluster-wide (0: unpaced). */
   public CompletableFuture<PushResult> pushAll(int op, int speed, ByteString body) {
     return accept(
-        () -> {
+        trace -> {
           int pace = RequestChecks.speed(speed);
           PushMsg msg =
               template(PushType.PUSH_TYPE_BROADCAST, op, body, Delivery.BEST_EFFORT).toBuilder()
                   .setSpeed(pace)
                   .build();
-          return publish(List.of(msg), PushResult.of(msg.getMessageId()));
+          return publish(List.of(msg), PushResult.of(msg.getMessageId()), trace);
         });
   }
 
@@ -353,11 +364,15 @@ public final class PushService {
     }
   }
 
-  /** Runs {@code push}, turning what it throws (a bad request, mostly) into a failed future. */
+  /**
+   * Runs {@code push} with the caller's trace context (the push API's span, current while it calls
+   * in), turning what it throws (a bad request, mostly) into a failed future. The trace context is
+   * taken here, on the caller's thread: the records are published later, on others.
+   */
   private static CompletableFuture<PushResult> accept(
-      Supplier<CompletableFuture<PushResult>> push) {
+      Function<Context, CompletableFuture<PushResult>> push) {
     try {
-      return push.get();
+      return push.apply(Context.current());
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }
@@ -377,13 +392,31 @@ public final class PushService {
         });
   }
 
-  /** Publishes every record; completes once all are acknowledged, or fails if any was not. */
-  private CompletableFuture<PushResult> publish(List<PushMsg> records, PushResult result) {
+  /**
+   * Publishes every record under {@code trace} (each carries it to Job); completes once all are
+   * acknowledged, or fails if any was not.
+   */
+  private CompletableFuture<PushResult> publish(
+      List<PushMsg> records, PushResult result, Context trace) {
+    Span span = Span.fromContext(trace);
+    if (span.isRecording() && !records.isEmpty()) {
+      PushMsg first = records.get(0);
+      span.setAttribute(PushAttributes.TYPE, PushAttributes.type(first.getType()));
+      span.setAttribute(PushAttributes.OP, first.getOp());
+      span.setAttribute(PushAttributes.MESSAGE_ID, result.messageId());
+      span.setAttribute(PushAttributes.RECORDS, records.size());
+      if (!first.getRoom().isEmpty()) {
+        span.setAttribute(PushAttributes.ROOM, first.getRoom());
+      }
+      if (first.getInboxSeq() > 0) {
+        span.setAttribute(PushAttributes.STORED, true);
+      }
+    }
     List<CompletableFuture<Void>> sent = new ArrayList<>(records.size());
     for (PushMsg record : records) {
       CompletableFuture<Void> one;
       try {
-        one = queue.publish(record);
+        one = queue.publish(record, trace);
       } catch (RuntimeException e) {
         one = CompletableFuture.failedFuture(e);
       }

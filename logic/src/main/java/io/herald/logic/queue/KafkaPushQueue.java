@@ -2,9 +2,16 @@ package io.herald.logic.queue;
 
 import io.herald.logic.Failures;
 import io.herald.logic.kafka.KafkaProducerConfig;
+import io.herald.ops.tracing.PushAttributes;
+import io.herald.ops.tracing.Tracing;
 import io.herald.proto.queue.v1.PushMsg;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.TextMapSetter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,14 +39,28 @@ import org.slf4j.LoggerFactory;
  * after that. A dead broker never hangs a push, and every failure carries its reason. Meter: {@code
  * herald.logic.kafka.latency{result=ok|error}}, from publish to acknowledgement.
  *
+ * <p><b>Tracing.</b> A record published under a trace context gets a {@code send <topic>} producer
+ * span, from publish to acknowledgement, and carries that span's context in its headers ({@code
+ * traceparent}, {@code tracestate}) for Job; a record published without one gets no header.
+ *
  * <p>The constructor does no I/O; {@link #start()} creates the producer and {@link #stop()} flushes
  * and closes it. Both are idempotent.
  */
 public final class KafkaPushQueue implements PushQueue {
   private static final Logger log = LoggerFactory.getLogger(KafkaPushQueue.class);
 
+  /** Writes trace context into a record's headers. */
+  private static final TextMapSetter<Headers> HEADERS =
+      (headers, key, value) -> {
+        if (headers != null) {
+          headers.remove(key).add(key, value.getBytes(StandardCharsets.UTF_8));
+        }
+      };
+
   private final KafkaProducerConfig config;
   private final MeterRegistry meters;
+  private final Tracing tracing;
+  private final String spanName;
   private final Timer acknowledged;
   private final Timer failed;
   private final Duration deadline;
@@ -46,8 +68,14 @@ public final class KafkaPushQueue implements PushQueue {
   private volatile ExecutorService sender;
 
   public KafkaPushQueue(KafkaProducerConfig config, MeterRegistry meters) {
+    this(config, meters, Tracing.off());
+  }
+
+  public KafkaPushQueue(KafkaProducerConfig config, MeterRegistry meters, Tracing tracing) {
     this.config = config;
     this.meters = meters;
+    this.tracing = tracing;
+    this.spanName = "send " + config.topic();
     this.acknowledged = latency(meters, "ok");
     this.failed = latency(meters, "error");
     this.deadline = config.maxBlock().plus(config.deliveryTimeout()).plusSeconds(1);
@@ -100,11 +128,34 @@ public final class KafkaPushQueue implements PushQueue {
 
   @Override
   public CompletableFuture<Void> publish(PushMsg msg) {
+    return publish(msg, Context.root());
+  }
+
+  @Override
+  public CompletableFuture<Void> publish(PushMsg msg, Context trace) {
     Timer.Sample sample = Timer.start(meters);
+    Span span = tracing.start(spanName, SpanKind.PRODUCER, trace);
+    if (span.isRecording()) {
+      span.setAttribute(PushAttributes.TYPE, PushAttributes.type(msg.getType()));
+      span.setAttribute(PushAttributes.MESSAGE_ID, msg.getMessageId());
+      if (!msg.getServerId().isEmpty()) {
+        span.setAttribute(PushAttributes.SERVER_ID, msg.getServerId());
+      }
+      span.setAttribute("messaging.system", "kafka");
+      span.setAttribute("messaging.operation.type", "send");
+      span.setAttribute("messaging.destination.name", config.topic());
+    }
     CompletableFuture<Void> done = new CompletableFuture<>();
     var unused =
         done.orTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
-            .whenComplete((ok, e) -> sample.stop(e == null ? acknowledged : failed));
+            .whenComplete(
+                (ok, e) -> {
+                  sample.stop(e == null ? acknowledged : failed);
+                  if (e != null) {
+                    span.setStatus(StatusCode.ERROR, Failures.reason(e));
+                  }
+                  span.end();
+                });
     ExecutorService running = sender;
     Producer<byte[], byte[]> target = producer;
     if (running == null || target == null) {
@@ -114,6 +165,9 @@ public final class KafkaPushQueue implements PushQueue {
     ProducerRecord<byte[], byte[]> record =
         new ProducerRecord<>(
             config.topic(), PushQueue.key(msg).getBytes(StandardCharsets.UTF_8), msg.toByteArray());
+    if (span.getSpanContext().isValid()) {
+      tracing.inject(trace.with(span), record.headers(), HEADERS);
+    }
     try {
       running.execute(new Send(target, record, done));
     } catch (RejectedExecutionException e) {

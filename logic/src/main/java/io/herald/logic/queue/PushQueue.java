@@ -1,6 +1,7 @@
 package io.herald.logic.queue;
 
 import io.herald.proto.queue.v1.PushMsg;
+import io.opentelemetry.context.Context;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,6 +18,15 @@ public interface PushQueue {
    * caller.
    */
   CompletableFuture<Void> publish(PushMsg msg);
+
+  /**
+   * Publishes one record as {@link #publish(PushMsg)}, carrying {@code trace}'s trace context to
+   * whoever delivers it (Kafka: in the record's headers). A queue that cannot carry it publishes
+   * the record alone.
+   */
+  default CompletableFuture<Void> publish(PushMsg msg, Context trace) {
+    return publish(msg);
+  }
 
   /**
    * The record's target, which keeps its records in order (the Kafka record key): {@code server_id}

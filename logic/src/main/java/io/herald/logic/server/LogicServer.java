@@ -41,6 +41,7 @@ import io.herald.ops.Readiness;
 import io.herald.ops.armeria.GrpcStatusHandler;
 import io.herald.ops.armeria.OperatorServices;
 import io.herald.ops.armeria.TrustedProxies;
+import io.herald.ops.tracing.Tracing;
 import io.herald.registry.Registries;
 import io.herald.registry.Registry;
 import io.herald.registry.RegistryListener;
@@ -96,6 +97,7 @@ public final class LogicServer {
   }
 
   private final Provided provided;
+  private final Tracing tracing;
 
   public LogicServer(LogicConfig config, Clock clock, PrometheusMeterRegistry meters) {
     this(config, clock, meters, Provided.NONE);
@@ -103,10 +105,23 @@ public final class LogicServer {
 
   public LogicServer(
       LogicConfig config, Clock clock, PrometheusMeterRegistry meters, Provided provided) {
+    this(config, clock, meters, provided, Tracing.off());
+  }
+
+  /**
+   * @param tracing traces pushes from the push API into the Kafka records ({@code docs/tracing.md})
+   */
+  public LogicServer(
+      LogicConfig config,
+      Clock clock,
+      PrometheusMeterRegistry meters,
+      Provided provided,
+      Tracing tracing) {
     this.config = config;
     this.clock = clock;
     this.meters = meters;
     this.provided = provided;
+    this.tracing = tracing;
   }
 
   public synchronized void start() {
@@ -148,7 +163,7 @@ public final class LogicServer {
       stops.push(selection::close);
       PushQueue queue = provided.queue();
       if (queue == null) {
-        KafkaPushQueue kafka = new KafkaPushQueue(config.push().kafka(), meters);
+        KafkaPushQueue kafka = new KafkaPushQueue(config.push().kafka(), meters, tracing);
         kafka.start();
         stops.push(kafka::stop);
         queue = kafka;
@@ -208,7 +223,8 @@ public final class LogicServer {
           GrpcService.builder()
               .addService(logic)
               .addService(
-                  new PushGrpcService(pushes, online, stores.inbox(), config.push().api(), meters)
+                  new PushGrpcService(
+                          pushes, online, stores.inbox(), config.push().api(), meters, tracing)
                       .grpcService());
       if (im != null) {
         grpc.addService(
@@ -225,7 +241,7 @@ public final class LogicServer {
           .service("/health", OperatorServices.health(readiness::health))
           .service("/live", OperatorServices.health(() -> Health.UP))
           .service("/metrics", OperatorServices.metrics(meters));
-      new GoimPushHttpApi(pushes, online, stores.inbox(), config.push().api(), meters)
+      new GoimPushHttpApi(pushes, online, stores.inbox(), config.push().api(), meters, tracing)
           .bindTo(builder);
       new GoimNodesHttpApi(nodes, registry, online).bindTo(builder);
       if (im != null) {

@@ -17,9 +17,16 @@ import io.herald.proto.queue.v1.PushType;
 import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +63,26 @@ class KafkaPushQueueIT {
     topic.close();
     queue.stop();
     queue.stop(); // idempotent
+  }
+
+  @Test
+  void aRecordCarriesItsPushsTraceContextInItsHeadersAndNoneWithout() {
+    pushes.pushMids(1000, List.of(7L), BODY).join();
+    assertThat(topic.takeOne().headers()).as("a push without trace context").isEmpty();
+
+    // Tracing off (no SDK): the caller's context goes out as it came in.
+    SpanContext caller =
+        SpanContext.createFromRemoteParent(
+            "4bf92f3577b34da6a3ce929d0e0e4736",
+            "00f067aa0ba902b7",
+            TraceFlags.getSampled(),
+            TraceState.getDefault());
+    try (Scope traced = Context.root().with(Span.wrap(caller)).makeCurrent()) {
+      pushes.pushMids(1000, List.of(7L), BODY).join();
+    }
+    assertThat(topic.takeOne().headers())
+        .containsExactly(
+            Map.entry("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
   }
 
   @Test

@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.testkit.KafkaBroker;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,8 +25,8 @@ public final class TopicReader implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final Deque<Read> buffered = new ArrayDeque<>();
 
-  /** One record read back. */
-  public record Read(String key, int partition, PushMsg msg) {}
+  /** One record read back, with its headers (as UTF-8 text). */
+  public record Read(String key, int partition, PushMsg msg, Map<String, String> headers) {}
 
   /** Reads every partition of {@code topic} from its start, with no consumer group to join. */
   public TopicReader(KafkaBroker kafka, String topic) {
@@ -54,7 +56,15 @@ public final class TopicReader implements AutoCloseable {
         .until(
             () -> {
               for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                buffered.add(new Read(record.key(), record.partition(), parse(record.value())));
+                Map<String, String> headers = new LinkedHashMap<>();
+                record
+                    .headers()
+                    .forEach(
+                        header ->
+                            headers.put(
+                                header.key(), new String(header.value(), StandardCharsets.UTF_8)));
+                buffered.add(
+                    new Read(record.key(), record.partition(), parse(record.value()), headers));
               }
               return buffered.size() >= count;
             });
