@@ -54,7 +54,8 @@ final class StandaloneConfigs {
         d.nodes(),
         d.singleLoginPlatforms(),
         d.cometCallTimeout(),
-        d.im().withEnabled(true));
+        d.im().withEnabled(true),
+        d.admin());
   }
 
   /** The Comet, calling the standalone Logic's gRPC port {@code logicGrpcPort}. */
