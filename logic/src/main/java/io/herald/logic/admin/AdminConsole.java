@@ -18,7 +18,7 @@ import io.herald.logic.push.PushService;
 import io.herald.registry.RegistryView;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -252,12 +252,9 @@ public final class AdminConsole {
     if (json == null || !json.isObject()) {
       throw AdminException.badRequest(
           "body",
-          json == null ? "empty" : json.getNodeType().name().toLowerCase(java.util.Locale.ROOT),
+          json == null ? "empty" : json.getNodeType().name().toLowerCase(Locale.ROOT),
           "a JSON object");
     }
     return json;
   }
-
-  /** The endpoints' names, for docs and tests. */
-  static final List<String> ENDPOINTS = List.of("comets", "online", "push", "drain");
 }
