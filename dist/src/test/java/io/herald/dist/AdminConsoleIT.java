@@ -1,6 +1,7 @@
 package io.herald.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,6 +24,10 @@ import io.herald.testkit.wire.WireClient;
 import io.herald.wire.ProtocolVersion;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -100,7 +105,24 @@ class AdminConsoleIT {
     Comet east = comet(backends, "console-east-1", "cn-east", logicGrpc);
     Comet south = comet(backends, "console-south-1", "cn-south", logicGrpc);
     WireClient eastClient = client(east, EAST_MID);
-    client(south, SOUTH_MID);
+    WireClient southClient = client(south, SOUTH_MID);
+
+    // The API itself first, with the token a script would use: a push to the other region's user
+    // reaches its client (repeated while Kafka learns the new topic on a loaded machine).
+    String warmUp = "over the console API " + System.nanoTime();
+    await()
+        .atMost(STEP)
+        .until(
+            () ->
+                consolePush(
+                        httpPort,
+                        "{\"target\":\"mids\",\"operation\":1000,\"mids\":[\""
+                            + SOUTH_MID
+                            + "\"],\"body\":\""
+                            + warmUp
+                            + "\"}")
+                    == 200);
+    southClient.await(frame -> warmUp.equals(frame.text()), STEP, warmUp);
 
     BrowserScript page =
         BrowserScript.start(
@@ -140,6 +162,20 @@ class AdminConsoleIT {
     assertThat(east.server().draining()).isFalse();
     page.awaitLine("done");
     page.assertSucceeded();
+  }
+
+  /** POSTs {@code json} to the console's push endpoint with the admin token; its status. */
+  private static int consolePush(int httpPort, String json) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + httpPort + "/herald/admin/api/push"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .timeout(STEP)
+                .POST(HttpRequest.BodyPublishers.ofString(json))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   /** The page's rows, [{server_id, region, state, connections}], as "id region state n". */
