@@ -9,6 +9,7 @@ import io.herald.comet.server.CometServer;
 import io.herald.idgen.server.IdGenServer;
 import io.herald.job.config.JobConfig;
 import io.herald.job.dispatch.Dispatcher;
+import io.herald.logic.admin.AdminConsole;
 import io.herald.logic.server.LogicConfig;
 import io.herald.logic.server.LogicServer;
 import io.herald.ops.PrometheusMetrics;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * in-process registry, in-memory sessions, an in-process queue in place of Kafka ({@link
  * InProcessPushQueue}), IdGen on an H2 file, {@code trust} authentication, goim's ports, and every
  * listener on loopback — so the push API needs no token (production roles require one) and nothing
- * is reachable from other machines. Each role's settings can still be changed through its
- * environment variables ({@code LOGIC_*}, {@code COMET_*}, ...); they override the standalone
- * defaults.
+ * is reachable from other machines. The admin console ({@code /herald/admin/}) is on, behind a
+ * token made at each start and printed in the {@link #banner()}. Each role's settings can still be
+ * changed through its environment variables ({@code LOGIC_*}, {@code COMET_*}, ...); they override
+ * the standalone defaults.
  */
 final class Standalone implements Role.Running {
   private static final Logger log = LoggerFactory.getLogger(Standalone.class);
@@ -49,6 +52,8 @@ final class Standalone implements Role.Running {
   private LogicServer logic;
   private CometServer comet;
   private CometConfig cometConfig;
+  private LogicConfig logicConfig;
+  private final String adminToken = StandaloneConfigs.newAdminToken();
 
   Standalone(Map<String, String> env, Clock clock) {
     this.env = env;
@@ -76,7 +81,8 @@ final class Standalone implements Role.Running {
       dispatcher.start();
       stops.push(() -> dispatcher.stop(Duration.ofSeconds(2)));
 
-      LogicConfig logicConfig = load(Roles.LOGIC, StandaloneConfigs.logic());
+      LogicConfig logicConfig = load(Roles.LOGIC, StandaloneConfigs.logic(adminToken));
+      this.logicConfig = logicConfig;
       logic =
           new LogicServer(
               logicConfig,
@@ -137,13 +143,17 @@ final class Standalone implements Role.Running {
     return comet;
   }
 
-  /** What {@code herald standalone} prints once started: where the demo page and clients go. */
+  /**
+   * What {@code herald standalone} prints once started: where the demo page, the admin console (and
+   * its token) and clients go.
+   */
   String banner() {
     int http = logic.httpPort();
     CometConfig.Listen listen = cometConfig.listen();
     return String.format(
         "%nHerald standalone is running.%n"
             + "  Demo page:   http://%s:%d/demo/%n"
+            + "  Console:     http://%s:%d%s (%s)%n"
             + "  Push a room: curl -d 'hello'"
             + " 'http://%s:%d/goim/push/room?operation=1000&type=live&room=1000'%n"
             + "  Clients:     TCP %s:%d, WebSocket ws://%s:%d%s%n"
@@ -152,11 +162,29 @@ final class Standalone implements Role.Running {
         http,
         LOOPBACK,
         http,
+        AdminConsole.PATH,
+        consoleToken(),
+        LOOPBACK,
+        http,
         LOOPBACK,
         listen.tcpPort(),
         LOOPBACK,
         listen.wsPort(),
         listen.wsPath());
+  }
+
+  /** The admin token for the banner: the one made at start, unless the user's variables set one. */
+  private String consoleToken() {
+    List<String> tokens = logicConfig.admin().tokens();
+    if (tokens.equals(List.of(adminToken))) {
+      return "admin token " + adminToken;
+    }
+    return tokens.isEmpty() ? "off: LOGIC_ADMIN_TOKENS is empty" : "a token of LOGIC_ADMIN_TOKENS";
+  }
+
+  /** The admin token this run made (the console's, unless the user's variables set theirs). */
+  String adminToken() {
+    return adminToken;
   }
 
   PrometheusMeterRegistry meters() {

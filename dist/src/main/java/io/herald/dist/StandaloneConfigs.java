@@ -3,19 +3,24 @@ package io.herald.dist;
 import io.herald.balancer.server.BalancerConfig;
 import io.herald.comet.config.CometConfig;
 import io.herald.idgen.server.IdGenConfig;
+import io.herald.logic.admin.AdminConfig;
 import io.herald.logic.auth.AuthConfig;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.receive.ReceiveConfig;
 import io.herald.logic.server.LogicConfig;
 import io.herald.logic.store.StoreConfig;
 import io.herald.registry.RegistryConfig;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
 
 /**
  * What {@code herald standalone} changes in each role's defaults: every listener on loopback, the
  * in-process registry, and for Logic in-memory sessions, {@code trust} authentication, no push API
- * token, upstream messages to the log and chat (IM) on, kept in the embedded H2 file {@code
- * ./data/im/im}. The user's environment ({@code LOGIC_*}, {@code COMET_*}, ...) overrides these as
- * it overrides a config file.
+ * token, upstream messages to the log, chat (IM) on, kept in the embedded H2 file {@code
+ * ./data/im/im}, and the admin console on behind a token made at each start ({@link
+ * #newAdminToken()}), which the banner prints. The user's environment ({@code LOGIC_*}, {@code
+ * COMET_*}, ...) overrides these as it overrides a config file.
  */
 final class StandaloneConfigs {
   /** Where every standalone listener binds: nothing is reachable from other machines. */
@@ -31,7 +36,19 @@ final class StandaloneConfigs {
     return defaults.withServer(LOOPBACK, defaults.server().port());
   }
 
-  static LogicConfig logic() {
+  /**
+   * A fresh admin console token: 24 random bytes, URL-safe Base64 (32 characters). Made at each
+   * start and printed once, so the console is on for the developer at the terminal and still behind
+   * a token for anyone else on the machine.
+   */
+  static String newAdminToken() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** Logic, its admin console behind {@code adminToken}. */
+  static LogicConfig logic(String adminToken) {
     LogicConfig d = LogicConfig.defaults();
     LogicConfig.Server server = d.server();
     AuthConfig auth = d.auth();
@@ -54,7 +71,8 @@ final class StandaloneConfigs {
         d.nodes(),
         d.singleLoginPlatforms(),
         d.cometCallTimeout(),
-        d.im().withEnabled(true));
+        d.im().withEnabled(true),
+        new AdminConfig(List.of(adminToken)));
   }
 
   /** The Comet, calling the standalone Logic's gRPC port {@code logicGrpcPort}. */

@@ -26,7 +26,8 @@ class StandaloneConfigsTest {
   }
 
   @Test
-  void logicIsOnLoopbackWithTrustMemoryNoTokenAndChat() {
+  void logicIsOnLoopbackWithTrustMemoryNoTokenChatAndTheConsole() {
+    String token = StandaloneConfigs.newAdminToken();
     LogicConfig expected =
         fromStrings(
             Roles.LOGIC,
@@ -38,9 +39,18 @@ class StandaloneConfigsTest {
                 "PUSH_API_REQUIRETOKEN", "false",
                 "RECEIVE_SINK", "log",
                 "REGISTRY_BACKEND", "memory",
-                "IM_ENABLED", "true"));
+                "IM_ENABLED", "true",
+                "ADMIN_TOKENS", token));
 
-    assertThat(StandaloneConfigs.logic()).isEqualTo(expected);
+    assertThat(StandaloneConfigs.logic(token)).isEqualTo(expected);
+  }
+
+  @Test
+  void eachStartMakesAnAdminTokenOfItsOwn() {
+    String first = StandaloneConfigs.newAdminToken();
+    String second = StandaloneConfigs.newAdminToken();
+
+    assertThat(first).matches("[A-Za-z0-9_-]{32}").isNotEqualTo(second);
   }
 
   @Test

@@ -38,10 +38,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code herald standalone} as a user meets it, started through the launcher's command line: the
- * start banner and the trust-mode warning, every role in one process, goim clients over TCP, pushes
- * through goim's HTTP API reaching them through the in-process queue and Job's dispatcher, each
- * role's health endpoint, and every listener on loopback only. On free ports, so it runs beside
- * anything else.
+ * start banner (with the admin console and its token) and the trust-mode warning, every role in one
+ * process, goim clients over TCP, pushes through goim's HTTP API reaching them through the
+ * in-process queue and Job's dispatcher, each role's health endpoint, and every listener on
+ * loopback only. On free ports, so it runs beside anything else.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StandaloneIT {
@@ -119,6 +119,37 @@ class StandaloneIT {
         .map(ILoggingEvent::getFormattedMessage)
         .singleElement(as(InstanceOfAssertFactories.STRING))
         .contains("trust authentication", "any client may claim any user", "not production");
+  }
+
+  /**
+   * The console is on, behind the token the banner prints: the API answers with it, refuses without
+   * it, and lists the standalone Comet.
+   */
+  @Test
+  void theBannerPrintsTheConsoleAndItsTokenWhichTheConsoleTakes() throws Exception {
+    String token = standalone.adminToken();
+    assertThat(launch.out())
+        .containsPattern(
+            "(?m)^  Console: +"
+                + Pattern.quote(
+                    "http://127.0.0.1:" + http + "/herald/admin/ (admin token " + token + ")")
+                + "$");
+    URI comets = URI.create("http://127.0.0.1:" + http + "/herald/admin/api/comets");
+    HttpResponse<String> refused =
+        client.send(
+            HttpRequest.newBuilder(comets).timeout(WAIT).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(401);
+    HttpResponse<String> listed =
+        client.send(
+            HttpRequest.newBuilder(comets)
+                .header("Authorization", "Bearer " + token)
+                .timeout(WAIT)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+    assertThat(listed.body())
+        .contains("\"server_id\":\"" + StandaloneConfigs.COMET_SERVER_ID + "\"");
   }
 
   @Test

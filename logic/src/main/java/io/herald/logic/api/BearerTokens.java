@@ -9,10 +9,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The push API's callers: an {@code Authorization: Bearer <token>} value is accepted if the token
- * is one of the configured ones. Tokens are compared as SHA-256 digests with {@link
- * MessageDigest#isEqual}, against every configured token, so the time taken tells nothing about how
- * much of a token matched or which one.
+ * The push API's callers (and the admin console's, with tokens of its own): an {@code
+ * Authorization: Bearer <token>} value is accepted if the token is one of the configured ones.
+ * Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}, against every
+ * configured token, so the time taken tells nothing about how much of a token matched or which one.
  */
 public final class BearerTokens {
   private static final String SCHEME = "bearer ";
@@ -34,6 +34,18 @@ public final class BearerTokens {
     api.checkTokens();
     return new BearerTokens(
         api.requireToken(), api.tokens().stream().map(BearerTokens::digest).toList());
+  }
+
+  /**
+   * Exactly {@code tokens}, one of which every request must carry (the admin console's).
+   *
+   * @throws IllegalArgumentException if {@code tokens} is empty
+   */
+  public static BearerTokens required(List<String> tokens) {
+    if (tokens.isEmpty()) {
+      throw new IllegalArgumentException("tokens: [] (expected: at least one token)");
+    }
+    return new BearerTokens(true, tokens.stream().map(BearerTokens::digest).toList());
   }
 
   /**

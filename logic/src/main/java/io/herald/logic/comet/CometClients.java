@@ -10,6 +10,8 @@ import io.grpc.ManagedChannel;
 import io.herald.logic.session.Session;
 import io.herald.proto.comet.v1.CometGrpc;
 import io.herald.proto.comet.v1.CometGrpc.CometFutureStub;
+import io.herald.proto.comet.v1.DrainRequest;
+import io.herald.proto.comet.v1.DrainResponse;
 import io.herald.proto.comet.v1.KickReason;
 import io.herald.proto.comet.v1.KickRequest;
 import io.herald.proto.comet.v1.KickResponse;
@@ -30,8 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * gRPC channels to the Comets, found through the registry: one channel per Comet, reused, and
- * replaced when the Comet's gRPC address changes. Logic uses it to kick connections and to ask
- * Comets to re-announce their sessions.
+ * replaced when the Comet's gRPC address changes. Logic uses it to kick connections, to ask Comets
+ * to re-announce their sessions, and (for the admin console) to drain one.
  */
 public final class CometClients implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CometClients.class);
@@ -71,6 +73,17 @@ public final class CometClients implements AutoCloseable {
   public CompletableFuture<Long> resync(String serverId, String incarnation) {
     ResyncRequest request = ResyncRequest.newBuilder().setStoreIncarnation(incarnation).build();
     return call(serverId, stub -> stub.resync(request)).thenApply(ResyncResponse::getConnections);
+  }
+
+  /**
+   * Asks {@code serverId} to drain ({@code Comet.Drain}) over {@code grace}, or over the Comet's
+   * own default when {@code grace} is zero, with no hints: its clients ask the Balancer again.
+   * Completes with the Comet's answer; exceptionally when the Comet is not registered ({@link
+   * NoSuchElementException}) or the call fails.
+   */
+  public CompletableFuture<DrainResponse> drain(String serverId, Duration grace) {
+    DrainRequest request = DrainRequest.newBuilder().setGraceMs(grace.toMillis()).build();
+    return call(serverId, stub -> stub.drain(request));
   }
 
   /** {@link #resync}s every registered Comet, in the background; failures are logged. */

@@ -3,6 +3,7 @@ package io.herald.logic.server;
 import io.herald.balancer.SelectionConfig;
 import io.herald.config.Check;
 import io.herald.config.Hosts;
+import io.herald.logic.admin.AdminConfig;
 import io.herald.logic.api.GoimNodes;
 import io.herald.logic.auth.AuthConfig;
 import io.herald.logic.im.ImConfig;
@@ -34,6 +35,8 @@ import java.util.List;
  * @param im the IM layer (chat): off by default; its messages go through the push path, so with it
  *     on, {@code im.maxMessageBytes} plus the 53-byte message head must fit {@code
  *     push.api.maxBodyBytes}
+ * @param admin the operators' console ({@code docs/console.md}): off until {@code admin.tokens}
+ *     names a token, none of which may also be a push API token
  */
 public record LogicConfig(
     Server server,
@@ -47,7 +50,8 @@ public record LogicConfig(
     GoimNodes.Config nodes,
     List<String> singleLoginPlatforms,
     Duration cometCallTimeout,
-    ImConfig im) {
+    ImConfig im,
+    AdminConfig admin) {
 
   /** goim's Logic ports. */
   public static final int DEFAULT_HTTP_PORT = 3111;
@@ -67,7 +71,8 @@ public record LogicConfig(
         GoimNodes.Config.DEFAULT,
         List.of(),
         Duration.ofSeconds(2),
-        ImConfig.defaults());
+        ImConfig.defaults(),
+        AdminConfig.defaults());
   }
 
   public LogicConfig {
@@ -84,6 +89,15 @@ public record LogicConfig(
         singleLoginPlatforms == null ? List.of() : List.copyOf(singleLoginPlatforms);
     Check.positive("cometCallTimeout", cometCallTimeout);
     Check.notNull("im", im);
+    Check.notNull("admin", admin);
+    for (int i = 0; i < admin.tokens().size(); i++) {
+      // A backend that may push must not thereby be able to drain Comets.
+      Check.state(
+          !push.api().tokens().contains(admin.tokens().get(i)),
+          "admin.tokens[" + i + "]",
+          "<hidden>",
+          "a token that is not also in push.api.tokens");
+    }
     Check.state(
         !im.enabled()
             || im.maxMessageBytes() + ChatMessage.HEAD_LENGTH <= push.api().maxBodyBytes(),

@@ -9,6 +9,7 @@ import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import io.herald.balancer.NodeSelectors;
 import io.herald.im.jdbc.JdbcImStore;
+import io.herald.logic.admin.AdminConsole;
 import io.herald.logic.api.GoimNodes;
 import io.herald.logic.api.GoimNodesHttpApi;
 import io.herald.logic.api.GoimPushHttpApi;
@@ -60,8 +61,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Logic: the Comet-facing gRPC service, the push API (goim's HTTP paths and gRPC), goim's node API,
  * with {@code im.enabled} the IM layer (chat ops through Receive, and its backend API {@code
- * herald.im.v1.Im} and {@code /herald/im/*}), {@code /health} and {@code /metrics}, on goim's two
- * ports. {@link #start()} starts the parts in order (registry, stores, online counts, queue,
+ * herald.im.v1.Im} and {@code /herald/im/*}), with {@code admin.tokens} the operators' console
+ * ({@code /herald/admin/}, {@link AdminConsole}), {@code /health} and {@code /metrics}, on goim's
+ * two ports. {@link #start()} starts the parts in order (registry, stores, online counts, queue,
  * message ids, the IM database, server) and {@link #stop()} stops them in reverse; both are
  * idempotent and the constructor does no I/O.
  *
@@ -246,6 +248,20 @@ public final class LogicServer {
       new GoimNodesHttpApi(nodes, registry, online).bindTo(builder);
       if (im != null) {
         new ImHttpApi(im, config.push().api(), config.im().maxMessageBytes()).bindTo(builder);
+      }
+      if (config.admin().enabled()) {
+        new AdminConsole(
+                config.admin(),
+                registry,
+                online,
+                pushes,
+                comets,
+                config.push().api(),
+                clock,
+                meters)
+            .bindTo(builder);
+      } else {
+        AdminConsole.logOff();
       }
       provided.routes().accept(builder);
       server = builder.build();

@@ -42,4 +42,17 @@ class BearerTokensTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("tokens");
   }
+
+  /** The admin console's tokens: always required, exactly those given. */
+  @Test
+  void requiredTokensAreNeverOptional() {
+    BearerTokens admin = BearerTokens.required(List.of("admin-token-one"));
+
+    assertThat(admin.reject("Bearer admin-token-one")).isEmpty();
+    assertThat(admin.reject(null)).hasValueSatisfying(r -> assertThat(r).contains("missing"));
+    assertThat(admin.reject("Bearer first-token")).hasValue("invalid bearer token");
+    assertThatThrownBy(() -> BearerTokens.required(List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("tokens: [] (expected: at least one token)");
+  }
 }

@@ -119,6 +119,42 @@ class LogicConfigTest {
         .hasMessage(file + ": server.grpcPort: 3119 (expected: != httpPort 3119)");
   }
 
+  /** The console is off as shipped; its tokens are long, and none is also a push token. */
+  @Test
+  void adminTokensAreCheckedWithoutShowingThem() {
+    Path deploy = Path.of("..", "deploy", "logic.yaml");
+    assertThat(LOADER.load(deploy, Map.of()).config().admin().enabled()).isFalse();
+    LogicConfig on =
+        LOADER
+            .load(
+                deploy,
+                Map.of("LOGIC_ADMIN_TOKENS", "admin-0123456789abcdef,admin-fedcba9876543210"))
+            .config();
+    assertThat(on.admin().tokens())
+        .containsExactly("admin-0123456789abcdef", "admin-fedcba9876543210");
+    assertThat(on.admin().toString()).isEqualTo("AdminConfig[tokens=<2 hidden>]");
+
+    assertThatThrownBy(() -> LOADER.load(deploy, Map.of("LOGIC_ADMIN_TOKENS", "short-secret")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            deploy
+                + ": admin.tokens[0]: <hidden, 12 characters> (expected: at least 16 characters)");
+    assertThatThrownBy(
+            () ->
+                LOADER.load(
+                    deploy,
+                    Map.of(
+                        "LOGIC_ADMIN_TOKENS", "shared-0123456789abcdef",
+                        "LOGIC_PUSH_API_TOKENS", "push-token,shared-0123456789abcdef")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            deploy
+                + ": admin.tokens[0]: <hidden> (expected: a token that is not also in"
+                + " push.api.tokens)")
+        .message()
+        .doesNotContain("shared-0123456789abcdef");
+  }
+
   /** Trust mode lets any client claim any user: Logic listens on loopback only, unless forced. */
   @Test
   void trustModeKeepsLogicOnLoopbackUnlessForced() {
