@@ -2,7 +2,7 @@ package io.herald.logic.session;
 
 import io.herald.logic.redis.RedisConnection;
 import io.herald.logic.redis.RedisOp;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,7 +143,7 @@ public final class RedisSessionStore implements SessionStore {
    * and conn (nulls if none).
    */
   private CompletableFuture<List<Object>> write(
-      RedisAsyncCommands<String, String> commands, Session session) {
+      RedisClusterAsyncCommands<String, String> commands, Session session) {
     CompletableFuture<List<Object>> previous =
         SessionScripts.WRITE.run(
             commands,
@@ -156,7 +156,7 @@ public final class RedisSessionStore implements SessionStore {
 
   /** Writes the mid entry and the server member of {@code session}, with fresh TTLs. */
   private CompletableFuture<?>[] index(
-      RedisAsyncCommands<String, String> commands, Session session) {
+      RedisClusterAsyncCommands<String, String> commands, Session session) {
     String midKey = keys.mid(session.mid());
     String serverKey = keys.server(session.serverId());
     return new CompletableFuture<?>[] {
@@ -176,7 +176,7 @@ public final class RedisSessionStore implements SessionStore {
 
   /** Drops the index entries of the connection whose record {@code session} replaced. */
   private CompletableFuture<Void> forgetReplaced(
-      RedisAsyncCommands<String, String> commands, Session session, List<Object> old) {
+      RedisClusterAsyncCommands<String, String> commands, Session session, List<Object> old) {
     Session replaced =
         RedisSessionKeys.session(
             session.key(),
@@ -210,7 +210,7 @@ public final class RedisSessionStore implements SessionStore {
 
   /** Removes {@code session}'s member from its Comet's set, unless a newer epoch wrote it again. */
   private CompletableFuture<Long> removeMember(
-      RedisAsyncCommands<String, String> commands, String serverId, Session session) {
+      RedisClusterAsyncCommands<String, String> commands, String serverId, Session session) {
     return SessionScripts.removeOlder(
         commands,
         keys.server(serverId),
