@@ -15,7 +15,8 @@ import java.util.stream.Collectors;
  * mode on free ports of 127.0.0.1 (client and bus port both picked, so neither lands in the
  * ephemeral range), joined by {@code redis-cli --cluster create}, and awaited until every node
  * reports {@code cluster_state:ok} with all 16384 slots served. A short node timeout ({@value
- * #NODE_TIMEOUT_MS} ms) makes a replica take over a killed master within a few seconds.
+ * #NODE_TIMEOUT_MS} ms) makes a replica take over a killed master within a few seconds; {@code
+ * cluster-require-full-coverage no} keeps the other masters answering meanwhile.
  *
  * <p>A test may kill the master of a key ({@link #killMasterOf}), wait for its replica to be
  * promoted, and {@link #heal()} the cluster: the killed node starts again from its {@code
@@ -67,6 +68,10 @@ final class RedisClusterInstance implements AutoCloseable {
               "nodes.conf",
               "--cluster-node-timeout",
               Integer.toString(NODE_TIMEOUT_MS),
+              // While a master's slots have no master (from its FAIL flag until a replica is
+              // promoted), the other masters keep answering, as docs/operations.md advises.
+              "--cluster-require-full-coverage",
+              "no",
               "--save",
               "",
               "--appendonly",
