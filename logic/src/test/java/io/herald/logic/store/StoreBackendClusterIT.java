@@ -7,7 +7,6 @@ import io.herald.logic.online.OnlineCounts;
 import io.herald.logic.online.OnlineView.RoomCount;
 import io.herald.logic.online.OnlineView.Totals;
 import io.herald.logic.online.ServerOnline;
-import io.herald.logic.session.Session;
 import io.herald.redis.RedisEndpoint;
 import io.herald.testkit.RealRedisCluster;
 import io.herald.testkit.RedisClusterServer;
@@ -24,10 +23,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Logic's stores as Logic wires them ({@link StoreBackend}, {@code store.redis.mode: cluster}) on a
  * real Redis Cluster: online reports (two hash-tagged keys written by one script, read and pruned
- * by another), the room index (one key per room, spread over the masters), the incarnation, and a
- * failover of the master that holds the online reports and a user's session, after which the same
- * backend serves them again. (The session store and the inbox run their whole contracts in {@code
- * RedisClusterSessionStoreIT} and {@code RedisClusterInboxIT}.)
+ * by another), the room index (one key per room, spread over the masters) and the incarnation. (The
+ * session store and the inbox run their whole contracts in {@code RedisClusterSessionStoreIT} and
+ * {@code RedisClusterInboxIT}; a master failover under a running Logic is {@code
+ * it/RedisClusterFailoverIT}.)
  */
 @RealRedisCluster
 class StoreBackendClusterIT {
@@ -121,34 +120,5 @@ class StoreBackendClusterIT {
     } finally {
       other.stop();
     }
-  }
-
-  /**
-   * The master holding a user's session is killed. Once its replica is promoted, the same backend
-   * finds the session (written and replicated before the kill) and records new ones in that slot.
-   */
-  @Test
-  void afterAFailoverTheSameBackendServesTheSessionsItHeld() {
-    Session session = new Session(77, "dev-77", "comet-a", 5, 1, "web");
-    stores.sessions().put(session).join();
-    cluster.awaitReplicated();
-
-    Duration promoted = cluster.failOverMasterOf(cluster.keyPrefix() + "b:key:dev-77");
-
-    long start = System.nanoTime();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .pollInterval(Duration.ofMillis(50))
-        .ignoreExceptions()
-        .until(() -> stores.sessions().sessionsOfMids(List.of(77L)).join().get(77L).size() == 1);
-    System.out.printf(
-        "[redis cluster failover] session master killed -> promoted: %d ms;"
-            + " promoted -> sessions read again: %d ms%n",
-        promoted.toMillis(), Duration.ofNanos(System.nanoTime() - start).toMillis());
-    Session again = new Session(77, "dev-77b", "comet-a", 5, 2, "web");
-    stores.sessions().put(again).join();
-    assertThat(stores.sessions().sessionsOfMids(List.of(77L)).join().get(77L))
-        .extracting(Session::key)
-        .containsExactly("dev-77", "dev-77b");
   }
 }
