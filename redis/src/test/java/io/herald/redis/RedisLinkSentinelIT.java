@@ -27,7 +27,7 @@ class RedisLinkSentinelIT {
       try {
         RedisClusterAsyncCommands<String, String> redis = link.commands().get(5, TimeUnit.SECONDS);
         redis.set("t:k", "before").get();
-        assertThat(redis.waitForReplication(1, 5_000).get()).isOne();
+        sentinels.awaitReplicated();
 
         Duration promoted = sentinels.killMaster();
         long start = System.nanoTime();

@@ -52,6 +52,11 @@ public final class RedisSentinels implements AutoCloseable {
       for (int i = 0; i < 3; i++) {
         setup.sentinel();
       }
+      int replica = setup.servers.get(1).port();
+      Poller.await(
+          "the replica is in sync with the master",
+          STARTUP_TIMEOUT,
+          () -> RespCall.call(replica, "INFO", "replication").contains("master_link_status:up"));
       Poller.await(
           "every Sentinel knows the replica and the other Sentinels",
           STARTUP_TIMEOUT,
@@ -169,6 +174,38 @@ public final class RedisSentinels implements AutoCloseable {
   private static int masterPortFrom(String address) {
     // host and port, one per line
     return Integer.parseInt(address.substring(address.lastIndexOf('\n') + 1).strip());
+  }
+
+  /**
+   * Waits until the replica has received what the master had written when this was called: those
+   * writes survive a failover.
+   */
+  public void awaitReplicated() {
+    try {
+      String master = RespCall.call(masterPort, "INFO", "replication");
+      long written = -1;
+      for (String line : master.split("\r?\n")) {
+        if (line.startsWith("master_repl_offset:")) {
+          written = Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+        }
+      }
+      long target = written;
+      Poller.await(
+          "the replica received what the master had written",
+          FAILOVER_TIMEOUT,
+          () -> {
+            for (String line : RespCall.call(masterPort, "INFO", "replication").split("\r?\n")) {
+              if (line.matches("slave\\d+:.*")
+                  && line.contains("state=online")
+                  && Long.parseLong(line.replaceAll(".*offset=(\\d+).*", "$1")) >= target) {
+                return true;
+              }
+            }
+            return false;
+          });
+    } catch (IOException | StartupFailure e) {
+      throw new IllegalStateException("cannot wait for the replica: " + e.getMessage(), e);
+    }
   }
 
   /**
