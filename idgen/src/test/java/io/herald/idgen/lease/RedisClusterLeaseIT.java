@@ -6,8 +6,6 @@ import io.herald.testkit.RealRedisCluster;
 import io.herald.testkit.RedisClusterServer;
 import io.lettuce.core.codec.StringCodec;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -18,27 +16,25 @@ import org.junit.jupiter.api.BeforeEach;
  */
 @RealRedisCluster
 class RedisClusterLeaseIT extends LeaseContract {
-  private RedisClusterServer redis;
-  private final List<RedisLink<String, String>> links = new ArrayList<>();
+  private RedisLink<String, String> link;
 
+  /** One cluster link for every store: each cluster client opens a connection to every node. */
   @BeforeEach
   void connect(RedisClusterServer redis) {
-    this.redis = redis;
-  }
-
-  @Override
-  LeaseStore store() {
-    RedisLink<String, String> link =
+    link =
         new RedisLink<>(
             RedisEndpoint.cluster(redis.uri(), redis.keyPrefix(), Duration.ofSeconds(2)),
             StringCodec.UTF8);
     link.start();
-    links.add(link);
+  }
+
+  @Override
+  LeaseStore store() {
     return new RedisLeaseStore(link);
   }
 
   @AfterEach
   void stop() {
-    links.forEach(RedisLink::stop);
+    link.stop();
   }
 }
