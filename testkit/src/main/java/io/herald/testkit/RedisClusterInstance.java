@@ -76,6 +76,10 @@ final class RedisClusterInstance implements AutoCloseable {
               "",
               "--appendonly",
               "no",
+              // A replica's full sync (at creation, and when a killed node rejoins) starts at once
+              // instead of after the default 5 s wait for more replicas.
+              "--repl-diskless-sync-delay",
+              "0",
               "--daemonize",
               "no",
               "--dir",

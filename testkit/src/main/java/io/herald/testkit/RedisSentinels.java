@@ -95,6 +95,8 @@ public final class RedisSentinels implements AutoCloseable {
                 "",
                 "--appendonly",
                 "no",
+                "--repl-diskless-sync-delay",
+                "0",
                 "--dir",
                 directory.path().toString()));
     command.addAll(extra);
