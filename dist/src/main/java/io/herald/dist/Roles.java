@@ -159,7 +159,7 @@ final class Roles {
                   new Endpoint(
                       "Redis (worker leases)",
                       setting("IDGEN", "leases.redis.uri"),
-                      config.leases().redis().uri()));
+                      config.leases().redis().contactPoints()));
             }
             return endpoints;
           },
@@ -246,7 +246,7 @@ final class Roles {
           new Endpoint(
               "Redis (sessions)",
               setting("LOGIC", "store.redis.uri"),
-              config.store().redis().uri()));
+              config.store().redis().contactPoints()));
     }
     endpoints.add(
         new Endpoint(
@@ -283,6 +283,8 @@ final class Roles {
     }
     return List.of(
         new Endpoint(
-            "Redis (registry)", setting(prefix, "registry.redis.uri"), registry.redis().uri()));
+            "Redis (registry)",
+            setting(prefix, "registry.redis.uri"),
+            registry.redis().contactPoints()));
   }
 }

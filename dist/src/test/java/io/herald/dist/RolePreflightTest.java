@@ -323,6 +323,39 @@ class RolePreflightTest {
    * Runs {@code herald <role> --wait 0s}: it must exit with 2, start nothing, and not wait out a
    * timeout.
    */
+  /**
+   * A Sentinel uri names its Sentinels and the master's name, a cluster's its seed nodes: the
+   * preflight probes those (any one will do). A uri with two Sentinels used to make the launcher
+   * fail on {@code host:port#master} as an address.
+   */
+  @Test
+  void aSentinelOrClusterRedisIsProbedAtItsSentinelsOrSeedNodes() throws Exception {
+    int sentinelA = closedPort();
+    int sentinelB = closedPort();
+    int seedA = closedPort();
+    int seedB = closedPort();
+    Map<String, String> env = logicEnv();
+    env.put(
+        "LOGIC_STORE_REDIS_URI",
+        "redis-sentinel://127.0.0.1:" + sentinelA + ",127.0.0.1:" + sentinelB + "#main");
+    env.put("LOGIC_REGISTRY_REDIS_MODE", "cluster");
+    env.put("LOGIC_REGISTRY_REDIS_URI", "redis://127.0.0.1:" + seedA + ",127.0.0.1:" + seedB);
+    env.put("LOGIC_PUSH_KAFKA_BOOTSTRAPSERVERS", "127.0.0.1:" + closedPort());
+
+    CommandRun run = failsFast(env, "logic");
+
+    assertThat(run.err())
+        .contains(
+            unreachable(
+                "Redis (sessions)",
+                "127.0.0.1:" + sentinelA + ",127.0.0.1:" + sentinelB,
+                "store.redis.uri (LOGIC_STORE_REDIS_URI)"),
+            unreachable(
+                "Redis (registry)",
+                "127.0.0.1:" + seedA + ",127.0.0.1:" + seedB,
+                "registry.redis.uri (LOGIC_REGISTRY_REDIS_URI)"));
+  }
+
   private static CommandRun failsFast(Map<String, String> given, String role) {
     Map<String, String> env = new HashMap<>(freePorts(role));
     env.putAll(given);

@@ -4,7 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.herald.proto.registry.v1.CometNode;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -53,7 +53,7 @@ final class RedisPoll {
     return ready;
   }
 
-  void run(Supplier<CompletableFuture<RedisAsyncCommands<String, byte[]>>> commands) {
+  void run(Supplier<CompletableFuture<RedisClusterAsyncCommands<String, byte[]>>> commands) {
     Snapshot next;
     try {
       next = commands.get().thenCompose(this::fetch).get(waitMillis, TimeUnit.MILLISECONDS);
@@ -92,7 +92,7 @@ final class RedisPoll {
     }
   }
 
-  private CompletionStage<Snapshot> fetch(RedisAsyncCommands<String, byte[]> redis) {
+  private CompletionStage<Snapshot> fetch(RedisClusterAsyncCommands<String, byte[]> redis) {
     return redis
         .smembers(keys.index())
         .thenCompose(
@@ -107,7 +107,7 @@ final class RedisPoll {
   }
 
   private Snapshot read(
-      RedisAsyncCommands<String, byte[]> redis,
+      RedisClusterAsyncCommands<String, byte[]> redis,
       List<String> ids,
       List<KeyValue<String, byte[]>> records) {
     List<CometNode> nodes = new ArrayList<>(records.size());
@@ -131,7 +131,7 @@ final class RedisPoll {
   }
 
   /** Drops ids whose record is gone from the index, unless a writer put it back meanwhile. */
-  private void prune(RedisAsyncCommands<String, byte[]> redis, List<String> ids) {
+  private void prune(RedisClusterAsyncCommands<String, byte[]> redis, List<String> ids) {
     byte[][] members = ids.stream().map(RedisKeys::member).toArray(byte[][]::new);
     redis
         .<Long>eval(RedisKeys.PRUNE_SCRIPT, ScriptOutputType.INTEGER, keys.pruneKeys(ids), members)

@@ -4,7 +4,7 @@ import io.herald.proto.registry.v1.CometNode;
 import io.herald.redis.RedisEndpoint;
 import io.herald.redis.RedisLink;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -143,7 +143,7 @@ public final class RedisRegistry implements Registry {
     publisher.removeListener(listener);
   }
 
-  private CompletableFuture<RedisAsyncCommands<String, byte[]>> commands(String serverId) {
+  private CompletableFuture<RedisClusterAsyncCommands<String, byte[]>> commands(String serverId) {
     RuntimeException refusal;
     synchronized (this) {
       refusal = lifecycle.refuseWrite(serverId);
@@ -151,7 +151,7 @@ public final class RedisRegistry implements Registry {
     return refusal != null ? CompletableFuture.failedFuture(refusal) : commands();
   }
 
-  private synchronized CompletableFuture<RedisAsyncCommands<String, byte[]>> commands() {
+  private synchronized CompletableFuture<RedisClusterAsyncCommands<String, byte[]>> commands() {
     if (lifecycle != Lifecycle.STARTED) {
       return CompletableFuture.failedFuture(new IllegalStateException("registry stopped"));
     }

@@ -22,6 +22,10 @@
  * groups, and schema (dropped afterwards); a parameter of a {@code @BeforeAll} method gets one
  * shared by the class.
  *
+ * <p>{@link io.herald.testkit.RealRedisCluster} gives a Redis Cluster (three masters, three
+ * replicas, started once per test JVM) whose masters a test may kill and the extension heals
+ * afterwards; {@link io.herald.testkit.RedisSentinels} is a Sentinel-managed Redis of a test's own.
+ *
  * <p>When a server cannot be started or reached, the tests that need it fail if {@code CI=true},
  * and are skipped otherwise, with a message that names the failed command, the end of its output,
  * and how to install the server.

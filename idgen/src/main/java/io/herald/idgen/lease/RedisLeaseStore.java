@@ -2,7 +2,7 @@ package io.herald.idgen.lease;
 
 import io.herald.redis.RedisLink;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -138,7 +138,7 @@ public final class RedisLeaseStore implements LeaseStore {
 
   private <T> T call(
       String what,
-      Function<RedisAsyncCommands<String, String>, io.lettuce.core.RedisFuture<T>> command) {
+      Function<RedisClusterAsyncCommands<String, String>, io.lettuce.core.RedisFuture<T>> command) {
     long timeout = redis.endpoint().timeout().toMillis();
     try {
       return redis

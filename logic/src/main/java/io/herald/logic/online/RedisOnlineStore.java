@@ -7,7 +7,7 @@ import io.herald.logic.redis.RedisConnection;
 import io.herald.logic.redis.RedisOp;
 import io.herald.logic.redis.RedisScript;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,7 +130,7 @@ public final class RedisOnlineStore implements OnlineStore {
   }
 
   private List<ServerOnline> read(
-      RedisAsyncCommands<String, String> commands,
+      RedisClusterAsyncCommands<String, String> commands,
       List<String> ids,
       List<CompletableFuture<String>> reports) {
     List<ServerOnline> live = new ArrayList<>(ids.size());
@@ -153,7 +153,7 @@ public final class RedisOnlineStore implements OnlineStore {
     return live;
   }
 
-  private void prune(RedisAsyncCommands<String, String> commands, List<String> ids) {
+  private void prune(RedisClusterAsyncCommands<String, String> commands, List<String> ids) {
     String[] keys = new String[ids.size() + 1];
     for (int i = 0; i < ids.size(); i++) {
       keys[i] = report(ids.get(i));

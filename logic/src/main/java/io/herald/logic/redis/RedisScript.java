@@ -3,7 +3,7 @@ package io.herald.logic.redis;
 import io.herald.logic.Failures;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,7 +28,7 @@ public final class RedisScript {
 
   /** Runs the script with {@code keys} as KEYS and {@code args} as ARGV. */
   public <T> CompletableFuture<T> run(
-      RedisAsyncCommands<String, String> redis, String[] keys, String... args) {
+      RedisClusterAsyncCommands<String, String> redis, String[] keys, String... args) {
     CompletableFuture<T> bySha = redis.<T>evalsha(sha, output, keys, args).toCompletableFuture();
     return bySha.exceptionallyCompose(
         error -> {

@@ -2,7 +2,7 @@ package io.herald.logic.session;
 
 import io.herald.logic.redis.RedisConnection;
 import io.herald.logic.redis.RedisOp;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -57,7 +57,7 @@ final class RedisMidLookup {
   }
 
   private CompletableFuture<Map<Long, List<Session>>> resolve(
-      RedisAsyncCommands<String, String> commands, Map<Long, Map<String, String>> entries) {
+      RedisClusterAsyncCommands<String, String> commands, Map<Long, Map<String, String>> entries) {
     Map<String, CompletableFuture<Map<String, String>>> records = new LinkedHashMap<>();
     entries.values().stream()
         .flatMap(hash -> hash.keySet().stream())

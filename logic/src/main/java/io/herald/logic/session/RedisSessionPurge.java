@@ -4,7 +4,7 @@ import io.herald.logic.redis.RedisConnection;
 import io.herald.logic.redis.RedisOp;
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ final class RedisSessionPurge {
   }
 
   private CompletableFuture<Integer> round(
-      RedisAsyncCommands<String, String> commands, String serverId, long epoch, int sofar) {
+      RedisClusterAsyncCommands<String, String> commands, String serverId, long epoch, int sofar) {
     String serverKey = keys.server(serverId);
     Range<Long> older = Range.from(Range.Boundary.unbounded(), Range.Boundary.excluding(epoch));
     return commands
@@ -80,7 +80,7 @@ final class RedisSessionPurge {
    * @param members server set members, {@code <key>|<conn>}
    */
   private CompletableFuture<Integer> deleteRecords(
-      RedisAsyncCommands<String, String> commands,
+      RedisClusterAsyncCommands<String, String> commands,
       String serverId,
       long epoch,
       List<String> members) {

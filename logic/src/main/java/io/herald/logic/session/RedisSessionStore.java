@@ -2,7 +2,7 @@ package io.herald.logic.session;
 
 import io.herald.logic.redis.RedisConnection;
 import io.herald.logic.redis.RedisOp;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,11 +22,13 @@ import org.slf4j.LoggerFactory;
  * set; all three carry the session TTL and every put or renewal refreshes it, so a crashed Comet's
  * sessions expire on their own.
  *
- * <p>Writes to several keys are pipelined on one connection, never wrapped in MULTI, so the store
- * works with keys spread over a cluster. The record is written first: a reader that finds a device
- * in a mid's hash finds its record unless it has expired or moved. Conditional writes and deletes
- * run as single-key Lua scripts fenced by the connection they name, so a late Disconnect, a late
- * renewal or a purge never touches a newer connection's session.
+ * <p>Writes to several keys are never wrapped in MULTI, so the store works with keys spread over a
+ * cluster's masters. The record is written first, and the mid entry and server member only once
+ * Redis acknowledged it (on a cluster they are on other masters, so sending them together would not
+ * order them): a reader that finds a device in a mid's hash finds its record unless it has expired
+ * or moved. Conditional writes and deletes run as single-key Lua scripts fenced by the connection
+ * they name, so a late Disconnect, a late renewal or a purge never touches a newer connection's
+ * session.
  */
 public final class RedisSessionStore implements SessionStore {
   private static final Logger log = LoggerFactory.getLogger(RedisSessionStore.class);
@@ -138,25 +140,29 @@ public final class RedisSessionStore implements SessionStore {
   }
 
   /**
-   * Writes the record, the mid entry and the server member with fresh TTLs, then drops the index
-   * entries of the connection it replaced. Completes with the previous record's mid, server, epoch
-   * and conn (nulls if none).
+   * Writes the record, then the mid entry and the server member, with fresh TTLs, then drops the
+   * index entries of the connection it replaced. Completes with the previous record's mid, server,
+   * epoch and conn (nulls if none).
    */
   private CompletableFuture<List<Object>> write(
-      RedisAsyncCommands<String, String> commands, Session session) {
+      RedisClusterAsyncCommands<String, String> commands, Session session) {
     CompletableFuture<List<Object>> previous =
         SessionScripts.WRITE.run(
             commands,
             new String[] {keys.key(session.key())},
             connection(session, session.platform(), String.valueOf(ttlMillis)));
-    return CompletableFuture.allOf(index(commands, session))
-        .thenCompose(v -> previous)
-        .thenCompose(old -> forgetReplaced(commands, session, old).thenApply(v -> old));
+    // The index only once the record is written: on a cluster they live on different masters, and
+    // a lookup that found the entry before its record would drop the entry as expired.
+    return previous.thenCompose(
+        old ->
+            CompletableFuture.allOf(index(commands, session))
+                .thenCompose(v -> forgetReplaced(commands, session, old))
+                .thenApply(v -> old));
   }
 
   /** Writes the mid entry and the server member of {@code session}, with fresh TTLs. */
   private CompletableFuture<?>[] index(
-      RedisAsyncCommands<String, String> commands, Session session) {
+      RedisClusterAsyncCommands<String, String> commands, Session session) {
     String midKey = keys.mid(session.mid());
     String serverKey = keys.server(session.serverId());
     return new CompletableFuture<?>[] {
@@ -176,7 +182,7 @@ public final class RedisSessionStore implements SessionStore {
 
   /** Drops the index entries of the connection whose record {@code session} replaced. */
   private CompletableFuture<Void> forgetReplaced(
-      RedisAsyncCommands<String, String> commands, Session session, List<Object> old) {
+      RedisClusterAsyncCommands<String, String> commands, Session session, List<Object> old) {
     Session replaced =
         RedisSessionKeys.session(
             session.key(),
@@ -210,7 +216,7 @@ public final class RedisSessionStore implements SessionStore {
 
   /** Removes {@code session}'s member from its Comet's set, unless a newer epoch wrote it again. */
   private CompletableFuture<Long> removeMember(
-      RedisAsyncCommands<String, String> commands, String serverId, Session session) {
+      RedisClusterAsyncCommands<String, String> commands, String serverId, Session session) {
     return SessionScripts.removeOlder(
         commands,
         keys.server(serverId),

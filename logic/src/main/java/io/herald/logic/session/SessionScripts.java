@@ -2,7 +2,7 @@ package io.herald.logic.session;
 
 import io.herald.logic.redis.RedisScript;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
 
@@ -125,13 +125,13 @@ final class SessionScripts {
    * Runs {@link #DELETE_ENTRY}: deletes {@code field} of {@code hash} if it is still {@code value}.
    */
   static CompletableFuture<Long> deleteEntry(
-      RedisAsyncCommands<String, String> redis, String hash, String field, String value) {
+      RedisClusterAsyncCommands<String, String> redis, String hash, String field, String value) {
     return DELETE_ENTRY.run(redis, new String[] {hash}, field, value);
   }
 
   /** Runs {@link #REMOVE_OLDER}: removes {@code members} scored below {@code bound}. */
   static CompletableFuture<Long> removeOlder(
-      RedisAsyncCommands<String, String> redis,
+      RedisClusterAsyncCommands<String, String> redis,
       String zset,
       long bound,
       Collection<String> members) {

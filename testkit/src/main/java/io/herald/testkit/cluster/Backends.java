@@ -7,6 +7,8 @@ package io.herald.testkit.cluster;
  *
  * @param keyPrefix sessions live under {@code keyPrefix}, registry records under {@code
  *     keyPrefix:registry}
+ * @param redisMode the roles' {@code redis.mode}: {@code ""} (not set: standalone, or Sentinel for
+ *     a {@code redis-sentinel://} uri) or {@code cluster} (then {@code redisUri} lists seed nodes)
  */
 public record Backends(
     String redisUri,
@@ -14,7 +16,19 @@ public record Backends(
     String kafka,
     String topic,
     String groupId,
-    Registry registry) {
+    Registry registry,
+    String redisMode) {
+
+  /** Redis standalone or Sentinel, as the uri says. */
+  public Backends(
+      String redisUri,
+      String keyPrefix,
+      String kafka,
+      String topic,
+      String groupId,
+      Registry registry) {
+    this(redisUri, keyPrefix, kafka, topic, groupId, registry, "");
+  }
 
   /** The registry's timings: how long a record lives, how often it is renewed and polled. */
   public record Registry(String ttl, String renewInterval, String pollInterval) {
@@ -33,15 +47,31 @@ public record Backends(
   }
 
   public Backends withKeyPrefix(String prefix) {
-    return new Backends(redisUri, prefix, kafka, topic, groupId, registry);
+    return new Backends(redisUri, prefix, kafka, topic, groupId, registry, redisMode);
   }
 
   public Backends withRegistry(Registry timings) {
-    return new Backends(redisUri, keyPrefix, kafka, topic, groupId, timings);
+    return new Backends(redisUri, keyPrefix, kafka, topic, groupId, timings, redisMode);
   }
 
   public Backends withTopic(String newTopic, String newGroupId) {
-    return new Backends(redisUri, keyPrefix, kafka, newTopic, newGroupId, registry);
+    return new Backends(redisUri, keyPrefix, kafka, newTopic, newGroupId, registry, redisMode);
+  }
+
+  /**
+   * The same, on the Redis Cluster whose seed nodes {@code seeds} lists ({@code
+   * redis://h:p,h:p,...}), with a fast topology refresh.
+   */
+  public Backends withRedisCluster(String seeds) {
+    return new Backends(seeds, keyPrefix, kafka, topic, groupId, registry, "cluster");
+  }
+
+  /**
+   * The extra keys of the roles' {@code redis:} sections: {@code ""}, or the mode and a topology
+   * refresh of 500 ms for a cluster.
+   */
+  public String redisModeKeys() {
+    return redisMode.isEmpty() ? "" : ", mode: " + redisMode + ", topologyRefresh: 500ms";
   }
 
   public boolean hasRedis() {

@@ -26,7 +26,9 @@ public final class RoleConfigs {
               + backends.redisUri()
               + "', keyPrefix: '"
               + backends.keyPrefix()
-              + "', timeout: 1s}",
+              + "', timeout: 1s"
+              + backends.redisModeKeys()
+              + "}",
           "onlineTtl: 3s",
           "onlineRefresh: 500ms",
           "checkInterval: 200ms");
@@ -111,7 +113,9 @@ public final class RoleConfigs {
         + backends.redisUri()
         + "', keyPrefix: '"
         + backends.keyPrefix()
-        + ":registry', timeout: 1s}"
+        + ":registry', timeout: 1s"
+        + backends.redisModeKeys()
+        + "}"
         + "\n  ttl: "
         + timings.ttl()
         + "\n  renewInterval: "
