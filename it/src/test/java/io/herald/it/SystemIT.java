@@ -41,7 +41,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -281,10 +280,14 @@ class SystemIT {
       assertThat(refused.closed()).as("closed by the Comet").succeedsWithin(WAIT);
     }
     List<String> expositions =
-        Stream.of(logic.metrics(), job.metrics(), balancer.metrics(), idgen.metrics())
+        Stream.of(
+                logic.metrics(),
+                job.metrics(),
+                balancer.metrics(),
+                idgen.metrics(),
+                cometC.metrics())
             .map(ServiceMetrics::text)
-            .collect(Collectors.toCollection(ArrayList::new));
-    expositions.add(cometC.metrics().text());
+            .toList();
     assertThat(expositions.get(0))
         .contains("herald_logic_auth_total{mode=\"trust\",result=\"malformed\"} 1.0");
 
