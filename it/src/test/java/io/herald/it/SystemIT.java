@@ -11,6 +11,8 @@ import io.herald.client.HeraldListener;
 import io.herald.client.Message;
 import io.herald.client.ReconnectPolicy;
 import io.herald.client.Transport;
+import io.herald.it.observability.ExportedQueries;
+import io.herald.it.observability.ObservabilityFiles;
 import io.herald.it.support.TestDevices;
 import io.herald.proto.comet.v1.CometGrpc;
 import io.herald.proto.comet.v1.DrainRequest;
@@ -23,6 +25,7 @@ import io.herald.testkit.RedisServer;
 import io.herald.testkit.cluster.Backends;
 import io.herald.testkit.cluster.HeraldCluster;
 import io.herald.testkit.cluster.RoleOptions;
+import io.herald.testkit.cluster.ServiceMetrics;
 import io.herald.testkit.wire.WireClient;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
@@ -32,11 +35,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -49,8 +54,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The distributed system on real backends: Logic (sessions in Redis, pushes into Kafka), Job, the
  * Balancer and IdGen (segments in PostgreSQL), and Comets, each role in a JVM of its own started
  * through the launcher (so that a Comet can be drained over gRPC and another killed), with clients
- * from the Java SDK. The tests run in order, as one story: pushes of every kind, a drained Comet, a
- * killed Comet, bad input.
+ * from the Java SDK; Logic takes message ids from IdGen. The tests run in order, as one story:
+ * pushes of every kind, a drained Comet, a killed Comet, bad input, and at the end every metric the
+ * dashboard and alert rules under {@code deploy/observability/} query is one the roles export.
  */
 @RealRedis
 @RealKafka
@@ -84,6 +90,7 @@ class SystemIT {
   private RedisServer redis;
   private String sessionPrefix;
   private HeraldCluster.Logic logic;
+  private HeraldCluster.Role job;
   private HeraldCluster.Role balancer;
   private HeraldCluster.Role idgen;
   private HeraldCluster.Comet cometA;
@@ -101,10 +108,21 @@ class SystemIT {
             Backends.of(
                     redis.uri(), kafka.bootstrapServers(), kafka.newTopic(4), kafka.newGroupId())
                 .withKeyPrefix(sessionPrefix));
-    logic = cluster.logic(LOGIC);
-    cluster.job();
-    balancer = cluster.balancer();
     idgen = cluster.idgen(postgres.jdbcUrl(), postgres.user(), postgres.password());
+    // Pushes take their message ids from IdGen, as in production.
+    logic =
+        cluster.logic(
+            LOGIC.withYaml(
+                yaml ->
+                    LOGIC
+                        .yaml()
+                        .apply(yaml)
+                        .put(
+                            "push",
+                            "messageIds",
+                            "{source: idgen, idgen: {target: '127.0.0.1:" + idgen.port() + "'}}")));
+    job = cluster.job();
+    balancer = cluster.balancer();
 
     cometA = cluster.comet("e2e-comet-a", logic, COMET);
     await().atMost(WAIT).until(() -> balancerLists("e2e-comet-a"));
@@ -247,6 +265,40 @@ class SystemIT {
     }
     push("/goim/push/mids?operation=1000&mids=3", "still served");
     roaming.awaitText("still served");
+  }
+
+  /**
+   * The dashboard and the alert rules under {@code deploy/observability/} query only what the roles
+   * export: every metric, and every label they select or group by, is in some role's {@code
+   * /metrics} after this story's traffic and a refused AUTH.
+   */
+  @Test
+  @Order(6)
+  void everyMetricTheDashboardAndTheAlertsQueryIsExported() throws Exception {
+    try (WireClient refused = WireClient.tcp(cometC.tcpPort(), ProtocolVersion.V2)) {
+      refused.auth("not json"); // malformed: Logic refuses it, the Comet closes the connection
+      assertThat(refused.closed()).as("closed by the Comet").succeedsWithin(WAIT);
+    }
+    List<String> expositions =
+        Stream.of(
+                logic.metrics(),
+                job.metrics(),
+                balancer.metrics(),
+                idgen.metrics(),
+                cometC.metrics())
+            .map(ServiceMetrics::text)
+            .toList();
+    assertThat(expositions.get(0))
+        .contains("herald_logic_auth_total{mode=\"trust\",result=\"malformed\"} 1.0");
+
+    assertThat(ExportedQueries.problems(expositions)).isEmpty();
+    // The check sees a panel that names what no role exports.
+    String dashboard = Files.readString(ObservabilityFiles.DASHBOARD);
+    assertThat(
+            ExportedQueries.dashboardProblems(
+                dashboard.replace("herald_job_consumer_lag", "herald_job_consumer_lagg"),
+                expositions))
+        .anyMatch(problem -> problem.contains("herald_job_consumer_lagg is exported by no role"));
   }
 
   // ---- the parts ----

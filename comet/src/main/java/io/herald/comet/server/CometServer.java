@@ -155,6 +155,7 @@ public final class CometServer {
             new CometParts.Hooks(
                 this::drain, this::stopping, () -> state == State.RUNNING, this::recordLost),
             tracing);
+    CometInfo.register(config.node(), () -> state == State.DRAINING, meters);
     Gauge.builder("herald.comet.connections.authenticated", buckets, Buckets::size)
         .description("Authenticated client connections on this Comet")
         .register(meters);

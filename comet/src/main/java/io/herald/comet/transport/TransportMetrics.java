@@ -2,9 +2,11 @@ package io.herald.comet.transport;
 
 import io.herald.wire.Frame;
 import io.herald.wire.FrameCodec;
+import io.herald.wire.ProtocolError;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -32,8 +34,20 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code herald.comet.syncs{result}}: op-19 SYNCs answered: {@code ok}, {@code reset}, {@code
  *       error} (Logic failed: an empty op-20 body).
  * </ul>
+ *
+ * <p>The handshake results and protocol error reasons are registered at 0 up front, so a dashboard
+ * or an alert sees every series (and a rate of 0) before the first failure.
  */
 final class TransportMetrics {
+  /** Every {@code result} of {@code herald.comet.handshakes}. */
+  static final List<String> HANDSHAKE_RESULTS =
+      List.of("ok", "rejected", "error", "not_auth", "timeout");
+
+  /**
+   * The {@code reason}s of {@code herald.comet.protocol.errors} besides {@link ProtocolError}'s.
+   */
+  static final List<String> TRANSPORT_ERRORS = List.of("bad_websocket", "tls");
+
   final Counter framesIn;
   final Counter framesOut;
   final Counter bytesIn;
@@ -71,6 +85,11 @@ final class TransportMetrics {
         Counter.builder("herald.comet.sessions.superseded")
             .description("Connections closed because their device's session went to a newer one")
             .register(meters);
+    HANDSHAKE_RESULTS.forEach(this::handshakeCounter);
+    for (ProtocolError error : ProtocolError.values()) {
+      protocolErrorCounter(error.tag());
+    }
+    TRANSPORT_ERRORS.forEach(this::protocolErrorCounter);
   }
 
   /**
@@ -104,23 +123,27 @@ final class TransportMetrics {
   }
 
   void handshake(String result) {
-    handshakes
-        .computeIfAbsent(
-            result, r -> counter("herald.comet.handshakes", "result", r, "AUTH handshakes"))
-        .increment();
+    handshakeCounter(result).increment();
   }
 
   void protocolError(String reason) {
-    protocolErrors
-        .computeIfAbsent(
-            reason,
-            r ->
-                counter(
-                    "herald.comet.protocol.errors",
-                    "reason",
-                    r,
-                    "Connections closed for breaking the protocol"))
-        .increment();
+    protocolErrorCounter(reason).increment();
+  }
+
+  private Counter handshakeCounter(String result) {
+    return handshakes.computeIfAbsent(
+        result, r -> counter("herald.comet.handshakes", "result", r, "AUTH handshakes"));
+  }
+
+  private Counter protocolErrorCounter(String reason) {
+    return protocolErrors.computeIfAbsent(
+        reason,
+        r ->
+            counter(
+                "herald.comet.protocol.errors",
+                "reason",
+                r,
+                "Connections closed for breaking the protocol"));
   }
 
   /**

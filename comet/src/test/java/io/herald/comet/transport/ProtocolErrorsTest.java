@@ -74,7 +74,8 @@ class ProtocolErrorsTest {
     channel.pipeline().fireExceptionCaught(new IOException("Connection reset by peer"));
 
     assertThat(channel.isOpen()).isFalse();
-    assertThat(fixture.meters.find("herald.comet.protocol.errors").counters()).isEmpty();
+    assertThat(fixture.meters.find("herald.comet.protocol.errors").counters())
+        .allSatisfy(counter -> assertThat(counter.count()).isZero());
     assertThat(channel.finishAndReleaseAll()).isFalse();
   }
 

@@ -102,19 +102,6 @@ class DeployTreeTest {
     assertThat(CHECKS.stream().anyMatch(c -> c.covers(Path.of("compose/other.yaml")))).isFalse();
   }
 
-  @Test
-  void awaitedObservabilityFilesHaveNotLandedYet() {
-    // ObservabilityFiles.AWAITED lets compose.yaml mount files another branch of issue 17 adds;
-    // once one exists it is checked like any other and must leave that set.
-    for (Path file : ObservabilityFiles.AWAITED) {
-      assertThat(file)
-          .as(
-              "%s has landed: remove it from ObservabilityFiles.AWAITED",
-              DeployFiles.REPO.relativize(file))
-          .doesNotExist();
-    }
-  }
-
   private static String role(Path file) {
     String name = file.getFileName().toString();
     return name.substring(0, name.length() - ".yaml".length());
