@@ -37,6 +37,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -154,20 +156,16 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
             request.getInboxSeq(),
             request.getRequireAck(),
             request.getNotify() && request.getInboxSeq() > 0);
-    Span span = writeSpan(CometGrpc.getPushMsgMethod());
-    List<String> absent;
-    try {
-      absent = pusher.pushKeys(request.getKeysList(), delivery);
-    } catch (RuntimeException e) {
-      throw failed(span, e);
-    }
-    if (span.isRecording()) {
-      span.setAttribute(PushAttributes.OP, request.getOp());
-      span.setAttribute(PushAttributes.MESSAGE_ID, request.getMessageId());
-      span.setAttribute(PushAttributes.TARGETS, request.getKeysCount());
-      span.setAttribute(PushAttributes.ABSENT_KEYS, absent.size());
-    }
-    span.end();
+    List<String> absent =
+        traced(
+            CometGrpc.getPushMsgMethod(),
+            () -> pusher.pushKeys(request.getKeysList(), delivery),
+            (span, result) -> {
+              span.setAttribute(PushAttributes.OP, request.getOp());
+              span.setAttribute(PushAttributes.MESSAGE_ID, request.getMessageId());
+              span.setAttribute(PushAttributes.TARGETS, request.getKeysCount());
+              span.setAttribute(PushAttributes.ABSENT_KEYS, result.size());
+            });
     reply(response, PushMsgResponse.newBuilder().addAllAbsentKeys(absent).build());
   }
 
@@ -187,19 +185,15 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
       checkBody("frames[" + i + "].body", frame.getBody().size());
       frames.add(new PushFrame(frame.getOp(), frame.getSeq(), frame.getBody()));
     }
-    Span span = writeSpan(CometGrpc.getBroadcastRoomMethod());
-    int recipients;
-    try {
-      recipients = pusher.broadcastRoom(request.getRoomId(), frames);
-    } catch (RuntimeException e) {
-      throw failed(span, e);
-    }
-    if (span.isRecording()) {
-      span.setAttribute(PushAttributes.ROOM, request.getRoomId());
-      span.setAttribute(PushAttributes.BATCH_MESSAGES, frames.size());
-      span.setAttribute(PushAttributes.RECIPIENTS, recipients);
-    }
-    span.end();
+    int recipients =
+        traced(
+            CometGrpc.getBroadcastRoomMethod(),
+            () -> pusher.broadcastRoom(request.getRoomId(), frames),
+            (span, result) -> {
+              span.setAttribute(PushAttributes.ROOM, request.getRoomId());
+              span.setAttribute(PushAttributes.BATCH_MESSAGES, frames.size());
+              span.setAttribute(PushAttributes.RECIPIENTS, result);
+            });
     reply(response, BroadcastRoomResponse.newBuilder().setRecipients(recipients).build());
   }
 
@@ -211,19 +205,15 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
       throw new InvalidRequestException(
           "speed: " + request.getSpeed() + " (expected: >= 0, 0 = unpaced)");
     }
-    Span span = writeSpan(CometGrpc.getBroadcastMethod());
-    long recipients;
-    try {
-      recipients = pusher.broadcast(request.getOp(), request.getBody(), request.getSpeed());
-    } catch (RuntimeException e) {
-      throw failed(span, e);
-    }
-    if (span.isRecording()) {
-      span.setAttribute(PushAttributes.OP, request.getOp());
-      span.setAttribute(PushAttributes.MESSAGE_ID, request.getMessageId());
-      span.setAttribute(PushAttributes.RECIPIENTS, recipients);
-    }
-    span.end();
+    long recipients =
+        traced(
+            CometGrpc.getBroadcastMethod(),
+            () -> pusher.broadcast(request.getOp(), request.getBody(), request.getSpeed()),
+            (span, result) -> {
+              span.setAttribute(PushAttributes.OP, request.getOp());
+              span.setAttribute(PushAttributes.MESSAGE_ID, request.getMessageId());
+              span.setAttribute(PushAttributes.RECIPIENTS, result);
+            });
     reply(response, BroadcastResponse.newBuilder().setRecipients(recipients).build());
   }
 
@@ -312,10 +302,26 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
     return span;
   }
 
-  private static RuntimeException failed(Span span, RuntimeException e) {
-    span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+  /**
+   * {@code write} inside its {@link #writeSpan}: the span ends with the write, in error when it
+   * throws, and {@code describe} adds the result's attributes when the span is recorded.
+   */
+  private <T> T traced(
+      MethodDescriptor<?, ?> method, Supplier<T> write, BiConsumer<Span, T> describe) {
+    Span span = writeSpan(method);
+    T result;
+    try {
+      result = write.get();
+    } catch (RuntimeException e) {
+      span.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+      span.end();
+      throw e;
+    }
+    if (span.isRecording()) {
+      describe.accept(span, result);
+    }
     span.end();
-    return e;
+    return result;
   }
 
   /** The op-6 text a kicked client receives. */
