@@ -85,7 +85,7 @@ final class BrowserScript implements AutoCloseable {
   }
 
   /** Whether the script printed a line starting with {@code prefix}; fails once it has exited. */
-  private boolean printed(String prefix) {
+  boolean printed(String prefix) {
     if (lines.stream().anyMatch(l -> l.startsWith(prefix))) {
       return true;
     }

@@ -7,24 +7,18 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.testkit.FreePorts;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -66,15 +60,13 @@ class DemoPageIT {
   /** The page's curl line for a stored push: {@code curl -d 'BODY' 'URL'}. */
   private static final Pattern CURL = Pattern.compile("curl -d '(.*)' '([^']+)'");
 
-  private final List<String> lines = new CopyOnWriteArrayList<>();
   private Standalone standalone;
-  private Process browser;
+  private BrowserScript browser;
 
   @AfterEach
   void stop() {
     if (browser != null) {
-      browser.descendants().forEach(ProcessHandle::destroyForcibly);
-      browser.destroyForcibly();
+      browser.close();
     }
     if (standalone != null) {
       standalone.stop();
@@ -84,10 +76,10 @@ class DemoPageIT {
   @Test
   void aRoomPushOverHttpAppearsOnTheDemoPage(@TempDir Path data) throws Exception {
     int httpPort = startStandalone(data);
-    Path stderr = startScript("demo-page", httpPort, Map.of());
+    browser = startScript("demo-page", httpPort, Map.of());
 
     for (String version : List.of("v1", "v2")) {
-      String joined = awaitLine("joined " + version + " online=", stderr);
+      String joined = awaitLine("joined " + version + " online=");
       assertThat(Integer.parseInt(joined.substring(joined.indexOf('=') + 1)))
           .as("online count shown on the %s page", version)
           .isGreaterThanOrEqualTo(1);
@@ -96,7 +88,7 @@ class DemoPageIT {
     // The page waits for this text; room pushes are best-effort and reach a Comet once Job's room
     // index lists it (refreshed every second), so the push is repeated until the page has it.
     String text = "pushed over HTTP " + System.nanoTime();
-    tellPage(text);
+    browser.tell(text);
     HttpClient http = HttpClient.newHttpClient();
     await()
         .atMost(STEP)
@@ -104,13 +96,12 @@ class DemoPageIT {
         .until(
             () -> {
               assertThat(pushToRoom(http, httpPort, text)).contains("\"code\":0");
-              return hasLine("received " + text, stderr);
+              return browser.printed("received " + text);
             });
 
-    awaitLine("form ok", stderr);
-    awaitLine("done", stderr);
-    assertThat(browser.waitFor(STEP.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    assertThat(browser.exitValue()).as(output(stderr)).isZero();
+    awaitLine("form ok");
+    awaitLine("done");
+    browser.assertSucceeded();
   }
 
   @Test
@@ -118,11 +109,11 @@ class DemoPageIT {
       throws Exception {
     int httpPort = startStandalone(data);
     long mid = MID;
-    Path stderr = startScript("demo-stored-push", httpPort, Map.of("MID", String.valueOf(mid)));
+    browser = startScript("demo-stored-push", httpPort, Map.of("MID", String.valueOf(mid)));
 
-    assertThat(awaitLine("joined mid=", stderr)).isEqualTo("joined mid=" + mid);
+    assertThat(awaitLine("joined mid=")).isEqualTo("joined mid=" + mid);
     // The page's curl line for a stored push to its mid, as docs/quickstart.md shows it.
-    String shown = awaitLine("shown seq=1 curl=", stderr);
+    String shown = awaitLine("shown seq=1 curl=");
     Matcher curl = CURL.matcher(shown.substring("shown seq=1 curl=".length()));
     assertThat(curl.matches()).as("the page's curl line: %s", shown).isTrue();
     URI stored = URI.create(curl.group(2));
@@ -135,22 +126,21 @@ class DemoPageIT {
                     + mid
                     + "&store=true"));
 
-    awaitLine("closed", stderr);
+    awaitLine("closed");
     String whileClosed = "stored while the tab was closed " + System.nanoTime();
     assertStored(post(stored, whileClosed), mid, 2);
-    tellPage(whileClosed);
+    browser.tell(whileClosed);
 
     // The reopened tab offers the same user and protocol from localStorage.
-    assertThat(awaitLine("reopened ", stderr)).isEqualTo("reopened mid=" + mid + " version=2");
-    awaitLine("synced " + whileClosed, stderr);
+    assertThat(awaitLine("reopened ")).isEqualTo("reopened mid=" + mid + " version=2");
+    awaitLine("synced " + whileClosed);
     String afterwards = "stored while the tab is open " + System.nanoTime();
     assertStored(post(stored, afterwards), mid, 3);
-    tellPage(afterwards);
+    browser.tell(afterwards);
 
-    String messages = awaitLine("messages ", stderr).substring("messages ".length());
-    awaitLine("done", stderr);
-    assertThat(browser.waitFor(STEP.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    assertThat(browser.exitValue()).as(output(stderr)).isZero();
+    String messages = awaitLine("messages ").substring("messages ".length());
+    awaitLine("done");
+    browser.assertSucceeded();
 
     // Newest first: the push to the open tab, the one sent while it was closed, nothing else — not
     // the push the closed tab had shown, no second copy, no inbox reset.
@@ -177,22 +167,21 @@ class DemoPageIT {
     int httpPort = startStandalone(data);
     long a = 515_001;
     long b = 515_002;
-    Path stderr =
+    browser =
         startScript(
             "demo-chat", httpPort, Map.of("MID_A", String.valueOf(a), "MID_B", String.valueOf(b)));
 
-    assertThat(awaitLine("joined ", stderr)).isEqualTo("joined a=" + a + " b=" + b);
-    awaitLine("unread b user:" + a + "=1", stderr);
-    awaitLine("cleared b user:" + a, stderr);
-    awaitLine("one-to-one both ways", stderr);
-    String group = awaitLine("group ", stderr).substring("group ".length());
+    assertThat(awaitLine("joined ")).isEqualTo("joined a=" + a + " b=" + b);
+    awaitLine("unread b user:" + a + "=1");
+    awaitLine("cleared b user:" + a);
+    awaitLine("one-to-one both ways");
+    String group = awaitLine("group ").substring("group ".length());
     assertThat(group).as("the group id the page shows").matches("\\d+");
-    awaitLine("unread b group:" + group + "=1", stderr);
-    awaitLine("group both ways", stderr);
-    String lists = awaitLine("lists ", stderr);
-    awaitLine("done", stderr);
-    assertThat(browser.waitFor(STEP.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    assertThat(browser.exitValue()).as(output(stderr)).isZero();
+    awaitLine("unread b group:" + group + "=1");
+    awaitLine("group both ways");
+    String lists = awaitLine("lists ");
+    awaitLine("done");
+    browser.assertSucceeded();
 
     // Each list: the one-to-one conversation and the group, newest (the group) first, all read.
     Matcher both = Pattern.compile("lists a=(.*) b=(.*)").matcher(lists);
@@ -218,47 +207,13 @@ class DemoPageIT {
     return httpPort;
   }
 
-  /**
-   * Runs {@code src/test/js/<script>.mjs} against the demo page at {@code httpPort}, reading its
-   * stdout into {@link #lines}; returns the file its stderr goes to.
-   */
-  private Path startScript(String script, int httpPort, Map<String, String> env)
+  /** Runs {@code src/test/js/<script>.mjs} against the demo page at {@code httpPort}. */
+  private static BrowserScript startScript(String script, int httpPort, Map<String, String> env)
       throws IOException {
-    Path node = NodeTools.requireNode(20, "playwright-core needs Node >= 20");
-    Path npm = NodeTools.require("npm", "/usr/bin/npm", "apt-get install npm");
-    Path chromium = NodeTools.require("chromium", "/usr/bin/chromium", "apt-get install chromium");
-    Path dir = NodeTools.installBrowserTest(npm);
-
-    Path stderr = dir.resolve(script + ".stderr.log");
-    ProcessBuilder builder =
-        new ProcessBuilder(node.toString(), script + ".mjs")
-            .directory(dir.toFile())
-            .redirectError(stderr.toFile());
-    builder
-        .environment()
-        .putAll(
-            Map.of(
-                "DEMO_URL",
-                "http://127.0.0.1:" + httpPort + "/demo/",
-                "ROOM",
-                "live://" + ROOM,
-                "CHROMIUM",
-                chromium.toString(),
-                "STEP_TIMEOUT_MS",
-                String.valueOf(STEP.toMillis())));
-    builder.environment().putAll(env);
-    browser = builder.start();
-    Thread reader = new Thread(this::readLines, script + "-stdout");
-    reader.setDaemon(true);
-    reader.start();
-    return stderr;
-  }
-
-  /** One line to the script's stdin. */
-  private void tellPage(String line) throws IOException {
-    Writer toPage = new OutputStreamWriter(browser.getOutputStream(), UTF_8);
-    toPage.write(line + "\n");
-    toPage.flush();
+    Map<String, String> all = new HashMap<>(env);
+    all.put("DEMO_URL", "http://127.0.0.1:" + httpPort + "/demo/");
+    all.put("ROOM", "live://" + ROOM);
+    return BrowserScript.start(script, all, STEP);
   }
 
   private static String post(URI uri, String body) throws IOException, InterruptedException {
@@ -318,40 +273,8 @@ class DemoPageIT {
     return http.send(request, HttpResponse.BodyHandlers.ofString(UTF_8)).body();
   }
 
-  private void readLines() {
-    try (BufferedReader in =
-        new BufferedReader(new InputStreamReader(browser.getInputStream(), UTF_8))) {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        lines.add(line);
-      }
-    } catch (IOException e) {
-      lines.add("stdout: " + e);
-    }
-  }
-
-  private String awaitLine(String prefix, Path stderr) {
-    await().atMost(STEP).pollInterval(Duration.ofMillis(50)).until(() -> hasLine(prefix, stderr));
-    return lines.stream().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow();
-  }
-
-  /** Whether the script printed a line starting with {@code prefix}; fails once it has exited. */
-  private boolean hasLine(String prefix, Path stderr) {
-    if (lines.stream().anyMatch(l -> l.startsWith(prefix))) {
-      return true;
-    }
-    assertThat(browser.isAlive())
-        .as("demo-page.mjs exited before printing '%s'\n%s", prefix, output(stderr))
-        .isTrue();
-    return false;
-  }
-
-  private String output(Path stderr) {
-    String err;
-    try {
-      err = Files.exists(stderr) ? Files.readString(stderr, UTF_8) : "";
-    } catch (IOException e) {
-      err = e.toString();
-    }
-    return "stdout:\n" + String.join("\n", lines) + "\nstderr:\n" + err;
+  /** The whole first line the script printed starting with {@code prefix}, waiting a step. */
+  private String awaitLine(String prefix) {
+    return prefix + browser.awaitLine(prefix);
   }
 }
