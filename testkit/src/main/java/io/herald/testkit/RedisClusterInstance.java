@@ -53,15 +53,10 @@ final class RedisClusterInstance implements AutoCloseable {
     }
 
     void start() throws StartupFailure {
-      List<String> command =
+      List<String> cluster =
           List.of(
-              "redis-server",
-              "--port",
-              Integer.toString(port),
               "--cluster-port",
               Integer.toString(busPort),
-              "--bind",
-              "127.0.0.1",
               "--cluster-enabled",
               "yes",
               "--cluster-config-file",
@@ -72,24 +67,16 @@ final class RedisClusterInstance implements AutoCloseable {
               // promoted), the other masters keep answering, as docs/operations.md advises.
               "--cluster-require-full-coverage",
               "no",
-              "--save",
-              "",
-              "--appendonly",
-              "no",
               // A replica's full sync (at creation, and when a killed node rejoins) starts at once
               // instead of after the default 5 s wait for more replicas.
               "--repl-diskless-sync-delay",
-              "0",
-              "--daemonize",
-              "no",
-              "--dir",
-              directory.path().toString());
-      process = ChildProcess.start(command, directory.resolve("redis.log"));
-      directory.recordServer(process.pid());
-      process.awaitReady(
-          "redis-server answers PING on 127.0.0.1:" + port,
-          STARTUP_TIMEOUT,
-          () -> RespPing.answers("127.0.0.1", port));
+              "0");
+      process =
+          RedisProcess.launch(
+              RedisProcess.serverCommand(port, directory, cluster),
+              port,
+              directory,
+              STARTUP_TIMEOUT);
     }
 
     boolean alive() {

@@ -1,6 +1,7 @@
 package io.herald.testkit;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -92,26 +93,47 @@ public final class RedisProcess implements AutoCloseable {
    */
   static ChildProcess launch(int port, ScratchDirectory directory, Duration timeout)
       throws StartupFailure {
+    return launch(serverCommand(port, directory, List.of()), port, directory, timeout);
+  }
+
+  /**
+   * redis-server's command line for 127.0.0.1:{@code port}, keeping nothing on disk, running from
+   * {@code directory}, then {@code extra} arguments (a cluster node's, a replica's).
+   */
+  static List<String> serverCommand(int port, ScratchDirectory directory, List<String> extra) {
     List<String> command =
-        List.of(
-            "redis-server",
-            "--port",
-            Integer.toString(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--daemonize",
-            "no",
-            "--dir",
-            directory.path().toString());
+        new ArrayList<>(
+            List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--dir",
+                directory.path().toString()));
+    command.addAll(extra);
+    return command;
+  }
+
+  /**
+   * Runs {@code command} (redis-server in some mode, listening on 127.0.0.1:{@code port}) from
+   * {@code directory}, which records it for the orphan reaper, and waits until it answers PING; one
+   * that does not in time is stopped.
+   */
+  static ChildProcess launch(
+      List<String> command, int port, ScratchDirectory directory, Duration timeout)
+      throws StartupFailure {
     ChildProcess started = ChildProcess.start(command, directory.resolve("redis.log"));
     try {
       directory.recordServer(started.pid());
       started.awaitReady(
-          "redis-server answers PING on 127.0.0.1:" + port,
+          command.get(0) + " answers PING on 127.0.0.1:" + port,
           timeout,
           () -> RespPing.answers("127.0.0.1", port));
     } catch (StartupFailure e) {

@@ -83,24 +83,10 @@ public final class RedisSentinels implements AutoCloseable {
   private Server redis(List<String> extra) throws StartupFailure {
     ScratchDirectory directory = ScratchDirectory.create(SCRATCH_PREFIX);
     int port = PortPicker.system().pick();
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                "redis-server",
-                "--port",
-                Integer.toString(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--repl-diskless-sync-delay",
-                "0",
-                "--dir",
-                directory.path().toString()));
-    command.addAll(extra);
-    Server server = launch(command, port, directory);
+    List<String> replication = new ArrayList<>(List.of("--repl-diskless-sync-delay", "0"));
+    replication.addAll(extra);
+    Server server =
+        launch(RedisProcess.serverCommand(port, directory, replication), port, directory);
     servers.add(server);
     return server;
   }
@@ -125,25 +111,13 @@ public final class RedisSentinels implements AutoCloseable {
 
   private static Server launch(List<String> command, int port, ScratchDirectory directory)
       throws StartupFailure {
-    ChildProcess process;
     try {
-      process = ChildProcess.start(command, directory.resolve("redis.log"));
+      return new Server(
+          port, directory, RedisProcess.launch(command, port, directory, STARTUP_TIMEOUT));
     } catch (StartupFailure e) {
       directory.close();
       throw e;
     }
-    Server server = new Server(port, directory, process);
-    try {
-      directory.recordServer(process.pid());
-      process.awaitReady(
-          command.get(0) + " answers PING on 127.0.0.1:" + port,
-          STARTUP_TIMEOUT,
-          () -> RespPing.answers("127.0.0.1", port));
-    } catch (StartupFailure e) {
-      server.close();
-      throw e;
-    }
-    return server;
   }
 
   /**
