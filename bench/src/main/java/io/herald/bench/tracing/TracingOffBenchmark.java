@@ -1,17 +1,16 @@
 package io.herald.bench.tracing;
 
+import io.herald.job.kafka.KafkaPushConsumer;
+import io.herald.logic.queue.KafkaPushQueue;
 import io.herald.ops.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.context.propagation.TextMapGetter;
-import io.opentelemetry.context.propagation.TextMapSetter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -34,15 +33,6 @@ public class TracingOffBenchmark {
   private static final String TOPIC = "herald-push";
   private static final byte[] KEY = "comet-1".getBytes(StandardCharsets.UTF_8);
   private static final byte[] VALUE = new byte[64];
-
-  private static final TextMapGetter<Headers> KAFKA_GET =
-      (headers, key) -> {
-        Header header = headers == null ? null : headers.lastHeader(key);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-      };
-
-  private static final TextMapSetter<Headers> KAFKA_SET =
-      (headers, key, value) -> headers.add(key, value.getBytes(StandardCharsets.UTF_8));
 
   private final Tracing tracing = Tracing.off();
   private final RecordHeaders noHeaders = new RecordHeaders();
@@ -92,7 +82,7 @@ public class TracingOffBenchmark {
     Span send = tracing.start("send " + TOPIC, SpanKind.PRODUCER, trace);
     ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(TOPIC, KEY, VALUE);
     if (send.getSpanContext().isValid()) {
-      tracing.inject(trace.with(send), record.headers(), KAFKA_SET);
+      tracing.inject(trace.with(send), record.headers(), KafkaPushQueue.TRACE_HEADERS);
     }
     send.end();
     server.end();
@@ -114,6 +104,6 @@ public class TracingOffBenchmark {
   }
 
   private Context incoming(Headers headers) {
-    return tracing.extract(headers, KAFKA_GET);
+    return tracing.extract(headers, KafkaPushConsumer.TRACE_HEADERS);
   }
 }

@@ -79,8 +79,8 @@ public final class KafkaPushConsumer {
   /** How long closing a consumer that failed may take to leave the group. */
   private static final Duration FAILED_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
-  /** Reads trace context from a record's headers. */
-  private static final TextMapGetter<Headers> HEADERS =
+  /** Reads trace context from a record's headers (written by Logic's {@code KafkaPushQueue}). */
+  public static final TextMapGetter<Headers> TRACE_HEADERS =
       (headers, key) -> {
         Header header = headers == null ? null : headers.lastHeader(key);
         return header == null || header.value() == null
@@ -283,7 +283,7 @@ public final class KafkaPushConsumer {
       assignment.skipped(partition, record.offset());
       return;
     }
-    Context parent = tracing.extract(record.headers(), HEADERS);
+    Context parent = tracing.extract(record.headers(), TRACE_HEADERS);
     Span span = tracing.start(spanName, SpanKind.CONSUMER, parent);
     CompletableFuture<Void> delivery;
     try {

@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
 public final class KafkaPushQueue implements PushQueue {
   private static final Logger log = LoggerFactory.getLogger(KafkaPushQueue.class);
 
-  /** Writes trace context into a record's headers. */
-  private static final TextMapSetter<Headers> HEADERS =
+  /** Writes trace context into a record's headers (Job reads it with {@code KafkaPushConsumer}). */
+  public static final TextMapSetter<Headers> TRACE_HEADERS =
       (headers, key, value) -> {
         if (headers != null) {
           headers.remove(key).add(key, value.getBytes(StandardCharsets.UTF_8));
@@ -166,7 +166,7 @@ public final class KafkaPushQueue implements PushQueue {
         new ProducerRecord<>(
             config.topic(), PushQueue.key(msg).getBytes(StandardCharsets.UTF_8), msg.toByteArray());
     if (span.getSpanContext().isValid()) {
-      tracing.inject(trace.with(span), record.headers(), HEADERS);
+      tracing.inject(trace.with(span), record.headers(), TRACE_HEADERS);
     }
     try {
       running.execute(new Send(target, record, done));
