@@ -102,7 +102,8 @@ final class StandaloneConfigs {
             listen.grpcPort(),
             listen.adminPort(),
             listen.wsPath(),
-            listen.tls()),
+            listen.tls(),
+            listen.proxyProtocol()),
         d.protocol(),
         d.heartbeat(),
         d.limits(),
@@ -117,7 +118,8 @@ final class StandaloneConfigs {
   static BalancerConfig balancer() {
     BalancerConfig d = BalancerConfig.defaults();
     return new BalancerConfig(
-        new BalancerConfig.Server(LOOPBACK, d.server().port(), d.server().trustedProxies()),
+        new BalancerConfig.Server(
+            LOOPBACK, d.server().port(), d.server().trustedProxies(), d.server().proxyProtocol()),
         d.selection(),
         d.registry().withBackend(RegistryConfig.MEMORY));
   }

@@ -48,10 +48,5 @@ public record BalancerConfig(Server server, SelectionConfig selection, RegistryC
       Check.inRange("port", port, 0, 65535);
       trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
     }
-
-    /** Where the Balancer listens, without the PROXY protocol. */
-    public Server(String host, int port, List<String> trustedProxies) {
-      this(host, port, trustedProxies, false);
-    }
   }
 }

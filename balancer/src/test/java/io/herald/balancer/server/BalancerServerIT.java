@@ -73,7 +73,7 @@ class BalancerServerIT {
     comets.start();
     BalancerConfig config =
         new BalancerConfig(
-            new BalancerConfig.Server("127.0.0.1", 0, List.of("127.0.0.1/32")),
+            new BalancerConfig.Server("127.0.0.1", 0, List.of("127.0.0.1/32"), false),
             new SelectionConfig(
                 new SelectionConfig.Limits(5, 20),
                 SelectionConfig.defaults().regions(),

@@ -123,7 +123,7 @@ final class Servers implements AutoCloseable {
     SelectionConfig defaults = SelectionConfig.defaults();
     BalancerConfig config =
         new BalancerConfig(
-            new BalancerConfig.Server("127.0.0.1", 0, List.of()),
+            new BalancerConfig.Server("127.0.0.1", 0, List.of(), false),
             new SelectionConfig(
                 defaults.limits(),
                 defaults.regions(),

@@ -270,30 +270,6 @@ public record CometConfig(
       onlyIfOn("tcpTls", proxyProtocol.tcpTls(), "tcpTlsPort", tcpTlsPort);
     }
 
-    /** Where the Comet listens, with no PROXY protocol on any listener. */
-    public Listen(
-        String host,
-        int tcpPort,
-        int wsPort,
-        int wssPort,
-        int tcpTlsPort,
-        int grpcPort,
-        int adminPort,
-        String wsPath,
-        Tls tls) {
-      this(
-          host,
-          tcpPort,
-          wsPort,
-          wssPort,
-          tcpTlsPort,
-          grpcPort,
-          adminPort,
-          wsPath,
-          tls,
-          ProxyProtocol.OFF);
-    }
-
     /** A PROXY switch on a listener that is off is a mistake (a typo in the key or the port). */
     private static void onlyIfOn(String listener, boolean proxy, String portKey, int port) {
       Check.state(
