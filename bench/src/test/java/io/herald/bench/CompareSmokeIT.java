@@ -43,6 +43,7 @@ class CompareSmokeIT {
                 "--warmup=0",
                 "--publish-warmup=0",
                 "--settle=0",
+                "--no-memory",
                 "--store=memory",
                 "--heap=256m",
                 "--server-cpus=",

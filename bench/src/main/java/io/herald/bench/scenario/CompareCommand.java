@@ -78,6 +78,11 @@ public final class CompareCommand implements Callable<Integer> {
       description = "seconds of messages at the first rate before measuring (0: none)")
   int publishWarmupSeconds;
 
+  @Option(
+      names = "--no-memory",
+      description = "skip the idle-memory reading (and so Herald's full GCs through jcmd)")
+  boolean noMemory;
+
   @Option(names = "--settle", defaultValue = "2", description = "seconds before memory is read")
   int settleSeconds;
 
@@ -198,7 +203,7 @@ public final class CompareCommand implements Callable<Integer> {
         clients.endAll();
       }
       TimeUnit.SECONDS.sleep(settleSeconds);
-      OptionalLong heapBefore = server.heapAfterGc();
+      OptionalLong heapBefore = noMemory ? OptionalLong.empty() : server.heapAfterGc();
       long rssBefore = server.process().rssBytes();
 
       List<ClientProcess> subscribers =
@@ -214,8 +219,8 @@ public final class CompareCommand implements Callable<Integer> {
       clients.awaitAuthenticated(Duration.ofMinutes(5), server::name);
       double connectSeconds = (System.nanoTime() - started) / 1e9;
       TimeUnit.SECONDS.sleep(settleSeconds);
-      OptionalLong heapAfter = server.heapAfterGc();
-      long rssAfter = server.process().rssBytes();
+      OptionalLong heapAfter = noMemory ? OptionalLong.empty() : server.heapAfterGc();
+      long rssAfter = noMemory ? rssBefore : server.process().rssBytes();
       long heapPer =
           heapAfter.isPresent()
               ? (heapAfter.getAsLong() - heapBefore.getAsLong()) / connections

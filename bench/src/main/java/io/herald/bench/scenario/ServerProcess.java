@@ -101,11 +101,24 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** Ends the process and its children: SIGTERM, then SIGKILL after 10 s. */
   @Override
   public void close() {
     List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
     process.destroy();
     tree.forEach(ProcessHandle::destroy);
+    awaitEnd(tree);
+  }
+
+  /** Ends the process and its children at once (SIGKILL). */
+  void kill() {
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    process.destroyForcibly();
+    tree.forEach(ProcessHandle::destroyForcibly);
+    awaitEnd(tree);
+  }
+
+  private void awaitEnd(List<ProcessHandle> tree) {
     try {
       if (!process.waitFor(10, TimeUnit.SECONDS)) {
         process.destroyForcibly();
