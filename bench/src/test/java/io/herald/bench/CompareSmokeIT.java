@@ -44,6 +44,7 @@ class CompareSmokeIT {
                 "--publish-warmup=0",
                 "--settle=0",
                 "--no-memory",
+                "--one-herald",
                 "--store=memory",
                 "--heap=256m",
                 "--server-cpus=",

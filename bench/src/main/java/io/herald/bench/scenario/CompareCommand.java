@@ -83,6 +83,13 @@ public final class CompareCommand implements Callable<Integer> {
       description = "skip the idle-memory reading (and so Herald's full GCs through jcmd)")
   boolean noMemory;
 
+  @Option(
+      names = "--one-herald",
+      description =
+          "one Herald for every --transport, one after the other (faster; for the smoke test: the"
+              + " later transports' memory is then read after the earlier ones' clients left)")
+  boolean oneHerald;
+
   @Option(names = "--settle", defaultValue = "2", description = "seconds before memory is read")
   int settleSeconds;
 
@@ -171,12 +178,19 @@ public final class CompareCommand implements Callable<Integer> {
           clientCpus,
           dir);
       for (String server : servers) {
-        if (server.equals("herald")) {
+        if (server.equals("herald") && oneHerald) {
+          ComparedServer herald = startServer(dir, "herald-" + transports.get(0));
+          track(herald);
           for (String transport : transports) {
-            run(dir, "herald-" + transport);
+            run(dir, "herald-" + transport, ((HeraldServer) herald).on(transport));
+          }
+          herald.close();
+        } else if (server.equals("herald")) {
+          for (String transport : transports) {
+            run(dir, "herald-" + transport, null);
           }
         } else {
-          run(dir, server);
+          run(dir, server, null);
         }
       }
       CompareReport.print(connects, steps, System.out);
@@ -187,13 +201,16 @@ public final class CompareCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void run(Path dir, String name) throws Exception {
-    List<String> cpus = taskset(serverCpus);
+  /** Measures one server: {@code started}, or one started now and ended after. */
+  private void run(Path dir, String name, ComparedServer started) throws Exception {
     ClientProcesses clients =
         new ClientProcesses(Files.createDirectories(dir.resolve(name)), taskset(clientCpus));
     track(clients::endAll);
-    try (ComparedServer server = startServer(dir, name, cpus)) {
+    ComparedServer server = started != null ? started : startServer(dir, name);
+    if (started == null) {
       track(server);
+    }
+    try {
       List<Integer> ports = server.clientPorts();
       String transport = server.clientTransport();
       if (warmup > 0) {
@@ -212,12 +229,12 @@ public final class CompareCommand implements Callable<Integer> {
       for (ClientProcess client : subscribers) {
         client.authenticated(); // answers once the process is up: its JVM start is not timed
       }
-      long started = System.nanoTime();
+      long connectStart = System.nanoTime();
       for (ClientProcess client : subscribers) {
         client.ask("go");
       }
       clients.awaitAuthenticated(Duration.ofMinutes(5), server::name);
-      double connectSeconds = (System.nanoTime() - started) / 1e9;
+      double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
       TimeUnit.SECONDS.sleep(settleSeconds);
       OptionalLong heapAfter = noMemory ? OptionalLong.empty() : server.heapAfterGc();
       long rssAfter = noMemory ? rssBefore : server.process().rssBytes();
@@ -290,11 +307,14 @@ public final class CompareCommand implements Callable<Integer> {
       }
     } finally {
       clients.endAll();
-      closeAll();
+      if (started == null) {
+        server.close();
+      }
     }
   }
 
-  private ComparedServer startServer(Path dir, String name, List<String> cpus) throws Exception {
+  private ComparedServer startServer(Path dir, String name) throws Exception {
+    List<String> cpus = taskset(serverCpus);
     return switch (name) {
       case "nchan" -> NchanServer.start(dir, cpus, connections + warmup);
       case "nats" -> NatsServer.start(dir, cpus);

@@ -27,20 +27,24 @@ final class HeraldServer implements ComparedServer {
   private static final String LAUNCHER = "io.herald.dist.Herald";
 
   private final String transport;
-  private final int clientPort;
+  private final Map<String, Integer> clientPorts;
   private final ServerProcess process;
   private final HttpPublisher publisher;
 
-  private HeraldServer(String transport, int clientPort, int httpPort, ServerProcess process) {
+  private HeraldServer(
+      String transport,
+      Map<String, Integer> clientPorts,
+      ServerProcess process,
+      HttpPublisher publisher) {
     this.transport = transport;
-    this.clientPort = clientPort;
+    this.clientPorts = clientPorts;
     this.process = process;
-    this.publisher =
-        new HttpPublisher(
-            URI.create(
-                "http://127.0.0.1:"
-                    + httpPort
-                    + "/goim/push/room?operation=1000&type=live&room=bench"));
+    this.publisher = publisher;
+  }
+
+  /** The same process, its subscribers on {@code transport}; closing either ends the process. */
+  HeraldServer on(String transport) {
+    return new HeraldServer(transport, clientPorts, process, publisher);
   }
 
   /**
@@ -98,13 +102,21 @@ final class HeraldServer implements ComparedServer {
     ServerProcess process = ServerProcess.start("herald", command, env, dir);
     try {
       process.awaitPort(httpPort, Duration.ofSeconds(90));
-      process.awaitPort(transport.equals("ws") ? wsPort : tcpPort, Duration.ofSeconds(30));
+      process.awaitPort(tcpPort, Duration.ofSeconds(30));
+      process.awaitPort(wsPort, Duration.ofSeconds(30));
     } catch (IOException | InterruptedException e) {
       process.kill();
       throw e;
     }
     return new HeraldServer(
-        transport, transport.equals("ws") ? wsPort : tcpPort, httpPort, process);
+        transport,
+        Map.of("tcp", tcpPort, "ws", wsPort),
+        process,
+        new HttpPublisher(
+            URI.create(
+                "http://127.0.0.1:"
+                    + httpPort
+                    + "/goim/push/room?operation=1000&type=live&room=bench")));
   }
 
   @Override
@@ -124,7 +136,7 @@ final class HeraldServer implements ComparedServer {
 
   @Override
   public List<Integer> clientPorts() {
-    return List.of(clientPort);
+    return List.of(clientPorts.get(transport));
   }
 
   @Override
