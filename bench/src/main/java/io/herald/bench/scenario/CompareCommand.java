@@ -1,6 +1,7 @@
 package io.herald.bench.scenario;
 
 import io.herald.bench.load.Payload;
+import io.herald.bench.proc.ProcStats;
 import io.herald.testkit.RedisProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -128,7 +129,8 @@ public final class CompareCommand implements Callable<Integer> {
       double cpuSecondsPerMillion,
       double p50Millis,
       double p99Millis,
-      double maxMillis) {}
+      double maxMillis,
+      double clientCpuShare) {}
 
   /** One server's connect step and idle memory. */
   public record Connect(
@@ -271,6 +273,7 @@ public final class CompareCommand implements Callable<Integer> {
           client.ask("reset");
         }
         long cpuBefore = server.process().cpuNanos();
+        long clientCpuBefore = clientCpu(subscribers);
         long begin = System.nanoTime();
         long first = seq;
         seq = publish(server, seq, rate, durationSeconds);
@@ -279,6 +282,7 @@ public final class CompareCommand implements Callable<Integer> {
         Deliveries step = Deliveries.await(subscribers, expected);
         double seconds = (System.nanoTime() - begin) / 1e9;
         long cpu = server.process().cpuNanos() - cpuBefore;
+        double clientShare = (clientCpu(subscribers) - clientCpuBefore) / 1e9 / seconds;
         Histogram latency = step.latency();
         Step result =
             new Step(
@@ -291,11 +295,12 @@ public final class CompareCommand implements Callable<Integer> {
                 step.delivered() == 0 ? 0 : cpu / 1e9 / (step.delivered() / 1e6),
                 latency.getValueAtPercentile(50) / 1e3,
                 latency.getValueAtPercentile(99) / 1e3,
-                latency.getMaxValue() / 1e3);
+                latency.getMaxValue() / 1e3,
+                clientShare);
         steps.add(result);
         System.out.printf(
             "%s at %,d deliveries/s: %,.0f delivered/s, loss %,d, CPU %.2f s per 1M, p50 %.1f ms,"
-                + " p99 %.1f ms, max %.1f ms%n",
+                + " p99 %.1f ms, max %.1f ms, client CPU %.0f%%%n",
             name,
             rate,
             result.deliveredPerSecond(),
@@ -303,7 +308,8 @@ public final class CompareCommand implements Callable<Integer> {
             result.cpuSecondsPerMillion(),
             result.p50Millis(),
             result.p99Millis(),
-            result.maxMillis());
+            result.maxMillis(),
+            100 * clientShare);
       }
     } finally {
       clients.endAll();
@@ -355,6 +361,15 @@ public final class CompareCommand implements Callable<Integer> {
       server.publish(Payload.body(seq++, size));
     }
     return seq;
+  }
+
+  /** CPU time of the client processes so far: their share shows when they are the limit. */
+  private static long clientCpu(List<ClientProcess> clients) throws IOException {
+    long total = 0;
+    for (ClientProcess client : clients) {
+      total += ProcStats.cpuNanos(client.pid());
+    }
+    return total;
   }
 
   /** Pins this process (the publisher) to the clients' CPUs, all of its threads. */

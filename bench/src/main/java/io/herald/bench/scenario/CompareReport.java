@@ -12,11 +12,11 @@ final class CompareReport {
     out.println();
     out.println(
         "| server | deliveries/s asked | delivered/s | loss | server CPU s per 1M deliveries"
-            + " | p50 ms | p99 ms | max ms |");
-    out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+            + " | p50 ms | p99 ms | max ms | client CPU |");
+    out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (CompareCommand.Step s : steps) {
       out.printf(
-          "| %s | %,d | %,.0f | %,d | %.2f | %.1f | %.1f | %.1f |%n",
+          "| %s | %,d | %,.0f | %,d | %.2f | %.1f | %.1f | %.1f | %.0f %% |%n",
           s.server(),
           s.rate(),
           s.deliveredPerSecond(),
@@ -24,7 +24,8 @@ final class CompareReport {
           s.cpuSecondsPerMillion(),
           s.p50Millis(),
           s.p99Millis(),
-          s.maxMillis());
+          s.maxMillis(),
+          100 * s.clientCpuShare());
     }
     out.println();
     out.println(
