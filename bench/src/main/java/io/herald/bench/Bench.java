@@ -3,6 +3,7 @@ package io.herald.bench;
 import io.herald.bench.load.ClientsCommand;
 import io.herald.bench.scenario.ChatCommand;
 import io.herald.bench.scenario.CometMemoryCommand;
+import io.herald.bench.scenario.CompareCommand;
 import io.herald.bench.scenario.ConnectionStormCommand;
 import io.herald.bench.scenario.InboxCommand;
 import io.herald.bench.scenario.RoomFanoutCommand;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Command;
       ConnectionStormCommand.class,
       UnicastCommand.class,
       InboxCommand.class,
-      ChatCommand.class
+      ChatCommand.class,
+      CompareCommand.class
     })
 public final class Bench {
   private Bench() {}

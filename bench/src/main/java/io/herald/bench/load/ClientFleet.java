@@ -37,7 +37,6 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Opens many client connections to Comets over TCP or WebSocket, paced, bound to several source
@@ -45,7 +44,7 @@ import java.util.concurrent.locks.LockSupport;
  * mode), sends heartbeats, and records what arrives in {@link DeliveryStats}. Frames are parsed in
  * place (no per-frame objects) so one client process keeps up with a Comet's fan-out.
  */
-public final class ClientFleet implements AutoCloseable {
+public final class ClientFleet implements Fleet {
   /** Largest frame a client takes: op-9 batches of many messages. */
   private static final int MAX_FRAME = 1 << 20;
 
@@ -144,18 +143,9 @@ public final class ClientFleet implements AutoCloseable {
                 });
   }
 
-  /** Opens every connection at the configured pace; returns once all attempts are made. */
+  @Override
   public void open() {
-    long interval = TimeUnit.SECONDS.toNanos(1) / Math.max(1, settings.perSecond());
-    long next = System.nanoTime();
-    for (int i = 0; i < settings.connections(); i++) {
-      long wait = next - System.nanoTime();
-      if (wait > 0) {
-        LockSupport.parkNanos(wait);
-      }
-      next += interval;
-      connect(i);
-    }
+    Paced.run(settings.connections(), settings.perSecond(), this::connect);
   }
 
   private void connect(int i) {
@@ -226,22 +216,27 @@ public final class ClientFleet implements AutoCloseable {
     }
   }
 
+  @Override
   public DeliveryStats stats() {
     return stats;
   }
 
+  @Override
   public int connected() {
     return connected.get();
   }
 
+  @Override
   public int authenticated() {
     return authenticated.get();
   }
 
+  @Override
   public int failed() {
     return failed.get();
   }
 
+  @Override
   public int closed() {
     return closed.get();
   }
@@ -260,7 +255,7 @@ public final class ClientFleet implements AutoCloseable {
 
   /** Parses whole frames in place: AUTH_REPLY counts, business messages are measured. */
   private final class Receiver extends SimpleChannelInboundHandler<ByteBuf> {
-    private long lastSeq = -1;
+    private final PayloadRecorder recorder = new PayloadRecorder(stats);
     private boolean authenticatedHere;
 
     @Override
@@ -302,11 +297,8 @@ public final class ClientFleet implements AutoCloseable {
       } else if (op == Op.AUTH_REPLY) {
         authenticatedHere = true;
         authenticated.incrementAndGet();
-      } else if (Op.isBusiness(op) && packetLength - headerLength >= Payload.HEADER) {
-        int body = start + headerLength;
-        long seq = Payload.seq(buffer, body);
-        stats.record(seq, lastSeq, Payload.nowMicros() - Payload.sentMicros(buffer, body));
-        lastSeq = Math.max(lastSeq, seq);
+      } else if (Op.isBusiness(op)) {
+        recorder.record(buffer, start + headerLength, packetLength - headerLength);
       }
     }
 

@@ -62,8 +62,14 @@ public final class ClientsCommand implements Callable<Integer> {
   @Option(
       names = "--transport",
       defaultValue = "tcp",
-      description = "tcp, or ws (WebSocket on --ws-path; --ports are then WebSocket ports)")
+      description =
+          "tcp, or ws (WebSocket on --ws-path; --ports are then WebSocket ports); for the"
+              + " servers Herald is compared with: nchan (nginx's nchan WebSocket subscriber on"
+              + " --ws-path, each message one payload) or nats (a NATS subscriber of --subject)")
   String transport;
+
+  @Option(names = "--subject", defaultValue = "bench", description = "the NATS subject (nats)")
+  String subject;
 
   @Option(names = "--ws-path", defaultValue = "/sub")
   String wsPath;
@@ -100,20 +106,7 @@ public final class ClientsCommand implements Callable<Integer> {
     var unused =
         watchdog.schedule(() -> Runtime.getRuntime().halt(3), maxDurationSeconds, TimeUnit.SECONDS);
     PrintStream out = System.out;
-    ClientFleet.Settings settings =
-        new ClientFleet.Settings(
-            host,
-            ports,
-            sources,
-            connections,
-            rate,
-            version == 2 ? ProtocolVersion.V2 : ProtocolVersion.V1,
-            room,
-            firstMid,
-            Duration.ofSeconds(heartbeatSeconds),
-            threads,
-            webSocketPath());
-    try (ClientFleet fleet = new ClientFleet(settings)) {
+    try (Fleet fleet = fleet()) {
       Thread opener = new Thread(fleet::open, "opener");
       opener.setDaemon(true);
       if (!waitForGo) {
@@ -151,13 +144,37 @@ public final class ClientsCommand implements Callable<Integer> {
     }
   }
 
-  private String webSocketPath() {
+  private Fleet fleet() {
     return switch (transport) {
-      case "tcp" -> null;
-      case "ws" -> wsPath;
+      case "tcp", "ws" ->
+          new ClientFleet(
+              new ClientFleet.Settings(
+                  host,
+                  ports,
+                  sources,
+                  connections,
+                  rate,
+                  version == 2 ? ProtocolVersion.V2 : ProtocolVersion.V1,
+                  room,
+                  firstMid,
+                  Duration.ofSeconds(heartbeatSeconds),
+                  threads,
+                  transport.equals("ws") ? wsPath : null));
+      case "nchan", "nats" ->
+          new PeerFleet(
+              new PeerFleet.Settings(
+                  transport.equals("nchan") ? PeerFleet.Kind.NCHAN : PeerFleet.Kind.NATS,
+                  host,
+                  ports,
+                  sources,
+                  connections,
+                  rate,
+                  transport.equals("nchan") ? wsPath : subject,
+                  threads));
       default ->
           throw new CommandLine.ParameterException(
-              spec.commandLine(), "--transport: " + transport + " (expected: tcp or ws)");
+              spec.commandLine(),
+              "--transport: " + transport + " (expected: tcp, ws, nchan or nats)");
     };
   }
 

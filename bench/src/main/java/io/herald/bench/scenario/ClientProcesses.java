@@ -119,7 +119,7 @@ final class ClientProcesses {
                 + dir
                 + "/clients-*.log)");
       }
-      TimeUnit.MILLISECONDS.sleep(500);
+      TimeUnit.MILLISECONDS.sleep(100);
     }
   }
 
