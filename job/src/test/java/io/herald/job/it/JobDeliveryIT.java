@@ -38,7 +38,8 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>comet-c is reached through a {@link StandInComet} in front of its gRPC port (it registers the
  * stand-in's address), which the tests make fail every call with UNAVAILABLE, as a Comet in trouble
- * or a broken network path would.
+ * or a broken network path would. The records that queue for it meanwhile reach the real Comet in
+ * {@code PushMsgs} calls once it recovers.
  */
 @RealRedis
 @RealKafka
@@ -118,12 +119,16 @@ class JobDeliveryIT {
       assertThat(gauge(job, "herald.job.consumer.inflight")).isPositive();
       assertThat(onC.texts()).isEmpty();
 
+      int batchesBefore = troubled.batches.size();
       troubled.failAll(null);
 
       await()
           .atMost(Duration.ofSeconds(15))
           .untilAsserted(
               () -> assertThat(onC.texts()).containsExactlyElementsOf(numbered("m", 20)));
+      assertThat(troubled.batches.size())
+          .as("the records queued behind the failing call went to the Comet in PushMsgs")
+          .isGreaterThan(batchesBefore);
       assertThat(counter(job, "herald.job.undeliverable", "reason", "comet_gone")).isZero();
       assertThat(counter(job, "herald.job.undeliverable", "reason", "gave_up")).isZero();
       await().until(() -> gauge(job, "herald.job.consumer.inflight") == 0);
