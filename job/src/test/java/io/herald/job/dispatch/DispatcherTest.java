@@ -210,6 +210,29 @@ class DispatcherTest {
   }
 
   @Test
+  void aFailedPushMsgsIsRetriedWholeInOrderAndItsRecordsWaitForIt() throws Exception {
+    StandInComet a = comet("a");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ofSeconds(1), 1000));
+    List<String> bodies = IntStream.range(0, 10).mapToObj(i -> "m" + i).toList();
+    List<CompletableFuture<Void>> records = queuedBehindAFailure(a, bodies);
+    int failedBefore = a.failed.get();
+    a.failNextBatches(5);
+
+    a.failAll(null);
+    records.get(0).get();
+    await().until(() -> a.failed.get() >= failedBefore + 2);
+    assertThat(records.subList(1, 10)).as("not answered yet").noneMatch(r -> r.isDone());
+    CompletableFuture.allOf(records.toArray(CompletableFuture[]::new)).get();
+
+    assertThat(a.failed.get()).isEqualTo(failedBefore + 5);
+    assertThat(a.batches).singleElement().extracting(PushMsgsRequest::getPushesCount).isEqualTo(9);
+    assertThat(a.calls(PushMsgRequest.class))
+        .extracting(r -> r.getBody().toStringUtf8())
+        .containsExactlyElementsOf(bodies);
+    assertThat(count("herald.job.fanout.retries", "call", "push")).isGreaterThanOrEqualTo(45);
+  }
+
+  @Test
   void aPushTheCometRefusesInAPushMsgsIsSkippedAloneAndTheOthersAreDelivered() throws Exception {
     StandInComet a = comet("a");
     startDispatcher(delivery(Duration.ofMinutes(1), Duration.ofSeconds(1), 1000));

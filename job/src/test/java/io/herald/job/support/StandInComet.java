@@ -61,6 +61,7 @@ public final class StandInComet implements AutoCloseable {
   private volatile Map<String, Integer> rooms = Map.of();
   private volatile Predicate<PushMsgRequest> refused = push -> false;
   private volatile boolean servesPushMsgs = true;
+  private final AtomicInteger failNextBatches = new AtomicInteger();
 
   /** The PushMsgs calls answered OK (their pushes are in {@link #calls} too). */
   public final List<PushMsgsRequest> batches = new CopyOnWriteArrayList<>();
@@ -131,6 +132,11 @@ public final class StandInComet implements AutoCloseable {
    */
   public void refuse(Predicate<PushMsgRequest> which) {
     refused = which;
+  }
+
+  /** Fails the next {@code count} PushMsgs calls (only those) with UNAVAILABLE. */
+  public void failNextBatches(int count) {
+    failNextBatches.set(count);
   }
 
   /** Answers PushMsgs with UNIMPLEMENTED, as a Comet from before it would. */
@@ -229,7 +235,10 @@ public final class StandInComet implements AutoCloseable {
         super.pushMsgs(request, response);
         return;
       }
-      Status failure = failure();
+      Status failure =
+          failNextBatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+              ? Status.UNAVAILABLE
+              : failure();
       if (failure != null) {
         failed.incrementAndGet();
         response.onError(failure.withDescription("stand-in failure").asRuntimeException());
