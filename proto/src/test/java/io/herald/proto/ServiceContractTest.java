@@ -38,7 +38,15 @@ class ServiceContractTest {
         Arguments.of(
             CometGrpc.getServiceDescriptor(),
             "herald.comet.v1.Comet",
-            List.of("PushMsg", "BroadcastRoom", "Broadcast", "Rooms", "Kick", "Drain", "Resync")),
+            List.of(
+                "PushMsg",
+                "PushMsgs",
+                "BroadcastRoom",
+                "Broadcast",
+                "Rooms",
+                "Kick",
+                "Drain",
+                "Resync")),
         Arguments.of(
             LogicGrpc.getServiceDescriptor(),
             "herald.logic.v1.Logic",

@@ -5,6 +5,7 @@ import io.herald.testkit.HeraldProcess;
 import io.herald.testkit.RedisProcess;
 import io.herald.testkit.cluster.CometPorts;
 import io.herald.testkit.cluster.HeraldCluster;
+import io.herald.testkit.cluster.RoleOptions;
 import io.herald.testkit.cluster.ServiceMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +37,7 @@ final class LocalCluster implements AutoCloseable {
   private HeraldCluster cluster;
   private RedisProcess redis;
   private boolean webSocket;
+  private boolean profile;
   private int cometCount = 1;
   private HeraldCluster.Logic logic;
   private HeraldCluster.Role job;
@@ -119,6 +121,24 @@ final class LocalCluster implements AutoCloseable {
     webSocket = transport.equals("ws");
   }
 
+  /**
+   * Records Logic, Job and the first Comet with JFR ({@code logic.jfr}, {@code job.jfr}, {@code
+   * comet.jfr} in the logs directory; read them with {@code jfr}). Call before {@link #start}.
+   */
+  void profile() {
+    profile = true;
+  }
+
+  private List<String> recorded(String role, List<String> jvmOptions) {
+    if (!profile) {
+      return jvmOptions;
+    }
+    List<String> options = new ArrayList<>(jvmOptions);
+    options.add(
+        "-XX:StartFlightRecording=filename=" + dir.resolve(role + ".jfr") + ",settings=profile");
+    return options;
+  }
+
   /** Starts Logic, then the Comets with {@code heap} (e.g. {@code 1g}), and waits for them. */
   void start(String heap) {
     start(heap, List.of());
@@ -128,7 +148,12 @@ final class LocalCluster implements AutoCloseable {
   void start(String heap, List<String> cometJvmOptions) {
     BenchRoles options = new BenchRoles(dir, cometCpus, redisUri, kafka, topic, im);
     cluster = new HeraldCluster(options.backends());
-    logic = cluster.logic(logicHttpPort, logicGrpcPort, options.logic());
+    RoleOptions logicOptions = options.logic();
+    logic =
+        cluster.logic(
+            logicHttpPort,
+            logicGrpcPort,
+            logicOptions.withJvm(recorded("logic", logicOptions.jvmOptions())));
     roles.add(logic.process());
     for (int i = 0; i < cometCount; i++) {
       boolean first = i == 0;
@@ -140,12 +165,18 @@ final class LocalCluster implements AutoCloseable {
               first ? cometGrpcPort : FreePorts.next(),
               FreePorts.next());
       HeraldCluster.Comet comet =
-          cluster.comet("bench-" + name, logic, ports, options.comet(name, heap, cometJvmOptions));
+          cluster.comet(
+              "bench-" + name,
+              logic,
+              ports,
+              options.comet(
+                  name, heap, first ? recorded("comet", cometJvmOptions) : cometJvmOptions));
       comets.add(comet);
       roles.add(comet.process());
     }
     if (!kafka.isEmpty()) {
-      job = cluster.job(options.job());
+      RoleOptions jobOptions = options.job();
+      job = cluster.job(jobOptions.withJvm(recorded("job", jobOptions.jvmOptions())));
       roles.add(job.process());
     }
   }

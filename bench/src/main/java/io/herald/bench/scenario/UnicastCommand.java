@@ -94,6 +94,13 @@ public final class UnicastCommand implements Callable<Integer> {
       description = "URI of a running Redis; empty: start a redis-server from the PATH")
   String redis;
 
+  @Option(
+      names = "--profile",
+      description =
+          "record Logic, Job and the Comet with JFR (logic.jfr, job.jfr, comet.jfr in the logs"
+              + " directory; read them with jfr)")
+  boolean profile;
+
   @Option(names = "--heap", defaultValue = "1g")
   String heap;
 
@@ -170,6 +177,9 @@ public final class UnicastCommand implements Callable<Integer> {
         cluster.useRedis(redis);
       }
       cluster.withKafka(bootstrap, topic);
+      if (profile) {
+        cluster.profile();
+      }
       cluster.start(heap);
       List<ClientProcess> clients =
           cluster.connect(connections, clientProcesses, 2000, Duration.ofMinutes(5));

@@ -22,6 +22,9 @@ import io.herald.proto.comet.v1.KickRequest;
 import io.herald.proto.comet.v1.KickResponse;
 import io.herald.proto.comet.v1.PushMsgRequest;
 import io.herald.proto.comet.v1.PushMsgResponse;
+import io.herald.proto.comet.v1.PushMsgResult;
+import io.herald.proto.comet.v1.PushMsgsRequest;
+import io.herald.proto.comet.v1.PushMsgsResponse;
 import io.herald.proto.comet.v1.ResyncRequest;
 import io.herald.proto.comet.v1.ResyncResponse;
 import io.herald.proto.comet.v1.RoomsRequest;
@@ -40,12 +43,15 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Comet service Job and Logic call: deliveries ({@code PushMsg}, {@code BroadcastRoom}, {@code
  * Broadcast}) through the {@link Pusher}, the room list, {@code Kick}, {@code Drain} and {@code
- * Resync}. Requests are checked here and refused with an {@link InvalidRequestException}, which
- * {@link CometGrpcErrors} turns into INVALID_ARGUMENT; unknown keys and rooms are not errors.
+ * Resync}; {@code PushMsgs} is several {@code PushMsg} in one call, each answered on its own.
+ * Requests are checked here and refused with an {@link InvalidRequestException}, which {@link
+ * CometGrpcErrors} turns into INVALID_ARGUMENT; unknown keys and rooms are not errors.
  *
  * <p>{@code Kick} is fenced by epoch — a request naming another incarnation of this server kicks
  * nothing, since the sessions it means died with that process — and, when it names them, by
@@ -56,6 +62,11 @@ import java.util.function.ToLongFunction;
 public final class CometGrpcService extends CometGrpc.CometImplBase {
   /** The most keys one PushMsg or Kick may name (Job splits larger sets). */
   static final int MAX_KEYS = 1000;
+
+  /** The most pushes one PushMsgs may carry. */
+  static final int MAX_PUSHES = 1000;
+
+  private static final Logger log = LoggerFactory.getLogger(CometGrpcService.class);
 
   /** The longest Drain grace accepted. */
   static final Duration MAX_GRACE = Duration.ofMinutes(10);
@@ -129,6 +140,61 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
 
   @Override
   public void pushMsg(PushMsgRequest request, StreamObserver<PushMsgResponse> response) {
+    Delivery delivery = delivery(request);
+    List<String> absent =
+        traced(
+            CometGrpc.getPushMsgMethod(),
+            () -> pusher.pushKeys(request.getKeysList(), delivery),
+            (span, result) -> {
+              span.setAttribute(PushAttributes.OP, request.getOp());
+              span.setAttribute(PushAttributes.MESSAGE_ID, request.getMessageId());
+              span.setAttribute(PushAttributes.TARGETS, request.getKeysCount());
+              span.setAttribute(PushAttributes.ABSENT_KEYS, result.size());
+            });
+    reply(response, PushMsgResponse.newBuilder().addAllAbsentKeys(absent).build());
+  }
+
+  /**
+   * Each push as {@link #pushMsg} would write it, in order, under one span; a push {@code pushMsg}
+   * would refuse is refused in its own result and written to no key.
+   */
+  @Override
+  public void pushMsgs(PushMsgsRequest request, StreamObserver<PushMsgsResponse> response) {
+    int count = request.getPushesCount();
+    if (count == 0 || count > MAX_PUSHES) {
+      throw new InvalidRequestException(
+          "pushes: " + count + " (expected: 1-" + MAX_PUSHES + " per request)");
+    }
+    PushMsgsResponse results =
+        traced(
+            CometGrpc.getPushMsgsMethod(),
+            () -> {
+              PushMsgsResponse.Builder replies = PushMsgsResponse.newBuilder();
+              for (int i = 0; i < count; i++) {
+                replies.addResults(pushOne(i, request.getPushes(i)));
+              }
+              return replies.build();
+            },
+            (span, result) -> span.setAttribute(PushAttributes.BATCH_MESSAGES, count));
+    reply(response, results);
+  }
+
+  private PushMsgResult pushOne(int index, PushMsgRequest push) {
+    Delivery delivery;
+    try {
+      delivery = delivery(push);
+    } catch (InvalidRequestException e) {
+      log.debug("PushMsgs refused pushes[{}]: {}", index, e.getMessage());
+      return PushMsgResult.newBuilder().setInvalid(e.getMessage()).build();
+    }
+    List<String> absent = pusher.pushKeys(push.getKeysList(), delivery);
+    return absent.isEmpty()
+        ? PushMsgResult.getDefaultInstance()
+        : PushMsgResult.newBuilder().addAllAbsentKeys(absent).build();
+  }
+
+  /** What {@code request} delivers, once checked; a malformed request is refused. */
+  private Delivery delivery(PushMsgRequest request) {
     checkKeys(request.getKeysCount());
     checkOp("op", request.getOp());
     checkBody("body", request.getBody().size());
@@ -147,26 +213,14 @@ public final class CometGrpcService extends CometGrpc.CometImplBase {
       throw new InvalidRequestException(
           "inbox_seq " + request.getInboxSeq() + " with inbox_epoch 0 (expected: its epoch)");
     }
-    Delivery delivery =
-        new Delivery(
-            request.getMessageId(),
-            request.getOp(),
-            request.getBody(),
-            request.getInboxEpoch(),
-            request.getInboxSeq(),
-            request.getRequireAck(),
-            request.getNotify() && request.getInboxSeq() > 0);
-    List<String> absent =
-        traced(
-            CometGrpc.getPushMsgMethod(),
-            () -> pusher.pushKeys(request.getKeysList(), delivery),
-            (span, result) -> {
-              span.setAttribute(PushAttributes.OP, request.getOp());
-              span.setAttribute(PushAttributes.MESSAGE_ID, request.getMessageId());
-              span.setAttribute(PushAttributes.TARGETS, request.getKeysCount());
-              span.setAttribute(PushAttributes.ABSENT_KEYS, result.size());
-            });
-    reply(response, PushMsgResponse.newBuilder().addAllAbsentKeys(absent).build());
+    return new Delivery(
+        request.getMessageId(),
+        request.getOp(),
+        request.getBody(),
+        request.getInboxEpoch(),
+        request.getInboxSeq(),
+        request.getRequireAck(),
+        request.getNotify() && request.getInboxSeq() > 0);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.herald.comet.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.google.protobuf.ByteString;
 import io.herald.comet.push.Pusher;
@@ -17,6 +18,9 @@ import io.herald.proto.comet.v1.KickRequest;
 import io.herald.proto.comet.v1.KickResponse;
 import io.herald.proto.comet.v1.PushMsgRequest;
 import io.herald.proto.comet.v1.PushMsgResponse;
+import io.herald.proto.comet.v1.PushMsgResult;
+import io.herald.proto.comet.v1.PushMsgsRequest;
+import io.herald.proto.comet.v1.PushMsgsResponse;
 import io.herald.proto.comet.v1.ResyncRequest;
 import io.herald.proto.comet.v1.ResyncResponse;
 import io.herald.proto.comet.v1.RoomsRequest;
@@ -167,6 +171,52 @@ class CometGrpcServiceTest {
                     PushMsgRequest.newBuilder().addKeys("a").setRequireAck(true).build(),
                     new Recorded<>()))
         .isInstanceOf(InvalidRequestException.class);
+  }
+
+  @Test
+  void pushMsgsWritesEachPushInOrderAndRefusesAMalformedOneAlone() {
+    EmbeddedChannel a = connect("a", ProtocolVersion.V1);
+    EmbeddedChannel b = connect("b", ProtocolVersion.V1);
+    Recorded<PushMsgsResponse> reply = new Recorded<>();
+    PushMsgRequest.Builder push =
+        PushMsgRequest.newBuilder().setOp(1000).setBody(ByteString.copyFromUtf8("one"));
+
+    service.pushMsgs(
+        PushMsgsRequest.newBuilder()
+            .addPushes(push.clone().addAllKeys(List.of("a", "gone")))
+            .addPushes(push.clone().addKeys("a").setBody(ByteString.copyFrom(new byte[65])).build())
+            .addPushes(push.clone().addKeys("b").setBody(ByteString.copyFromUtf8("two")))
+            .addPushes(push.clone().addKeys("a").setBody(ByteString.copyFromUtf8("three")))
+            .build(),
+        reply);
+
+    assertThat(reply.reply().getResultsList())
+        .extracting(r -> List.copyOf(r.getAbsentKeysList()), PushMsgResult::getInvalid)
+        .containsExactly(
+            tuple(List.of("gone"), ""),
+            tuple(List.of(), "body: 65 bytes (expected: at most 64)"),
+            tuple(List.of(), ""),
+            tuple(List.of(), ""));
+    assertThat(received(a))
+        .containsExactly(
+            new Received(ProtocolVersion.V1, 1000, "one"),
+            new Received(ProtocolVersion.V1, 1000, "three"));
+    assertThat(received(b)).containsExactly(new Received(ProtocolVersion.V1, 1000, "two"));
+  }
+
+  @Test
+  void pushMsgsRefusesNoPushesAndTooMany() {
+    assertThatThrownBy(
+            () -> service.pushMsgs(PushMsgsRequest.getDefaultInstance(), new Recorded<>()))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessage("pushes: 0 (expected: 1-1000 per request)");
+    PushMsgsRequest.Builder many = PushMsgsRequest.newBuilder();
+    for (int i = 0; i <= CometGrpcService.MAX_PUSHES; i++) {
+      many.addPushes(PushMsgRequest.newBuilder().addKeys("k").setOp(1000));
+    }
+    assertThatThrownBy(() -> service.pushMsgs(many.build(), new Recorded<>()))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessage("pushes: 1001 (expected: 1-1000 per request)");
   }
 
   @Test

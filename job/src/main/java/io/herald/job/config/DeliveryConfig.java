@@ -18,6 +18,8 @@ import java.time.Duration;
  *     from Logic's accept time, for the registry to show it (default 5 s: a Comet that just started
  *     may be seen by Logic before Job's next registry refresh); after it the Comet counts as gone
  * @param maxKeysPerCall the most keys one PushMsg call names (default 1000, the Comet's limit)
+ * @param maxPushesPerCall the most unicast pushes queued for one Comet that go in one PushMsgs call
+ *     (default 100; 1-1000, the Comet's limit; 1 sends one PushMsg per push, as before)
  */
 public record DeliveryConfig(
     Duration callTimeout,
@@ -25,7 +27,8 @@ public record DeliveryConfig(
     Duration maxBackoff,
     Duration giveUpAfter,
     Duration unknownCometGrace,
-    int maxKeysPerCall) {
+    int maxKeysPerCall,
+    int maxPushesPerCall) {
 
   public static DeliveryConfig defaults() {
     return new DeliveryConfig(
@@ -34,7 +37,8 @@ public record DeliveryConfig(
         Duration.ofSeconds(5),
         Duration.ofMinutes(5),
         Duration.ofSeconds(5),
-        1000);
+        1000,
+        100);
   }
 
   public DeliveryConfig {
@@ -54,5 +58,6 @@ public record DeliveryConfig(
         Durations.format(unknownCometGrace),
         ">= 0");
     Check.inRange("maxKeysPerCall", maxKeysPerCall, 1, 1000);
+    Check.inRange("maxPushesPerCall", maxPushesPerCall, 1, 1000);
   }
 }

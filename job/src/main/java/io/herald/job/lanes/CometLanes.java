@@ -8,6 +8,10 @@ import io.herald.job.config.DeliveryConfig;
 import io.herald.ops.tracing.GrpcTracing;
 import io.herald.ops.tracing.PushAttributes;
 import io.herald.ops.tracing.Tracing;
+import io.herald.proto.comet.v1.CometGrpc;
+import io.herald.proto.comet.v1.PushMsgResult;
+import io.herald.proto.comet.v1.PushMsgsRequest;
+import io.herald.proto.comet.v1.PushMsgsResponse;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.RegistryView;
 import io.opentelemetry.api.trace.SpanKind;
@@ -17,6 +21,7 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +47,13 @@ import org.slf4j.LoggerFactory;
  * Job does not see registered yet waits for it ({@link #whenRegistered}). The calls go over one
  * gRPC channel per Comet ({@link CometChannels}).
  *
+ * <p>Unicast pushes ({@link CometCall#push}) queued one behind the other go out together, up to
+ * {@code maxPushesPerCall}, in one {@code PushMsgs} call: while one call is under way the next
+ * pushes wait in the lane, so the busier the Comet the more each call carries. Each push still ends
+ * with its own outcome (one the Comet refuses is REJECTED, the others OK); a failure of the whole
+ * call is retried for all of them together. A Comet that answers {@code PushMsgs} with
+ * UNIMPLEMENTED (from before it) gets one {@code PushMsg} per push from then on.
+ *
  * <p>Everything runs on the dispatcher's loop, which also runs the gRPC callbacks: no locks.
  */
 public final class CometLanes {
@@ -52,6 +64,7 @@ public final class CometLanes {
   private final Tracing tracing;
   private final RetryPolicy policy;
   private final long callTimeoutMillis;
+  private final int pushesPerCall;
   private final ScheduledExecutorService loop;
   private final Executor callbacks;
   private final Clock clock;
@@ -93,6 +106,7 @@ public final class CometLanes {
     this.channels = new CometChannels(GrpcTracing.clientInterceptor(tracing));
     this.policy = new RetryPolicy(delivery);
     this.callTimeoutMillis = delivery.callTimeout().toMillis();
+    this.pushesPerCall = delivery.maxPushesPerCall();
     this.loop = loop;
     this.callbacks = callbacks;
     this.clock = clock;
@@ -119,7 +133,7 @@ public final class CometLanes {
     pending++;
     Lane lane = lanes.computeIfAbsent(call.serverId, Lane::new);
     lane.queue.add(call);
-    if (lane.current == null) {
+    if (!lane.busy()) {
       lane.next();
     }
     return call.done;
@@ -165,7 +179,7 @@ public final class CometLanes {
     Set<String> live = Set.copyOf(registered);
     for (String serverId : channels.open()) {
       Lane lane = lanes.get(serverId);
-      if (!live.contains(serverId) && (lane == null || lane.current == null)) {
+      if (!live.contains(serverId) && (lane == null || !lane.busy())) {
         lanes.remove(serverId);
         channels.close(serverId);
       }
@@ -183,12 +197,10 @@ public final class CometLanes {
       if (lane.retry != null) {
         lane.retry.cancel(false);
       }
-      List<CometCall> calls = new ArrayList<>(lane.queue);
+      List<CometCall> calls = new ArrayList<>(lane.current);
+      calls.addAll(lane.queue);
       lane.queue.clear();
-      if (lane.current != null) {
-        calls.add(0, lane.current);
-        lane.current = null;
-      }
+      lane.current = List.of();
       calls.forEach(call -> finish(call, Outcome.STOPPED, true));
     }
     lanes.clear();
@@ -224,111 +236,228 @@ public final class CometLanes {
   private final class Lane {
     final String serverId;
     final ArrayDeque<CometCall> queue = new ArrayDeque<>();
-    CometCall current;
+
+    /** The call under way, or the pushes under way in one PushMsgs; empty when idle. */
+    List<CometCall> current = List.of();
+
+    /** The Comet answered PushMsgs with UNIMPLEMENTED (it predates it): one PushMsg per push. */
+    boolean singlePushes;
+
     ScheduledFuture<?> retry;
 
     Lane(String serverId) {
       this.serverId = serverId;
     }
 
-    void next() {
-      current = queue.poll();
-      if (current != null) {
-        attempt(current);
-      } else if (registry.node(serverId).isEmpty()) {
-        lanes.remove(serverId);
-        channels.close(serverId);
-      }
+    boolean busy() {
+      return !current.isEmpty();
     }
 
-    void end(CometCall call, Outcome outcome) {
-      if (current != call) {
+    /**
+     * Sends the next call; a push goes with the pushes queued right behind it, up to {@code
+     * maxPushesPerCall}, in queue order.
+     */
+    void next() {
+      CometCall head = queue.poll();
+      if (head == null) {
+        current = List.of();
+        if (registry.node(serverId).isEmpty()) {
+          lanes.remove(serverId);
+          channels.close(serverId);
+        }
+        return;
+      }
+      if (head.push == null || singlePushes || pushesPerCall == 1) {
+        current = List.of(head);
+      } else {
+        List<CometCall> group = new ArrayList<>();
+        group.add(head);
+        while (group.size() < pushesPerCall && queue.peek() != null && queue.peek().push != null) {
+          group.add(queue.poll());
+        }
+        current = group;
+      }
+      attempt(current);
+    }
+
+    /** Ends the calls of {@code group} with their outcomes, in order, then sends the next. */
+    void end(List<CometCall> group, List<Outcome> outcomes) {
+      if (current != group) {
         return; // ended by stop() while its reply was on the way
       }
-      finish(call, outcome, true);
+      for (int i = 0; i < group.size(); i++) {
+        finish(group.get(i), outcomes.get(i), true);
+      }
       next();
     }
 
-    void attempt(CometCall call) {
+    void end(List<CometCall> group, Outcome outcome) {
+      end(group, Collections.nCopies(group.size(), outcome));
+    }
+
+    void attempt(List<CometCall> group) {
       retry = null;
-      if (current != call) {
+      if (current != group) {
         return;
       }
-      if (call.abandoned.getAsBoolean()) {
-        end(call, Outcome.ABANDONED);
-        return;
+      List<CometCall> live = group;
+      if (group.stream().anyMatch(call -> call.abandoned.getAsBoolean())) {
+        live = new ArrayList<>();
+        for (CometCall call : group) {
+          if (call.abandoned.getAsBoolean()) {
+            finish(call, Outcome.ABANDONED, true);
+          } else {
+            live.add(call);
+          }
+        }
+        current = live;
+        if (live.isEmpty()) {
+          next();
+          return;
+        }
       }
       CometNode node = registry.node(serverId).orElse(null);
       if (node == null) {
-        end(call, Outcome.GONE);
+        end(live, Outcome.GONE);
         return;
       }
+      for (CometCall call : live) {
+        call.attempts++;
+      }
+      CometCall head = live.get(0);
       ListenableFuture<?> reply;
-      call.attempts++;
-      // The client interceptor sends the current span's context in the call's metadata.
-      try (Scope current =
-          call.span.getSpanContext().isValid() ? call.span.makeCurrent() : Scope.noop()) {
-        reply =
-            call.send.apply(
-                channels.stub(node).withDeadlineAfter(callTimeoutMillis, TimeUnit.MILLISECONDS));
+      // The client interceptor sends the current span's context in the call's metadata: the first
+      // call's, for a PushMsgs.
+      try (Scope scope =
+          head.span.getSpanContext().isValid() ? head.span.makeCurrent() : Scope.noop()) {
+        CometGrpc.CometFutureStub stub =
+            channels.stub(node).withDeadlineAfter(callTimeoutMillis, TimeUnit.MILLISECONDS);
+        reply = live.size() == 1 ? head.send.apply(stub) : stub.pushMsgs(pushes(live));
       } catch (RuntimeException e) {
         reply = Futures.immediateFailedFuture(e);
       }
+      List<CometCall> sent = live;
       Futures.addCallback(
           reply,
           new FutureCallback<Object>() {
             @Override
             public void onSuccess(Object result) {
-              end(call, Outcome.OK);
+              if (result instanceof PushMsgsResponse replies) {
+                answered(sent, replies);
+              } else {
+                end(sent, Outcome.OK);
+              }
             }
 
             @Override
             public void onFailure(Throwable error) {
-              failed(call, error);
+              failed(sent, error);
             }
           },
           callbacks);
     }
 
-    void failed(CometCall call, Throwable error) {
-      if (current != call) {
+    /** A PushMsgs answered: each push ends with its own result. */
+    void answered(List<CometCall> group, PushMsgsResponse replies) {
+      if (current != group) {
         return;
       }
+      if (replies.getResultsCount() != group.size()) {
+        log.warn(
+            "Comet {} answered {} results to a PushMsgs of {} pushes; retrying",
+            serverId,
+            replies.getResultsCount(),
+            group.size());
+        failed(group, Status.INTERNAL.withDescription("results mismatch").asException());
+        return;
+      }
+      List<Outcome> outcomes = new ArrayList<>(group.size());
+      for (int i = 0; i < group.size(); i++) {
+        PushMsgResult result = replies.getResults(i);
+        if (!result.getInvalid().isEmpty()) {
+          log.warn(
+              "Comet {} refused a {} call ({}); skipped",
+              serverId,
+              group.get(i).kind.tag,
+              "INVALID_ARGUMENT: " + result.getInvalid());
+          outcomes.add(Outcome.REJECTED);
+        } else {
+          if (result.getAbsentKeysCount() > 0) {
+            group.get(i).absentKeys.accept(result.getAbsentKeysCount());
+          }
+          outcomes.add(Outcome.OK);
+        }
+      }
+      end(group, outcomes);
+    }
+
+    void failed(List<CometCall> group, Throwable error) {
+      if (current != group) {
+        return;
+      }
+      CometCall head = group.get(0);
       Status status = Status.fromThrowable(error);
+      if (group.size() > 1 && status.getCode() == Status.Code.UNIMPLEMENTED) {
+        // A Comet from before PushMsgs: these pushes, and the later ones, go one per call.
+        log.info("Comet {} does not serve PushMsgs; sending it one PushMsg per push", serverId);
+        singlePushes = true;
+        for (int i = group.size() - 1; i > 0; i--) {
+          queue.addFirst(group.get(i));
+        }
+        current = List.of(head);
+        attempt(current);
+        return;
+      }
       if (!RetryPolicy.isTransient(status)) {
         log.warn(
             "Comet {} refused a {} call ({}); skipped",
             serverId,
-            call.kind.tag,
+            head.kind.tag,
             status.getCode() + ": " + status.getDescription());
-        end(call, Outcome.REJECTED);
+        end(group, Outcome.REJECTED);
         return;
       }
       long now = clock.millis();
-      if (call.failures++ == 0) {
-        call.firstFailureMillis = now;
+      for (CometCall call : group) {
+        if (call.failures++ == 0) {
+          call.firstFailureMillis = now;
+        }
       }
-      if (policy.givesUp(call.firstFailureMillis, now)) {
+      // The first call has failed longest: the others joined it at or after its first failure.
+      if (policy.givesUp(head.firstFailureMillis, now)) {
         log.warn(
             "Comet {} failed a {} call for {} ms ({} attempts, last {}); given up",
             serverId,
-            call.kind.tag,
-            now - call.firstFailureMillis,
-            call.failures,
+            head.kind.tag,
+            now - head.firstFailureMillis,
+            head.failures,
             status.getCode());
-        end(call, Outcome.GAVE_UP);
+        end(group, Outcome.GAVE_UP);
         return;
       }
-      metrics.retried(call.kind);
-      if (call.failures == 1) {
-        log.debug("Comet {} failed a {} call ({}); retrying", serverId, call.kind.tag, status);
+      for (CometCall call : group) {
+        metrics.retried(call.kind);
+      }
+      if (head.failures == 1) {
+        log.debug("Comet {} failed a {} call ({}); retrying", serverId, head.kind.tag, status);
       }
       if (status.getCode() == Status.Code.UNAVAILABLE) {
         channels.resetBackoff(serverId);
       }
       retry =
           loop.schedule(
-              () -> attempt(call), policy.backoff(call.failures).toMillis(), TimeUnit.MILLISECONDS);
+              () -> attempt(group),
+              policy.backoff(head.failures).toMillis(),
+              TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** The PushMsgs request of {@code group}'s pushes, in order. */
+  private static PushMsgsRequest pushes(List<CometCall> group) {
+    PushMsgsRequest.Builder request = PushMsgsRequest.newBuilder();
+    for (CometCall call : group) {
+      request.addPushes(call.push);
+    }
+    return request.build();
   }
 }

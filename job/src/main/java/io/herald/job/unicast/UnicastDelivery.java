@@ -1,7 +1,5 @@
 package io.herald.job.unicast;
 
-import com.google.common.util.concurrent.Futures;
-import com.google.common.util.concurrent.MoreExecutors;
 import io.herald.job.config.DeliveryConfig;
 import io.herald.job.lanes.CallKind;
 import io.herald.job.lanes.CometCall;
@@ -18,10 +16,11 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Unicast records (KEYS, MIDS): the record names its Comet (Logic resolved mid → keys → Comet, one
  * record per Comet); its keys go to that Comet's {@code PushMsg}, at most {@code maxKeysPerCall}
- * per call. A Comet Logic just saw may not be in this Job's registry view yet, so the record waits
- * for it until {@code unknownCometGrace} after Logic accepted it. A record whose Comet is gone,
- * refused it or kept failing past {@code giveUpAfter} is counted undeliverable and skipped: the
- * client catches up through inbox sync. Runs on the dispatcher's loop.
+ * per call (the lane sends it with the other pushes queued for that Comet in one {@code PushMsgs},
+ * see {@link CometLanes}). A Comet Logic just saw may not be in this Job's registry view yet, so
+ * the record waits for it until {@code unknownCometGrace} after Logic accepted it. A record whose
+ * Comet is gone, refused it or kept failing past {@code giveUpAfter} is counted undeliverable and
+ * skipped: the client catches up through inbox sync. Runs on the dispatcher's loop.
  */
 public final class UnicastDelivery {
   private final CometLanes lanes;
@@ -56,22 +55,13 @@ public final class UnicastDelivery {
     for (PushMsgRequest request : requests(msg, keysPerCall)) {
       calls.add(
           lanes.submit(
-              new CometCall(
-                  CallKind.PUSH,
+              CometCall.push(
                   msg.getServerId(),
-                  stub ->
-                      Futures.transform(
-                          stub.pushMsg(request),
-                          reply -> {
-                            if (reply.getAbsentKeysCount() > 0) {
-                              metrics.absentKeys(reply.getAbsentKeysCount());
-                            }
-                            return reply;
-                          },
-                          MoreExecutors.directExecutor()),
+                  request,
                   msg.getAcceptUnixMs(),
                   done::isCancelled,
-                  trace)));
+                  trace,
+                  metrics::absentKeys)));
     }
     return Outcome.worst(calls);
   }

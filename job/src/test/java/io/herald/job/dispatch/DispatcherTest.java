@@ -12,6 +12,7 @@ import io.herald.job.support.StandInComet;
 import io.herald.proto.comet.v1.BroadcastRequest;
 import io.herald.proto.comet.v1.BroadcastRoomRequest;
 import io.herald.proto.comet.v1.PushMsgRequest;
+import io.herald.proto.comet.v1.PushMsgsRequest;
 import io.herald.proto.queue.v1.PushMsg;
 import io.herald.proto.queue.v1.PushType;
 import io.herald.registry.InMemoryRegistry;
@@ -60,7 +61,8 @@ class DispatcherTest {
         Duration.ofMillis(100),
         giveUpAfter,
         unknownGrace,
-        keys);
+        keys,
+        100);
   }
 
   private StandInComet comet(String id) {
@@ -168,6 +170,126 @@ class DispatcherTest {
     assertThat(a.failed).hasValue(5);
     assertThat(count("herald.job.fanout.retries", "call", "push")).isEqualTo(5);
     assertThat(count("herald.job.undeliverable", "reason", "comet_gone")).isZero();
+  }
+
+  /**
+   * Dispatches {@code bodies} to Comet {@code a} while it fails every call, so all but the first
+   * queue behind the first; returns the records once {@code a} failed a few times.
+   */
+  private List<CompletableFuture<Void>> queuedBehindAFailure(StandInComet a, List<String> bodies) {
+    a.failAll(Status.UNAVAILABLE);
+    List<CompletableFuture<Void>> records = new ArrayList<>();
+    for (String body : bodies) {
+      records.add(dispatcher.dispatch(unicast("a", body, "k")));
+    }
+    await().until(() -> a.failed.get() >= 2);
+    assertThat(records).as("no record ends before its Comet answered").noneMatch(r -> r.isDone());
+    return records;
+  }
+
+  @Test
+  void pushesQueuedForOneCometGoTogetherInOrderAndEachRecordEndsOnlyOnceAnswered()
+      throws Exception {
+    StandInComet a = comet("a");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ofSeconds(1), 1000));
+    List<String> bodies = IntStream.range(0, 30).mapToObj(i -> "m" + i).toList();
+    List<CompletableFuture<Void>> records = queuedBehindAFailure(a, bodies);
+
+    a.failAll(null);
+    CompletableFuture.allOf(records.toArray(CompletableFuture[]::new)).get();
+
+    assertThat(a.calls(PushMsgRequest.class))
+        .extracting(r -> r.getBody().toStringUtf8())
+        .containsExactlyElementsOf(bodies);
+    assertThat(a.batches)
+        .as("the 29 pushes queued behind the first went in one PushMsgs")
+        .singleElement()
+        .extracting(PushMsgsRequest::getPushesCount)
+        .isEqualTo(29);
+    assertThat(count("herald.job.fanout", "call", "push", "result", "ok")).isEqualTo(30);
+  }
+
+  @Test
+  void aFailedPushMsgsIsRetriedWholeInOrderAndItsRecordsWaitForIt() throws Exception {
+    StandInComet a = comet("a");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ofSeconds(1), 1000));
+    List<String> bodies = IntStream.range(0, 10).mapToObj(i -> "m" + i).toList();
+    List<CompletableFuture<Void>> records = queuedBehindAFailure(a, bodies);
+    int failedBefore = a.failed.get();
+    a.failNextBatches(5);
+
+    a.failAll(null);
+    records.get(0).get();
+    await().until(() -> a.failed.get() >= failedBefore + 2);
+    assertThat(records.subList(1, 10)).as("not answered yet").noneMatch(r -> r.isDone());
+    CompletableFuture.allOf(records.toArray(CompletableFuture[]::new)).get();
+
+    assertThat(a.failed.get()).isEqualTo(failedBefore + 5);
+    assertThat(a.batches).singleElement().extracting(PushMsgsRequest::getPushesCount).isEqualTo(9);
+    assertThat(a.calls(PushMsgRequest.class))
+        .extracting(r -> r.getBody().toStringUtf8())
+        .containsExactlyElementsOf(bodies);
+    assertThat(count("herald.job.fanout.retries", "call", "push")).isGreaterThanOrEqualTo(45);
+  }
+
+  @Test
+  void aPushTheCometRefusesInAPushMsgsIsSkippedAloneAndTheOthersAreDelivered() throws Exception {
+    StandInComet a = comet("a");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ofSeconds(1), 1000));
+    a.refuse(push -> push.getBody().toStringUtf8().equals("bad"));
+    List<CompletableFuture<Void>> records =
+        queuedBehindAFailure(a, List.of("m0", "m1", "bad", "m3"));
+
+    a.failAll(null);
+    CompletableFuture.allOf(records.toArray(CompletableFuture[]::new)).get();
+
+    assertThat(a.batches).hasSize(1);
+    assertThat(a.calls(PushMsgRequest.class))
+        .extracting(r -> r.getBody().toStringUtf8())
+        .containsExactly("m0", "m1", "m3");
+    assertThat(count("herald.job.undeliverable", "reason", "rejected")).isOne();
+    assertThat(count("herald.job.fanout", "call", "push", "result", "rejected")).isOne();
+    assertThat(count("herald.job.fanout", "call", "push", "result", "ok")).isEqualTo(3);
+  }
+
+  @Test
+  void aCometWithoutPushMsgsGetsOnePushMsgPerPushInOrder() throws Exception {
+    StandInComet a = comet("a");
+    a.withoutPushMsgs();
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ofSeconds(1), 1000));
+    List<String> bodies = IntStream.range(0, 10).mapToObj(i -> "m" + i).toList();
+    List<CompletableFuture<Void>> records = queuedBehindAFailure(a, bodies);
+
+    a.failAll(null);
+    CompletableFuture.allOf(records.toArray(CompletableFuture[]::new)).get();
+
+    assertThat(a.batches).isEmpty();
+    assertThat(a.calls(PushMsgRequest.class))
+        .extracting(r -> r.getBody().toStringUtf8())
+        .containsExactlyElementsOf(bodies);
+    assertThat(count("herald.job.undeliverable", "reason", "rejected")).isZero();
+  }
+
+  @Test
+  void withOnePushPerCallEveryPushIsItsOwnPushMsg() throws Exception {
+    StandInComet a = comet("a");
+    DeliveryConfig one = delivery(Duration.ofMinutes(1), Duration.ofSeconds(1), 1000);
+    startDispatcher(
+        new DeliveryConfig(
+            one.callTimeout(),
+            one.initialBackoff(),
+            one.maxBackoff(),
+            one.giveUpAfter(),
+            one.unknownCometGrace(),
+            one.maxKeysPerCall(),
+            1));
+    List<CompletableFuture<Void>> records = queuedBehindAFailure(a, List.of("m0", "m1", "m2"));
+
+    a.failAll(null);
+    CompletableFuture.allOf(records.toArray(CompletableFuture[]::new)).get();
+
+    assertThat(a.batches).isEmpty();
+    assertThat(a.calls(PushMsgRequest.class)).hasSize(3);
   }
 
   @Test

@@ -3,10 +3,13 @@ package io.herald.job.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.herald.job.server.JobServer;
 import io.herald.job.support.Cluster;
 import io.herald.job.support.StandInComet;
+import io.herald.proto.queue.v1.PushMsg;
+import io.herald.proto.queue.v1.PushType;
 import io.herald.testkit.FreePorts;
 import io.herald.testkit.KafkaBroker;
 import io.herald.testkit.RealKafka;
@@ -15,9 +18,11 @@ import io.herald.testkit.RedisServer;
 import io.herald.testkit.wire.WireClient;
 import io.herald.wire.ProtocolVersion;
 import io.micrometer.core.instrument.search.Search;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,6 +30,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +47,8 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>comet-c is reached through a {@link StandInComet} in front of its gRPC port (it registers the
  * stand-in's address), which the tests make fail every call with UNAVAILABLE, as a Comet in trouble
- * or a broken network path would.
+ * or a broken network path would. The records that queue for it meanwhile reach the real Comet in
+ * {@code PushMsgs} calls once it recovers.
  */
 @RealRedis
 @RealKafka
@@ -54,9 +64,11 @@ class JobDeliveryIT {
   private Cluster.Comet c;
   private StandInComet troubled;
   private JobServer job;
+  private KafkaBroker kafka;
 
   @BeforeAll
   void start(RedisServer redis, KafkaBroker kafka) {
+    this.kafka = kafka;
     cluster = new Cluster(redis, kafka);
     topic = kafka.newTopic(4);
     group = kafka.newGroupId();
@@ -118,15 +130,85 @@ class JobDeliveryIT {
       assertThat(gauge(job, "herald.job.consumer.inflight")).isPositive();
       assertThat(onC.texts()).isEmpty();
 
+      int batchesBefore = troubled.batches.size();
       troubled.failAll(null);
 
       await()
           .atMost(Duration.ofSeconds(15))
           .untilAsserted(
               () -> assertThat(onC.texts()).containsExactlyElementsOf(numbered("m", 20)));
+      assertThat(troubled.batches.size())
+          .as("the records queued behind the failing call went to the Comet in PushMsgs")
+          .isGreaterThan(batchesBefore);
       assertThat(counter(job, "herald.job.undeliverable", "reason", "comet_gone")).isZero();
       assertThat(counter(job, "herald.job.undeliverable", "reason", "gave_up")).isZero();
       await().until(() -> gauge(job, "herald.job.consumer.inflight") == 0);
+    }
+  }
+
+  @Test
+  void aPushTheCometRefusesInAPushMsgsIsSkippedAloneAndTheOthersReachTheClient() {
+    long user = mid();
+    String device = key("batched");
+    try (WireClient onC = c.tcp(ProtocolVersion.V2).auth(user, device, "")) {
+      troubled.failAll(Status.UNAVAILABLE);
+      double mids = counter(job, "herald.job.records.consumed", "type", "mids");
+      double keys = counter(job, "herald.job.records.consumed", "type", "keys");
+      double rejected = counter(job, "herald.job.undeliverable", "reason", "rejected");
+      logic.pushMids("g0", user);
+      logic.pushMids("g1", user);
+      // A record the Comet refuses (an inbox seq without its epoch), queued among good ones.
+      produce(
+          PushMsg.newBuilder()
+              .setType(PushType.PUSH_TYPE_KEYS)
+              .setServerId("comet-c")
+              .addKeys(device)
+              .setOp(1000)
+              .setBody(ByteString.copyFromUtf8("refused"))
+              .setInboxSeq(5)
+              .setAcceptUnixMs(System.currentTimeMillis())
+              .build());
+      logic.pushMids("g2", user);
+      logic.pushMids("g3", user);
+      // All five wait in comet-c's lane behind the failing call: they go in one PushMsgs.
+      await()
+          .until(
+              () ->
+                  counter(job, "herald.job.records.consumed", "type", "mids") >= mids + 4
+                      && counter(job, "herald.job.records.consumed", "type", "keys") >= keys + 1);
+      troubled.failAll(null);
+
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .untilAsserted(() -> assertThat(onC.texts()).containsExactly("g0", "g1", "g2", "g3"));
+      await()
+          .untilAsserted(
+              () ->
+                  assertThat(counter(job, "herald.job.undeliverable", "reason", "rejected"))
+                      .isEqualTo(rejected + 1));
+      assertThat(troubled.batches)
+          .as("the refused push went in a PushMsgs with others")
+          .anySatisfy(
+              batch ->
+                  assertThat(batch.getPushesList())
+                      .extracting(push -> push.getBody().toStringUtf8())
+                      .contains("refused", "g3"));
+      await().until(() -> gauge(job, "herald.job.consumer.inflight") == 0);
+    }
+  }
+
+  private void produce(PushMsg msg) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+      var unused =
+          producer.send(
+              new ProducerRecord<>(
+                  topic, msg.getServerId().getBytes(StandardCharsets.UTF_8), msg.toByteArray()));
+      producer.flush();
     }
   }
 

@@ -16,7 +16,8 @@ class RetryPolicyTest {
               Duration.ofSeconds(1),
               Duration.ofSeconds(30),
               Duration.ofSeconds(5),
-              1000));
+              1000,
+              100));
 
   @Test
   void theBackoffDoublesUpToItsCeiling() {

@@ -19,6 +19,9 @@ import io.herald.proto.comet.v1.BroadcastRoomResponse;
 import io.herald.proto.comet.v1.CometGrpc;
 import io.herald.proto.comet.v1.PushMsgRequest;
 import io.herald.proto.comet.v1.PushMsgResponse;
+import io.herald.proto.comet.v1.PushMsgResult;
+import io.herald.proto.comet.v1.PushMsgsRequest;
+import io.herald.proto.comet.v1.PushMsgsResponse;
 import io.herald.proto.comet.v1.RoomsRequest;
 import io.herald.proto.comet.v1.RoomsResponse;
 import io.herald.proto.registry.v1.CometNode;
@@ -35,12 +38,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A Comet gRPC service on a real port that Job's tests control: it records the delivery calls it
  * answered, fails the next N of them (or all, while told to) with a chosen status, and either
  * answers itself (rooms as set by {@link #rooms}) or forwards every call to a real Comet — a flaky
  * network path or a Comet in trouble in front of a real one. {@code Rooms()} never fails.
+ *
+ * <p>A {@code PushMsgs} is recorded as its pushes (each a {@link PushMsgRequest} in {@link #calls})
+ * and as itself in {@link #batches}; the stand-in can refuse chosen pushes ({@link #refuse}) and
+ * can play a Comet from before {@code PushMsgs} ({@link #withoutPushMsgs}).
  */
 public final class StandInComet implements AutoCloseable {
   private final String serverId;
@@ -51,6 +59,12 @@ public final class StandInComet implements AutoCloseable {
   private volatile Status failing;
   private volatile Status failStatus = Status.UNAVAILABLE;
   private volatile Map<String, Integer> rooms = Map.of();
+  private volatile Predicate<PushMsgRequest> refused = push -> false;
+  private volatile boolean servesPushMsgs = true;
+  private final AtomicInteger failNextBatches = new AtomicInteger();
+
+  /** The PushMsgs calls answered OK (their pushes are in {@link #calls} too). */
+  public final List<PushMsgsRequest> batches = new CopyOnWriteArrayList<>();
 
   /** Delivery calls answered OK, in the order they arrived. */
   public final List<Message> calls = new CopyOnWriteArrayList<>();
@@ -110,6 +124,24 @@ public final class StandInComet implements AutoCloseable {
   /** Fails every delivery call with {@code status} until called with {@code null}. */
   public void failAll(Status status) {
     failing = status;
+  }
+
+  /**
+   * Refuses the pushes that match {@code which} as the Comet refuses a malformed one: PushMsg with
+   * INVALID_ARGUMENT, PushMsgs in that push's result (when not forwarding).
+   */
+  public void refuse(Predicate<PushMsgRequest> which) {
+    refused = which;
+  }
+
+  /** Fails the next {@code count} PushMsgs calls (only those) with UNAVAILABLE. */
+  public void failNextBatches(int count) {
+    failNextBatches.set(count);
+  }
+
+  /** Answers PushMsgs with UNIMPLEMENTED, as a Comet from before it would. */
+  public void withoutPushMsgs() {
+    servesPushMsgs = false;
   }
 
   /** The rooms {@code Rooms()} reports (when not forwarding). */
@@ -188,8 +220,63 @@ public final class StandInComet implements AutoCloseable {
   private final class Service extends CometGrpc.CometImplBase {
     @Override
     public void pushMsg(PushMsgRequest request, StreamObserver<PushMsgResponse> response) {
+      if (forward == null && refused.test(request)) {
+        response.onError(
+            Status.INVALID_ARGUMENT.withDescription("stand-in refusal").asRuntimeException());
+        return;
+      }
       answer(
           request, response, PushMsgResponse.getDefaultInstance(), stub -> stub.pushMsg(request));
+    }
+
+    @Override
+    public void pushMsgs(PushMsgsRequest request, StreamObserver<PushMsgsResponse> response) {
+      if (!servesPushMsgs) {
+        super.pushMsgs(request, response);
+        return;
+      }
+      Status failure =
+          failNextBatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0
+              ? Status.UNAVAILABLE
+              : failure();
+      if (failure != null) {
+        failed.incrementAndGet();
+        response.onError(failure.withDescription("stand-in failure").asRuntimeException());
+        return;
+      }
+      if (forward != null) {
+        Futures.addCallback(
+            CometGrpc.newFutureStub(forward).pushMsgs(request),
+            new FutureCallback<PushMsgsResponse>() {
+              @Override
+              public void onSuccess(PushMsgsResponse result) {
+                batches.add(request);
+                calls.addAll(request.getPushesList());
+                response.onNext(result);
+                response.onCompleted();
+              }
+
+              @Override
+              public void onFailure(Throwable error) {
+                failed.incrementAndGet();
+                response.onError(Status.fromThrowable(error).asRuntimeException());
+              }
+            },
+            MoreExecutors.directExecutor());
+        return;
+      }
+      PushMsgsResponse.Builder results = PushMsgsResponse.newBuilder();
+      for (PushMsgRequest push : request.getPushesList()) {
+        if (refused.test(push)) {
+          results.addResults(PushMsgResult.newBuilder().setInvalid("stand-in refusal"));
+        } else {
+          calls.add(push);
+          results.addResults(PushMsgResult.getDefaultInstance());
+        }
+      }
+      batches.add(request);
+      response.onNext(results.build());
+      response.onCompleted();
     }
 
     @Override
