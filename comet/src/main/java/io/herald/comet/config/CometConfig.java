@@ -244,8 +244,9 @@ public record CometConfig(
    * @param wsPath the WebSocket path (goim's {@code /sub})
    * @param tls certificate and key (PEM files) for WSS and TCP+TLS
    * @param proxyProtocol which client listeners expect a PROXY protocol header first
-   * @param transport the Netty transport of the client listeners: {@code auto} (io_uring where the
-   *     kernel allows it, else epoll, else NIO), or one of them, which must be available
+   * @param transport the Netty transport of the client listeners: {@code auto} (epoll where
+   *     available, else NIO), or {@code io_uring}, {@code epoll} or {@code nio}, which must be
+   *     available
    */
   public record Listen(
       String host,

@@ -8,7 +8,7 @@ import java.util.Locale;
  * The Netty transport of the Comet's client listeners and connections ({@code listen.transport}).
  */
 public enum Transport {
-  /** io_uring where the kernel allows it, else epoll, else NIO. */
+  /** epoll where available (Linux), else NIO. */
   AUTO,
   /** Linux io_uring (kernel 5.14 or later, not disabled by {@code kernel.io_uring_disabled}). */
   IO_URING,

@@ -69,17 +69,16 @@ final class EventLoops {
   }
 
   /**
-   * The transport to run: {@code auto} is io_uring where available, else epoll, else NIO; an
-   * explicit choice must be available.
+   * The transport to run: {@code auto} is epoll where available, else NIO; an explicit choice
+   * (io_uring, epoll, nio) must be available.
    *
    * @throws ConfigException naming the key, the choice and why the platform cannot give it
    */
   static Transport resolve(Transport configured) {
     return switch (configured) {
-      case AUTO ->
-          IoUring.isAvailable()
-              ? Transport.IO_URING
-              : Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
+      // Not io_uring: on Netty 4.2.18 it cost 1.4-2x epoll's CPU per delivery in the room fan-out
+      // (docs/benchmarks.md), its completions' handling outweighing the syscalls it saves.
+      case AUTO -> Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
       case IO_URING -> available(configured, IoUring.isAvailable(), IoUring.unavailabilityCause());
       case EPOLL -> available(configured, Epoll.isAvailable(), Epoll.unavailabilityCause());
       case NIO -> Transport.NIO;
