@@ -76,7 +76,7 @@ final class EventLoops {
    */
   static Transport resolve(Transport configured) {
     return switch (configured) {
-      // Not io_uring: on Netty 4.2.18 it cost 1.4-2x epoll's CPU per delivery in the room fan-out
+      // Not io_uring: on Netty 4.2.18 it cost 1.7-2.2x epoll's CPU per delivery in the room fan-out
       // (docs/benchmarks.md), its completions' handling outweighing the syscalls it saves.
       case AUTO -> Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
       case IO_URING -> available(configured, IoUring.isAvailable(), IoUring.unavailabilityCause());
