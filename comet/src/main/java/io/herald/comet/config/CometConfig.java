@@ -62,7 +62,8 @@ public record CometConfig(
             ADMIN_PORT,
             l.wsPath(),
             l.tls(),
-            l.proxyProtocol()),
+            l.proxyProtocol(),
+            l.transport()),
         d.protocol(),
         d.heartbeat(),
         d.limits(),
@@ -78,7 +79,17 @@ public record CometConfig(
     return new CometConfig(
         new Node("comet-1", "", 0, 0, 10, 100_000, "", "", "", "", ""),
         new Listen(
-            "0.0.0.0", 3101, 3102, 0, 0, 3109, 0, "/sub", new Tls("", ""), ProxyProtocol.OFF),
+            "0.0.0.0",
+            3101,
+            3102,
+            0,
+            0,
+            3109,
+            0,
+            "/sub",
+            new Tls("", ""),
+            ProxyProtocol.OFF,
+            Transport.AUTO),
         new Protocol(4096, Duration.ofSeconds(10), 32),
         new Heartbeat(
             Duration.ofMinutes(4),
@@ -233,6 +244,9 @@ public record CometConfig(
    * @param wsPath the WebSocket path (goim's {@code /sub})
    * @param tls certificate and key (PEM files) for WSS and TCP+TLS
    * @param proxyProtocol which client listeners expect a PROXY protocol header first
+   * @param transport the Netty transport of the client listeners: {@code auto} (epoll where
+   *     available, else NIO), or {@code io_uring}, {@code epoll} or {@code nio}, which must be
+   *     available
    */
   public record Listen(
       String host,
@@ -244,7 +258,8 @@ public record CometConfig(
       int adminPort,
       String wsPath,
       Tls tls,
-      ProxyProtocol proxyProtocol) {
+      ProxyProtocol proxyProtocol,
+      Transport transport) {
     public Listen {
       Check.notBlank("host", host);
       Check.port("tcpPort", tcpPort);
@@ -268,6 +283,7 @@ public record CometConfig(
       onlyIfOn("ws", proxyProtocol.ws(), "wsPort", wsPort);
       onlyIfOn("wss", proxyProtocol.wss(), "wssPort", wssPort);
       onlyIfOn("tcpTls", proxyProtocol.tcpTls(), "tcpTlsPort", tcpTlsPort);
+      Check.notNull("transport", transport);
     }
 
     /** A PROXY switch on a listener that is off is a mistake (a typo in the key or the port). */

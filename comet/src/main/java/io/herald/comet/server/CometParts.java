@@ -132,7 +132,8 @@ final class CometParts {
     registry.start();
     stops.push(grace -> registry.stop());
 
-    EventLoops loops = EventLoops.create(Runtime.getRuntime().availableProcessors());
+    EventLoops loops =
+        EventLoops.create(config.listen().transport(), Runtime.getRuntime().availableProcessors());
     stops.push(loops::shutdown);
 
     String serverId = config.node().serverId();

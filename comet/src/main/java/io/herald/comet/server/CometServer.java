@@ -155,7 +155,11 @@ public final class CometServer {
             new CometParts.Hooks(
                 this::drain, this::stopping, () -> state == State.RUNNING, this::recordLost),
             tracing);
-    CometInfo.register(config.node(), () -> state == State.DRAINING, meters);
+    CometInfo.register(
+        config.node(),
+        EventLoops.resolve(config.listen().transport()),
+        () -> state == State.DRAINING,
+        meters);
     Gauge.builder("herald.comet.connections.authenticated", buckets, Buckets::size)
         .description("Authenticated client connections on this Comet")
         .register(meters);

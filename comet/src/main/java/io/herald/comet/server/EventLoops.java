@@ -1,49 +1,109 @@
 package io.herald.comet.server;
 
+import io.herald.comet.config.Transport;
+import io.herald.config.ConfigException;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Comet's Netty threads: one boss accepting on every listener and the workers serving the
- * connections, on native epoll where the platform has it (Linux), NIO elsewhere.
+ * connections, on the transport {@code listen.transport} names ({@link #resolve}).
  */
 final class EventLoops {
+  private static final Logger log = LoggerFactory.getLogger(EventLoops.class);
   private static final long QUIET_PERIOD_MS = 100;
 
-  private final boolean epoll;
+  private final Transport transport;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
 
-  private EventLoops(boolean epoll, EventLoopGroup boss, EventLoopGroup workers) {
-    this.epoll = epoll;
+  private EventLoops(Transport transport, EventLoopGroup boss, EventLoopGroup workers) {
+    this.transport = transport;
     this.boss = boss;
     this.workers = workers;
   }
 
-  /** Starts the threads (lazily, as Netty does: each at its first task). */
-  static EventLoops create(int workerThreads) {
-    boolean epoll = Epoll.isAvailable();
-    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+  /**
+   * Starts the threads (lazily, as Netty does: each at its first task) on {@code configured}
+   * resolved by {@link #resolve}.
+   *
+   * @throws ConfigException if {@code configured} names a transport this platform lacks
+   */
+  static EventLoops create(Transport configured, int workerThreads) {
+    Transport transport = resolve(configured);
+    log.info(
+        "Comet network transport: {} (listen.transport: {}), {} worker threads",
+        transport.label(),
+        configured.label(),
+        workerThreads);
+    IoHandlerFactory io =
+        switch (transport) {
+          case IO_URING -> IoUringIoHandler.newFactory();
+          case EPOLL -> EpollIoHandler.newFactory();
+          default -> NioIoHandler.newFactory();
+        };
     return new EventLoops(
-        epoll,
+        transport,
         new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("herald-comet-boss"), io),
         new MultiThreadIoEventLoopGroup(
             workerThreads, new DefaultThreadFactory("herald-comet-worker"), io));
   }
 
-  boolean epoll() {
-    return epoll;
+  /**
+   * The transport to run: {@code auto} is epoll where available, else NIO; an explicit choice
+   * (io_uring, epoll, nio) must be available.
+   *
+   * @throws ConfigException naming the key, the choice and why the platform cannot give it
+   */
+  static Transport resolve(Transport configured) {
+    return switch (configured) {
+      // Not io_uring: on Netty 4.2.18 it cost 1.7-2.2x epoll's CPU per delivery in the room fan-out
+      // (docs/benchmarks.md), its completions' handling outweighing the syscalls it saves.
+      case AUTO -> Epoll.isAvailable() ? Transport.EPOLL : Transport.NIO;
+      case IO_URING -> available(configured, IoUring.isAvailable(), IoUring.unavailabilityCause());
+      case EPOLL -> available(configured, Epoll.isAvailable(), Epoll.unavailabilityCause());
+      case NIO -> Transport.NIO;
+    };
+  }
+
+  /**
+   * {@code transport} if {@code available}, else a {@link ConfigException} naming {@code cause}.
+   */
+  static Transport available(Transport transport, boolean available, Throwable cause) {
+    if (!available) {
+      throw new ConfigException(
+          "listen.transport: "
+              + transport.label()
+              + " is not available on this machine ("
+              + cause
+              + "); use auto, or nio",
+          cause);
+    }
+    return transport;
+  }
+
+  /** The transport in use: io_uring, epoll or nio, never auto. */
+  Transport transport() {
+    return transport;
   }
 
   EventLoopGroup boss() {
@@ -55,7 +115,23 @@ final class EventLoops {
   }
 
   Class<? extends ServerChannel> serverChannel() {
-    return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    return switch (transport) {
+      case IO_URING -> IoUringServerSocketChannel.class;
+      case EPOLL -> EpollServerSocketChannel.class;
+      default -> NioServerSocketChannel.class;
+    };
+  }
+
+  /**
+   * Lets several processes listen on one port (load runs; the kernel spreads the connections), on
+   * the native transports, each through its own option.
+   */
+  void reusePort(ServerBootstrap bootstrap) {
+    switch (transport) {
+      case IO_URING -> bootstrap.option(IoUringChannelOption.SO_REUSEPORT, true);
+      case EPOLL -> bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
+      default -> {}
+    }
   }
 
   /**

@@ -10,7 +10,6 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
@@ -60,10 +59,7 @@ final class Listeners {
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.SO_KEEPALIVE, true)
             .childHandler(initializer);
-    if (loops.epoll()) {
-      // Several Comet processes may share the port (load runs); the kernel spreads connections.
-      bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
-    }
+    loops.reusePort(bootstrap);
     ChannelFuture bound = bootstrap.bind(host, port).awaitUninterruptibly();
     if (!bound.isSuccess()) {
       throw new IllegalStateException(
@@ -71,7 +67,11 @@ final class Listeners {
           bound.cause());
     }
     servers.add(bound.channel());
-    log.info("Comet listening for {} on {}", name, bound.channel().localAddress());
+    log.info(
+        "Comet listening for {} on {} ({})",
+        name,
+        bound.channel().localAddress(),
+        loops.transport().label());
   }
 
   /** Stops accepting connections; those open stay open. Idempotent. */

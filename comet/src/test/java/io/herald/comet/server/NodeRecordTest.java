@@ -3,6 +3,7 @@ package io.herald.comet.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.comet.config.CometConfig;
+import io.herald.comet.config.Transport;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
 import io.herald.comet.session.TransportKind;
@@ -32,7 +33,8 @@ class NodeRecordTest {
             0,
             "/sub",
             new CometConfig.Tls(wssPort == 0 ? "" : "c.pem", wssPort == 0 ? "" : "k.pem"),
-            CometConfig.ProxyProtocol.OFF),
+            CometConfig.ProxyProtocol.OFF,
+            Transport.AUTO),
         defaults.protocol(),
         defaults.heartbeat(),
         defaults.limits(),
