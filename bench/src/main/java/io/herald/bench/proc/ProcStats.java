@@ -24,6 +24,7 @@ public final class ProcStats {
   private static final Pattern HISTOGRAM_ROW =
       Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
   private static final Pattern PAUSE = Pattern.compile("Pause .* (\\d+\\.\\d+)ms$");
+  private static final Pattern SAFEPOINT = Pattern.compile("Safepoint .*Total: (\\d+) ns");
 
   private ProcStats() {}
 
@@ -129,6 +130,19 @@ public final class ProcStats {
         .map(PAUSE::matcher)
         .filter(Matcher::find)
         .map(m -> Double.parseDouble(m.group(1)))
+        .toList();
+  }
+
+  /**
+   * The stops of the Java threads ({@code -Xlog:safepoint}: time to reach the safepoint plus time
+   * at it) after line {@code fromLine}, in milliseconds.
+   */
+  public static List<Double> safepointsMillis(Path safepointLog, int fromLine) throws IOException {
+    List<String> lines = Files.readAllLines(safepointLog);
+    return lines.subList(Math.min(fromLine, lines.size()), lines.size()).stream()
+        .map(SAFEPOINT::matcher)
+        .filter(Matcher::find)
+        .map(m -> Long.parseLong(m.group(1)) / 1e6)
         .toList();
   }
 
