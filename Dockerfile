@@ -37,8 +37,10 @@ USER 10001:10001
 
 # Container-aware heap: a share of the container's memory limit rather than a fixed -Xmx, so a
 # pod's limit sizes the JVM; an OutOfMemoryError ends the process for the orchestrator to restart.
-# The `java` launcher reads JDK_JAVA_OPTIONS: set it to replace these flags.
-ENV JDK_JAVA_OPTIONS="-XX:InitialRAMPercentage=50.0 -XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError -XX:+UseG1GC"
+# The collector and its flags are bin/jvm.options, the launcher's defaults (docs/operations.md, "The
+# JVM"; JvmDefaultsTest keeps the two the same). The `java` launcher reads JDK_JAVA_OPTIONS: set it
+# to replace these flags.
+ENV JDK_JAVA_OPTIONS="-XX:InitialRAMPercentage=50.0 -XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError -XX:+UseShenandoahGC"
 
 # Every port the roles listen on with deploy/*.yaml (one role uses some of them):
 #   comet 3101 TCP, 3102 WebSocket, 3103 WSS, 3109 gRPC, 3108 operator HTTP (/health, /ready, /metrics)

@@ -20,10 +20,20 @@ public final class ProcStats {
   private static final long TICKS_PER_SECOND = 100;
 
   private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
-  private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+
+  /**
+   * The heap in use in {@code GC.heap_info}: G1, Parallel and Serial ({@code total 1024K, used
+   * 512K}), Shenandoah ({@code 256M committed, 1536K used}), ZGC ({@code ZHeap used 4M, ...}).
+   */
+  private static final Pattern HEAP_USED =
+      Pattern.compile(
+          "total \\d+[KMG], used (\\d+)([KMG])|committed, (\\d+)([KMG]) used"
+              + "|ZHeap\\s+used (\\d+)([KMG])");
+
   private static final Pattern HISTOGRAM_ROW =
       Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
   private static final Pattern PAUSE = Pattern.compile("Pause .* (\\d+\\.\\d+)ms$");
+  private static final Pattern SAFEPOINT = Pattern.compile("Safepoint .*Total: (\\d+) ns");
 
   private ProcStats() {}
 
@@ -49,12 +59,27 @@ public final class ProcStats {
   /** Runs a full GC in the JVM {@code pid} and returns the heap then in use, in bytes. */
   public static long heapAfterGc(long pid) throws IOException, InterruptedException {
     jcmd(pid, "GC.run");
-    String info = jcmd(pid, "GC.heap_info");
+    return heapUsed(jcmd(pid, "GC.heap_info"), pid);
+  }
+
+  /** The heap in use that {@code GC.heap_info} of the JVM {@code pid} reports, in bytes. */
+  static long heapUsed(String info, long pid) throws IOException {
     Matcher m = HEAP_USED.matcher(info);
     if (!m.find()) {
       throw new IOException("cannot read the heap of " + pid + " from: " + info);
     }
-    return Long.parseLong(m.group(1)) * 1024;
+    for (int group = 1; group <= m.groupCount(); group += 2) {
+      if (m.group(group) != null) {
+        long unit =
+            switch (m.group(group + 1)) {
+              case "G" -> 1L << 30;
+              case "M" -> 1L << 20;
+              default -> 1L << 10;
+            };
+        return Long.parseLong(m.group(group)) * unit;
+      }
+    }
+    throw new IOException("cannot read the heap of " + pid + " from: " + info);
   }
 
   /** Live instances and bytes of one class. */
@@ -129,6 +154,19 @@ public final class ProcStats {
         .map(PAUSE::matcher)
         .filter(Matcher::find)
         .map(m -> Double.parseDouble(m.group(1)))
+        .toList();
+  }
+
+  /**
+   * The stops of the Java threads ({@code -Xlog:safepoint}: time to reach the safepoint plus time
+   * at it) after line {@code fromLine}, in milliseconds.
+   */
+  public static List<Double> safepointsMillis(Path safepointLog, int fromLine) throws IOException {
+    List<String> lines = Files.readAllLines(safepointLog);
+    return lines.subList(Math.min(fromLine, lines.size()), lines.size()).stream()
+        .map(SAFEPOINT::matcher)
+        .filter(Matcher::find)
+        .map(m -> Long.parseLong(m.group(1)) / 1e6)
         .toList();
   }
 

@@ -3,8 +3,12 @@ package io.herald.bench.scenario;
 import io.herald.testkit.cluster.Backends;
 import io.herald.testkit.cluster.RoleOptions;
 import io.herald.testkit.cluster.RoleYaml;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -110,11 +114,36 @@ record BenchRoles(
         .set("logic", yaml.get("logic").replace("}", ", callTimeout: 30s}"));
   }
 
-  private List<String> cometJvm(String name, String heap, List<String> jvmOptions) {
-    List<String> options = new ArrayList<>(jvmOptions);
-    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
-      options.add("-XX:+UseG1GC");
+  /**
+   * The launcher's JVM defaults (bin/jvm.options, found from the working directory up), as {@code
+   * bin/herald} applies them.
+   */
+  static List<String> launcherDefaults() {
+    Path from = Path.of("").toAbsolutePath();
+    for (Path dir = from; dir != null; dir = dir.getParent()) {
+      Path file = dir.resolve("bin/jvm.options");
+      if (Files.isRegularFile(file)) {
+        try {
+          return Files.readAllLines(file).stream()
+              .map(line -> line.replaceAll("#.*", "").strip())
+              .filter(line -> !line.isEmpty())
+              .flatMap(line -> Arrays.stream(line.split("\\s+")))
+              .toList();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
     }
+    throw new IllegalStateException("no bin/jvm.options in " + from + " or above");
+  }
+
+  private List<String> cometJvm(String name, String heap, List<String> jvmOptions) {
+    List<String> options = new ArrayList<>();
+    // As bin/herald: the launcher's collector and flags unless the options name a collector.
+    if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
+      options.addAll(launcherDefaults());
+    }
+    options.addAll(jvmOptions);
     options.addAll(
         List.of(
             "-Xms" + heap,
@@ -122,7 +151,10 @@ record BenchRoles(
             // The whole heap resident from the start: RSS growth is then memory outside it.
             "-XX:+AlwaysPreTouch",
             "-XX:NativeMemoryTracking=summary",
-            "-Xlog:gc:file=" + dir.resolve(name + "-gc.log") + ":uptime"));
+            "-Xlog:gc:file=" + dir.resolve(name + "-gc.log") + ":uptime",
+            // Every stop of the Java threads, GC or not, with its time to reach the safepoint:
+            // what a client waits for, whichever collector runs.
+            "-Xlog:safepoint:file=" + dir.resolve(name + "-safepoint.log") + ":uptime"));
     return options;
   }
 }

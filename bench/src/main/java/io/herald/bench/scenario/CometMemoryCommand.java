@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +76,14 @@ public final class CometMemoryCommand implements Callable<Integer> {
   @Option(names = "--settle", defaultValue = "5", description = "seconds to wait before measuring")
   int settleSeconds;
 
+  @Option(
+      names = "--comet-jvm-options",
+      split = " ",
+      description =
+          "more JVM options for the Comets, e.g. \"-XX:+UseZGC\" (the launcher's defaults"
+              + " unless one names a GC)")
+  List<String> cometJvmOptions = new ArrayList<>();
+
   /** The classes the second half's connections added, by bytes: what one connection is made of. */
   private void printMarginalClasses(
       Map<String, ProcStats.ClassUse> before, Map<String, ProcStats.ClassUse> after, int added) {
@@ -113,7 +123,7 @@ public final class CometMemoryCommand implements Callable<Integer> {
     try (LocalCluster cluster = new LocalCluster(dir, "", "")) {
       cluster.transport(transport);
       cluster.withComets(comets);
-      cluster.start(heap);
+      cluster.start(heap, cometJvmOptions);
       TimeUnit.SECONDS.sleep(settleSeconds);
       CometMemory cold = cluster.cometMemory();
       if (warmup > 0) {

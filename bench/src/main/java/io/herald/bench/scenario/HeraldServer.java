@@ -20,8 +20,8 @@ import java.util.OptionalLong;
  * (goim's AUTH, {@code trust}) into room {@code live://bench} over TCP or WebSocket. What the bench
  * changes, through the roles' environment variables: free ports, the Comet's per-address connection
  * limits (every subscriber comes from a handful of loopback addresses) and, with a Redis, Logic's
- * sessions in it. The heap is fixed and pre-touched, so RSS growth is memory outside it; G1 unless
- * the options name a collector.
+ * sessions in it. The heap is fixed and pre-touched, so RSS growth is memory outside it; the
+ * launcher's JVM defaults (bin/jvm.options) unless the options name a collector.
  */
 final class HeraldServer implements ComparedServer {
   private static final String LAUNCHER = "io.herald.dist.Herald";
@@ -85,10 +85,11 @@ final class HeraldServer implements ComparedServer {
     }
     List<String> command = new ArrayList<>(cpus);
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmOptions);
+    // As bin/herald: the launcher's collector and flags unless the options name a collector.
     if (jvmOptions.stream().noneMatch(o -> o.startsWith("-XX:+Use") && o.endsWith("GC"))) {
-      command.add("-XX:+UseG1GC");
+      command.addAll(BenchRoles.launcherDefaults());
     }
+    command.addAll(jvmOptions);
     command.addAll(
         List.of(
             "-Xms" + heap,

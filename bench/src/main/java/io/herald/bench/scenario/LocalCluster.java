@@ -213,6 +213,11 @@ final class LocalCluster implements AutoCloseable {
     return dir.resolve("comet-gc.log");
   }
 
+  /** The first Comet's safepoint log: every stop of its Java threads. */
+  Path safepointLog() {
+    return dir.resolve("comet-safepoint.log");
+  }
+
   /**
    * Starts {@code processes} client processes holding {@code connections} in all, process {@code k}
    * bound to 127.0.0.{k+2}, and waits until all are authenticated.

@@ -85,7 +85,7 @@ public final class RoomFanoutCommand implements Callable<Integer> {
       names = "--comet-jvm-options",
       split = " ",
       description =
-          "more JVM options for the Comet, e.g. \"-XX:+UseZGC\" (G1 unless one names a GC)")
+          "more JVM options for the Comet, e.g. \"-XX:+UseZGC\" (the launcher's collector and flags, bin/jvm.options, unless one names a GC)")
   List<String> cometJvmOptions = new ArrayList<>();
 
   @Option(names = "--heap", defaultValue = "1g")
@@ -140,7 +140,8 @@ public final class RoomFanoutCommand implements Callable<Integer> {
             dir);
         System.out.println(
             "rate msg/s | delivered/s | loss | Comet CPU s per 1M deliveries | client CPU | p50 ms | p99 ms | p99.9 ms"
-                + " | max ms | GC pauses (max ms) | GC per /metrics: pauses, total ms");
+                + " | max ms | GC pauses (max ms) | GC per /metrics: pauses, total ms"
+                + " | safepoints: count, p99 ms, max ms");
         long seq = 0;
         // Warm-up: the JIT compiles the write path before the first measured rate.
         seq = publish(comet, seq, rates.get(0), 3);
@@ -150,6 +151,7 @@ public final class RoomFanoutCommand implements Callable<Integer> {
             client.ask("reset");
           }
           int gcFrom = ProcStats.lines(cluster.gcLog());
+          int safepointFrom = ProcStats.lines(cluster.safepointLog());
           ServiceMetrics metricsBefore = cluster.cometMetrics();
           long cpuBefore = ProcStats.cpuNanos(cluster.cometPid());
           long clientCpuBefore = clientCpu(clients);
@@ -166,13 +168,17 @@ public final class RoomFanoutCommand implements Callable<Integer> {
               ProcStats.pausesMillis(cluster.gcLog(), gcFrom).stream()
                   .mapToDouble(Double::doubleValue)
                   .summaryStatistics();
+          List<Double> safepoints =
+              ProcStats.safepointsMillis(cluster.safepointLog(), safepointFrom).stream()
+                  .sorted()
+                  .toList();
           ServiceMetrics metricsAfter = cluster.cometMetrics();
           long lost = expected - step.delivered();
           Histogram latency = step.latency();
           results.add(new Result(rate, sent, expected, step.delivered()));
           System.out.printf(
               "%,10d | %,11.0f | %d | %.2f | %.0f%% | %.1f | %.1f | %.1f | %.1f | %d (%.1f)"
-                  + " | %d, %.1f%n",
+                  + " | %d, %.1f | %d, %.2f, %.2f%n",
               rate,
               step.delivered() / seconds,
               lost,
@@ -185,7 +191,10 @@ public final class RoomFanoutCommand implements Callable<Integer> {
               pauses.getCount(),
               pauses.getCount() == 0 ? 0 : pauses.getMax(),
               metricsAfter.gcPauses() - metricsBefore.gcPauses(),
-              metricsAfter.gcPauseMillis() - metricsBefore.gcPauseMillis());
+              metricsAfter.gcPauseMillis() - metricsBefore.gcPauseMillis(),
+              safepoints.size(),
+              percentile(safepoints, 0.99),
+              safepoints.isEmpty() ? 0 : safepoints.get(safepoints.size() - 1));
           if (lost > 0 || latency.getValueAtPercentile(99) / 1e3 > maxP99Millis) {
             System.out.println("stopping: loss or p99 over " + maxP99Millis + " ms");
             break;
@@ -230,5 +239,14 @@ public final class RoomFanoutCommand implements Callable<Integer> {
       total += ProcStats.cpuNanos(client.pid());
     }
     return total;
+  }
+
+  /** The value at {@code share} (0..1) of {@code sorted}, 0 when empty (nearest rank). */
+  private static double percentile(List<Double> sorted, double share) {
+    if (sorted.isEmpty()) {
+      return 0;
+    }
+    int rank = (int) Math.ceil(share * sorted.size());
+    return sorted.get(Math.max(0, rank - 1));
   }
 }

@@ -7,6 +7,7 @@ import io.herald.testkit.cluster.RoleConfigs;
 import io.herald.testkit.cluster.RoleOptions;
 import io.herald.testkit.cluster.RoleYaml;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -64,20 +65,24 @@ class BenchRolesTest {
   }
 
   @Test
-  void aCometsHeapIsFixedAndPreTouchedWithG1UnlessAnotherCollectorIsGiven() {
+  void aCometsHeapIsFixedAndPreTouchedWithTheLaunchersCollectorUnlessAnotherIsGiven() {
+    List<String> launcher = BenchRoles.launcherDefaults();
+    assertThat(launcher).filteredOn(o -> o.matches("-XX:\\+Use\\w*GC")).hasSize(1);
     RoleOptions comet = WHOLE_PATH.comet("comet-1", "2g", List.of("-Dx=y"));
     assertThat(comet.commandPrefix()).containsExactly("taskset", "-c", "0");
-    assertThat(comet.jvmOptions())
-        .containsExactly(
+    List<String> expected = new ArrayList<>(launcher);
+    expected.addAll(
+        List.of(
             "-Dx=y",
-            "-XX:+UseG1GC",
             "-Xms2g",
             "-Xmx2g",
             "-XX:+AlwaysPreTouch",
             "-XX:NativeMemoryTracking=summary",
-            "-Xlog:gc:file=" + DIR.resolve("comet-1-gc.log") + ":uptime");
+            "-Xlog:gc:file=" + DIR.resolve("comet-1-gc.log") + ":uptime",
+            "-Xlog:safepoint:file=" + DIR.resolve("comet-1-safepoint.log") + ":uptime"));
+    assertThat(comet.jvmOptions()).containsExactlyElementsOf(expected);
     assertThat(WHOLE_PATH.comet("comet", "1g", List.of("-XX:+UseZGC")).jvmOptions())
         .contains("-XX:+UseZGC")
-        .doesNotContain("-XX:+UseG1GC");
+        .doesNotContainAnyElementsOf(launcher);
   }
 }
