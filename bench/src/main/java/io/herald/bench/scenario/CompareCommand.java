@@ -106,7 +106,8 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(
       names = "--herald-jvm-options",
       split = " ",
-      description = "more JVM options for Herald (bin/jvm.options's collector unless one names one)")
+      description =
+          "more JVM options for Herald (bin/jvm.options's collector unless one names one)")
   List<String> heraldJvmOptions = new ArrayList<>();
 
   @Option(names = "--server-cpus", defaultValue = "0", description = "taskset CPUs of servers")
