@@ -16,6 +16,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -33,6 +34,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,7 @@ public final class ClientFleet implements AutoCloseable {
   private final AtomicInteger authenticated = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicInteger closed = new AtomicInteger();
+  private volatile long lastAuthenticatedMicros;
   private static final int MAX_REPORTS = 10;
   private final AtomicInteger reported = new AtomicInteger();
   private final byte[] heartbeat;
@@ -142,6 +145,12 @@ public final class ClientFleet implements AutoCloseable {
                     ch.pipeline().addLast(new Receiver());
                   }
                 });
+    if (epoll) {
+      // Bound to a source address, a socket gets its port at bind(), from the ports free towards
+      // every destination, or at connect() with this option, from those free towards the Comet.
+      // A storm's clients spent most of their CPU in the kernel (docs/benchmarks.md, scenario 4).
+      bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+    }
   }
 
   /** Opens every connection at the configured pace; returns once all attempts are made. */
@@ -238,12 +247,22 @@ public final class ClientFleet implements AutoCloseable {
     return authenticated.get();
   }
 
+  /** When the latest AUTH_REPLY arrived, in µs since the epoch (0 before the first). */
+  public long lastAuthenticatedMicros() {
+    return lastAuthenticatedMicros;
+  }
+
   public int failed() {
     return failed.get();
   }
 
   public int closed() {
     return closed.get();
+  }
+
+  private static long epochMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
   }
 
   /** Tells the first few failures on standard error (the scenario's clients-N.log): the causes. */
@@ -302,6 +321,7 @@ public final class ClientFleet implements AutoCloseable {
       } else if (op == Op.AUTH_REPLY) {
         authenticatedHere = true;
         authenticated.incrementAndGet();
+        lastAuthenticatedMicros = epochMicros();
       } else if (Op.isBusiness(op) && packetLength - headerLength >= Payload.HEADER) {
         int body = start + headerLength;
         long seq = Payload.seq(buffer, body);
