@@ -16,6 +16,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
@@ -56,6 +57,7 @@ public final class ClientFleet implements Fleet {
   private final AtomicInteger authenticated = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicInteger closed = new AtomicInteger();
+  private volatile long lastAuthenticatedMicros;
   private static final int MAX_REPORTS = 10;
   private final AtomicInteger reported = new AtomicInteger();
   private final byte[] heartbeat;
@@ -141,6 +143,12 @@ public final class ClientFleet implements Fleet {
                     ch.pipeline().addLast(new Receiver());
                   }
                 });
+    if (epoll) {
+      // Bound to a source address, a socket gets its port at bind(), from the ports free towards
+      // every destination, or at connect() with this option, from those free towards the Comet.
+      // A storm's clients spent most of their CPU in the kernel (docs/benchmarks.md, scenario 4).
+      bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
+    }
   }
 
   @Override
@@ -231,6 +239,12 @@ public final class ClientFleet implements Fleet {
     return authenticated.get();
   }
 
+  /** When the latest AUTH_REPLY arrived, in µs since the epoch (0 before the first). */
+  @Override
+  public long lastAuthenticatedMicros() {
+    return lastAuthenticatedMicros;
+  }
+
   @Override
   public int failed() {
     return failed.get();
@@ -297,6 +311,7 @@ public final class ClientFleet implements Fleet {
       } else if (op == Op.AUTH_REPLY) {
         authenticatedHere = true;
         authenticated.incrementAndGet();
+        lastAuthenticatedMicros = Payload.nowMicros();
       } else if (Op.isBusiness(op)) {
         recorder.record(buffer, start + headerLength, packetLength - headerLength);
       }

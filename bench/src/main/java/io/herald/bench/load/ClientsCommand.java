@@ -118,8 +118,12 @@ public final class ClientsCommand implements Callable<Integer> {
         switch (line.trim()) {
           case "status" ->
               out.printf(
-                  "STATUS connected=%d authenticated=%d failed=%d closed=%d%n",
-                  fleet.connected(), fleet.authenticated(), fleet.failed(), fleet.closed());
+                  "STATUS connected=%d authenticated=%d failed=%d closed=%d last_auth_us=%d%n",
+                  fleet.connected(),
+                  fleet.authenticated(),
+                  fleet.failed(),
+                  fleet.closed(),
+                  fleet.lastAuthenticatedMicros());
           case "stats" -> out.println(stats(fleet.stats()));
           case "go" -> {
             if (opener.getState() == Thread.State.NEW) {

@@ -15,6 +15,9 @@ public interface Fleet extends AutoCloseable {
   /** Connections ready to receive: authenticated (Herald) or subscribed (a peer). */
   int authenticated();
 
+  /** When the latest connection became ready, in µs since the epoch (0 before the first). */
+  long lastAuthenticatedMicros();
+
   int failed();
 
   int closed();

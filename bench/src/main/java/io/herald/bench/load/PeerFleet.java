@@ -77,6 +77,7 @@ public final class PeerFleet implements Fleet {
   private final DeliveryStats stats = new DeliveryStats();
   private final AtomicInteger connected = new AtomicInteger();
   private final AtomicInteger subscribed = new AtomicInteger();
+  private volatile long lastSubscribedMicros;
   private final AtomicInteger failed = new AtomicInteger();
   private final AtomicInteger closed = new AtomicInteger();
   private final AtomicInteger reported = new AtomicInteger();
@@ -121,7 +122,7 @@ public final class PeerFleet implements Fleet {
                                       .maxFramePayloadLength(MAX_MESSAGE)
                                       .withUTF8Validator(false)
                                       .build()))
-                          .addLast(new WebSocketPayloads(stats, subscribed::incrementAndGet));
+                          .addLast(new WebSocketPayloads(stats, PeerFleet.this::markSubscribed));
                     } else {
                       ch.pipeline().addLast(new NatsDecoder()).addLast(new NatsSubscriber());
                     }
@@ -172,6 +173,16 @@ public final class PeerFleet implements Fleet {
   }
 
   @Override
+  public long lastAuthenticatedMicros() {
+    return lastSubscribedMicros;
+  }
+
+  private void markSubscribed() {
+    subscribed.incrementAndGet();
+    lastSubscribedMicros = Payload.nowMicros();
+  }
+
+  @Override
   public int failed() {
     return failed.get();
   }
@@ -218,7 +229,7 @@ public final class PeerFleet implements Fleet {
                 Unpooled.wrappedBuffer("PONG\r\n".getBytes(StandardCharsets.US_ASCII)));
       } else if (message == NatsDecoder.Control.PONG && !subscribedHere) {
         subscribedHere = true;
-        subscribed.incrementAndGet();
+        markSubscribed();
       } else if (message instanceof NatsDecoder.Err err) {
         report(ctx.channel() + " got " + err.message(), new IllegalStateException("-ERR"));
       }

@@ -42,19 +42,24 @@ final class ClientProcess implements AutoCloseable {
 
   /** {@code status}: connections authenticated so far. */
   int authenticated() throws IOException {
-    return field(ask("status"), "authenticated");
+    return (int) field(ask("status"), "authenticated");
   }
 
   /** {@code status}: connections that failed to connect or were closed. */
   int lost() throws IOException {
     String status = ask("status");
-    return field(status, "failed") + field(status, "closed");
+    return (int) (field(status, "failed") + field(status, "closed"));
   }
 
-  private static int field(String status, String name) {
+  /** {@code status}: when its latest AUTH_REPLY arrived, µs since the epoch (0: none yet). */
+  long lastAuthenticatedMicros() throws IOException {
+    return field(ask("status"), "last_auth_us");
+  }
+
+  private static long field(String status, String name) {
     for (String part : status.split(" ", -1)) {
       if (part.startsWith(name + "=")) {
-        return Integer.parseInt(part.substring(name.length() + 1));
+        return Long.parseLong(part.substring(name.length() + 1));
       }
     }
     throw new IllegalArgumentException("no " + name + " in " + status);
