@@ -23,6 +23,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.MessageToMessageEncoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
@@ -112,6 +113,9 @@ public final class Clients {
    */
   static List<Received> decode(Object msg) {
     List<Received> received = new ArrayList<>();
+    if (msg instanceof CloseWebSocketFrame) {
+      return received; // closing a WebSocket says so; not a frame
+    }
     if (msg instanceof BinaryWebSocketFrame message) {
       ByteBuf in = message.content().duplicate();
       received.add(decode(in));
@@ -184,12 +188,14 @@ public final class Clients {
 
   /**
    * What a WebSocket client reads: each whole binary message the server's codec wrote (unmasked,
-   * final) as a {@link BinaryWebSocketFrame}; any other buffer (a test's filler) as is.
+   * final) as a {@link BinaryWebSocketFrame}, a close frame as a {@link CloseWebSocketFrame}; any
+   * other buffer (a test's filler) as is.
    */
   private static final class ServerMessages extends MessageToMessageEncoder<ByteBuf> {
     @Override
     protected void encode(ChannelHandlerContext ctx, ByteBuf msg, List<Object> out) {
-      if (!msg.isReadable() || msg.getUnsignedByte(msg.readerIndex()) != 0x82) {
+      int first = msg.isReadable() ? msg.getUnsignedByte(msg.readerIndex()) : 0;
+      if (first != 0x82 && first != 0x88) {
         out.add(msg.retain());
         return;
       }
@@ -200,7 +206,10 @@ public final class Clients {
       long length =
           length7 < 126 ? length7 : length7 == 126 ? in.readUnsignedShort() : in.readLong();
       assertThat(in.readableBytes()).as("one whole message per buffer").isEqualTo(length);
-      out.add(new BinaryWebSocketFrame(in.retainedSlice()));
+      out.add(
+          first == 0x82
+              ? new BinaryWebSocketFrame(in.retainedSlice())
+              : new CloseWebSocketFrame(true, 0, in.retainedSlice()));
     }
   }
 }
