@@ -5,6 +5,7 @@ import io.herald.wire.Frame;
 import io.herald.wire.FrameCodec;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
+import io.herald.wire.codec.WebSocketFraming;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -18,7 +19,8 @@ import java.util.Map;
  * frame is written as itself; several as one op-9 batch, which is its body alone on TCP (the
  * transport's encoder passes buffers through, so the inner frames arrive as ordinary frames) and
  * the whole op-9 frame on WebSocket (one binary message). Both are written as {@link ByteBuf}s,
- * which both transports pass through untouched.
+ * which both transports pass through untouched: on WebSocket the message's header is part of the
+ * shared buffer, made once per version for every WebSocket recipient.
  *
  * <p>Encodings are made lazily, for the versions and framings the recipients need. Used by one
  * thread at a time (a fan-out, or a paced broadcast's successive chunks); {@link #release()} once
@@ -54,11 +56,31 @@ final class SharedPayload {
     return frames.size();
   }
 
+  /** Per version: the WebSocket message (header, then the frame or op-9 frame). */
+  private final Map<ProtocolVersion, ByteBuf> webSocket = new EnumMap<>(ProtocolVersion.class);
+
   /** This payload as {@code connection} reads it: a retained duplicate the caller writes. */
   ByteBuf retainedFor(Connection connection) {
     ProtocolVersion version = connection.version();
-    boolean wholeBatch = frames.size() > 1 && connection.transport().webSocket();
-    return (wholeBatch ? batch(version) : encoded(version)).retainedDuplicate();
+    return (connection.transport().webSocket() ? webSocket(version) : encoded(version))
+        .retainedDuplicate();
+  }
+
+  /**
+   * The whole WebSocket message, framed here once for every WebSocket member (the transport's
+   * WebSocket codec passes buffers through as messages already framed).
+   */
+  private ByteBuf webSocket(ProtocolVersion version) {
+    ByteBuf buf = webSocket.get(version);
+    if (buf == null) {
+      ByteBuf inner = frames.size() > 1 ? batch(version) : encoded(version);
+      int length = inner.readableBytes();
+      buf = alloc.ioBuffer(WebSocketFraming.headerLength(length) + length);
+      WebSocketFraming.writeHeader(buf, WebSocketFraming.FIN_BINARY, length);
+      buf.writeBytes(inner, inner.readerIndex(), length);
+      webSocket.put(version, buf);
+    }
+    return buf;
   }
 
   private ByteBuf encoded(ProtocolVersion version) {
@@ -104,5 +126,7 @@ final class SharedPayload {
     encoded.clear();
     batches.values().forEach(ByteBuf::release);
     batches.clear();
+    webSocket.values().forEach(ByteBuf::release);
+    webSocket.clear();
   }
 }

@@ -70,6 +70,11 @@ abstract class ClientChannelInitializer extends ChannelInitializer<Channel> {
     return listener.limits();
   }
 
+  /** The listener's transport metrics, for the transport's handlers. */
+  final TransportMetrics metrics() {
+    return listener.metrics();
+  }
+
   /** Adds the transport's handlers, which turn bytes into frames and frames into bytes. */
   abstract void addCodec(ChannelPipeline pipeline);
 

@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
 import java.util.concurrent.Future;
@@ -145,6 +146,7 @@ abstract class ClientFrameHandler extends FlushBatchingHandler {
     rateLimited = true;
     frame.release();
     listener.metrics().rateLimitedUpstream.increment();
+    WebSocketCodec.closeWith(ctx.pipeline(), WebSocketCloseStatus.POLICY_VIOLATION);
     log.debug(
         "Closing {}: more than {} frames/s", ClientAddress.ip(ctx.channel()), rate.perSecond());
     closeChannel(ctx);
@@ -163,7 +165,7 @@ abstract class ClientFrameHandler extends FlushBatchingHandler {
    * flushed like any other write.
    */
   final ChannelFuture send(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    listener.metrics().frameOut(msg);
+    listener.metrics().frameOut(msg, listener.kind().webSocket());
     ChannelFuture written = ctx.write(msg, promise);
     flush(ctx);
     return written;
@@ -177,7 +179,7 @@ abstract class ClientFrameHandler extends FlushBatchingHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    listener.metrics().frameOut(msg);
+    listener.metrics().frameOut(msg, listener.kind().webSocket());
     ChannelFuture unused = ctx.write(msg, promise);
   }
 

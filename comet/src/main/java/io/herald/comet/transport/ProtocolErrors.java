@@ -6,7 +6,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketHandshakeException;
 import java.io.IOException;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -15,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What closes a client connection when something goes wrong on it: that connection and nothing
  * else. The {@link ClientFrameHandler} at the end of every client pipeline hands it every
- * exception.
+ * exception. On a WebSocket, the close frame says why ({@link WebSocketCodec#closeStatusOf}: 1002
+ * for a broken WebSocket frame, 1009 for a message over the limit, 1003 for a text message, 1008
+ * for any other protocol error, 1011 for a bug here).
  *
  * <ul>
  *   <li>a {@link ProtocolException} (oversized frame, bad header, bad checksum, text message, ...)
@@ -55,6 +56,7 @@ final class ProtocolErrors {
     } else {
       log.warn("Closing {} after an unexpected error", ClientAddress.ip(ctx.channel()), cause);
     }
+    WebSocketCodec.closeWith(ctx.pipeline(), WebSocketCodec.closeStatusOf(cause));
     ChannelFuture unused = ctx.close();
   }
 
@@ -70,9 +72,6 @@ final class ProtocolErrors {
       return WebSocketCloseStatus.MESSAGE_TOO_BIG.equals(websocket.closeStatus())
           ? "frame_too_large"
           : "bad_websocket";
-    }
-    if (find(cause, WebSocketHandshakeException.class) != null) {
-      return "bad_websocket";
     }
     if (find(cause, SSLException.class) != null) { // NotSslRecordException included
       return "tls";

@@ -3,6 +3,7 @@ package io.herald.comet.transport;
 import io.herald.wire.Frame;
 import io.herald.wire.FrameCodec;
 import io.herald.wire.ProtocolError;
+import io.herald.wire.codec.WebSocketFraming;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
@@ -112,13 +113,15 @@ final class TransportMetrics {
    * Counts a frame, or a buffer of pre-encoded frames (a push; an op-9 batch counts once), written
    * to a client. Other messages (WebSocket control frames) are not frames.
    */
-  void frameOut(Object msg) {
+  void frameOut(Object msg, boolean webSocket) {
     if (msg instanceof Frame frame) {
       framesOut.increment();
       bytesOut.increment(FrameCodec.encodedLength(frame));
     } else if (msg instanceof ByteBuf buf) {
+      // On WebSocket a buffer is a whole message already: its header is not Herald's bytes.
       framesOut.increment();
-      bytesOut.increment(buf.readableBytes());
+      int header = webSocket ? WebSocketFraming.headerLengthOf(buf) : 0;
+      bytesOut.increment(buf.readableBytes() - header);
     }
   }
 

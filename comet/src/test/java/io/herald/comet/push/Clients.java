@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
 import io.herald.comet.session.TransportKind;
+import io.herald.comet.transport.WebSocketCodec;
 import io.herald.wire.Frame;
 import io.herald.wire.FrameCodec;
 import io.herald.wire.FrameLimits;
@@ -13,14 +14,16 @@ import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
 import io.herald.wire.RawBatch;
 import io.herald.wire.codec.TcpFrameEncoder;
-import io.herald.wire.codec.WebSocketFrameCodec;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.MessageToMessageEncoder;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayList;
@@ -60,7 +63,7 @@ public final class Clients {
 
   public EmbeddedChannel webSocket(
       String key, ProtocolVersion version, Set<String> rooms, int... accepts) {
-    EmbeddedChannel channel = new EmbeddedChannel(new WebSocketFrameCodec(LIMITS));
+    EmbeddedChannel channel = new EmbeddedChannel(new ServerMessages(), new WebSocketCodec(LIMITS));
     return connect(channel, TransportKind.WS, key, version, rooms, accepts);
   }
 
@@ -110,6 +113,9 @@ public final class Clients {
    */
   static List<Received> decode(Object msg) {
     List<Received> received = new ArrayList<>();
+    if (msg instanceof CloseWebSocketFrame) {
+      return received; // closing a WebSocket says so; not a frame
+    }
     if (msg instanceof BinaryWebSocketFrame message) {
       ByteBuf in = message.content().duplicate();
       received.add(decode(in));
@@ -167,10 +173,43 @@ public final class Clients {
     return registry.get(name).tag(tag, value).counter().count();
   }
 
-  /** Asserts every channel was left with nothing unread or unreleased. */
+  /**
+   * Asserts every channel was left with nothing unread or unreleased (before closing it: closing a
+   * WebSocket writes its close frame).
+   */
   public void finish() {
     for (EmbeddedChannel channel : channels) {
-      assertThat(channel.finishAndReleaseAll()).as("%s left messages", channel).isFalse();
+      channel.runPendingTasks();
+      assertThat(channel.outboundMessages()).as("%s left messages", channel).isEmpty();
+      assertThat(channel.inboundMessages()).as("%s left messages", channel).isEmpty();
+      boolean unused = channel.finishAndReleaseAll();
+    }
+  }
+
+  /**
+   * What a WebSocket client reads: each whole binary message the server's codec wrote (unmasked,
+   * final) as a {@link BinaryWebSocketFrame}, a close frame as a {@link CloseWebSocketFrame}; any
+   * other buffer (a test's filler) as is.
+   */
+  private static final class ServerMessages extends MessageToMessageEncoder<ByteBuf> {
+    @Override
+    protected void encode(ChannelHandlerContext ctx, ByteBuf msg, List<Object> out) {
+      int first = msg.isReadable() ? msg.getUnsignedByte(msg.readerIndex()) : 0;
+      if (first != 0x82 && first != 0x88) {
+        out.add(msg.retain());
+        return;
+      }
+      ByteBuf in = msg.duplicate();
+      in.skipBytes(1);
+      int length7 = in.readUnsignedByte();
+      assertThat(length7 & 0x80).as("mask bit of a server frame").isZero();
+      long length =
+          length7 < 126 ? length7 : length7 == 126 ? in.readUnsignedShort() : in.readLong();
+      assertThat(in.readableBytes()).as("one whole message per buffer").isEqualTo(length);
+      out.add(
+          first == 0x82
+              ? new BinaryWebSocketFrame(in.retainedSlice())
+              : new CloseWebSocketFrame(true, 0, in.retainedSlice()));
     }
   }
 }

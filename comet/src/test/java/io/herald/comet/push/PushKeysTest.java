@@ -12,6 +12,7 @@ import com.google.protobuf.ByteString;
 import io.herald.comet.session.Buckets;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import java.util.List;
@@ -62,21 +63,32 @@ class PushKeysTest {
     EmbeddedChannel first = clients.tcp("a", V2, Set.of());
     EmbeddedChannel second = clients.webSocket("b", V2, Set.of());
     EmbeddedChannel goim = clients.tcp("c", V1, Set.of());
+    EmbeddedChannel third = clients.tcp("d", V2, Set.of());
+    EmbeddedChannel fourth = clients.webSocket("e", V2, Set.of());
 
-    pusher.pushKeys(List.of("a", "b", "c"), 1000, bytes("hi"));
+    pusher.pushKeys(List.of("a", "b", "c", "d", "e"), 1000, bytes("hi"));
 
     ByteBuf a = first.readOutbound();
     BinaryWebSocketFrame b = second.readOutbound();
     ByteBuf c = goim.readOutbound();
+    ByteBuf d = third.readOutbound();
+    BinaryWebSocketFrame e = fourth.readOutbound();
     try {
-      assertThat(Clients.sameMemory(a, b.content())).isTrue();
+      assertThat(Clients.sameMemory(a, d)).isTrue();
       assertThat(Clients.sameMemory(a, c)).isFalse();
+      assertThat(ByteBufUtil.equals(a, b.content())).as("the same frame on WebSocket").isTrue();
+      assertThat(Clients.sameMemory(b.content(), e.content()))
+          .as("one WebSocket message, framed once")
+          .isTrue();
       assertThat(a.refCnt()).as("one buffer, counted once per recipient").isEqualTo(2);
+      assertThat(b.refCnt()).isEqualTo(2);
       assertThat(c.refCnt()).isEqualTo(1);
     } finally {
       a.release();
       b.release();
       c.release();
+      d.release();
+      e.release();
     }
   }
 

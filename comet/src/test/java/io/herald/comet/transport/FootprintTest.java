@@ -48,6 +48,15 @@ class FootprintTest {
   }
 
   /**
+   * An upgraded WebSocket keeps one handler before the connection handler, the codec: Netty's
+   * decoder state and what a fragmented message or a close needs.
+   */
+  @Test
+  void theWebSocketCodecStaysWithin56Bytes() {
+    assertThat(size(WebSocketCodec.class)).isLessThanOrEqualTo(56);
+  }
+
+  /**
    * Behind a PROXY listener a connection keeps, once its header is in, only the address it
    * declared: a channel attribute (the attribute and the map's one-slot array) holding the address
    * (docs/operations.md). Its handlers have left the pipeline; without the PROXY protocol there is

@@ -99,6 +99,44 @@ class TransportLoopbackTest {
     }
   }
 
+  @Test
+  void anUnmaskedWebSocketFrameClosesThatConnectionWithAProtocolErrorAndNoOther() throws Exception {
+    InetSocketAddress address = bind(new WebSocketChannelInitializer(fixture.context, null));
+    try (WireClient bystander = WireClient.webSocket(address.getPort(), ProtocolVersion.V1);
+        Socket socket = new Socket(address.getAddress(), address.getPort())) {
+      assertThat(bystander.auth(TransportFixture.AUTH_JSON).op()).isEqualTo(Op.AUTH_REPLY);
+      socket.setSoTimeout(10_000);
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /sub HTTP/1.1\r\nHost: c\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      + "Sec-WebSocket-Version: 13\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      StringBuilder response = new StringBuilder();
+      while (response.indexOf("\r\n\r\n") < 0) {
+        response.append((char) in.readUnsignedByte());
+      }
+      assertThat(response.toString()).startsWith("HTTP/1.1 101");
+
+      socket.getOutputStream().write(new byte[] {(byte) 0x82, 0x00}); // binary, not masked
+
+      byte[] close = new byte[4];
+      in.readFully(close);
+      assertThat(ByteBufUtil.hexDump(close)).as("close frame, 1002").isEqualTo("880203ea");
+      assertThat(in.read()).isEqualTo(-1);
+      await()
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          fixture.count("herald.comet.protocol.errors", "reason", "bad_websocket"))
+                      .isEqualTo(1));
+      assertThat(bystander.heartbeat()).as("the other connection still answers").isNotNegative();
+      assertThat(bystander.isClosed()).isFalse();
+    }
+  }
+
   private InetSocketAddress bind(ChannelInitializer<Channel> initializer) {
     Channel server =
         new ServerBootstrap()
