@@ -75,8 +75,10 @@ public final class CompareCommand implements Callable<Integer> {
 
   @Option(
       names = "--publish-warmup",
-      defaultValue = "2",
-      description = "seconds of messages at the first rate before measuring (0: none)")
+      defaultValue = "30",
+      description =
+          "seconds of messages at the first rate before measuring, so that the JVM's JIT has"
+              + " compiled Herald's path (C2 still works 25 s into a run; 0: none)")
   int publishWarmupSeconds;
 
   @Option(
