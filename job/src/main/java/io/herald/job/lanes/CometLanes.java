@@ -71,6 +71,14 @@ public final class CometLanes {
   private final LaneMetrics metrics;
   private final RegistryWaits waits;
   private final Map<String, Lane> lanes = new HashMap<>();
+
+  /**
+   * The most a {@code PushMsgs} request may weigh: a quarter of gRPC's default 4 MiB inbound
+   * message limit, so a batch of large pushes (1,000 keys, big bodies) never exceeds the Comet's
+   * limit, and its reply (absent keys are some of the request's keys) never exceeds Job's.
+   */
+  public static final int MAX_BATCH_BYTES = 1 << 20;
+
   private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
   private int pending;
   private boolean stopped;
@@ -272,8 +280,14 @@ public final class CometLanes {
       } else {
         List<CometCall> group = new ArrayList<>();
         group.add(head);
-        while (group.size() < pushesPerCall && queue.peek() != null && queue.peek().push != null) {
-          group.add(queue.poll());
+        long bytes = head.push.getSerializedSize();
+        while (group.size() < pushesPerCall
+            && queue.peek() != null
+            && queue.peek().push != null
+            && bytes + queue.peek().push.getSerializedSize() <= MAX_BATCH_BYTES) {
+          CometCall next = queue.poll();
+          bytes += next.push.getSerializedSize();
+          group.add(next);
         }
         current = group;
       }
@@ -397,6 +411,22 @@ public final class CometLanes {
       }
       CometCall head = group.get(0);
       Status status = Status.fromThrowable(error);
+      if (group.size() > 1 && status.getCode() == Status.Code.RESOURCE_EXHAUSTED) {
+        // Larger than the Comet takes in one message (a limit below MAX_BATCH_BYTES): the first
+        // push goes alone and the others are grouped again after it, so each such failure sends at
+        // least one push on instead of retrying a batch that can never pass.
+        log.info(
+            "Comet {} refused a PushMsgs of {} pushes as too large ({}); splitting it",
+            serverId,
+            group.size(),
+            status.getDescription());
+        for (int i = group.size() - 1; i > 0; i--) {
+          queue.addFirst(group.get(i));
+        }
+        current = List.of(head);
+        attempt(current);
+        return;
+      }
       if (group.size() > 1 && status.getCode() == Status.Code.UNIMPLEMENTED) {
         // A Comet from before PushMsgs: these pushes, and the later ones, go one per call.
         log.info("Comet {} does not serve PushMsgs; sending it one PushMsg per push", serverId);

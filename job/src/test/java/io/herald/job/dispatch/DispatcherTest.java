@@ -7,6 +7,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import io.herald.job.config.BatchConfig;
 import io.herald.job.config.DeliveryConfig;
+import io.herald.job.lanes.CometLanes;
 import io.herald.job.lanes.DispatcherStoppedException;
 import io.herald.job.support.StandInComet;
 import io.herald.proto.comet.v1.BroadcastRequest;
@@ -66,7 +67,10 @@ class DispatcherTest {
   }
 
   private StandInComet comet(String id) {
-    StandInComet comet = StandInComet.start(id);
+    return registered(StandInComet.start(id));
+  }
+
+  private StandInComet registered(StandInComet comet) {
     comets.add(comet);
     registry.register(comet.node()).join();
     return comet;
@@ -230,6 +234,44 @@ class DispatcherTest {
         .extracting(r -> r.getBody().toStringUtf8())
         .containsExactlyElementsOf(bodies);
     assertThat(count("herald.job.fanout.retries", "call", "push")).isGreaterThanOrEqualTo(45);
+  }
+
+  @Test
+  void queuedPushesGoInBatchesOfAtMostTheByteCapInOrder() throws Exception {
+    StandInComet a = comet("a");
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ofSeconds(1), 1000));
+    String large = "x".repeat(300_000);
+    List<String> bodies = IntStream.range(0, 10).mapToObj(i -> i + large).toList();
+    List<CompletableFuture<Void>> records = queuedBehindAFailure(a, bodies);
+
+    a.failAll(null);
+    CompletableFuture.allOf(records.toArray(CompletableFuture[]::new)).get();
+
+    assertThat(a.calls(PushMsgRequest.class))
+        .extracting(r -> r.getBody().toStringUtf8())
+        .containsExactlyElementsOf(bodies);
+    assertThat(a.batches)
+        .as("nine 300 KB pushes queued: three to a PushMsgs, each under the cap")
+        .extracting(PushMsgsRequest::getPushesCount)
+        .containsExactly(3, 3, 3);
+    assertThat(a.batches).allMatch(b -> b.getSerializedSize() <= CometLanes.MAX_BATCH_BYTES);
+  }
+
+  @Test
+  void aPushMsgsTooLargeForTheCometIsSplitAndEveryPushDelivered() throws Exception {
+    StandInComet a = registered(StandInComet.start("a", 700_000));
+    startDispatcher(delivery(Duration.ofMinutes(1), Duration.ofSeconds(1), 1000));
+    String large = "x".repeat(300_000);
+    List<String> bodies = IntStream.range(0, 7).mapToObj(i -> i + large).toList();
+    List<CompletableFuture<Void>> records = queuedBehindAFailure(a, bodies);
+
+    a.failAll(null);
+    CompletableFuture.allOf(records.toArray(CompletableFuture[]::new)).get();
+
+    assertThat(a.calls(PushMsgRequest.class))
+        .extracting(r -> r.getBody().toStringUtf8())
+        .containsExactlyElementsOf(bodies);
+    assertThat(count("herald.job.fanout", "call", "push", "result", "ok")).isEqualTo(7);
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
+import io.grpc.internal.GrpcUtil;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.herald.proto.comet.v1.BroadcastRequest;
@@ -72,7 +73,7 @@ public final class StandInComet implements AutoCloseable {
   /** Delivery calls answered with an error. */
   public final AtomicInteger failed = new AtomicInteger();
 
-  private StandInComet(String serverId, String forwardTo) {
+  private StandInComet(String serverId, String forwardTo, int maxInboundMessageSize) {
     this.serverId = serverId;
     this.port = FreePorts.next();
     this.forward =
@@ -82,6 +83,7 @@ public final class StandInComet implements AutoCloseable {
     this.server =
         NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
             .addService(new Service())
+            .maxInboundMessageSize(maxInboundMessageSize)
             .build();
     try {
       server.start();
@@ -92,12 +94,20 @@ public final class StandInComet implements AutoCloseable {
 
   /** A stand-in answering every call itself. */
   public static StandInComet start(String serverId) {
-    return new StandInComet(serverId, null);
+    return new StandInComet(serverId, null, GrpcUtil.DEFAULT_MAX_MESSAGE_SIZE);
+  }
+
+  /**
+   * A stand-in whose gRPC server takes messages of at most {@code maxInboundMessageSize} bytes
+   * (gRPC refuses larger ones with RESOURCE_EXHAUSTED, as a Comet with a lower limit would).
+   */
+  public static StandInComet start(String serverId, int maxInboundMessageSize) {
+    return new StandInComet(serverId, null, maxInboundMessageSize);
   }
 
   /** A stand-in forwarding every call it does not fail to the Comet gRPC at {@code target}. */
   public static StandInComet inFrontOf(String serverId, String target) {
-    return new StandInComet(serverId, target);
+    return new StandInComet(serverId, target, GrpcUtil.DEFAULT_MAX_MESSAGE_SIZE);
   }
 
   public String address() {
