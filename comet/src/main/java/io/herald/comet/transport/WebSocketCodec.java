@@ -303,8 +303,10 @@ public final class WebSocketCodec extends ByteToMessageDecoder implements Channe
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    releaseFragments();
+    // The decoder first reads what is left of the input, which may continue a fragmented message:
+    // the fragments so far must still be there for it, and are released after.
     super.channelInactive(ctx);
+    releaseFragments();
   }
 
   private void releaseFragments() {
@@ -322,13 +324,16 @@ public final class WebSocketCodec extends ByteToMessageDecoder implements Channe
       ctx.write(msg, promise); // a whole WebSocket message already
       return;
     }
-    ByteBuf buf;
+    ByteBuf buf = null;
     try {
       int length = FrameCodec.encodedLength(frame);
       buf = ctx.alloc().ioBuffer(WebSocketFraming.headerLength(length) + length);
       WebSocketFraming.writeHeader(buf, WebSocketFraming.FIN_BINARY, length);
       FrameCodec.encode(frame, buf);
     } catch (RuntimeException e) {
+      if (buf != null) {
+        buf.release();
+      }
       promise.setFailure(e);
       return;
     } finally {

@@ -166,6 +166,23 @@ class WebSocketChannelInitializerTest {
   }
 
   @Test
+  void aClientGoneInTheMiddleOfAFragmentedMessageIsNoProtocolError() {
+    upgrade("/sub");
+    sendMessage(new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[100])));
+    clientEncoder.writeOutbound(
+        new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(new byte[100])));
+    ByteBuf continuation = clientEncoder.readOutbound();
+    server.writeInbound(continuation.readRetainedSlice(10)); // the client goes with 10 bytes sent
+    continuation.release();
+
+    server.close();
+
+    assertThat(fixture.count("herald.comet.protocol.errors", "reason", "bad_websocket"))
+        .as("a connection that ends mid-message broke no rule")
+        .isZero();
+  }
+
+  @Test
   void fragmentsOverTheLimitTogetherCloseTheConnection() {
     upgrade("/sub");
 
