@@ -65,6 +65,13 @@ class JvmDefaultsTest {
   }
 
   @Test
+  void aJvmThatRefusesTheDefaultsStartsWithoutThem() throws Exception {
+    Path jar = tree.resolve("dist/target/herald.jar");
+    assertThat(launch(Map.of("FAKE_JAVA_REFUSES", "1", "HERALD_JAVA_OPTS", "-Xmx1g"), "comet"))
+        .containsExactly("-Xmx1g", "-jar", jar.toString(), "comet");
+  }
+
+  @Test
   void theImageCarriesTheSameDefaults() throws IOException {
     String options =
         Dockerfile.read(DeployFiles.DOCKERFILE).last().pairs("ENV").get("JDK_JAVA_OPTIONS");
@@ -85,7 +92,13 @@ class JvmDefaultsTest {
     Files.writeString(tree.resolve("dist/target/herald.jar"), "");
     Path fake = Files.createDirectories(tree.resolve("fake"));
     Path java = fake.resolve("java");
-    Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
+    // Prints its arguments; with FAKE_JAVA_REFUSES=1 it refuses every probe (-version), as a JDK
+    // without the default collector does.
+    Files.writeString(
+        java,
+        "#!/usr/bin/env bash\n"
+            + "if [[ \"${FAKE_JAVA_REFUSES:-}\" == 1 && \" $* \" == *\" -version \"* ]]; then exit 1; fi\n"
+            + "printf '%s\\n' \"$@\"\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
