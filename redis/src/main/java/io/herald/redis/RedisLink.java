@@ -60,6 +60,18 @@ public final class RedisLink<K, V> {
   /** A node that failed this many reconnects in a row triggers a topology refresh. */
   private static final int RECONNECTS_BEFORE_REFRESH = 3;
 
+  /** Lettuce's switch for Netty's io_uring transport. */
+  static final String LETTUCE_IO_URING = "io.lettuce.core.iouring";
+
+  static {
+    // Netty's io_uring transport is on the class path for the Comet's listen.transport; Lettuce
+    // would find it and log a WARN at every client start that it keeps epoll. Redis links stay on
+    // epoll (io_uring measured costlier here, docs/benchmarks.md) unless the operator sets it.
+    if (System.getProperty(LETTUCE_IO_URING) == null) {
+      System.setProperty(LETTUCE_IO_URING, "false");
+    }
+  }
+
   private final RedisEndpoint endpoint;
   private final RedisCodec<K, V> codec;
   private State state = State.NEW;
