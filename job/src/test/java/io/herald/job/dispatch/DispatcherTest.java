@@ -180,6 +180,22 @@ class DispatcherTest {
    * Dispatches {@code bodies} to Comet {@code a} while it fails every call, so all but the first
    * queue behind the first; returns the records once {@code a} failed a few times.
    */
+  /** {@code count} bodies of 300 KB, each starting with its index. */
+  private static List<String> largeBodies(int count) {
+    String large = "x".repeat(300_000);
+    return IntStream.range(0, count).mapToObj(i -> i + large).toList();
+  }
+
+  /** Lets {@code a} answer again, waits for every record and checks each push arrived in order. */
+  private static void deliveredAfterTheFailure(
+      StandInComet a, List<CompletableFuture<Void>> records, List<String> bodies) throws Exception {
+    a.failAll(null);
+    CompletableFuture.allOf(records.toArray(CompletableFuture[]::new)).get();
+    assertThat(a.calls(PushMsgRequest.class))
+        .extracting(r -> r.getBody().toStringUtf8())
+        .containsExactlyElementsOf(bodies);
+  }
+
   private List<CompletableFuture<Void>> queuedBehindAFailure(StandInComet a, List<String> bodies) {
     a.failAll(Status.UNAVAILABLE);
     List<CompletableFuture<Void>> records = new ArrayList<>();
@@ -240,16 +256,8 @@ class DispatcherTest {
   void queuedPushesGoInBatchesOfAtMostTheByteCapInOrder() throws Exception {
     StandInComet a = comet("a");
     startDispatcher(delivery(Duration.ofMinutes(1), Duration.ofSeconds(1), 1000));
-    String large = "x".repeat(300_000);
-    List<String> bodies = IntStream.range(0, 10).mapToObj(i -> i + large).toList();
-    List<CompletableFuture<Void>> records = queuedBehindAFailure(a, bodies);
-
-    a.failAll(null);
-    CompletableFuture.allOf(records.toArray(CompletableFuture[]::new)).get();
-
-    assertThat(a.calls(PushMsgRequest.class))
-        .extracting(r -> r.getBody().toStringUtf8())
-        .containsExactlyElementsOf(bodies);
+    List<String> bodies = largeBodies(10);
+    deliveredAfterTheFailure(a, queuedBehindAFailure(a, bodies), bodies);
     assertThat(a.batches)
         .as("nine 300 KB pushes queued: three to a PushMsgs, each under the cap")
         .extracting(PushMsgsRequest::getPushesCount)
@@ -261,16 +269,8 @@ class DispatcherTest {
   void aPushMsgsTooLargeForTheCometIsSplitAndEveryPushDelivered() throws Exception {
     StandInComet a = registered(StandInComet.start("a", 700_000));
     startDispatcher(delivery(Duration.ofMinutes(1), Duration.ofSeconds(1), 1000));
-    String large = "x".repeat(300_000);
-    List<String> bodies = IntStream.range(0, 7).mapToObj(i -> i + large).toList();
-    List<CompletableFuture<Void>> records = queuedBehindAFailure(a, bodies);
-
-    a.failAll(null);
-    CompletableFuture.allOf(records.toArray(CompletableFuture[]::new)).get();
-
-    assertThat(a.calls(PushMsgRequest.class))
-        .extracting(r -> r.getBody().toStringUtf8())
-        .containsExactlyElementsOf(bodies);
+    List<String> bodies = largeBodies(7);
+    deliveredAfterTheFailure(a, queuedBehindAFailure(a, bodies), bodies);
     assertThat(count("herald.job.fanout", "call", "push", "result", "ok")).isEqualTo(7);
   }
 
