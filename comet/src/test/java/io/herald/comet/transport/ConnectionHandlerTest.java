@@ -19,6 +19,7 @@ import io.herald.wire.chat.ChatSend;
 import io.herald.wire.chat.ChatSendReply;
 import io.herald.wire.chat.ChatStatus;
 import io.herald.wire.chat.Conversation;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -596,11 +597,19 @@ class ConnectionHandlerTest {
   }
 
   private static byte[] bytes(ChatSend send) {
-    return ByteBufUtil.getBytes(send.encode(UnpooledByteBufAllocator.DEFAULT));
+    return bytes(send.encode(UnpooledByteBufAllocator.DEFAULT));
   }
 
   private static byte[] bytes(ChatSendReply reply) {
-    return ByteBufUtil.getBytes(reply.encode(UnpooledByteBufAllocator.DEFAULT));
+    return bytes(reply.encode(UnpooledByteBufAllocator.DEFAULT));
+  }
+
+  private static byte[] bytes(ByteBuf encoded) {
+    try {
+      return ByteBufUtil.getBytes(encoded);
+    } finally {
+      encoded.release();
+    }
   }
 
   private static void heartbeat(EmbeddedChannel channel) {
