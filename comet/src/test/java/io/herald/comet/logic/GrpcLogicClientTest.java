@@ -43,7 +43,7 @@ class GrpcLogicClientTest {
             .start();
     client =
         new GrpcLogicClient(
-            new CometConfig.Logic("127.0.0.1:" + port, Duration.ofMillis(300)), meters);
+            new CometConfig.Logic("127.0.0.1:" + port, Duration.ofSeconds(3)), meters);
   }
 
   @AfterEach
@@ -69,7 +69,7 @@ class GrpcLogicClientTest {
         client.renewOnline(RenewOnlineRequest.getDefaultInstance());
 
     assertThat(reply)
-        .failsWithin(Duration.ofSeconds(5))
+        .failsWithin(Duration.ofSeconds(10))
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
         .havingCause()
         .isInstanceOfSatisfying(
@@ -83,7 +83,7 @@ class GrpcLogicClientTest {
         client.heartbeat(HeartbeatRequest.getDefaultInstance());
 
     assertThat(reply)
-        .failsWithin(Duration.ofSeconds(5))
+        .failsWithin(Duration.ofSeconds(10))
         .withThrowableOfType(java.util.concurrent.ExecutionException.class)
         .havingCause()
         .isInstanceOfSatisfying(
@@ -110,7 +110,7 @@ class GrpcLogicClientTest {
 
     CompletableFuture<ConnectResponse> reply = client.connect(ConnectRequest.getDefaultInstance());
 
-    assertThat(reply).failsWithin(Duration.ofSeconds(5));
+    assertThat(reply).failsWithin(Duration.ofSeconds(10));
     assertThat(reply.handle((r, e) -> e).join())
         .isNotInstanceOf(CompletionException.class)
         .isInstanceOf(StatusRuntimeException.class);
