@@ -50,8 +50,8 @@ public final class OverloadCommand implements Callable<Integer> {
   @Option(names = "--probe-outstanding", defaultValue = "64")
   int probeOutstanding;
 
-  @Option(names = "--duration", defaultValue = "60s", description = "the overdrive's length")
-  Duration duration;
+  @Option(names = "--duration", defaultValue = "60", description = "the overdrive's seconds")
+  int durationSeconds;
 
   @Option(names = "--overdrive", defaultValue = "10")
   double overdrive;
@@ -68,8 +68,8 @@ public final class OverloadCommand implements Callable<Integer> {
   @Option(names = "--push-bytes-in-flight", defaultValue = "8388608")
   long pushBytesInFlight;
 
-  @Option(names = "--sample-every", defaultValue = "10s")
-  Duration sampleEvery;
+  @Option(names = "--sample-every", defaultValue = "10", description = "seconds")
+  int sampleSeconds;
 
   @Option(names = "--held", defaultValue = "200")
   int held;
@@ -159,7 +159,7 @@ public final class OverloadCommand implements Callable<Integer> {
       System.out.printf(
           "overdrive: %,.0f pushes/s open loop for %d s; Logic bounds: overload.pushesInFlight %d,"
               + " pushBytesInFlight %d, -Xmx512m%n",
-          rate, duration.toSeconds(), pushesInFlight, pushBytesInFlight);
+          rate, durationSeconds, pushesInFlight, pushBytesInFlight);
       System.out.println(
           "t s | accepted/s | 429/s | other/s | in flight | heap after GC MiB | RSS MiB");
       List<long[]> samples = new ArrayList<>();
@@ -174,7 +174,7 @@ public final class OverloadCommand implements Callable<Integer> {
               return;
             }
             try {
-              double seconds = sampleEvery.toMillis() / 1e3;
+              double seconds = sampleSeconds;
               long ok = c.ok.sum();
               long refused = c.overloaded.sum();
               long errors = c.errors.sum();
@@ -205,13 +205,15 @@ public final class OverloadCommand implements Callable<Integer> {
         running[0] = new PushDriver.Counts();
         // The driver fills its own counts; the sampler reads them through this holder.
         sampler.scheduleAtFixedRate(
-            sample, sampleEvery.toMillis(), sampleEvery.toMillis(), TimeUnit.MILLISECONDS);
-        over = driver.openLoop(rate, duration, maxOutstanding, () -> {}, running);
+            sample, sampleSeconds * 1000L, sampleSeconds * 1000L, TimeUnit.MILLISECONDS);
+        over =
+            driver.openLoop(
+                rate, Duration.ofSeconds(durationSeconds), maxOutstanding, () -> {}, running);
       } finally {
         sampler.shutdownNow();
         sampler.awaitTermination(30, TimeUnit.SECONDS);
       }
-      double seconds = duration.toMillis() / 1e3;
+      double seconds = durationSeconds;
       Histogram ok = over.okLatency;
       System.out.printf(
           "overdrive answers: %,d sent, %,d accepted (code 0), %,d refused 429 (code -503), %,d"
