@@ -177,6 +177,9 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
               .thenCompose(identity -> connections.open(request, auth, identity));
     } catch (AuthException e) {
       reply = CompletableFuture.failedFuture(e);
+    } catch (RuntimeException e) {
+      permit.release(); // a bug of the authenticator: the slot is not lost with it
+      throw e;
     }
     reply.whenComplete((done, error) -> permit.release());
     reply(
