@@ -6,6 +6,7 @@ import io.herald.bench.scenario.CometMemoryCommand;
 import io.herald.bench.scenario.CompareCommand;
 import io.herald.bench.scenario.ConnectionStormCommand;
 import io.herald.bench.scenario.InboxCommand;
+import io.herald.bench.scenario.OverloadCommand;
 import io.herald.bench.scenario.RoomFanoutCommand;
 import io.herald.bench.scenario.UnicastCommand;
 import picocli.CommandLine;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Command;
       UnicastCommand.class,
       InboxCommand.class,
       ChatCommand.class,
-      CompareCommand.class
+      CompareCommand.class,
+      OverloadCommand.class
     })
 public final class Bench {
   private Bench() {}

@@ -72,7 +72,8 @@ final class StandaloneConfigs {
         d.singleLoginPlatforms(),
         d.cometCallTimeout(),
         d.im().withEnabled(true),
-        new AdminConfig(List.of(adminToken)));
+        new AdminConfig(List.of(adminToken)),
+        d.overload());
   }
 
   /** The Comet, calling the standalone Logic's gRPC port {@code logicGrpcPort}. */

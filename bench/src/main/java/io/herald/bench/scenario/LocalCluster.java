@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Logic and one or more Comets, each in its own JVM on loopback started through the launcher
@@ -45,6 +46,9 @@ final class LocalCluster implements AutoCloseable {
   private String topic = "";
   private String redisUri = "";
   private String im = "";
+  private Map<String, String> logicEnv = Map.of();
+  private Map<String, String> cometEnv = Map.of();
+  private RoleOptions jobOptions;
 
   /**
    * @param cometCpus {@code taskset} CPU list for the Comet (empty: not pinned)
@@ -95,6 +99,15 @@ final class LocalCluster implements AutoCloseable {
    */
   void withIm(String section) {
     this.im = section;
+  }
+
+  /**
+   * Environment overrides of Logic's config (e.g. {@code LOGIC_OVERLOAD_PUSHESINFLIGHT}) and of the
+   * Comets' ({@code COMET_LIMITS_MAXHANDSHAKES}). Call before {@link #start}.
+   */
+  void withEnv(Map<String, String> logic, Map<String, String> comet) {
+    this.logicEnv = Map.copyOf(logic);
+    this.cometEnv = Map.copyOf(comet);
   }
 
   /**
@@ -153,7 +166,7 @@ final class LocalCluster implements AutoCloseable {
         cluster.logic(
             logicHttpPort,
             logicGrpcPort,
-            logicOptions.withJvm(recorded("logic", logicOptions.jvmOptions())));
+            logicOptions.withJvm(recorded("logic", logicOptions.jvmOptions())).withEnv(logicEnv));
     roles.add(logic.process());
     for (int i = 0; i < cometCount; i++) {
       boolean first = i == 0;
@@ -169,14 +182,16 @@ final class LocalCluster implements AutoCloseable {
               "bench-" + name,
               logic,
               ports,
-              options.comet(
-                  name, heap, first ? recorded("comet", cometJvmOptions) : cometJvmOptions));
+              options
+                  .comet(name, heap, first ? recorded("comet", cometJvmOptions) : cometJvmOptions)
+                  .withEnv(cometEnv));
       comets.add(comet);
       roles.add(comet.process());
     }
     if (!kafka.isEmpty()) {
-      RoleOptions jobOptions = options.job();
-      job = cluster.job(jobOptions.withJvm(recorded("job", jobOptions.jvmOptions())));
+      RoleOptions jobRole = options.job();
+      jobOptions = jobRole.withJvm(recorded("job", jobRole.jvmOptions()));
+      job = cluster.job(jobOptions);
       roles.add(job.process());
     }
   }
@@ -188,6 +203,28 @@ final class LocalCluster implements AutoCloseable {
 
   long jobPid() {
     return job.process().pid();
+  }
+
+  /** Stops Job (gracefully: it commits what it delivered and leaves its group). */
+  void stopJob() {
+    job.process().stop(Duration.ofSeconds(20));
+    roles.remove(job.process());
+  }
+
+  /** Starts Job again after {@link #stopJob()} and waits until it is consuming. */
+  void startJob() {
+    job = cluster.job(jobOptions);
+    roles.add(job.process());
+  }
+
+  /** Job's own figures, from its {@code /metrics} endpoint. */
+  ServiceMetrics jobMetrics() throws IOException, InterruptedException {
+    return ServiceMetrics.scrape(job.url("/metrics"));
+  }
+
+  /** Logic's own figures, from its {@code /metrics} endpoint. */
+  ServiceMetrics logicMetrics() throws IOException, InterruptedException {
+    return ServiceMetrics.scrape("http://127.0.0.1:" + logicHttpPort + "/metrics");
   }
 
   int logicHttpPort() {

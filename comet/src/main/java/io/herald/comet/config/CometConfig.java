@@ -401,14 +401,43 @@ public record CometConfig(
    *     averaged; more are refused
    * @param newConnectionsPerIpBurst how far above that rate one IP may burst (a NAT's clients
    *     coming back after a node died)
+   * @param maxConnections open client connections on this Comet, from every IP and listener
+   *     (authenticated or not); more are refused (default {@value #DEFAULT_MAX_CONNECTIONS})
+   * @param maxHandshakes connections open and not yet authenticated (waiting for their AUTH or for
+   *     Logic's answer); more are refused, so a connect storm cannot queue unbounded work behind
+   *     Logic (default {@value #DEFAULT_MAX_HANDSHAKES})
    */
   public record Limits(
       int upstreamPerSecond,
       int upstreamBurst,
       int connectionsPerIp,
       int newConnectionsPerIpPerSecond,
-      int newConnectionsPerIpBurst) {
+      int newConnectionsPerIpBurst,
+      int maxConnections,
+      int maxHandshakes) {
+    public static final int DEFAULT_MAX_CONNECTIONS = 1_000_000;
+    public static final int DEFAULT_MAX_HANDSHAKES = 10_000;
+
+    /** The per-IP limits, with the default global ones. */
+    public Limits(
+        int upstreamPerSecond,
+        int upstreamBurst,
+        int connectionsPerIp,
+        int newConnectionsPerIpPerSecond,
+        int newConnectionsPerIpBurst) {
+      this(
+          upstreamPerSecond,
+          upstreamBurst,
+          connectionsPerIp,
+          newConnectionsPerIpPerSecond,
+          newConnectionsPerIpBurst,
+          DEFAULT_MAX_CONNECTIONS,
+          DEFAULT_MAX_HANDSHAKES);
+    }
+
     public Limits {
+      Check.positive("maxConnections", maxConnections);
+      Check.positive("maxHandshakes", maxHandshakes);
       Check.positive("upstreamPerSecond", upstreamPerSecond);
       Check.state(
           upstreamBurst >= upstreamPerSecond,

@@ -183,6 +183,7 @@ final class AuthHandler extends ClientFrameHandler {
       int seq,
       ConnectResponse response,
       Throwable error) {
+    handshakeOver();
     boolean accepted = error == null && !response.hasRejection() && !response.getKey().isEmpty();
     if (state != State.CONNECTING || !ctx.channel().isActive()) {
       state = State.DONE;

@@ -59,6 +59,11 @@ abstract class ClientFrameHandler extends FlushBatchingHandler {
   /** Whether the connection limiter admitted the channel (passed its channelActive on). */
   private boolean admitted;
 
+  /**
+   * Whether the channel counts as a handshake in flight at the limiter (admitted, not yet over).
+   */
+  private boolean handshaking;
+
   private boolean rateLimited;
   private boolean unwritable;
   private Future<?> unwritableDeadline;
@@ -82,6 +87,16 @@ abstract class ClientFrameHandler extends FlushBatchingHandler {
     rateLimited = replaced.rateLimited;
     admitted = replaced.admitted;
     replaced.admitted = false;
+    handshaking = replaced.handshaking;
+    replaced.handshaking = false;
+  }
+
+  /** The handshake is over (Logic answered, or the channel closed): its limiter slot goes back. */
+  final void handshakeOver() {
+    if (handshaking) {
+      handshaking = false;
+      listener.limiter().handshakeOver();
+    }
   }
 
   @Override
@@ -202,6 +217,7 @@ abstract class ClientFrameHandler extends FlushBatchingHandler {
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
     admitted = true;
+    handshaking = true;
     listener.limiter().opened(listener.kind());
     ctx.fireChannelActive();
   }
@@ -209,6 +225,7 @@ abstract class ClientFrameHandler extends FlushBatchingHandler {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     stopWatchingUnwritable();
+    handshakeOver();
     if (admitted) {
       admitted = false;
       listener.limiter().released(ctx.channel(), listener.kind());

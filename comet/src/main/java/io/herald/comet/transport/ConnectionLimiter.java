@@ -36,6 +36,13 @@ import org.slf4j.LoggerFactory;
  *       herald.comet.rate.limited{kind=per_ip_rate}}.
  * </ul>
  *
+ * <p>Two global limits come first, each also refusing by closing at once: {@code maxConnections}
+ * open connections ({@code herald.comet.rate.limited{kind=max_connections}}) and {@code
+ * maxHandshakes} connections not yet authenticated ({@code kind=max_handshakes}; gauged in {@code
+ * herald.comet.handshakes.pending}). A refusal by a global limit is logged at WARN at most once per
+ * {@value #LOG_EVERY_SECONDS} s with the count since the last line. Connections already open are
+ * never touched by any of these limits.
+ *
  * <p>An IP's entry goes once it holds no connection and its bucket is full again (swept every
  * {@value #SWEEP_EVERY} connections), so memory follows the open connections and the IPs that
  * connected within the last {@code newBurst / newPerSecond} seconds, not every address ever seen.
@@ -48,6 +55,17 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ConnectionLimiter.class);
 
   static final int SWEEP_EVERY = 4096;
+
+  static final long LOG_EVERY_SECONDS = 10;
+
+  private final int maxConnections;
+  private final int maxHandshakes;
+  private final AtomicLong total = new AtomicLong();
+  private final AtomicLong handshakes = new AtomicLong();
+  private final AtomicLong refusedSinceLog = new AtomicLong();
+  private final AtomicLong nextLogNanos;
+  private final Counter refusedMax;
+  private final Counter refusedHandshakes;
 
   private final int connectionsPerIp;
   private final int newPerSecond;
@@ -74,6 +92,14 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     this.newPerSecond = limits.newConnectionsPerIpPerSecond();
     this.newBurst = limits.newConnectionsPerIpBurst();
     this.nanoTime = nanoTime;
+    this.maxConnections = limits.maxConnections();
+    this.maxHandshakes = limits.maxHandshakes();
+    this.nextLogNanos = new AtomicLong(nanoTime.getAsLong());
+    Gauge.builder("herald.comet.handshakes.pending", handshakes, AtomicLong::get)
+        .description("Connections open and not yet authenticated")
+        .register(meters);
+    this.refusedMax = TransportMetrics.rateLimited(meters, "max_connections");
+    this.refusedHandshakes = TransportMetrics.rateLimited(meters, "max_handshakes");
     for (TransportKind kind : TransportKind.values()) {
       AtomicLong count = new AtomicLong();
       open.put(kind, count);
@@ -91,11 +117,24 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     Channel channel = ctx.channel();
     String ip = ClientAddress.ip(channel);
     long now = nanoTime.getAsLong();
+    if (total.incrementAndGet() > maxConnections) {
+      total.decrementAndGet();
+      refuseGlobal(ctx, refusedMax, "max_connections", maxConnections, now);
+      return;
+    }
+    if (handshakes.incrementAndGet() > maxHandshakes) {
+      handshakes.decrementAndGet();
+      total.decrementAndGet();
+      refuseGlobal(ctx, refusedHandshakes, "max_handshakes", maxHandshakes, now);
+      return;
+    }
     Admission admission = admit(ip, now);
     if ((admissions.incrementAndGet() & (SWEEP_EVERY - 1)) == 0) {
       sweep(now);
     }
     if (admission != Admission.ADMITTED) {
+      handshakes.decrementAndGet();
+      total.decrementAndGet();
       boolean rate = admission == Admission.OVER_RATE;
       (rate ? refusedRate : refused).increment();
       log.debug(
@@ -116,6 +155,36 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     ctx.fireChannelActive();
   }
 
+  private void refuseGlobal(
+      ChannelHandlerContext ctx, Counter counter, String limit, int max, long now) {
+    counter.increment();
+    long since = refusedSinceLog.incrementAndGet();
+    long next = nextLogNanos.get();
+    if (now - next >= 0
+        && nextLogNanos.compareAndSet(next, now + LOG_EVERY_SECONDS * 1_000_000_000L)) {
+      refusedSinceLog.addAndGet(-since);
+      log.warn(
+          "Refused {} connection(s) since the last report: {} ({}) reached; {} open, {}"
+              + " handshaking",
+          since,
+          limit,
+          max,
+          total.get(),
+          handshakes.get());
+    }
+    ChannelFuture unused = ctx.close();
+  }
+
+  /** A handshake this admitted is over (authenticated, refused, or closed before). */
+  void handshakeOver() {
+    handshakes.decrementAndGet();
+  }
+
+  /** Connections admitted and not yet authenticated. */
+  public long pendingHandshakes() {
+    return handshakes.get();
+  }
+
   /**
    * Drops what a refused connection still delivers: an admitted one has removed this handler, so
    * only a refused one reads through it (the bytes that followed its PROXY header in one packet).
@@ -132,6 +201,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
   /** Gives back the slot of a channel this admitted, counted open on {@code kind}. */
   void released(Channel channel, TransportKind kind) {
+    total.decrementAndGet();
     release(ClientAddress.ip(channel));
     open.get(kind).decrementAndGet();
   }

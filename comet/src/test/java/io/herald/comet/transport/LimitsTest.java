@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.herald.comet.config.CometConfig;
 import io.herald.comet.session.TransportKind;
+import io.herald.proto.logic.v1.ConnectResponse;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -150,5 +151,67 @@ class LimitsTest {
     fixture.nanoTime.addAndGet(TimeUnit.SECONDS.toNanos(1));
     limiter.sweep(fixture.nanoTime.get());
     assertThat(limiter.clientIps()).isZero();
+  }
+
+  @Test
+  void connectionsOverTheGlobalMaximumAreRefusedAndOpenOnesAreUnaffected() {
+    TransportFixture fixture =
+        new TransportFixture(new CometConfig.Limits(5, 10, 100, 200, 1000, 2, 100));
+    ConnectionLimiter limiter = fixture.context.connectionLimiter();
+    EmbeddedChannel first = fixture.authenticated(ProtocolVersion.V1);
+    EmbeddedChannel second = fixture.tcp();
+
+    EmbeddedChannel third = fixture.tcp();
+
+    assertThat(third.isOpen()).isFalse();
+    assertThat(fixture.count("herald.comet.rate.limited", "kind", "max_connections")).isEqualTo(1);
+    assertThat(first.isOpen()).isTrue();
+    send(first, ProtocolVersion.V1, Op.HEARTBEAT, 2, "");
+    assertThat(read(first).op()).isEqualTo(Op.HEARTBEAT_REPLY);
+    assertThat(limiter.openConnections(TransportKind.TCP)).isEqualTo(2);
+
+    assertThat(second.close().isDone()).isTrue();
+    EmbeddedChannel fourth = fixture.tcp();
+    assertThat(fourth.isOpen()).isTrue();
+    assertThat(limiter.clientIps()).isEqualTo(1);
+    for (EmbeddedChannel channel : new EmbeddedChannel[] {first, second, third, fourth}) {
+      channel.close();
+      assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
+    assertThat(limiter.openConnections(TransportKind.TCP)).isZero();
+    assertThat(limiter.pendingHandshakes()).isZero();
+  }
+
+  @Test
+  void handshakesOverTheMaximumAreRefusedAndASlotComesBackWhenLogicAnswers() {
+    TransportFixture fixture =
+        new TransportFixture(new CometConfig.Limits(5, 10, 100, 200, 1000, 100, 2));
+    ConnectionLimiter limiter = fixture.context.connectionLimiter();
+    CompletableFuture<ConnectResponse> logicAnswer = new CompletableFuture<>();
+    EmbeddedChannel authenticated = fixture.authenticated(ProtocolVersion.V1);
+    fixture.logic.onConnect = request -> logicAnswer; // Logic slow: handshakes pile up
+    EmbeddedChannel waiting = fixture.tcp();
+    send(waiting, ProtocolVersion.V1, Op.AUTH, 1, TransportFixture.AUTH_JSON);
+    EmbeddedChannel silent = fixture.tcp();
+    assertThat(limiter.pendingHandshakes()).isEqualTo(2);
+
+    EmbeddedChannel refused = fixture.tcp();
+
+    assertThat(refused.isOpen()).isFalse();
+    assertThat(fixture.count("herald.comet.rate.limited", "kind", "max_handshakes")).isEqualTo(1);
+    assertThat(fixture.meters.get("herald.comet.handshakes.pending").gauge().value()).isEqualTo(2);
+    assertThat(authenticated.isOpen()).isTrue();
+
+    logicAnswer.complete(ConnectResponse.newBuilder().setMid(7).setKey("key-w").build());
+    waiting.runPendingTasks();
+    assertThat(read(waiting).op()).isEqualTo(Op.AUTH_REPLY);
+    assertThat(limiter.pendingHandshakes()).isEqualTo(1);
+    assertThat(silent.close().isDone()).isTrue();
+    assertThat(limiter.pendingHandshakes()).isZero();
+    assertThat(fixture.tcp().isOpen()).isTrue();
+    for (EmbeddedChannel channel : new EmbeddedChannel[] {authenticated, waiting, refused}) {
+      channel.close();
+      assertThat(channel.finishAndReleaseAll()).isFalse();
+    }
   }
 }

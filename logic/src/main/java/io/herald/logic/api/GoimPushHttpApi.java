@@ -8,6 +8,8 @@ import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServerBuilder;
 import io.herald.logic.inbox.Inbox;
 import io.herald.logic.online.OnlineView;
+import io.herald.logic.overload.Admission;
+import io.herald.logic.overload.InFlightLimit;
 import io.herald.logic.push.Delivery;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.push.PushResult;
@@ -41,7 +43,13 @@ import java.util.function.Function;
  * <p>Replies are goim's ({@link GoimReplies}); a push answers only once Kafka has every record of
  * it ({@link PushService}). Every route needs a bearer token unless {@code api.requireToken} is
  * off. Each push is traced ({@link PushSpans}: span {@code POST /goim/push/<target>}) from the
- * trace context in its headers. Reference: {@code docs/api.md}.
+ * trace context in its headers.
+ *
+ * <p><b>Overload.</b> Every push holds a permit of the {@link Admission} (shared with gRPC) from
+ * the moment its headers arrive until it is answered, reserving its {@code Content-Length} (or
+ * {@code maxBodyBytes}); when none is left the push is refused at once, before its body is read:
+ * HTTP 429 with {@code Retry-After}, goim's {@code {"code":-503,...}}, counted as {@code
+ * result=overloaded}. Reference: {@code docs/api.md}.
  */
 public final class GoimPushHttpApi {
   private final PushService pushes;
@@ -52,6 +60,7 @@ public final class GoimPushHttpApi {
   private final long maxRequestLength;
   private final GoimHttpErrors errors;
   private final PushSpans spans;
+  private final Admission admission;
 
   /**
    * @throws IllegalArgumentException if {@code api} requires a token but configures none
@@ -76,6 +85,22 @@ public final class GoimPushHttpApi {
       PushConfig.Api api,
       MeterRegistry meters,
       Tracing tracing) {
+    this(pushes, online, inbox, api, meters, tracing, Admission.unbounded());
+  }
+
+  /**
+   * @param admission bounds the pushes in flight (shared with the gRPC API)
+   * @throws IllegalArgumentException if {@code api} requires a token but configures none
+   */
+  public GoimPushHttpApi(
+      PushService pushes,
+      OnlineView online,
+      Inbox inbox,
+      PushConfig.Api api,
+      MeterRegistry meters,
+      Tracing tracing,
+      Admission admission) {
+    this.admission = admission;
     this.pushes = pushes;
     this.spans = new PushSpans(tracing);
     this.tokens = BearerTokens.of(api);
@@ -207,26 +232,36 @@ public final class GoimPushHttpApi {
       ServerBuilder sb, String target, Function<Push, CompletableFuture<Object>> handler) {
     String spanName = "POST /goim/push/" + target;
     HttpService service =
-        (ctx, req) ->
-            HttpResponse.of(
-                req.aggregate()
-                    .thenCompose(
-                        request -> {
-                          Span span = spans.start(spanName, request.headers(), "http");
-                          return spans.run(
-                              span,
-                              () ->
-                                  handler.apply(
-                                      new Push(
-                                          ctx.queryParams(),
-                                          ByteString.copyFrom(request.content().array()),
-                                          span)));
-                        })
-                    .handle(
-                        (data, e) -> {
-                          metrics.push(target, e);
-                          return e == null ? GoimReplies.ok(data) : GoimReplies.failure(e);
-                        }));
+        (ctx, req) -> {
+          long length = req.headers().contentLength();
+          InFlightLimit.Permit permit =
+              admission.tryAdmit(
+                  length >= 0 ? Math.min(length, maxRequestLength) : maxRequestLength);
+          if (permit == null) {
+            metrics.push(target, PushApiMetrics.OVERLOADED);
+            return GoimReplies.overloaded(admission.retryAfterSeconds());
+          }
+          return HttpResponse.of(
+              req.aggregate()
+                  .thenCompose(
+                      request -> {
+                        Span span = spans.start(spanName, request.headers(), "http");
+                        return spans.run(
+                            span,
+                            () ->
+                                handler.apply(
+                                    new Push(
+                                        ctx.queryParams(),
+                                        ByteString.copyFrom(request.content().array()),
+                                        span)));
+                      })
+                  .handle(
+                      (data, e) -> {
+                        permit.release();
+                        metrics.push(target, e);
+                        return e == null ? GoimReplies.ok(data) : GoimReplies.failure(e);
+                      }));
+        };
     sb.route()
         .post("/goim/push/" + target)
         .maxRequestLength(maxRequestLength)

@@ -32,6 +32,7 @@ final class GoimReplies {
   static final int REQUEST_ERROR = -400;
   static final int UNAUTHORIZED = -401;
   static final int SERVER_ERROR = -500;
+  static final int OVERLOADED = -503;
 
   private GoimReplies() {}
 
@@ -66,6 +67,21 @@ final class GoimReplies {
   /** {@code {"code":code,"message":message}} with HTTP 200. */
   static HttpResponse code(int code, String message) {
     return HttpResponse.ofJson(body(code, message));
+  }
+
+  /**
+   * A push refused because Logic has as much in flight as it may hold: HTTP 429 with {@code
+   * Retry-After: seconds} and {@code {"code":-503,...}}, so goim clients, which read the code, see
+   * a failure, and HTTP clients see a retryable one. Nothing of the push was done.
+   */
+  static HttpResponse overloaded(long retryAfterSeconds) {
+    return HttpResponse.ofJson(
+        ResponseHeaders.builder(HttpStatus.TOO_MANY_REQUESTS)
+            .add(HttpHeaderNames.RETRY_AFTER, Long.toString(retryAfterSeconds))
+            .build(),
+        body(
+            OVERLOADED,
+            "overloaded: too many pushes in flight, retry after " + retryAfterSeconds + " s"));
   }
 
   static HttpResponse unauthorized(String reason) {

@@ -1,19 +1,22 @@
 package io.herald.logic.api;
 
 import io.herald.logic.Failures;
+import io.herald.logic.overload.OverloadedException;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The push API's meters, shared by HTTP and gRPC: {@code herald.logic.pushes{target, result}},
  * {@code herald.logic.online.queries{query, result}} and {@code
  * herald.logic.inbox.requests{result}}. Targets are {@code keys|mids|room|all}, queries {@code
- * top|room|total}, results {@code ok|bad_request|unauthorized|error}; never a key, mid or room id.
+ * top|room|total}, results {@code ok|bad_request|unauthorized|overloaded|error}; never a key, mid
+ * or room id.
  */
 final class PushApiMetrics {
   static final String OK = "ok";
   static final String BAD_REQUEST = "bad_request";
   static final String UNAUTHORIZED = "unauthorized";
   static final String ERROR = "error";
+  static final String OVERLOADED = "overloaded";
 
   private final MeterRegistry meters;
 
@@ -55,6 +58,9 @@ final class PushApiMetrics {
       return OK;
     }
     Throwable cause = Failures.cause(failure);
+    if (cause instanceof OverloadedException) {
+      return OVERLOADED;
+    }
     return cause instanceof IllegalArgumentException || GoimHttpErrors.find(cause) != null
         ? BAD_REQUEST
         : ERROR;

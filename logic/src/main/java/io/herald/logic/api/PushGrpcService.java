@@ -3,6 +3,7 @@ package io.herald.logic.api;
 import com.linecorp.armeria.common.HttpHeaders;
 import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import io.grpc.Metadata;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
@@ -11,6 +12,8 @@ import io.herald.logic.Failures;
 import io.herald.logic.inbox.Inbox;
 import io.herald.logic.inbox.InboxUnavailableException;
 import io.herald.logic.online.OnlineView;
+import io.herald.logic.overload.Admission;
+import io.herald.logic.overload.InFlightLimit;
 import io.herald.logic.push.Delivery;
 import io.herald.logic.push.InvalidPushException;
 import io.herald.logic.push.PushConfig;
@@ -50,9 +53,10 @@ import java.util.function.Supplier;
 
 /**
  * gRPC {@code herald.push.v1.Push}, with the semantics of the HTTP API ({@link GoimPushHttpApi}): a
- * push answers once Kafka has every record of it. Errors become statuses by {@link #STATUSES}; the
- * bearer token is checked by {@link BearerAuthInterceptor}. Serve {@link #grpcService()}, with
- * {@link #exceptionHandler()} on the {@code GrpcService}.
+ * push answers once Kafka has every record of it. A push over the bound on pushes in flight ({@link
+ * Admission}) fails at once with RESOURCE_EXHAUSTED, trailer {@link #RETRY_AFTER_MS}. Errors become
+ * statuses by {@link #STATUSES}; the bearer token is checked by {@link BearerAuthInterceptor}.
+ * Serve {@link #grpcService()}, with {@link #exceptionHandler()} on the {@code GrpcService}.
  */
 public final class PushGrpcService extends PushGrpc.PushImplBase {
   /**
@@ -67,12 +71,17 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
           .map(InboxUnavailableException.class, Status.Code.UNAVAILABLE)
           .build();
 
+  /** The trailer of a RESOURCE_EXHAUSTED push: how long to wait before retrying, in ms. */
+  public static final Metadata.Key<String> RETRY_AFTER_MS =
+      Metadata.Key.of("retry-after-ms", Metadata.ASCII_STRING_MARSHALLER);
+
   private final PushService pushes;
   private final OnlineQueries online;
   private final InboxQueries inboxes;
   private final BearerTokens tokens;
   private final PushApiMetrics metrics;
   private final PushSpans spans;
+  private final Admission admission;
 
   /**
    * @throws IllegalArgumentException if {@code api} requires a token but configures none
@@ -97,6 +106,23 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
       PushConfig.Api api,
       MeterRegistry meters,
       Tracing tracing) {
+    this(pushes, online, inbox, api, meters, tracing, Admission.unbounded());
+  }
+
+  /**
+   * @param admission bounds the pushes in flight (shared with the HTTP API): one over it fails at
+   *     once with RESOURCE_EXHAUSTED and trailer {@code retry-after-ms}
+   * @throws IllegalArgumentException if {@code api} requires a token but configures none
+   */
+  public PushGrpcService(
+      PushService pushes,
+      OnlineView online,
+      Inbox inbox,
+      PushConfig.Api api,
+      MeterRegistry meters,
+      Tracing tracing,
+      Admission admission) {
+    this.admission = admission;
     this.pushes = pushes;
     this.spans = new PushSpans(tracing);
     this.online = new OnlineQueries(online);
@@ -119,6 +145,7 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
   public void pushKeys(PushKeysRequest request, StreamObserver<PushKeysResponse> response) {
     reply(
         "keys",
+        request.getSerializedSize(),
         PushGrpc.getPushKeysMethod().getFullMethodName(),
         () ->
             pushes.pushKeys(
@@ -139,6 +166,7 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
   public void pushMids(PushMidsRequest request, StreamObserver<PushMidsResponse> response) {
     reply(
         "mids",
+        request.getSerializedSize(),
         PushGrpc.getPushMidsMethod().getFullMethodName(),
         () ->
             pushes.pushMids(
@@ -159,6 +187,7 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
   public void pushRoom(PushRoomRequest request, StreamObserver<PushRoomResponse> response) {
     reply(
         "room",
+        request.getSerializedSize(),
         PushGrpc.getPushRoomMethod().getFullMethodName(),
         () ->
             pushes.pushRoom(
@@ -171,6 +200,7 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
   public void pushAll(PushAllRequest request, StreamObserver<PushAllResponse> response) {
     reply(
         "all",
+        request.getSerializedSize(),
         PushGrpc.getPushAllMethod().getFullMethodName(),
         () -> pushes.pushAll(request.getOp(), request.getSpeed(), request.getBody()),
         result -> PushAllResponse.newBuilder().setMessageId(result.messageId()).build(),
@@ -276,10 +306,25 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
    */
   private <R> void reply(
       String target,
+      long size,
       String method,
       Supplier<CompletableFuture<PushResult>> push,
       Function<PushResult, R> toResponse,
       StreamObserver<R> response) {
+    InFlightLimit.Permit permit = admission.tryAdmit(size);
+    if (permit == null) {
+      metrics.push(target, PushApiMetrics.OVERLOADED);
+      Metadata trailers = new Metadata();
+      trailers.put(RETRY_AFTER_MS, Long.toString(admission.retryAfterMillis()));
+      response.onError(
+          Status.RESOURCE_EXHAUSTED
+              .withDescription(
+                  "overloaded: too many pushes in flight, retry after "
+                      + admission.retryAfterMillis()
+                      + " ms")
+              .asRuntimeException(trailers));
+      return;
+    }
     ServiceRequestContext ctx = ServiceRequestContext.currentOrNull();
     Span span =
         spans.start(method, ctx == null ? HttpHeaders.of() : ctx.request().headers(), "grpc");
@@ -288,6 +333,7 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
     var unused =
         pushed.whenCompleteAsync(
             (result, e) -> {
+              permit.release();
               metrics.push(target, e);
               if (e == null) {
                 PushSpans.messageId(span, result.messageId());

@@ -141,6 +141,17 @@ public final class Connections {
     meters.counter("herald.logic.connects", "result", result).increment();
   }
 
+  /** The answer to a Connect over the bound on Connects in flight: retry after that long. */
+  static ConnectResponse overloaded(long retryAfterMillis) {
+    return ConnectResponse.newBuilder()
+        .setRejection(
+            Rejection.newBuilder()
+                .setReason(RejectReason.REJECT_REASON_OVERLOADED)
+                .setMessage("overloaded: too many connects in flight, retry")
+                .setRetryAfterMs(retryAfterMillis))
+        .build();
+  }
+
   static ConnectResponse rejection(AuthException refused) {
     RejectReason reason =
         switch (refused.reason()) {

@@ -16,6 +16,8 @@ import io.herald.logic.inbox.InboxUnavailableException;
 import io.herald.logic.online.OnlineCounts;
 import io.herald.logic.online.OnlineStore;
 import io.herald.logic.online.ServerOnline;
+import io.herald.logic.overload.Admission;
+import io.herald.logic.overload.InFlightLimit;
 import io.herald.logic.receive.UpstreamMessage;
 import io.herald.logic.receive.UpstreamSink;
 import io.herald.logic.room.RoomIndex;
@@ -70,6 +72,13 @@ import org.apache.kafka.common.KafkaException;
  * hands chat requests (ops 28, 30, 32, 34) to the IM layer ({@link ChatRequests}), whose every
  * outcome — a malformed body, a refusal, a database down — is a reply frame (op + 1) with a status,
  * never a gRPC error; other ops go to the upstream sink.
+ *
+ * <p><b>Overload.</b> Connects being decided are bounded ({@code overload.connectsInFlight}): one
+ * over the bound is answered at once with a {@code Rejection} {@code REJECT_REASON_OVERLOADED} and
+ * {@code retry_after_ms}, counted in {@code herald.logic.connects{result=overloaded}}, so a connect
+ * storm never queues Redis commands past their timeout; the Comet tells the client and closes it,
+ * and the client reconnects with its backoff. Heartbeats and Disconnects are never refused: each is
+ * one Redis command that keeps a session right.
  */
 public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
   /**
@@ -109,6 +118,8 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
   private final GoimNodes nodes;
   private final Clock clock;
   private final Counter restored;
+  private final Admission connects;
+  private final Counter overloaded;
 
   public LogicGrpcService(
       MeteredAuthenticator authenticator,
@@ -121,7 +132,10 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
       Connections connections,
       GoimNodes nodes,
       Clock clock,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      Admission connects) {
+    this.connects = connects;
+    this.overloaded = meters.counter("herald.logic.connects", "result", "overloaded");
     this.authenticator = authenticator;
     this.sessions = stores.sessions();
     this.onlineStore = stores.online();
@@ -147,6 +161,13 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
     require(request.getServerId(), "server_id");
     require(request.getConnId(), "conn_id");
     epochs.observe(request.getServerId(), request.getServerEpoch());
+    InFlightLimit.Permit permit = connects.tryAdmit(0);
+    if (permit == null) {
+      overloaded.increment();
+      response.onNext(Connections.overloaded(connects.retryAfterMillis()));
+      response.onCompleted();
+      return;
+    }
     CompletableFuture<ConnectResponse> reply;
     try {
       AuthBody auth = authenticator.parse(request.getToken().toByteArray(), request.getClientIp());
@@ -156,7 +177,11 @@ public final class LogicGrpcService extends LogicGrpc.LogicImplBase {
               .thenCompose(identity -> connections.open(request, auth, identity));
     } catch (AuthException e) {
       reply = CompletableFuture.failedFuture(e);
+    } catch (RuntimeException e) {
+      permit.release(); // a bug of the authenticator: the slot is not lost with it
+      throw e;
     }
+    reply.whenComplete((done, error) -> permit.release());
     reply(
         reply.exceptionally(
             error -> {

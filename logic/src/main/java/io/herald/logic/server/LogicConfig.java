@@ -8,6 +8,7 @@ import io.herald.logic.api.GoimNodes;
 import io.herald.logic.auth.AuthConfig;
 import io.herald.logic.im.ImConfig;
 import io.herald.logic.inbox.InboxConfig;
+import io.herald.logic.overload.OverloadConfig;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.receive.ReceiveConfig;
 import io.herald.logic.store.StoreConfig;
@@ -37,6 +38,8 @@ import java.util.List;
  *     push.api.maxBodyBytes}
  * @param admin the operators' console ({@code docs/console.md}): off until {@code admin.tokens}
  *     names a token, none of which may also be a push API token
+ * @param overload the bounds on pushes and Connects in flight, past which they are refused at once
+ *     with a retryable answer ({@link OverloadConfig})
  */
 public record LogicConfig(
     Server server,
@@ -51,7 +54,8 @@ public record LogicConfig(
     List<String> singleLoginPlatforms,
     Duration cometCallTimeout,
     ImConfig im,
-    AdminConfig admin) {
+    AdminConfig admin,
+    OverloadConfig overload) {
 
   /** goim's Logic ports. */
   public static final int DEFAULT_HTTP_PORT = 3111;
@@ -72,7 +76,8 @@ public record LogicConfig(
         List.of(),
         Duration.ofSeconds(2),
         ImConfig.defaults(),
-        AdminConfig.defaults());
+        AdminConfig.defaults(),
+        OverloadConfig.defaults());
   }
 
   public LogicConfig {
@@ -90,6 +95,7 @@ public record LogicConfig(
     Check.positive("cometCallTimeout", cometCallTimeout);
     Check.notNull("im", im);
     Check.notNull("admin", admin);
+    Check.notNull("overload", overload);
     for (int i = 0; i < admin.tokens().size(); i++) {
       // A backend that may push must not thereby be able to drain Comets.
       Check.state(

@@ -29,6 +29,8 @@ import io.herald.logic.ids.SnowflakeMessageIds;
 import io.herald.logic.im.ChatRequests;
 import io.herald.logic.im.ImLayer;
 import io.herald.logic.online.OnlineCounts;
+import io.herald.logic.overload.Admission;
+import io.herald.logic.overload.InFlightLimit;
 import io.herald.logic.push.PushService;
 import io.herald.logic.queue.KafkaPushQueue;
 import io.herald.logic.queue.PushQueue;
@@ -205,7 +207,19 @@ public final class LogicServer {
                   meters),
               nodes,
               clock,
-              meters);
+              meters,
+              new Admission(
+                  new InFlightLimit(
+                      "connect", config.overload().connectsInFlight(), Long.MAX_VALUE, meters),
+                  config.overload().retryAfter()));
+      Admission pushAdmission =
+          new Admission(
+              new InFlightLimit(
+                  "push",
+                  config.overload().pushesInFlight(),
+                  config.overload().pushBytesInFlight(),
+                  meters),
+              config.overload().retryAfter());
       Readiness readiness =
           new Readiness(
               List.of(
@@ -226,7 +240,13 @@ public final class LogicServer {
               .addService(logic)
               .addService(
                   new PushGrpcService(
-                          pushes, online, stores.inbox(), config.push().api(), meters, tracing)
+                          pushes,
+                          online,
+                          stores.inbox(),
+                          config.push().api(),
+                          meters,
+                          tracing,
+                          pushAdmission)
                       .grpcService());
       if (im != null) {
         grpc.addService(
@@ -243,7 +263,8 @@ public final class LogicServer {
           .service("/health", OperatorServices.health(readiness::health))
           .service("/live", OperatorServices.health(() -> Health.UP))
           .service("/metrics", OperatorServices.metrics(meters));
-      new GoimPushHttpApi(pushes, online, stores.inbox(), config.push().api(), meters, tracing)
+      new GoimPushHttpApi(
+              pushes, online, stores.inbox(), config.push().api(), meters, tracing, pushAdmission)
           .bindTo(builder);
       new GoimNodesHttpApi(nodes, registry, online).bindTo(builder);
       if (im != null) {

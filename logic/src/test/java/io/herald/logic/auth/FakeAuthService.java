@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * A business auth service on 127.0.0.1: answers every POST with the configured status and body,
  * records what it was sent, and can hold its answers (to test timeouts and shared calls).
  */
-final class FakeAuthService implements AutoCloseable {
+public final class FakeAuthService implements AutoCloseable {
   /** One request the service received. */
   record Received(String body, String contentType, String authorization) {}
 
@@ -36,11 +36,11 @@ final class FakeAuthService implements AutoCloseable {
     server.start();
   }
 
-  static FakeAuthService start() throws IOException {
+  public static FakeAuthService start() throws IOException {
     return new FakeAuthService();
   }
 
-  URI url() {
+  public URI url() {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/auth");
   }
 
@@ -50,15 +50,15 @@ final class FakeAuthService implements AutoCloseable {
   }
 
   /** Requests wait, unanswered, until {@link #release()} (or {@link #close()}). */
-  void hold() {
+  public void hold() {
     gate = new CountDownLatch(1);
   }
 
-  void release() {
+  public void release() {
     gate.countDown();
   }
 
-  int calls() {
+  public int calls() {
     return received.size();
   }
 
