@@ -42,9 +42,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Chat across the roles' processes — Logic (with the IM service on a real PostgreSQL), Job and two
@@ -54,10 +59,15 @@ import org.junit.jupiter.api.Test;
  * one message, one total order under concurrent senders, read cursors, receipts and unread counts,
  * membership changes, limits, a group crossing the fan-out threshold, and restarts of Logic and a
  * Comet in the middle of a conversation.
+ *
+ * <p>One system serves every test (starting one takes longer than most tests): each test talks as
+ * users and groups of its own, and the test that kills Logic and a Comet runs last.
  */
 @RealRedis
 @RealKafka
 @RealPostgres
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChatIT {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final AtomicLong MIDS = new AtomicLong(70_000);
@@ -75,7 +85,7 @@ class ChatIT {
   private GoimApi api;
   private final List<WireClient> wires = new ArrayList<>();
 
-  @BeforeEach
+  @BeforeAll
   void start(KafkaBroker kafka, PostgresServer postgres) {
     this.postgres = postgres;
     redis = RedisProcess.start();
@@ -92,10 +102,19 @@ class ChatIT {
   }
 
   @AfterEach
-  void stop() {
+  void closeDevices() {
     wires.forEach(WireClient::close);
-    cluster.close();
-    redis.close();
+    wires.clear();
+  }
+
+  @AfterAll
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (redis != null) {
+      redis.close();
+    }
   }
 
   private RoleOptions logicOptions() {
@@ -435,6 +454,7 @@ class ChatIT {
   // ---- restarts ----
 
   @Test
+  @Order(Integer.MAX_VALUE) // it kills Logic and comet A: the last test on this system
   void restartingLogicAndACometInTheMiddleOfAConversationLosesNoMessage() {
     long alice = MIDS.incrementAndGet();
     long bob = MIDS.incrementAndGet();

@@ -38,9 +38,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The delivery classes across the roles' processes — Logic, Job and Comets each in a JVM of its
@@ -49,45 +54,83 @@ import org.junit.jupiter.api.Test;
  * at the application, also when a Comet or Job is killed in the middle; acked pushes are resent
  * until acked and cost bounded memory when never acked; a trimmed or lost inbox is a reset, never a
  * silent gap; goim's version 1 clients are unaffected.
+ *
+ * <p>One system (Logic, comets A and B, a Comet with short ack resends for the acked test, Job)
+ * serves the tests (starting one takes longer than most tests): each test talks as users of its
+ * own; the two that kill Job or comet A run last, in that order. The retention test needs a Logic
+ * that keeps 10 stored pushes: it starts a system of its own.
  */
 @RealRedis
 @RealKafka
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeliveryIT {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final AtomicLong MIDS = new AtomicLong(40_000);
 
-  private RedisProcess redis;
   private KafkaBroker kafka;
+  private RedisProcess redis;
   private HeraldCluster cluster;
+  private HeraldCluster.Logic logic;
+  private HeraldCluster.Comet cometA;
+  private HeraldCluster.Comet cometB;
+  private HeraldCluster.Comet cometAcks;
+  private HeraldCluster.Role job;
   private final List<Device> devices = new ArrayList<>();
   private final List<WireClient> wires = new ArrayList<>();
 
-  @BeforeEach
+  @BeforeAll
   void start(KafkaBroker kafka) {
     this.kafka = kafka;
     redis = RedisProcess.start();
-    cluster =
-        new HeraldCluster(
-            Backends.of(
-                    redis.uri(), kafka.bootstrapServers(), kafka.newTopic(4), kafka.newGroupId())
-                .withRegistry(Backends.Registry.FAST));
+    cluster = cluster(redis);
+    logic = cluster.logic();
+    cometA = cluster.comet("comet-a", logic);
+    cometB = cluster.comet("comet-b", logic);
+    // For the acked test: short resend delays and a small window. Started before Job, so Job knows
+    // it from the start, as it knows the others.
+    cometAcks =
+        cluster.comet(
+            "comet-acks",
+            logic,
+            RoleOptions.yaml(
+                yaml ->
+                    yaml.set(
+                        "delivery",
+                        "{ack: {initialDelay: 300ms, maxDelay: 600ms, maxAttempts: 4, window: 8}}")));
+    job = cluster.job();
+  }
+
+  private HeraldCluster cluster(RedisProcess redis) {
+    return new HeraldCluster(
+        Backends.of(redis.uri(), kafka.bootstrapServers(), kafka.newTopic(4), kafka.newGroupId())
+            .withRegistry(Backends.Registry.FAST));
   }
 
   @AfterEach
-  void stop() {
+  void closeDevices() {
     devices.forEach(device -> device.client.close());
+    devices.clear();
     wires.forEach(WireClient::close);
-    cluster.close();
-    redis.close();
+    wires.clear();
+  }
+
+  @AfterAll
+  void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (redis != null) {
+      redis.close();
+    }
   }
 
   // ---- stored ----
 
   @Test
+  @Order(1)
   void aDeviceOfflineDuring200StoredPushesGetsThemAllInOrderOnceAndASecondDeviceToo() {
-    HeraldCluster.Logic logic = cluster.logic();
-    HeraldCluster.Comet comet = cluster.comet("comet-a", logic);
-    cluster.job();
+    HeraldCluster.Comet comet = cometA;
     GoimApi api = new GoimApi(logic.url(""));
     long mid = MIDS.incrementAndGet();
     InboxStore phoneStore = new MemoryInboxStore();
@@ -137,27 +180,22 @@ class DeliveryIT {
   }
 
   @Test
+  @Order(Integer.MAX_VALUE) // comet A stays dead: the last test on this system
   void killingACometInTheMiddleOf2000StoredPushesLosesNone() throws Exception {
-    HeraldCluster.Logic logic = cluster.logic();
-    HeraldCluster.Comet a = cluster.comet("comet-a", logic);
-    HeraldCluster.Comet b = cluster.comet("comet-b", logic);
-    cluster.job();
-    survivesAKill(logic, a, b, () -> a.process().kill());
+    survivesAKill(logic, cometA, cometB, () -> cometA.process().kill());
   }
 
   @Test
+  @Order(Integer.MAX_VALUE - 1)
   void killingJobInTheMiddleOf2000StoredPushesLosesNone() throws Exception {
-    HeraldCluster.Logic logic = cluster.logic();
-    HeraldCluster.Comet a = cluster.comet("comet-a", logic);
-    HeraldCluster.Comet b = cluster.comet("comet-b", logic);
-    HeraldCluster.Role job = cluster.job();
+    HeraldCluster.Role killed = job;
     survivesAKill(
         logic,
-        a,
-        b,
+        cometA,
+        cometB,
         () -> {
-          job.process().kill();
-          cluster.job(job.port(), RoleOptions.DEFAULTS);
+          killed.process().kill();
+          job = cluster.job(killed.port(), RoleOptions.DEFAULTS);
         });
   }
 
@@ -192,7 +230,20 @@ class DeliveryIT {
   }
 
   @Test
+  @Order(4)
   void retentionOverflowAndALostInboxAreResetsNeverSilentGaps() {
+    try (RedisProcess ownRedis = RedisProcess.start();
+        HeraldCluster own = cluster(ownRedis)) {
+      try {
+        retentionOverflowAndALostInboxAreResetsNeverSilentGaps(ownRedis, own);
+      } finally {
+        closeDevices(); // before their Comet goes
+      }
+    }
+  }
+
+  private void retentionOverflowAndALostInboxAreResetsNeverSilentGaps(
+      RedisProcess redis, HeraldCluster cluster) {
     HeraldCluster.Logic logic =
         cluster.logic(RoleOptions.yaml(yaml -> yaml.set("inbox", "{maxCount: 10}")));
     HeraldCluster.Comet comet = cluster.comet("comet-a", logic);
@@ -238,18 +289,9 @@ class DeliveryIT {
   // ---- acked ----
 
   @Test
+  @Order(3)
   void ackedPushesAreResentUntilAckedAndANeverAckingClientCostsABoundedWindow() {
-    HeraldCluster.Logic logic = cluster.logic();
-    HeraldCluster.Comet comet =
-        cluster.comet(
-            "comet-a",
-            logic,
-            RoleOptions.yaml(
-                yaml ->
-                    yaml.set(
-                        "delivery",
-                        "{ack: {initialDelay: 300ms, maxDelay: 600ms, maxAttempts: 4, window: 8}}")));
-    cluster.job();
+    HeraldCluster.Comet comet = cometAcks;
     GoimApi api = new GoimApi(logic.url(""));
 
     WireClient acking = wire(comet).auth(MIDS.incrementAndGet(), "acking", "");
@@ -289,10 +331,9 @@ class DeliveryIT {
   // ---- goim version 1 ----
 
   @Test
+  @Order(2)
   void aGoimVersion1ClientInTheSameRoomsAndPushesIsUnaffected() {
-    HeraldCluster.Logic logic = cluster.logic();
-    HeraldCluster.Comet comet = cluster.comet("comet-a", logic);
-    cluster.job();
+    HeraldCluster.Comet comet = cometA;
     GoimApi api = new GoimApi(logic.url(""));
     long goimMid = MIDS.incrementAndGet();
     WireClient goim = wire(comet, ProtocolVersion.V1).auth(goimMid, "goim", "live://9");
