@@ -7,6 +7,7 @@ import io.herald.bench.scenario.CompareCommand;
 import io.herald.bench.scenario.ConnectionStormCommand;
 import io.herald.bench.scenario.InboxCommand;
 import io.herald.bench.scenario.RoomFanoutCommand;
+import io.herald.bench.scenario.SoakCommand;
 import io.herald.bench.scenario.UnicastCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Command;
       UnicastCommand.class,
       InboxCommand.class,
       ChatCommand.class,
-      CompareCommand.class
+      CompareCommand.class,
+      SoakCommand.class
     })
 public final class Bench {
   private Bench() {}

@@ -6,6 +6,7 @@ import io.herald.testkit.RedisProcess;
 import io.herald.testkit.cluster.CometPorts;
 import io.herald.testkit.cluster.HeraldCluster;
 import io.herald.testkit.cluster.RoleOptions;
+import io.herald.testkit.cluster.RoleYaml;
 import io.herald.testkit.cluster.ServiceMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A Logic and one or more Comets, each in its own JVM on loopback started through the launcher
@@ -45,6 +47,9 @@ final class LocalCluster implements AutoCloseable {
   private String topic = "";
   private String redisUri = "";
   private String im = "";
+  private List<String> roleJvmOptions = List.of();
+  private UnaryOperator<RoleYaml> logicChange = UnaryOperator.identity();
+  private UnaryOperator<RoleYaml> cometChange = UnaryOperator.identity();
 
   /**
    * @param cometCpus {@code taskset} CPU list for the Comet (empty: not pinned)
@@ -98,6 +103,28 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /**
+   * Adds {@code jvmOptions} to every role's JVM (Logic, Job, the Comets), and applies {@code logic}
+   * and {@code comet} to their configs after the bench's own changes. Call before {@link #start}.
+   */
+  void withRoleChanges(
+      List<String> jvmOptions, UnaryOperator<RoleYaml> logic, UnaryOperator<RoleYaml> comet) {
+    this.roleJvmOptions = List.copyOf(jvmOptions);
+    this.logicChange = logic;
+    this.cometChange = comet;
+  }
+
+  private static List<String> plus(List<String> options, List<String> more) {
+    List<String> all = new ArrayList<>(options);
+    all.addAll(more);
+    return all;
+  }
+
+  private static RoleOptions changed(RoleOptions options, UnaryOperator<RoleYaml> change) {
+    UnaryOperator<RoleYaml> first = options.yaml();
+    return options.withYaml(yaml -> change.apply(first.apply(yaml)));
+  }
+
+  /**
    * Runs {@code count} Comet processes instead of one, each on its own ports; clients connect to
    * them round-robin. One process may hold at most 20,000 file descriptors here, so more
    * connections than that need several Comets. Call before {@link #start}.
@@ -148,7 +175,8 @@ final class LocalCluster implements AutoCloseable {
   void start(String heap, List<String> cometJvmOptions) {
     BenchRoles options = new BenchRoles(dir, cometCpus, redisUri, kafka, topic, im);
     cluster = new HeraldCluster(options.backends());
-    RoleOptions logicOptions = options.logic();
+    RoleOptions logicOptions = changed(options.logic(), logicChange);
+    logicOptions = logicOptions.withJvm(plus(logicOptions.jvmOptions(), roleJvmOptions));
     logic =
         cluster.logic(
             logicHttpPort,
@@ -164,18 +192,21 @@ final class LocalCluster implements AutoCloseable {
               FreePorts.next(),
               first ? cometGrpcPort : FreePorts.next(),
               FreePorts.next());
+      List<String> cometJvm = plus(cometJvmOptions, roleJvmOptions);
       HeraldCluster.Comet comet =
           cluster.comet(
               "bench-" + name,
               logic,
               ports,
-              options.comet(
-                  name, heap, first ? recorded("comet", cometJvmOptions) : cometJvmOptions));
+              changed(
+                  options.comet(name, heap, first ? recorded("comet", cometJvm) : cometJvm),
+                  cometChange));
       comets.add(comet);
       roles.add(comet.process());
     }
     if (!kafka.isEmpty()) {
       RoleOptions jobOptions = options.job();
+      jobOptions = jobOptions.withJvm(plus(jobOptions.jvmOptions(), roleJvmOptions));
       job = cluster.job(jobOptions.withJvm(recorded("job", jobOptions.jvmOptions())));
       roles.add(job.process());
     }
@@ -197,6 +228,25 @@ final class LocalCluster implements AutoCloseable {
   /** The first Comet's process id. */
   long cometPid() {
     return comets.get(0).process().pid();
+  }
+
+  /** Every role process started: Logic, the Comets, Job (when started), in that order. */
+  List<HeraldProcess> roles() {
+    return List.copyOf(roles);
+  }
+
+  /** The Comets started. */
+  List<HeraldCluster.Comet> comets() {
+    return List.copyOf(comets);
+  }
+
+  HeraldCluster.Logic logic() {
+    return logic;
+  }
+
+  /** The file a role's log is copied to when it stops ({@link #close()}). */
+  Path logOf(HeraldProcess role) {
+    return dir.resolve(role.toString().split(" ")[0] + ".log");
   }
 
   long logicPid() {
@@ -237,6 +287,22 @@ final class LocalCluster implements AutoCloseable {
     List<Integer> ports = comets.stream().map(c -> webSocket ? c.wsPort() : c.tcpPort()).toList();
     return clients.start(
         webSocket ? "ws" : "tcp", ports, connections, processes, perSecond, waitForGo);
+  }
+
+  /**
+   * Starts client processes for {@code connections} more connections, each {@code clients} command
+   * with {@code options} added (e.g. {@code --version=2}, its churn), without waiting.
+   */
+  List<ClientProcess> start(int connections, int processes, int perSecond, List<String> options)
+      throws IOException {
+    List<Integer> ports = comets.stream().map(c -> webSocket ? c.wsPort() : c.tcpPort()).toList();
+    return clients.start(
+        webSocket ? "ws" : "tcp", ports, connections, processes, perSecond, false, options);
+  }
+
+  /** Waits until every connection started so far is online (clients with {@code --reconnect}). */
+  List<ClientProcess> awaitOnline(Duration timeout) throws IOException, InterruptedException {
+    return clients.awaitOnline(timeout);
   }
 
   /** Waits until every connection started so far is authenticated. */
@@ -282,7 +348,7 @@ final class LocalCluster implements AutoCloseable {
       HeraldProcess role = roles.get(i);
       role.stop(Duration.ofSeconds(10));
       try {
-        Files.writeString(dir.resolve(role.toString().split(" ")[0] + ".log"), role.log());
+        Files.writeString(logOf(role), role.log());
       } catch (IOException | UncheckedIOException e) {
         // the log is a help, not a result
       }
