@@ -85,8 +85,10 @@ final class ClientProcesses {
               "--sources=127.0.0." + (launch.index() + 2),
               "--connections=" + launch.connections(),
               "--rate=" + Math.max(1, perSecond / processes),
-              "--first-mid=" + launch.firstMid(),
-              "--max-duration=1800"));
+              "--first-mid=" + launch.firstMid()));
+      if (options.stream().noneMatch(o -> o.startsWith("--max-duration="))) {
+        command.add("--max-duration=1800");
+      }
       if (waitForGo) {
         command.add("--wait-for-go");
       }

@@ -189,6 +189,14 @@ public final class SoakCommand implements Callable<Integer> {
           "directory for soak.csv, the plots and the logs; empty: bench/target/soak-<time>")
   String out;
 
+  @Option(
+      names = "--from-csv",
+      defaultValue = "",
+      description =
+          "judge and plot the samples of an earlier run (its soak.csv; plots next to it) instead"
+              + " of running")
+  String fromCsv;
+
   private static final int PARTITIONS = 4;
 
   /** What the run found, for the smoke test and the report. */
@@ -214,6 +222,13 @@ public final class SoakCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!fromCsv.isEmpty()) {
+      Path csv = Path.of(fromCsv);
+      Report report = Report.read(csv);
+      report.trends(flatRelative);
+      System.out.println("plots: " + report.plot(csv.toAbsolutePath().getParent()));
+      return 0;
+    }
     Path dir =
         out.isEmpty()
             ? Path.of(
@@ -327,6 +342,7 @@ public final class SoakCommand implements Callable<Integer> {
           List.of(
               "--heartbeat=" + heartbeatSeconds,
               "--reconnect",
+              "--max-duration=" + (runFor.toSeconds() + 1800),
               "--churn=" + churn,
               "--abandon-limit=" + Math.max(30, 3 * parseDuration(timeout).toSeconds()));
       List<ClientProcess> clients = new ArrayList<>();
@@ -384,8 +400,8 @@ public final class SoakCommand implements Callable<Integer> {
         cluster.close();
         keys.close();
         long leaks = leaks(dir, roles, cluster);
-        Map<String, Trend> trends = sampler.trends(flatRelative);
-        List<Path> plots = sampler.plot(dir);
+        Map<String, Trend> trends = sampler.report().trends(flatRelative);
+        List<Path> plots = sampler.report().plot(dir);
         long violations = sampler.boundViolations();
         System.out.printf(
             "pushes: %,d accepted, %,d failed; %,d messages delivered to clients; %,d"
@@ -801,6 +817,50 @@ public final class SoakCommand implements Callable<Integer> {
       return (long) last("reconnects");
     }
 
+    /** The samples so far, to judge and plot. */
+    Report report() {
+      return new Report(columns, rows);
+    }
+
+    void close() throws IOException {
+      gcs.shutdownNow();
+      writer.close();
+      for (Probe probe : probes) {
+        probe.close();
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "samples in " + csv;
+    }
+  }
+
+  /** Samples (a header and rows, as in soak.csv), judged per series and plotted. */
+  static final class Report {
+    private final List<String> columns;
+    private final List<double[]> rows;
+
+    Report(List<String> columns, List<double[]> rows) {
+      this.columns = List.copyOf(columns);
+      this.rows = List.copyOf(rows);
+    }
+
+    /** Reads a soak.csv. */
+    static Report read(Path csv) throws IOException {
+      List<String> lines = Files.readAllLines(csv);
+      List<double[]> rows = new ArrayList<>();
+      for (String line : lines.subList(1, lines.size())) {
+        if (!line.isBlank()) {
+          rows.add(
+              java.util.Arrays.stream(line.split(",", -1))
+                  .mapToDouble(Double::parseDouble)
+                  .toArray());
+        }
+      }
+      return new Report(List.of(lines.get(0).split(",", -1)), rows);
+    }
+
     private double[] column(String name) {
       int i = columns.indexOf(name);
       return rows.stream().mapToDouble(r -> r[i]).toArray();
@@ -884,19 +944,6 @@ public final class SoakCommand implements Callable<Integer> {
       Path png = dir.resolve(file);
       LineChart.write(png, title, unit, t, series);
       return png;
-    }
-
-    void close() throws IOException {
-      gcs.shutdownNow();
-      writer.close();
-      for (Probe probe : probes) {
-        probe.close();
-      }
-    }
-
-    @Override
-    public String toString() {
-      return "samples in " + csv;
     }
   }
 
