@@ -8,6 +8,7 @@ import io.herald.bench.scenario.ConnectionStormCommand;
 import io.herald.bench.scenario.InboxCommand;
 import io.herald.bench.scenario.OverloadCommand;
 import io.herald.bench.scenario.RoomFanoutCommand;
+import io.herald.bench.scenario.SoakCommand;
 import io.herald.bench.scenario.UnicastCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Command;
       InboxCommand.class,
       ChatCommand.class,
       CompareCommand.class,
-      OverloadCommand.class
+      OverloadCommand.class,
+      SoakCommand.class
     })
 public final class Bench {
   private Bench() {}

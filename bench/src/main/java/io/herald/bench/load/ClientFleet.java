@@ -4,8 +4,11 @@ import io.herald.wire.Frame;
 import io.herald.wire.FrameCodec;
 import io.herald.wire.Op;
 import io.herald.wire.ProtocolVersion;
+import io.herald.wire.delivery.AckBody;
+import io.herald.wire.delivery.MessageEnvelope;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -38,6 +41,8 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Opens many client connections to Comets over TCP or WebSocket, paced, bound to several source
@@ -61,6 +66,56 @@ public final class ClientFleet implements Fleet {
   private static final int MAX_REPORTS = 10;
   private final AtomicInteger reported = new AtomicInteger();
   private final byte[] heartbeat;
+  private final Churn churn;
+
+  /** Each connection's channel now (churn replaces it), by index. */
+  private final AtomicReferenceArray<Channel> channels;
+
+  /** Each connection's reconnects so far: it reconnects to the next Comet port each time. */
+  private final int[] generations;
+
+  private final AtomicInteger online = new AtomicInteger();
+  private final LongAdder dropped = new LongAdder();
+  private final LongAdder reset = new LongAdder();
+  private final LongAdder abandoned = new LongAdder();
+  private final LongAdder abandonedUnnoticed = new LongAdder();
+  private final LongAdder paused = new LongAdder();
+  private final LongAdder reconnects = new LongAdder();
+  private final LongAdder acks = new LongAdder();
+  private final LongAdder notices = new LongAdder();
+  private volatile boolean churning;
+  private volatile boolean closing;
+
+  /**
+   * What happens to connections once {@link #startChurn()} is called (the soak): every second
+   * {@code dropsPerSecond} of them (a fraction) end in one of three ways, picked at random, and
+   * reconnect: closed (FIN), reset (RST: {@code SO_LINGER} 0), or abandoned (no more heartbeats and
+   * no close, so the Comet finds out by its heartbeat timeout; the connection reconnects once the
+   * Comet closed it). With {@code pause} above zero every connection is a slow consumer: it reads
+   * for {@code read}, then stops reading for {@code pause} (heartbeats still go out), so the
+   * Comet's write queue fills past its high watermark and {@code maxUnwritable} closes it.
+   *
+   * @param abandonLimit an abandoned connection the Comet has not closed after this long is reset
+   *     by the client and counted ({@code abandoned_unnoticed})
+   * @param reconnect whether a connection that closed or failed comes back even before {@link
+   *     #startChurn()} (as it does once churning)
+   */
+  public record Churn(
+      double dropsPerSecond,
+      Duration read,
+      Duration pause,
+      Duration abandonLimit,
+      boolean reconnect) {
+    public static final Churn NONE =
+        new Churn(0, Duration.ZERO, Duration.ZERO, Duration.ofMinutes(1), false);
+
+    boolean slow() {
+      return !pause.isZero();
+    }
+  }
+
+  /** Set on a connection that stopped its heartbeats to be found silent. */
+  private static final AttributeKey<Boolean> ABANDONED = AttributeKey.valueOf("bench.abandoned");
 
   /**
    * What a fleet opens.
@@ -102,7 +157,14 @@ public final class ClientFleet implements Fleet {
   private static final AttributeKey<Integer> PORT = AttributeKey.valueOf("bench.port");
 
   public ClientFleet(Settings settings) {
+    this(settings, Churn.NONE);
+  }
+
+  public ClientFleet(Settings settings, Churn churn) {
     this.settings = settings;
+    this.churn = churn;
+    this.channels = new AtomicReferenceArray<>(settings.connections());
+    this.generations = new int[settings.connections()];
     boolean epoll = Epoll.isAvailable();
     this.group =
         new MultiThreadIoEventLoopGroup(
@@ -143,6 +205,11 @@ public final class ClientFleet implements Fleet {
                     ch.pipeline().addLast(new Receiver());
                   }
                 });
+    if (churn.slow()) {
+      // A small receive buffer (no autotuning): what a slow consumer leaves unread backs up into
+      // the Comet's write queue within seconds instead of filling megabytes of kernel buffers.
+      bootstrap.option(ChannelOption.SO_RCVBUF, 8192);
+    }
     if (epoll) {
       // Bound to a source address, a socket gets its port at bind(), from the ports free towards
       // every destination, or at connect() with this option, from those free towards the Comet.
@@ -158,7 +225,11 @@ public final class ClientFleet implements Fleet {
 
   private void connect(int i) {
     String source = settings.sources().get(i % settings.sources().size());
-    int port = settings.ports().get(i % settings.ports().size());
+    int generation;
+    synchronized (generations) {
+      generation = generations[i];
+    }
+    int port = settings.ports().get((i + generation) % settings.ports().size());
     long mid = settings.firstMid() + i;
     ChannelFuture future =
         (settings.webSocket() ? bootstrap.clone().attr(PORT, port) : bootstrap)
@@ -169,11 +240,24 @@ public final class ClientFleet implements Fleet {
           if (!f.isSuccess()) {
             report("connect " + source + " -> " + port + " failed", f.cause());
             failed.incrementAndGet();
+            if ((churning || churn.reconnect()) && !closing && !group.isShuttingDown()) {
+              var unused = group.next().schedule(() -> connect(i), 1, TimeUnit.SECONDS);
+            }
             return;
           }
           connected.incrementAndGet();
           Channel channel = f.channel();
-          channel.closeFuture().addListener(c -> closed.incrementAndGet());
+          channels.set(i, channel);
+          channel
+              .closeFuture()
+              .addListener(
+                  c -> {
+                    closed.incrementAndGet();
+                    reconnectLater(i, channel);
+                  });
+          if (churn.slow()) {
+            schedulePause(channel);
+          }
           if (settings.webSocket()) {
             channel.attr(MID).set(mid); // AUTH once the WebSocket handshake is done
           } else {
@@ -202,7 +286,7 @@ public final class ClientFleet implements Fleet {
             .eventLoop()
             .scheduleAtFixedRate(
                 () -> {
-                  if (channel.isActive()) {
+                  if (channel.isActive() && !channel.hasAttr(ABANDONED)) {
                     var ignored = channel.writeAndFlush(Unpooled.wrappedBuffer(heartbeat));
                   }
                 },
@@ -212,7 +296,12 @@ public final class ClientFleet implements Fleet {
   }
 
   private static byte[] encode(ProtocolVersion version, int op, int seq, byte[] body) {
-    Frame frame = new Frame(version, op, seq, Unpooled.wrappedBuffer(body));
+    return encodeFrame(version, op, seq, Unpooled.wrappedBuffer(body));
+  }
+
+  /** The bytes of one frame; takes {@code body}'s reference. */
+  private static byte[] encodeFrame(ProtocolVersion version, int op, int seq, ByteBuf body) {
+    Frame frame = new Frame(version, op, seq, body);
     ByteBuf encoded = FrameCodec.encode(io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, frame);
     try {
       byte[] bytes = new byte[encoded.readableBytes()];
@@ -222,6 +311,154 @@ public final class ClientFleet implements Fleet {
       encoded.release();
       frame.release();
     }
+  }
+
+  /** Starts the churn (and the slow consumers' pauses): see {@link Churn}. */
+  public void startChurn() {
+    if (churning || churn.dropsPerSecond() <= 0) {
+      churning = true;
+      return;
+    }
+    churning = true;
+    double perTick = churn.dropsPerSecond() * settings.connections() / 10;
+    double[] owed = {0};
+    var unused =
+        group
+            .next()
+            .scheduleAtFixedRate(
+                () -> {
+                  owed[0] += perTick;
+                  for (; owed[0] >= 1; owed[0]--) {
+                    drop(ThreadLocalRandom.current().nextInt(settings.connections()));
+                  }
+                },
+                100,
+                100,
+                TimeUnit.MILLISECONDS);
+  }
+
+  /** Ends connection {@code i} one of the three ways (if it is up and not already ending). */
+  private void drop(int i) {
+    Channel channel = channels.get(i);
+    if (channel == null || !channel.isActive() || channel.hasAttr(ABANDONED)) {
+      return;
+    }
+    switch (ThreadLocalRandom.current().nextInt(3)) {
+      case 0 -> {
+        dropped.increment();
+        var unused = channel.close();
+      }
+      case 1 -> {
+        reset.increment();
+        channel.eventLoop().execute(() -> resetNow(channel));
+      }
+      default -> {
+        abandoned.increment();
+        channel.attr(ABANDONED).set(true);
+        var unused =
+            channel
+                .eventLoop()
+                .schedule(
+                    () -> {
+                      if (channel.isActive()) {
+                        abandonedUnnoticed.increment();
+                        resetNow(channel);
+                      }
+                    },
+                    churn.abandonLimit().toMillis(),
+                    TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  /** Closes with an RST: {@code SO_LINGER} 0, the kernel discards the socket. */
+  private static void resetNow(Channel channel) {
+    if (channel.isActive()) {
+      channel.config().setOption(ChannelOption.SO_LINGER, 0);
+      var unused = channel.close();
+    }
+  }
+
+  /** Once churning, a closed connection comes back (to the next Comet port) after 0.1–1 s. */
+  private void reconnectLater(int i, Channel old) {
+    if (!(churning || churn.reconnect()) || closing || group.isShuttingDown()) {
+      return;
+    }
+    if (!channels.compareAndSet(i, old, null)) {
+      return;
+    }
+    synchronized (generations) {
+      generations[i]++;
+    }
+    reconnects.increment();
+    var unused =
+        group
+            .next()
+            .schedule(
+                () -> connect(i),
+                100 + ThreadLocalRandom.current().nextInt(900),
+                TimeUnit.MILLISECONDS);
+  }
+
+  /** A slow consumer: reads for {@code read} (random phase first), then stops for {@code pause}. */
+  private void schedulePause(Channel channel) {
+    long readMillis = churn.read().toMillis();
+    long first = churning ? readMillis : ThreadLocalRandom.current().nextLong(1, readMillis + 1);
+    var unused =
+        channel
+            .eventLoop()
+            .schedule(
+                () -> {
+                  if (!channel.isActive()) {
+                    return;
+                  }
+                  if (!churning) {
+                    schedulePause(channel);
+                    return;
+                  }
+                  paused.increment();
+                  channel.config().setAutoRead(false);
+                  var unusedResume =
+                      channel
+                          .eventLoop()
+                          .schedule(
+                              () -> {
+                                channel.config().setAutoRead(true);
+                                schedulePause(channel);
+                              },
+                              churn.pause().toMillis(),
+                              TimeUnit.MILLISECONDS);
+                },
+                first,
+                TimeUnit.MILLISECONDS);
+  }
+
+  /** Connections authenticated and open now. */
+  public int online() {
+    return online.get();
+  }
+
+  /**
+   * The churn so far: {@code dropped=N reset=N abandoned=N abandoned_unnoticed=N paused=N
+   * reconnects=N acks=N notices=N}.
+   */
+  public String churnStatus() {
+    return "dropped="
+        + dropped.sum()
+        + " reset="
+        + reset.sum()
+        + " abandoned="
+        + abandoned.sum()
+        + " abandoned_unnoticed="
+        + abandonedUnnoticed.sum()
+        + " paused="
+        + paused.sum()
+        + " reconnects="
+        + reconnects.sum()
+        + " acks="
+        + acks.sum()
+        + " notices="
+        + notices.sum();
   }
 
   @Override
@@ -264,6 +501,7 @@ public final class ClientFleet implements Fleet {
 
   @Override
   public void close() {
+    closing = true;
     group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
@@ -282,7 +520,9 @@ public final class ClientFleet implements Fleet {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-      if (!authenticatedHere) {
+      if (authenticatedHere) {
+        online.decrementAndGet();
+      } else if (!churning && !churn.reconnect()) {
         report(ctx.channel() + " closed before AUTH_REPLY", new IllegalStateException("closed"));
       }
       super.channelInactive(ctx);
@@ -290,10 +530,10 @@ public final class ClientFleet implements Fleet {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-      read(frame, frame.readerIndex(), frame.readableBytes());
+      read(ctx, frame, frame.readerIndex(), frame.readableBytes());
     }
 
-    private void read(ByteBuf buffer, int start, int length) {
+    private void read(ChannelHandlerContext ctx, ByteBuf buffer, int start, int length) {
       int packetLength = buffer.getInt(start);
       int headerLength = buffer.getUnsignedShort(start + 4);
       int op = buffer.getInt(start + 8);
@@ -305,15 +545,42 @@ public final class ClientFleet implements Fleet {
         int end = start + packetLength;
         while (inner < end) {
           int innerLength = buffer.getInt(inner);
-          read(buffer, inner, end - inner);
+          read(ctx, buffer, inner, end - inner);
           inner += innerLength;
         }
       } else if (op == Op.AUTH_REPLY) {
         authenticatedHere = true;
         authenticated.incrementAndGet();
+        online.incrementAndGet();
         lastAuthenticatedMicros = Payload.nowMicros();
       } else if (Op.isBusiness(op)) {
         recorder.record(buffer, start + headerLength, packetLength - headerLength);
+      } else if (op == Op.MESSAGE) {
+        message(ctx, buffer.slice(start + headerLength, packetLength - headerLength));
+      } else if (op == Op.INBOX_NOTICE) {
+        notices.increment();
+      }
+    }
+
+    /**
+     * A version 2 message (op 26): its payload is recorded; an acked or stored one is acked at once
+     * by id (and, stored, by its inbox position), as an SDK does.
+     */
+    private void message(ChannelHandlerContext ctx, ByteBuf body) {
+      MessageEnvelope envelope = MessageEnvelope.decode(body);
+      ByteBuf payload = MessageEnvelope.payload(body);
+      recorder.record(payload, payload.readerIndex(), payload.readableBytes());
+      if (envelope.ackRequested() || envelope.stored()) {
+        AckBody ack =
+            envelope.stored()
+                ? new AckBody(envelope.epoch(), envelope.seq(), new long[] {envelope.messageId()})
+                : AckBody.ofIds(envelope.messageId());
+        acks.increment();
+        var unused =
+            ctx.writeAndFlush(
+                Unpooled.wrappedBuffer(
+                    encodeFrame(
+                        settings.version(), Op.ACK, 0, ack.encode(ByteBufAllocator.DEFAULT))));
       }
     }
 

@@ -24,8 +24,10 @@ import picocli.CommandLine.Spec;
 /**
  * One client process: a {@link ClientFleet} driven over standard input by a scenario (or a person).
  * Commands, one per line: {@code status}, {@code stats}, {@code reset}, {@code go} (with {@code
- * --wait-for-go}: start connecting), {@code quit}. Replies are single lines starting with the
- * command's name in capitals. The process exits by itself after {@code --max-duration}.
+ * --wait-for-go}: start connecting), {@code churn} (start {@code --churn} and {@code
+ * --slow-pause}), {@code online} (connections up now and the churn so far), {@code quit}. Replies
+ * are single lines starting with the command's name in capitals. The process exits by itself after
+ * {@code --max-duration}.
  */
 @Command(
     name = "clients",
@@ -95,6 +97,39 @@ public final class ClientsCommand implements Callable<Integer> {
   boolean waitForGo;
 
   @Option(
+      names = "--churn",
+      defaultValue = "0",
+      description =
+          "once told `churn`: the fraction of connections ended per second (closed, reset or"
+              + " abandoned to the heartbeat timeout, at random), each reconnecting")
+  double churnPerSecond;
+
+  @Option(
+      names = "--slow-pause",
+      defaultValue = "0",
+      description =
+          "once told `churn`: seconds each connection stops reading (a slow consumer) after"
+              + " every --slow-read seconds of reading; 0: never")
+  int slowPauseSeconds;
+
+  @Option(
+      names = "--reconnect",
+      description =
+          "a connection that closes or fails to connect comes back (always, once churning)")
+  boolean reconnect;
+
+  @Option(names = "--slow-read", defaultValue = "40", description = "see --slow-pause")
+  int slowReadSeconds;
+
+  @Option(
+      names = "--abandon-limit",
+      defaultValue = "60",
+      description =
+          "seconds after which an abandoned connection the Comet has not closed is reset (and"
+              + " counted as abandoned_unnoticed)")
+  int abandonLimitSeconds;
+
+  @Option(
       names = "--max-duration",
       defaultValue = "600",
       description = "seconds after which the process exits whatever happens")
@@ -131,6 +166,19 @@ public final class ClientsCommand implements Callable<Integer> {
             }
             out.println("GO");
           }
+          case "churn" -> {
+            if (fleet instanceof ClientFleet clients) {
+              clients.startChurn();
+            }
+            out.println("CHURN");
+          }
+          case "online" -> {
+            if (fleet instanceof ClientFleet clients) {
+              out.println("ONLINE online=" + clients.online() + " " + clients.churnStatus());
+            } else {
+              out.println("ONLINE online=" + (fleet.authenticated() - fleet.closed()));
+            }
+          }
           case "reset" -> {
             fleet.stats().reset();
             out.println("RESET");
@@ -163,7 +211,13 @@ public final class ClientsCommand implements Callable<Integer> {
                   firstMid,
                   Duration.ofSeconds(heartbeatSeconds),
                   threads,
-                  transport.equals("ws") ? wsPath : null));
+                  transport.equals("ws") ? wsPath : null),
+              new ClientFleet.Churn(
+                  churnPerSecond,
+                  Duration.ofSeconds(Math.max(1, slowReadSeconds)),
+                  Duration.ofSeconds(slowPauseSeconds),
+                  Duration.ofSeconds(abandonLimitSeconds),
+                  reconnect));
       case "nchan", "nats" ->
           new PeerFleet(
               new PeerFleet.Settings(

@@ -20,6 +20,7 @@ public final class ProcStats {
   private static final long TICKS_PER_SECOND = 100;
 
   private static final Pattern RSS = Pattern.compile("VmRSS:\\s+(\\d+) kB");
+  private static final Pattern THREADS = Pattern.compile("Threads:\\s+(\\d+)");
 
   /**
    * The heap in use in {@code GC.heap_info}: G1, Parallel and Serial ({@code total 1024K, used
@@ -45,6 +46,23 @@ public final class ProcStats {
       throw new IOException("no VmRSS for " + pid);
     }
     return Long.parseLong(m.group(1)) * 1024;
+  }
+
+  /** Open file descriptors (entries of {@code /proc/PID/fd}). */
+  public static long openFiles(long pid) throws IOException {
+    try (var entries = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      return entries.count();
+    }
+  }
+
+  /** Threads ({@code Threads:} of {@code /proc/PID/status}). */
+  public static long threads(long pid) throws IOException {
+    String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
+    Matcher m = THREADS.matcher(status);
+    if (!m.find()) {
+      throw new IOException("no Threads for " + pid);
+    }
+    return Long.parseLong(m.group(1));
   }
 
   /** User plus system CPU time, in nanoseconds. */

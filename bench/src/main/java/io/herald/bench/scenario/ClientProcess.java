@@ -65,6 +65,21 @@ final class ClientProcess implements AutoCloseable {
     throw new IllegalArgumentException("no " + name + " in " + status);
   }
 
+  /**
+   * {@code online}: connections up now and the churn so far, as fields ({@code online=N dropped=N
+   * reset=N ...}).
+   */
+  java.util.Map<String, Long> online() throws IOException {
+    java.util.Map<String, Long> fields = new java.util.LinkedHashMap<>();
+    for (String part : ask("online").split(" ", -1)) {
+      int eq = part.indexOf('=');
+      if (eq > 0) {
+        fields.put(part.substring(0, eq), Long.parseLong(part.substring(eq + 1)));
+      }
+    }
+    return fields;
+  }
+
   long pid() {
     return process.pid();
   }

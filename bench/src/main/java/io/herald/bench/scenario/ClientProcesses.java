@@ -60,6 +60,19 @@ final class ClientProcesses {
       int perSecond,
       boolean waitForGo)
       throws IOException {
+    return start(transport, ports, connections, processes, perSecond, waitForGo, List.of());
+  }
+
+  /** As above, with {@code options} added to each {@code clients} command (e.g. its churn). */
+  List<ClientProcess> start(
+      String transport,
+      List<Integer> ports,
+      int connections,
+      int processes,
+      int perSecond,
+      boolean waitForGo,
+      List<String> options)
+      throws IOException {
     int total = connections + connectionsOpened;
     for (Launch launch : plan(clients.size(), connectionsOpened, connections, processes)) {
       List<String> command = new ArrayList<>(cpus);
@@ -72,11 +85,14 @@ final class ClientProcesses {
               "--sources=127.0.0." + (launch.index() + 2),
               "--connections=" + launch.connections(),
               "--rate=" + Math.max(1, perSecond / processes),
-              "--first-mid=" + launch.firstMid(),
-              "--max-duration=1800"));
+              "--first-mid=" + launch.firstMid()));
+      if (options.stream().noneMatch(o -> o.startsWith("--max-duration="))) {
+        command.add("--max-duration=1800");
+      }
       if (waitForGo) {
         command.add("--wait-for-go");
       }
+      command.addAll(options);
       Process process =
           new ProcessBuilder(command)
               .redirectError(dir.resolve("clients-" + launch.index() + ".log").toFile())
@@ -120,6 +136,31 @@ final class ClientProcesses {
                 + "/clients-*.log)");
       }
       TimeUnit.MILLISECONDS.sleep(100);
+    }
+  }
+
+  /**
+   * Waits until every connection started so far is online ({@code online}: authenticated and open),
+   * for clients that reconnect by themselves ({@code --reconnect}): a connection that failed comes
+   * back instead of failing the wait.
+   */
+  List<ClientProcess> awaitOnline(Duration timeout) throws IOException, InterruptedException {
+    int total = pending;
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      long online = 0;
+      for (ClientProcess client : clients) {
+        online += client.online().getOrDefault("online", 0L);
+      }
+      if (online >= total) {
+        connectionsOpened = total;
+        return clients;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IOException(
+            online + " of " + total + " online (clients' reasons in " + dir + "/clients-*.log)");
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
     }
   }
 

@@ -6,6 +6,7 @@ import io.herald.testkit.RedisProcess;
 import io.herald.testkit.cluster.CometPorts;
 import io.herald.testkit.cluster.HeraldCluster;
 import io.herald.testkit.cluster.RoleOptions;
+import io.herald.testkit.cluster.RoleYaml;
 import io.herald.testkit.cluster.ServiceMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A Logic and one or more Comets, each in its own JVM on loopback started through the launcher
@@ -49,6 +51,9 @@ final class LocalCluster implements AutoCloseable {
   private Map<String, String> logicEnv = Map.of();
   private Map<String, String> cometEnv = Map.of();
   private RoleOptions jobOptions;
+  private List<String> roleJvmOptions = List.of();
+  private UnaryOperator<RoleYaml> logicChange = UnaryOperator.identity();
+  private UnaryOperator<RoleYaml> cometChange = UnaryOperator.identity();
 
   /**
    * @param cometCpus {@code taskset} CPU list for the Comet (empty: not pinned)
@@ -111,6 +116,28 @@ final class LocalCluster implements AutoCloseable {
   }
 
   /**
+   * Adds {@code jvmOptions} to every role's JVM (Logic, Job, the Comets), and applies {@code logic}
+   * and {@code comet} to their configs after the bench's own changes. Call before {@link #start}.
+   */
+  void withRoleChanges(
+      List<String> jvmOptions, UnaryOperator<RoleYaml> logic, UnaryOperator<RoleYaml> comet) {
+    this.roleJvmOptions = List.copyOf(jvmOptions);
+    this.logicChange = logic;
+    this.cometChange = comet;
+  }
+
+  private static List<String> plus(List<String> options, List<String> more) {
+    List<String> all = new ArrayList<>(options);
+    all.addAll(more);
+    return all;
+  }
+
+  private static RoleOptions changed(RoleOptions options, UnaryOperator<RoleYaml> change) {
+    UnaryOperator<RoleYaml> first = options.yaml();
+    return options.withYaml(yaml -> change.apply(first.apply(yaml)));
+  }
+
+  /**
    * Runs {@code count} Comet processes instead of one, each on its own ports; clients connect to
    * them round-robin. One process may hold at most 20,000 file descriptors here, so more
    * connections than that need several Comets. Call before {@link #start}.
@@ -161,7 +188,8 @@ final class LocalCluster implements AutoCloseable {
   void start(String heap, List<String> cometJvmOptions) {
     BenchRoles options = new BenchRoles(dir, cometCpus, redisUri, kafka, topic, im);
     cluster = new HeraldCluster(options.backends());
-    RoleOptions logicOptions = options.logic();
+    RoleOptions logicOptions = changed(options.logic(), logicChange);
+    logicOptions = logicOptions.withJvm(plus(logicOptions.jvmOptions(), roleJvmOptions));
     logic =
         cluster.logic(
             logicHttpPort,
@@ -177,19 +205,22 @@ final class LocalCluster implements AutoCloseable {
               FreePorts.next(),
               first ? cometGrpcPort : FreePorts.next(),
               FreePorts.next());
+      List<String> cometJvm = plus(cometJvmOptions, roleJvmOptions);
       HeraldCluster.Comet comet =
           cluster.comet(
               "bench-" + name,
               logic,
               ports,
-              options
-                  .comet(name, heap, first ? recorded("comet", cometJvmOptions) : cometJvmOptions)
+              changed(
+                      options.comet(name, heap, first ? recorded("comet", cometJvm) : cometJvm),
+                      cometChange)
                   .withEnv(cometEnv));
       comets.add(comet);
       roles.add(comet.process());
     }
     if (!kafka.isEmpty()) {
       RoleOptions jobRole = options.job();
+      jobRole = jobRole.withJvm(plus(jobRole.jvmOptions(), roleJvmOptions));
       jobOptions = jobRole.withJvm(recorded("job", jobRole.jvmOptions()));
       job = cluster.job(jobOptions);
       roles.add(job.process());
@@ -236,6 +267,25 @@ final class LocalCluster implements AutoCloseable {
     return comets.get(0).process().pid();
   }
 
+  /** Every role process started: Logic, the Comets, Job (when started), in that order. */
+  List<HeraldProcess> roles() {
+    return List.copyOf(roles);
+  }
+
+  /** The Comets started. */
+  List<HeraldCluster.Comet> comets() {
+    return List.copyOf(comets);
+  }
+
+  HeraldCluster.Logic logic() {
+    return logic;
+  }
+
+  /** The file a role's log is copied to when it stops ({@link #close()}). */
+  Path logOf(HeraldProcess role) {
+    return dir.resolve(role.toString().split(" ")[0] + ".log");
+  }
+
   long logicPid() {
     return logic.process().pid();
   }
@@ -274,6 +324,22 @@ final class LocalCluster implements AutoCloseable {
     List<Integer> ports = comets.stream().map(c -> webSocket ? c.wsPort() : c.tcpPort()).toList();
     return clients.start(
         webSocket ? "ws" : "tcp", ports, connections, processes, perSecond, waitForGo);
+  }
+
+  /**
+   * Starts client processes for {@code connections} more connections, each {@code clients} command
+   * with {@code options} added (e.g. {@code --version=2}, its churn), without waiting.
+   */
+  List<ClientProcess> start(int connections, int processes, int perSecond, List<String> options)
+      throws IOException {
+    List<Integer> ports = comets.stream().map(c -> webSocket ? c.wsPort() : c.tcpPort()).toList();
+    return clients.start(
+        webSocket ? "ws" : "tcp", ports, connections, processes, perSecond, false, options);
+  }
+
+  /** Waits until every connection started so far is online (clients with {@code --reconnect}). */
+  List<ClientProcess> awaitOnline(Duration timeout) throws IOException, InterruptedException {
+    return clients.awaitOnline(timeout);
   }
 
   /** Waits until every connection started so far is authenticated. */
@@ -319,7 +385,7 @@ final class LocalCluster implements AutoCloseable {
       HeraldProcess role = roles.get(i);
       role.stop(Duration.ofSeconds(10));
       try {
-        Files.writeString(dir.resolve(role.toString().split(" ")[0] + ".log"), role.log());
+        Files.writeString(logOf(role), role.log());
       } catch (IOException | UncheckedIOException e) {
         // the log is a help, not a result
       }
