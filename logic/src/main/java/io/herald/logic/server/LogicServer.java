@@ -43,16 +43,21 @@ import io.herald.ops.armeria.GrpcStatusHandler;
 import io.herald.ops.armeria.OperatorServices;
 import io.herald.ops.armeria.TrustedProxies;
 import io.herald.ops.tracing.Tracing;
+import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.Registries;
 import io.herald.registry.Registry;
 import io.herald.registry.RegistryListener;
+import io.herald.registry.RegistryView;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -175,7 +180,10 @@ public final class LogicServer {
       MessageIds ids = messageIds(idsReady);
       RoomRoutes roomRoutes =
           new RoomRoutes(
-              stores.rooms(), () -> store.resetWithin(config.store().onlineTtl()), meters);
+              stores.rooms(),
+              () -> store.resetWithin(config.store().onlineTtl()),
+              () -> unvouched(registry, online),
+              meters);
       PushService pushes =
           new PushService(
               stores.sessions(),
@@ -301,6 +309,22 @@ public final class LogicServer {
             meters);
     stops.push(() -> im.stop(Duration.ofSeconds(5)));
     return im;
+  }
+
+  /**
+   * The registered Comets without a live online report (in {@code online}'s view of every Logic's
+   * reports): the room index may have lost their entries (they lapse when a Comet cannot report)
+   * while they still hold members.
+   */
+  private static Set<String> unvouched(RegistryView registry, OnlineCounts online) {
+    Map<String, ?> reporting = online.servers();
+    Set<String> unvouched = new HashSet<>();
+    for (CometNode node : registry.nodes()) {
+      if (!reporting.containsKey(node.getServerId())) {
+        unvouched.add(node.getServerId());
+      }
+    }
+    return unvouched;
   }
 
   private static boolean done(CompletableFuture<?> future) {
