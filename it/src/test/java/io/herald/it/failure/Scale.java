@@ -23,7 +23,7 @@ public record Scale(
   public static final Scale COMPACT =
       new Scale("compact", 6, 2, Duration.ofMillis(150), 2, 3, Duration.ZERO);
   public static final Scale FULL =
-      new Scale("full", 40, 10, Duration.ofMillis(50), 40, 30, Duration.ofSeconds(5));
+      new Scale("full", 40, 10, Duration.ofMillis(50), 40, 10, Duration.ofSeconds(5));
 
   /** The scale {@code -Dherald.failures} names: {@code full}, else compact. */
   public static Scale fromSystemProperty() {
