@@ -35,6 +35,7 @@ import io.herald.logic.queue.PushQueue;
 import io.herald.logic.receive.UpstreamSink;
 import io.herald.logic.receive.UpstreamSinks;
 import io.herald.logic.room.RoomRoutes;
+import io.herald.logic.room.UnvouchedComets;
 import io.herald.logic.store.StoreBackend;
 import io.herald.logic.store.StoreWatch;
 import io.herald.ops.Health;
@@ -43,21 +44,16 @@ import io.herald.ops.armeria.GrpcStatusHandler;
 import io.herald.ops.armeria.OperatorServices;
 import io.herald.ops.armeria.TrustedProxies;
 import io.herald.ops.tracing.Tracing;
-import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.Registries;
 import io.herald.registry.Registry;
 import io.herald.registry.RegistryListener;
-import io.herald.registry.RegistryView;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -182,7 +178,7 @@ public final class LogicServer {
           new RoomRoutes(
               stores.rooms(),
               () -> store.resetWithin(config.store().onlineTtl()),
-              () -> unvouched(registry, online),
+              new UnvouchedComets(registry, online::reportedAt, config.store().onlineTtl(), clock),
               meters);
       PushService pushes =
           new PushService(
@@ -309,22 +305,6 @@ public final class LogicServer {
             meters);
     stops.push(() -> im.stop(Duration.ofSeconds(5)));
     return im;
-  }
-
-  /**
-   * The registered Comets without a live online report (in {@code online}'s view of every Logic's
-   * reports): the room index may have lost their entries (they lapse when a Comet cannot report)
-   * while they still hold members.
-   */
-  private static Set<String> unvouched(RegistryView registry, OnlineCounts online) {
-    Map<String, ?> reporting = online.servers();
-    Set<String> unvouched = new HashSet<>();
-    for (CometNode node : registry.nodes()) {
-      if (!reporting.containsKey(node.getServerId())) {
-        unvouched.add(node.getServerId());
-      }
-    }
-    return unvouched;
   }
 
   private static boolean done(CompletableFuture<?> future) {
