@@ -13,6 +13,7 @@ import io.herald.it.failure.Receiver;
 import io.herald.it.failure.Scale;
 import io.herald.it.failure.SdkDevice;
 import io.herald.it.failure.SdkDevices;
+import io.herald.testkit.FreePorts;
 import io.herald.testkit.HeraldProcess;
 import io.herald.testkit.KafkaProcess;
 import io.herald.testkit.RealKafka;
@@ -208,7 +209,13 @@ class FailureSuiteIT {
                     () ->
                         assertThat(devices.all())
                             .allMatch(device -> device.node().endsWith(":" + a.tcpPort()))));
-    cluster.comet("comet-b", logicNow.get(), portsOfB, RoleOptions.DEFAULTS);
+    // Again on its client port (the devices' node lists name it); the others fresh, so a port
+    // another process took meanwhile cannot stop it.
+    cluster.comet(
+        "comet-b",
+        logicNow.get(),
+        new CometPorts(portsOfB.tcp(), FreePorts.next(), FreePorts.next(), FreePorts.next()),
+        RoleOptions.DEFAULTS);
 
     // A killed Comet's clients reconnect to the other and SYNC what they missed.
     run.under(
