@@ -5,8 +5,9 @@ package io.herald.it.failure;
  * the rules every fault is held to ({@link Verdict}).
  *
  * @param name as the table prints it
- * @param repeats best-effort pushes (unicast, room, broadcast) may reach a device twice: "replayed
- *     from Kafka: may repeat" (Job killed), Kafka's at-least-once after a broker restart
+ * @param repeats the docs name this fault as one where best-effort pushes may repeat ("replayed
+ *     from Kafka: may repeat"); best effort is at least once from Kafka to the Comet under every
+ *     fault, so repeats are counted, never a violation (acked and stored ones are)
  * @param inboxLost the fault loses Redis's data: a stored push may be missing for a device that was
  *     told of a reset after it was sent ("Redis comes back empty": "epochs change: clients get a
  *     reset")

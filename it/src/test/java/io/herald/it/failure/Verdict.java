@@ -20,8 +20,8 @@ import java.util.TreeMap;
  *   <li>an acked or best-effort push answered 0 (unicast, room, broadcast) reaches each target that
  *       was connected when it was sent and still holds that connection, unless the answer named it
  *       offline (or, for a room or broadcast push, Redis lost its data: {@link Fault#inboxLost});
- *       an acked one at most once at the application; a best-effort one at most once unless the
- *       fault {@link Fault#repeats}.
+ *       an acked one at most once at the application; a best-effort one may come again (at least
+ *       once from Kafka to the Comet: Job retries a record), which is counted.
  * </ul>
  *
  * A push answered with an error may still arrive (docs/api.md: some records may have been queued; a
@@ -91,7 +91,7 @@ public final class Verdict {
           }
         } else if (times > 1) {
           duplicates.merge(kind, times - 1, Integer::sum);
-          if (kind.exactlyOnceAtTheApplication() || !fault.repeats()) {
+          if (kind.exactlyOnceAtTheApplication()) {
             violations.add(
                 fault.name()
                     + ": "
