@@ -159,6 +159,11 @@ public final class OnlineCounts implements OnlineView {
     return tally.totals();
   }
 
+  /** Comet id → when the report counted for it was received (Unix ms). */
+  public Map<String, Long> reportedAt() {
+    return tally.reportedAt();
+  }
+
   @Override
   public Map<String, Totals> servers() {
     return tally.servers();

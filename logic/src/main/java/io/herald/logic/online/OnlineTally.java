@@ -61,6 +61,13 @@ final class OnlineTally {
     totals = sumTotals();
   }
 
+  /** Comet id → when its report held was received (Unix ms). */
+  synchronized Map<String, Long> reportedAt() {
+    Map<String, Long> at = new HashMap<>();
+    servers.forEach((id, held) -> at.put(id, held.online().reportedAtMillis()));
+    return Map.copyOf(at);
+  }
+
   long roomCount(String room) {
     return rooms.getOrDefault(room, 0L);
   }

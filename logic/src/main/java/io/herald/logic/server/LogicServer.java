@@ -37,6 +37,7 @@ import io.herald.logic.queue.PushQueue;
 import io.herald.logic.receive.UpstreamSink;
 import io.herald.logic.receive.UpstreamSinks;
 import io.herald.logic.room.RoomRoutes;
+import io.herald.logic.room.UnvouchedComets;
 import io.herald.logic.store.StoreBackend;
 import io.herald.logic.store.StoreWatch;
 import io.herald.ops.Health;
@@ -177,7 +178,10 @@ public final class LogicServer {
       MessageIds ids = messageIds(idsReady);
       RoomRoutes roomRoutes =
           new RoomRoutes(
-              stores.rooms(), () -> store.resetWithin(config.store().onlineTtl()), meters);
+              stores.rooms(),
+              () -> store.resetWithin(config.store().onlineTtl()),
+              new UnvouchedComets(registry, online::reportedAt, config.store().onlineTtl(), clock),
+              meters);
       PushService pushes =
           new PushService(
               stores.sessions(),

@@ -235,6 +235,11 @@ class LogicServerIT {
   @Test
   void roomAndBroadcastPushesBecomeRecords() throws Exception {
     connect("comet-a", 303, "", "web"); // a member of live://1000 on comet-a
+    // Both Comets report (comet-b holds no member of the room): Logic vouches for their index
+    // entries, so the room goes to the Comets the index names; a registered Comet without a fresh
+    // report would get it too (UnvouchedComets).
+    comets.renewOnline(online("comet-a", Map.of("live://1000", 1), 1));
+    comets.renewOnline(online("comet-b", Map.of(), 0));
     assertThat(
             json(post("/goim/push/room?operation=1001&type=live&room=1000", "r"))
                 .get("code")
