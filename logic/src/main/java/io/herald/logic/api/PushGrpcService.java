@@ -97,11 +97,24 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
       PushConfig.Api api,
       MeterRegistry meters,
       Tracing tracing) {
+    this(pushes, online, inbox, BearerTokens.of(api), meters, tracing);
+  }
+
+  /**
+   * @param tokens the callers, shared with the HTTP API so a token's push rate limit is one
+   */
+  public PushGrpcService(
+      PushService pushes,
+      OnlineView online,
+      Inbox inbox,
+      BearerTokens tokens,
+      MeterRegistry meters,
+      Tracing tracing) {
     this.pushes = pushes;
     this.spans = new PushSpans(tracing);
     this.online = new OnlineQueries(online);
     this.inboxes = new InboxQueries(inbox);
-    this.tokens = BearerTokens.of(api);
+    this.tokens = tokens;
     this.metrics = new PushApiMetrics(meters);
   }
 
