@@ -217,7 +217,7 @@ class JwtHardeningTest {
             () ->
                 new JwtConfig(
                     List.of("HS256"), SECRET, "", "", "", "", true, SKEW, 4096, Duration.ZERO))
-        .hasMessage("jwksRefresh: 0s (expected: 1s-1d)");
+        .hasMessage("jwksRefresh: 0ms (expected: 1s-1d)");
   }
 
   @Test
