@@ -115,6 +115,12 @@ public record ApiToken(String token, List<String> scopes, int pushesPerSecond, i
     int colon = value == null ? -1 : value.indexOf(':');
     Check.state(colon > 0, "token", "<hidden>", "scope[+scope]:token, e.g. push+read:TOKEN");
     List<String> scopes = List.of(value.substring(0, colon).split("\\+", -1));
+    // A token with a colon of its own and no scope must not be shown as a bad scope.
+    Check.state(
+        scopes.stream().allMatch(scope -> parseScope(scope) != null),
+        "token",
+        "<hidden>",
+        "scope[+scope]:token with scopes push, read, admin");
     return new ApiToken(value.substring(colon + 1), scopes, 0, 0);
   }
 

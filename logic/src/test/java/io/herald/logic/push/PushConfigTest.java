@@ -160,6 +160,11 @@ class PushConfigTest {
   @Test
   void badScopedTokensAreNamedWithoutShowingTheToken() {
     assertThatThrownBy(() -> ApiToken.parse("write:some-token"))
+        .hasMessage(
+            "token: <hidden> (expected: scope[+scope]:token with scopes push, read, admin)");
+    assertThatThrownBy(() -> ApiToken.parse("secret-half:other-half"))
+        .hasMessageNotContaining("secret-half");
+    assertThatThrownBy(() -> new ApiToken("a-token", List.of("write"), 0, 0))
         .hasMessage("scopes[0]: write (expected: one of push, read, admin)");
     assertThatThrownBy(() -> ApiToken.parse("no-scope-given"))
         .hasMessageStartingWith("token: <hidden> (expected: scope[+scope]:token");
