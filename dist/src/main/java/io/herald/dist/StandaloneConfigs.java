@@ -63,7 +63,8 @@ final class StandaloneConfigs {
         d.inbox(),
         new PushConfig(
             d.push().kafka(),
-            new PushConfig.Api(false, api.tokens(), api.maxBodyBytes(), api.maxTargets()),
+            new PushConfig.Api(
+                false, api.tokens(), api.maxBodyBytes(), api.maxTargets(), api.scopedTokens()),
             d.push().messageIds()),
         new ReceiveConfig(ReceiveConfig.LOG, receive.kafka(), receive.webhook()),
         d.registry().withBackend(RegistryConfig.MEMORY),

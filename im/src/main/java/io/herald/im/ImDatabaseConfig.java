@@ -1,6 +1,7 @@
 package io.herald.im;
 
 import io.herald.config.Check;
+import io.herald.config.Secrets;
 import java.time.Duration;
 
 /**
@@ -43,5 +44,21 @@ public record ImDatabaseConfig(
   /** Whether the URL names PostgreSQL (else H2). */
   public boolean postgres() {
     return url.startsWith("jdbc:postgresql:");
+  }
+
+  /** Shows whether a password is set, never the password. */
+  @Override
+  public String toString() {
+    return "ImDatabaseConfig[url="
+        + Secrets.redactUri(url)
+        + ", user="
+        + user
+        + ", password="
+        + Secrets.presence(password)
+        + ", poolSize="
+        + poolSize
+        + ", connectTimeout="
+        + connectTimeout
+        + "]";
   }
 }

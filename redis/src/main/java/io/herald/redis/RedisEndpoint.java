@@ -1,6 +1,7 @@
 package io.herald.redis;
 
 import io.herald.config.Check;
+import io.herald.config.Secrets;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterURIUtil;
 import java.net.URI;
@@ -151,8 +152,26 @@ public record RedisEndpoint(
                         .allMatch(seed -> seed.getHost() != null && !seed.getHost().isEmpty());
           };
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("uri: " + uri + " (expected: " + expected + ")", e);
+      // Not chained: the parser's message may quote the uri, password and all.
+      throw new IllegalArgumentException(
+          "uri: " + Secrets.redactUri(uri) + " (expected: " + expected + ")");
     }
-    Check.state(ok, "uri", uri, expected);
+    Check.state(ok, "uri", Secrets.redactUri(uri), expected);
+  }
+
+  /** Shows the uri without its password. */
+  @Override
+  public String toString() {
+    return "RedisEndpoint[uri="
+        + Secrets.redactUri(uri)
+        + ", keyPrefix="
+        + keyPrefix
+        + ", timeout="
+        + timeout
+        + ", mode="
+        + mode
+        + ", topologyRefresh="
+        + topologyRefresh
+        + "]";
   }
 }

@@ -35,6 +35,20 @@ class RedisEndpointTest {
   }
 
   @Test
+  void aPasswordInTheUriIsNeverShown() {
+    Duration s2 = Duration.ofSeconds(2);
+    assertThatThrownBy(() -> new RedisEndpoint("redis://:pa55word@a:1,b:2", "herald", s2))
+        .hasMessageStartingWith("uri: redis://<hidden>@a:1,b:2 (expected:")
+        .hasNoCause();
+    assertThatThrownBy(() -> new RedisEndpoint("redis-sentinel://:pa55word@s:1", "herald", s2))
+        .hasMessageNotContaining("pa55word")
+        .hasNoCause();
+    assertThat(new RedisEndpoint("redis://:pa55word@h:1", "herald", s2).toString())
+        .contains("redis://<hidden>@h:1")
+        .doesNotContain("pa55word");
+  }
+
+  @Test
   void theModeIsTakenFromTheUriUnlessSet() {
     Duration s2 = Duration.ofSeconds(2);
     assertThat(new RedisEndpoint("redis://h:1", "herald", s2).kind())

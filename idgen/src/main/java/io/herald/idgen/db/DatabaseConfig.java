@@ -1,6 +1,7 @@
 package io.herald.idgen.db;
 
 import io.herald.config.Check;
+import io.herald.config.Secrets;
 import java.time.Duration;
 
 /**
@@ -38,5 +39,21 @@ public record DatabaseConfig(
 
   public Dialect dialect() {
     return Dialect.of(url);
+  }
+
+  /** Shows whether a password is set, never the password. */
+  @Override
+  public String toString() {
+    return "DatabaseConfig[url="
+        + Secrets.redactUri(url)
+        + ", user="
+        + user
+        + ", password="
+        + Secrets.presence(password)
+        + ", poolSize="
+        + poolSize
+        + ", connectTimeout="
+        + connectTimeout
+        + "]";
   }
 }

@@ -13,11 +13,14 @@ import com.linecorp.armeria.server.file.FileService;
 import io.herald.logic.api.BearerTokens;
 import io.herald.logic.comet.CometClients;
 import io.herald.logic.online.OnlineView;
+import io.herald.logic.push.ApiToken;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.push.PushService;
 import io.herald.registry.RegistryView;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -39,12 +42,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Every API call needs {@code Authorization: Bearer <token>} naming one of {@code admin.tokens}
- * (compared as digests in constant time, {@link BearerTokens}); a refusal is 401 {@code
- * {"error":"..."}}, logged without the token and counted in {@code
- * herald.logic.admin.requests{endpoint,result=unauthorized}}. The page itself holds no data and is
- * served without a token; it asks for one. Pushes and drains are logged with the caller's address.
- * The page is served with a content security policy that allows only this origin and no framing.
- * Reference: {@code docs/console.md}.
+ * or a {@code push.api.scopedTokens} entry with scope {@code admin} (compared as digests in
+ * constant time, {@link BearerTokens}); a refusal is 401 {@code {"error":"..."}}, logged without
+ * the token and counted in {@code herald.logic.admin.requests{endpoint,result=unauthorized}}. The
+ * page itself holds no data and is served without a token; it asks for one. Pushes and drains are
+ * logged with the caller's address. The page is served with a content security policy that allows
+ * only this origin and no framing. Reference: {@code docs/console.md}.
  */
 public final class AdminConsole {
   private static final Logger log = LoggerFactory.getLogger(AdminConsole.class);
@@ -83,7 +86,7 @@ public final class AdminConsole {
       PushConfig.Api api,
       Clock clock,
       MeterRegistry meters) {
-    this.tokens = BearerTokens.required(config.tokens());
+    this.tokens = BearerTokens.required(adminTokens(config, api));
     this.metrics = new AdminMetrics(meters);
     this.comets = new CometTable(registry, onlineView, clock);
     this.online = new OnlineSummary(onlineView);
@@ -91,6 +94,18 @@ public final class AdminConsole {
     this.drain = new ConsoleDrain(registry, cometClients);
     // The message escaped in JSON (at most 6 characters a byte), the targets, and room to spare.
     this.maxRequestLength = 6L * api.maxBodyBytes() + 64L * api.maxTargets() + 4096;
+  }
+
+  /** The tokens with scope admin: {@code admin.tokens} and the admin-scoped API tokens. */
+  static List<String> adminTokens(AdminConfig config, PushConfig.Api api) {
+    List<String> tokens = new ArrayList<>(config.tokens());
+    tokens.addAll(api.adminTokens());
+    return tokens;
+  }
+
+  /** Whether the console is on: some token has scope admin. */
+  public static boolean enabled(AdminConfig config, PushConfig.Api api) {
+    return !adminTokens(config, api).isEmpty();
   }
 
   /** Logs at start that the console is off, and why. */
@@ -198,7 +213,10 @@ public final class AdminConsole {
    */
   private HttpService endpoint(String endpoint, boolean hasBody, Handler handler) {
     return (ctx, req) -> {
-      Optional<String> refused = tokens.reject(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+      BearerTokens.Verdict verdict =
+          tokens.check(req.headers().get(HttpHeaderNames.AUTHORIZATION), ApiToken.Scope.ADMIN);
+      Optional<String> refused =
+          verdict.allowed() ? Optional.empty() : Optional.of(verdict.reason());
       if (refused.isPresent()) {
         metrics.request(endpoint, AdminMetrics.UNAUTHORIZED);
         log.warn(

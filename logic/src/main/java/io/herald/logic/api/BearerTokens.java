@@ -1,43 +1,94 @@
 package io.herald.logic.api;
 
+import io.herald.logic.push.ApiToken;
 import io.herald.logic.push.PushConfig;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
- * The push API's callers (and the admin console's, with tokens of its own): an {@code
- * Authorization: Bearer <token>} value is accepted if the token is one of the configured ones.
- * Tokens are compared as SHA-256 digests with {@link MessageDigest#isEqual}, against every
- * configured token, so the time taken tells nothing about how much of a token matched or which one.
+ * The push API's callers (and the admin console's): an {@code Authorization: Bearer <token>} value
+ * is let in if the token is a configured one whose scopes include what the endpoint needs ({@link
+ * ApiToken.Scope}), and, for a push, if the token's rate limit has room ({@link TokenRate}). Tokens
+ * are compared as SHA-256 digests with {@link MessageDigest#isEqual}, against every configured
+ * token, so the time taken tells nothing about how much of a token matched.
+ *
+ * <p>Several tokens are valid at once, so a token is rotated without downtime: add the new one,
+ * move the callers, remove the old one (each step a config change and a rolling restart; the lists
+ * are read at start).
  */
 public final class BearerTokens {
   private static final String SCHEME = "bearer ";
 
-  private final boolean required;
-  private final List<byte[]> digests;
-
-  private BearerTokens(boolean required, List<byte[]> digests) {
-    this.required = required;
-    this.digests = digests;
+  /** What a request's {@code Authorization} header earns it. */
+  public enum Outcome {
+    ALLOWED,
+    /** No token, not a bearer token, or not a configured one: HTTP 401, gRPC UNAUTHENTICATED. */
+    UNAUTHENTICATED,
+    /** A configured token without the scope: HTTP 403, gRPC PERMISSION_DENIED. */
+    FORBIDDEN,
+    /** The token's push rate limit is spent: HTTP 429 + Retry-After, gRPC RESOURCE_EXHAUSTED. */
+    RATE_LIMITED
   }
 
   /**
-   * The tokens of {@code api}.
+   * The verdict on one request.
+   *
+   * @param reason why it is refused, safe to show the caller (never the token); empty if allowed
+   * @param retryAfterSeconds for {@link Outcome#RATE_LIMITED}: when to try again, at least 1
+   */
+  public record Verdict(Outcome outcome, String reason, long retryAfterSeconds) {
+    static final Verdict ALLOWED = new Verdict(Outcome.ALLOWED, "", 0);
+
+    public boolean allowed() {
+      return outcome == Outcome.ALLOWED;
+    }
+  }
+
+  private record Entry(byte[] digest, Set<ApiToken.Scope> scopes, TokenRate rate) {}
+
+  private final boolean required;
+  private final List<Entry> entries;
+
+  private BearerTokens(boolean required, List<Entry> entries) {
+    this.required = required;
+    this.entries = entries;
+  }
+
+  /**
+   * The tokens of {@code api}: {@code tokens} (push and read) and {@code scopedTokens}.
    *
    * @throws IllegalArgumentException if a token is required but none is configured
    */
   public static BearerTokens of(PushConfig.Api api) {
+    return of(api, System::nanoTime);
+  }
+
+  /** As {@link #of(PushConfig.Api)}, rate limits timed by {@code nanoTicker}. */
+  static BearerTokens of(PushConfig.Api api, LongSupplier nanoTicker) {
     api.checkTokens();
-    return new BearerTokens(
-        api.requireToken(), api.tokens().stream().map(BearerTokens::digest).toList());
+    List<Entry> entries = new ArrayList<>();
+    for (ApiToken token : api.allTokens()) {
+      entries.add(
+          new Entry(
+              digest(token.token()),
+              token.grants(),
+              token.limited()
+                  ? new TokenRate(token.pushesPerSecond(), token.pushBurst(), nanoTicker)
+                  : null));
+    }
+    return new BearerTokens(api.requireToken(), List.copyOf(entries));
   }
 
   /**
-   * Exactly {@code tokens}, one of which every request must carry (the admin console's).
+   * Exactly {@code tokens}, one of which every request must carry, granting {@code admin} (the
+   * admin console's).
    *
    * @throws IllegalArgumentException if {@code tokens} is empty
    */
@@ -45,29 +96,60 @@ public final class BearerTokens {
     if (tokens.isEmpty()) {
       throw new IllegalArgumentException("tokens: [] (expected: at least one token)");
     }
-    return new BearerTokens(true, tokens.stream().map(BearerTokens::digest).toList());
+    return new BearerTokens(
+        true,
+        tokens.stream()
+            .map(token -> new Entry(digest(token), Set.of(ApiToken.Scope.ADMIN), null))
+            .toList());
   }
 
   /**
-   * Why a request with this {@code Authorization} header value is refused; empty if it is let in.
+   * Whether a request with this {@code Authorization} header value may call an endpoint that needs
+   * {@code scope}; a push ({@link ApiToken.Scope#PUSH}) that is let in takes one from its token's
+   * rate limit.
    */
-  public Optional<String> reject(String authorization) {
+  public Verdict check(String authorization, ApiToken.Scope scope) {
     if (!required) {
-      return Optional.empty();
+      return Verdict.ALLOWED;
     }
     if (authorization == null || authorization.isBlank()) {
-      return Optional.of("missing bearer token (expected: Authorization: Bearer <token>)");
+      return refused(
+          Outcome.UNAUTHENTICATED,
+          "missing bearer token (expected: Authorization: Bearer <token>)");
     }
     if (authorization.length() < SCHEME.length()
         || !authorization.substring(0, SCHEME.length()).toLowerCase(Locale.ROOT).equals(SCHEME)) {
-      return Optional.of("not a bearer token (expected: Authorization: Bearer <token>)");
+      return refused(
+          Outcome.UNAUTHENTICATED, "not a bearer token (expected: Authorization: Bearer <token>)");
     }
     byte[] presented = digest(authorization.substring(SCHEME.length()).strip());
-    boolean match = false;
-    for (byte[] digest : digests) {
-      match |= MessageDigest.isEqual(digest, presented);
+    Entry found = null;
+    for (Entry entry : entries) {
+      if (MessageDigest.isEqual(entry.digest(), presented)) {
+        found = entry;
+      }
     }
-    return match ? Optional.empty() : Optional.of("invalid bearer token");
+    if (found == null) {
+      return refused(Outcome.UNAUTHENTICATED, "invalid bearer token");
+    }
+    if (!found.scopes().contains(scope)) {
+      return refused(Outcome.FORBIDDEN, "token lacks scope " + scope.key());
+    }
+    if (scope == ApiToken.Scope.PUSH && found.rate() != null) {
+      long waitNanos = found.rate().tryTake();
+      if (waitNanos > 0) {
+        long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L));
+        return new Verdict(
+            Outcome.RATE_LIMITED,
+            "push rate limit of this token exceeded (retry after " + seconds + " s)",
+            seconds);
+      }
+    }
+    return Verdict.ALLOWED;
+  }
+
+  private static Verdict refused(Outcome outcome, String reason) {
+    return new Verdict(outcome, reason, 0);
   }
 
   private static byte[] digest(String token) {

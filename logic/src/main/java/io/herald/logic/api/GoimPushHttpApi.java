@@ -10,6 +10,7 @@ import io.herald.logic.inbox.Inbox;
 import io.herald.logic.online.OnlineView;
 import io.herald.logic.overload.Admission;
 import io.herald.logic.overload.InFlightLimit;
+import io.herald.logic.push.ApiToken;
 import io.herald.logic.push.Delivery;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.push.PushResult;
@@ -20,8 +21,8 @@ import io.opentelemetry.api.trace.Span;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -85,25 +86,27 @@ public final class GoimPushHttpApi {
       PushConfig.Api api,
       MeterRegistry meters,
       Tracing tracing) {
-    this(pushes, online, inbox, api, meters, tracing, Admission.unbounded());
+    this(pushes, online, inbox, api, BearerTokens.of(api), meters, tracing, Admission.unbounded());
   }
 
   /**
+   * @param tokens the callers of {@code api}, shared with the gRPC API so a token's push rate limit
+   *     is one
    * @param admission bounds the pushes in flight (shared with the gRPC API)
-   * @throws IllegalArgumentException if {@code api} requires a token but configures none
    */
   public GoimPushHttpApi(
       PushService pushes,
       OnlineView online,
       Inbox inbox,
       PushConfig.Api api,
+      BearerTokens tokens,
       MeterRegistry meters,
       Tracing tracing,
       Admission admission) {
     this.admission = admission;
     this.pushes = pushes;
     this.spans = new PushSpans(tracing);
-    this.tokens = BearerTokens.of(api);
+    this.tokens = tokens;
     this.metrics = new PushApiMetrics(meters);
     this.errors = new GoimHttpErrors(meters);
     this.online = new GoimOnlineHttpService(new OnlineQueries(online), metrics);
@@ -124,13 +127,19 @@ public final class GoimPushHttpApi {
     push(sb, "all", this::pushAll);
     sb.route()
         .get(InboxHttpService.PATH)
-        .build(authorized(inbox, () -> metrics.inboxRead(PushApiMetrics.UNAUTHORIZED)));
+        .build(
+            authorized(
+                inbox,
+                ApiToken.Scope.READ,
+                verdict -> metrics.inboxRead(PushApiMetrics.refused(verdict))));
     for (String query : GoimOnlineHttpService.QUERIES) {
       sb.route()
           .get("/goim/online/" + query)
           .build(
               authorized(
-                  online.route(query), () -> metrics.query(query, PushApiMetrics.UNAUTHORIZED)));
+                  online.route(query),
+                  ApiToken.Scope.READ,
+                  verdict -> metrics.query(query, PushApiMetrics.refused(verdict))));
     }
   }
 
@@ -265,18 +274,26 @@ public final class GoimPushHttpApi {
     sb.route()
         .post("/goim/push/" + target)
         .maxRequestLength(maxRequestLength)
-        .build(authorized(service, () -> metrics.push(target, PushApiMetrics.UNAUTHORIZED)));
+        .build(
+            authorized(
+                service,
+                ApiToken.Scope.PUSH,
+                verdict -> metrics.push(target, PushApiMetrics.refused(verdict))));
   }
 
-  /** {@code service} behind the bearer-token check; a refusal is HTTP 401, and counted. */
-  private HttpService authorized(HttpService service, Runnable onRefused) {
+  /**
+   * {@code service} behind the bearer-token check for {@code scope}; a refusal is HTTP 401, 403 or
+   * 429 ({@link GoimReplies#refused}), and counted.
+   */
+  private HttpService authorized(
+      HttpService service, ApiToken.Scope scope, Consumer<BearerTokens.Verdict> onRefused) {
     return service.decorate(
         (delegate, ctx, req) -> {
-          Optional<String> refused =
-              tokens.reject(req.headers().get(HttpHeaderNames.AUTHORIZATION));
-          if (refused.isPresent()) {
-            onRefused.run();
-            return GoimReplies.unauthorized(refused.get());
+          BearerTokens.Verdict verdict =
+              tokens.check(req.headers().get(HttpHeaderNames.AUTHORIZATION), scope);
+          if (!verdict.allowed()) {
+            onRefused.accept(verdict);
+            return GoimReplies.refused(verdict);
           }
           return delegate.serve(ctx, req);
         });

@@ -84,6 +84,27 @@ final class GoimReplies {
             "overloaded: too many pushes in flight, retry after " + retryAfterSeconds + " s"));
   }
 
+  static final int FORBIDDEN = -403;
+  static final int TOO_MANY_REQUESTS = -429;
+
+  /**
+   * A request the bearer-token check refused: HTTP 401 (with {@code WWW-Authenticate}), 403, or 429
+   * with {@code Retry-After}; the goim JSON body carries -401, -403 or -429 and the reason.
+   */
+  static HttpResponse refused(BearerTokens.Verdict verdict) {
+    return switch (verdict.outcome()) {
+      case FORBIDDEN ->
+          HttpResponse.ofJson(HttpStatus.FORBIDDEN, body(FORBIDDEN, verdict.reason()));
+      case RATE_LIMITED ->
+          HttpResponse.ofJson(
+              ResponseHeaders.builder(HttpStatus.TOO_MANY_REQUESTS)
+                  .add(HttpHeaderNames.RETRY_AFTER, Long.toString(verdict.retryAfterSeconds()))
+                  .build(),
+              body(TOO_MANY_REQUESTS, verdict.reason()));
+      default -> unauthorized(verdict.reason());
+    };
+  }
+
   static HttpResponse unauthorized(String reason) {
     return HttpResponse.ofJson(
         ResponseHeaders.builder(HttpStatus.UNAUTHORIZED)

@@ -42,9 +42,15 @@ public final class ImGrpcService extends ImGrpc.ImImplBase {
 
   public ImGrpcService(
       ImService service, ImGroups groups, PushConfig.Api api, MeterRegistry meters) {
+    this(service, groups, BearerTokens.of(api), meters);
+  }
+
+  /** With the push API's callers, shared so a token's push rate limit is one. */
+  public ImGrpcService(
+      ImService service, ImGroups groups, BearerTokens tokens, MeterRegistry meters) {
     this.service = service;
     this.groups = groups;
-    this.tokens = BearerTokens.of(api);
+    this.tokens = tokens;
     this.metrics = new PushApiMetrics(meters);
   }
 

@@ -14,13 +14,13 @@ import io.herald.logic.im.ChatStatuses;
 import io.herald.logic.im.ImGroups;
 import io.herald.logic.im.ImLayer;
 import io.herald.logic.im.ImService;
+import io.herald.logic.push.ApiToken;
 import io.herald.logic.push.PushConfig;
 import io.herald.wire.chat.ChatKind;
 import io.herald.wire.chat.FanoutMode;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import org.slf4j.Logger;
@@ -59,10 +59,15 @@ public final class ImHttpApi {
    *     JSON escapes) plus room for 1000 mids
    */
   public ImHttpApi(ImLayer im, PushConfig.Api api, int maxMessageBytes) {
+    this(im, BearerTokens.of(api), maxMessageBytes);
+  }
+
+  /** With the push API's callers, shared so a token's push rate limit is one. */
+  public ImHttpApi(ImLayer im, BearerTokens tokens, int maxMessageBytes) {
     this.im = im;
     this.service = im.service();
     this.groups = im.groups();
-    this.tokens = BearerTokens.of(api);
+    this.tokens = tokens;
     this.maxRequestLength = 8L * maxMessageBytes + 64 * 1024;
   }
 
@@ -203,10 +208,13 @@ public final class ImHttpApi {
     HttpService authorized =
         service.decorate(
             (delegate, ctx, req) -> {
-              Optional<String> refused =
-                  tokens.reject(req.headers().get(HttpHeaderNames.AUTHORIZATION));
-              if (refused.isPresent()) {
-                return GoimReplies.unauthorized(refused.get());
+              // Reads need scope read; writes scope push, and count against its rate limit.
+              BearerTokens.Verdict verdict =
+                  tokens.check(
+                      req.headers().get(HttpHeaderNames.AUTHORIZATION),
+                      "GET".equals(method) ? ApiToken.Scope.READ : ApiToken.Scope.PUSH);
+              if (!verdict.allowed()) {
+                return GoimReplies.refused(verdict);
               }
               return delegate.serve(ctx, req);
             });

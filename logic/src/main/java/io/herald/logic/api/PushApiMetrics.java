@@ -8,8 +8,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * The push API's meters, shared by HTTP and gRPC: {@code herald.logic.pushes{target, result}},
  * {@code herald.logic.online.queries{query, result}} and {@code
  * herald.logic.inbox.requests{result}}. Targets are {@code keys|mids|room|all}, queries {@code
- * top|room|total}, results {@code ok|bad_request|unauthorized|overloaded|error}; never a key, mid
- * or room id.
+ * top|room|total}, results {@code
+ * ok|bad_request|unauthorized|forbidden|rate_limited|overloaded|error}; never a key, mid or room
+ * id.
  */
 final class PushApiMetrics {
   static final String OK = "ok";
@@ -17,6 +18,17 @@ final class PushApiMetrics {
   static final String UNAUTHORIZED = "unauthorized";
   static final String ERROR = "error";
   static final String OVERLOADED = "overloaded";
+  static final String FORBIDDEN = "forbidden";
+  static final String RATE_LIMITED = "rate_limited";
+
+  /** The result tag of a request the bearer-token check refused. */
+  static String refused(BearerTokens.Verdict verdict) {
+    return switch (verdict.outcome()) {
+      case FORBIDDEN -> FORBIDDEN;
+      case RATE_LIMITED -> RATE_LIMITED;
+      default -> UNAUTHORIZED;
+    };
+  }
 
   private final MeterRegistry meters;
 

@@ -106,19 +106,19 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
       PushConfig.Api api,
       MeterRegistry meters,
       Tracing tracing) {
-    this(pushes, online, inbox, api, meters, tracing, Admission.unbounded());
+    this(pushes, online, inbox, BearerTokens.of(api), meters, tracing, Admission.unbounded());
   }
 
   /**
+   * @param tokens the callers, shared with the HTTP API so a token's push rate limit is one
    * @param admission bounds the pushes in flight (shared with the HTTP API): one over it fails at
    *     once with RESOURCE_EXHAUSTED and trailer {@code retry-after-ms}
-   * @throws IllegalArgumentException if {@code api} requires a token but configures none
    */
   public PushGrpcService(
       PushService pushes,
       OnlineView online,
       Inbox inbox,
-      PushConfig.Api api,
+      BearerTokens tokens,
       MeterRegistry meters,
       Tracing tracing,
       Admission admission) {
@@ -127,7 +127,7 @@ public final class PushGrpcService extends PushGrpc.PushImplBase {
     this.spans = new PushSpans(tracing);
     this.online = new OnlineQueries(online);
     this.inboxes = new InboxQueries(inbox);
-    this.tokens = BearerTokens.of(api);
+    this.tokens = tokens;
     this.metrics = new PushApiMetrics(meters);
   }
 

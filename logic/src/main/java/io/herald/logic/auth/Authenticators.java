@@ -20,7 +20,7 @@ public final class Authenticators {
       AuthConfig config, Clock clock, MeterRegistry registry) {
     Authenticator chosen =
         switch (config.mode()) {
-          case AuthConfig.JWT -> JwtAuthenticator.load(config.jwt(), clock);
+          case AuthConfig.JWT -> JwtAuthenticator.load(config.jwt(), clock, registry);
           case AuthConfig.WEBHOOK -> webhook(config.webhook());
           case AuthConfig.TRUST ->
               new TrustAuthenticator(config.allowTrust(), config.allowTrustBeyondLoopback());

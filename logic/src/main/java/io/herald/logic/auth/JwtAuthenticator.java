@@ -2,6 +2,7 @@ package io.herald.logic.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.BadJWSException;
@@ -10,8 +11,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.herald.config.ConfigException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.text.ParseException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
@@ -23,24 +26,33 @@ import java.util.stream.Collectors;
  *
  * <p>Refusals are {@code UNAUTHENTICATED} with a message naming the fault: token missing,
  * malformed, algorithm not allowed, no matching key, bad signature, expired, not yet valid, wrong
- * issuer, wrong audience, sub missing or not a user id.
+ * issuer, wrong audience, sub missing or not a user id, too long. A token longer than {@link
+ * JwtConfig#maxTokenLength()} is refused before it is parsed, and counted ({@link JwtMetrics}).
+ * Unsigned tokens ({@code alg: none}, in any case) never verify: {@code none} is refused by the
+ * parser, any other spelling is not an allowed algorithm.
  */
 public final class JwtAuthenticator implements Authenticator {
   private final Set<JWSAlgorithm> algorithms;
   private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
   private final JwtClaimsVerifier claims;
+  private final int maxTokenLength;
+  private final JwtMetrics metrics;
 
   /**
-   * @param keys the verification keys (secret, public keys); see {@link JwtConfig}'s key sources
+   * @param fixed the keys that never change: the secret, the PEM file's
+   * @param keys the verification keys read at start: {@code fixed} and the JWK set file's
    * @param clock the time {@code exp} and {@code nbf} are checked against
    * @throws IllegalArgumentException if a key is too weak, or none serves an allowed algorithm
    */
-  public JwtAuthenticator(JwtConfig config, JWKSet keys, Clock clock) {
+  private JwtAuthenticator(
+      JwtConfig config, List<JWK> fixed, JWKSet keys, Clock clock, JwtMetrics metrics) {
     this.algorithms =
         config.algorithms().stream()
             .map(JWSAlgorithm::parse)
             .collect(Collectors.toUnmodifiableSet());
-    processor.setJWSKeySelector(new JwtKeySelector(keys, algorithms));
+    this.maxTokenLength = config.maxTokenLength();
+    this.metrics = metrics;
+    processor.setJWSKeySelector(new JwtKeys(config, fixed, keys, algorithms, clock, metrics));
     // The claims are checked below, against the injected clock and with client-safe messages.
     processor.setJWTClaimsSetVerifier((claimsSet, context) -> {});
     this.claims = new JwtClaimsVerifier(config, clock);
@@ -52,9 +64,23 @@ public final class JwtAuthenticator implements Authenticator {
    * @throws ConfigException naming the key at fault
    */
   public static JwtAuthenticator load(JwtConfig config, Clock clock) {
+    return load(config, clock, JwtMetrics.unregistered());
+  }
+
+  /**
+   * Reads the key files {@code config} names and builds the authenticator, counting into {@code
+   * registry} ({@link JwtMetrics}).
+   *
+   * @throws ConfigException naming the key at fault
+   */
+  public static JwtAuthenticator load(JwtConfig config, Clock clock, MeterRegistry registry) {
+    return load(config, clock, new JwtMetrics(registry));
+  }
+
+  private static JwtAuthenticator load(JwtConfig config, Clock clock, JwtMetrics metrics) {
     JWKSet keys = JwtKeySource.load(config);
     try {
-      return new JwtAuthenticator(config, keys, clock);
+      return new JwtAuthenticator(config, JwtKeySource.fixed(config), keys, clock, metrics);
     } catch (IllegalArgumentException e) {
       throw new ConfigException("auth.jwt: " + e.getMessage(), e);
     }
@@ -72,6 +98,11 @@ public final class JwtAuthenticator implements Authenticator {
   private long verify(String token) {
     if (token.isEmpty()) {
       throw refused("token: missing");
+    }
+    if (token.length() > maxTokenLength) {
+      metrics.oversized();
+      throw refused(
+          "token: " + token.length() + " characters (expected: at most " + maxTokenLength + ")");
     }
     SignedJWT jwt;
     try {

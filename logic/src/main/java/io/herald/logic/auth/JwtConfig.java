@@ -24,6 +24,11 @@ import java.util.List;
  * @param audience a value tokens' {@code aud} must contain; empty to accept any
  * @param requireExpiry whether a token without {@code exp} is refused; default true
  * @param clockSkew tolerance applied to {@code exp} and {@code nbf}: 0s to 5m, default 30s
+ * @param maxTokenLength the longest token, in characters, looked at: a longer one is refused before
+ *     it is parsed (256 to 4096, the AUTH body's own limit; default 4096)
+ * @param jwksRefresh how often the {@code jwksFile} is read again, so a rotated key set takes
+ *     effect without a restart (1s to 1d, default 5m); a token naming an unknown {@code kid} also
+ *     has it read again, at most once per {@link #UNKNOWN_KID_REFRESH}
  */
 public record JwtConfig(
     List<String> algorithms,
@@ -33,13 +38,44 @@ public record JwtConfig(
     String issuer,
     String audience,
     boolean requireExpiry,
-    Duration clockSkew) {
+    Duration clockSkew,
+    int maxTokenLength,
+    Duration jwksRefresh) {
 
   /** The algorithms Herald verifies. */
   public static final List<String> SUPPORTED_ALGORITHMS = List.of("HS256", "RS256", "ES256");
 
   /** HS256 needs a key as long as its hash: 256 bits. */
   public static final int MIN_SECRET_BYTES = 32;
+
+  /** The longest token allowed: the AUTH body's limit ({@link AuthBodyParser#MAX_BODY_BYTES}). */
+  public static final int MAX_TOKEN_LENGTH = AuthBodyParser.MAX_BODY_BYTES;
+
+  /** The least time between two reads of the JWK set caused by tokens naming an unknown kid. */
+  public static final Duration UNKNOWN_KID_REFRESH = Duration.ofSeconds(10);
+
+  /** The defaults of {@link #maxTokenLength()} and {@link #jwksRefresh()}. */
+  public JwtConfig(
+      List<String> algorithms,
+      String secret,
+      String publicKeyPem,
+      String jwksFile,
+      String issuer,
+      String audience,
+      boolean requireExpiry,
+      Duration clockSkew) {
+    this(
+        algorithms,
+        secret,
+        publicKeyPem,
+        jwksFile,
+        issuer,
+        audience,
+        requireExpiry,
+        clockSkew,
+        MAX_TOKEN_LENGTH,
+        Duration.ofMinutes(5));
+  }
 
   public JwtConfig {
     Check.state(
@@ -78,6 +114,14 @@ public record JwtConfig(
         "clockSkew",
         clockSkew,
         "0s-5m");
+    Check.inRange("maxTokenLength", maxTokenLength, 256, MAX_TOKEN_LENGTH);
+    Check.notNull("jwksRefresh", jwksRefresh);
+    Check.state(
+        jwksRefresh.compareTo(Duration.ofSeconds(1)) >= 0
+            && jwksRefresh.compareTo(Duration.ofDays(1)) <= 0,
+        "jwksRefresh",
+        jwksRefresh,
+        "1s-1d");
   }
 
   /** All algorithms, no key yet, expiry required, 30 s of clock skew. */
@@ -109,6 +153,10 @@ public record JwtConfig(
         + requireExpiry
         + ", clockSkew="
         + clockSkew
+        + ", maxTokenLength="
+        + maxTokenLength
+        + ", jwksRefresh="
+        + jwksRefresh
         + "]";
   }
 }

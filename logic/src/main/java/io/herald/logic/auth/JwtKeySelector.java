@@ -73,6 +73,22 @@ final class JwtKeySelector implements JWSKeySelector<SecurityContext> {
     return matching;
   }
 
+  /** How many keys may verify tokens. */
+  int size() {
+    return candidates.size();
+  }
+
+  /** Whether {@code other} holds the same keys, with the same kids, for the same algorithms. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof JwtKeySelector selector && candidates.equals(selector.candidates);
+  }
+
+  @Override
+  public int hashCode() {
+    return candidates.hashCode();
+  }
+
   /** The one algorithm a key serves, or null if none Herald verifies. */
   static JWSAlgorithm algorithmFor(JWK key) {
     JWSAlgorithm algorithm;

@@ -30,6 +30,15 @@ final class JwtKeySource {
           "auth.jwt: no key (expected: one of auth.jwt.secret, auth.jwt.publicKeyPem,"
               + " auth.jwt.jwksFile for mode jwt)");
     }
+    List<JWK> keys = fixed(config);
+    if (!config.jwksFile().isEmpty()) {
+      keys.addAll(jwks(config.jwksFile()));
+    }
+    return new JWKSet(keys);
+  }
+
+  /** The keys that never change while Logic runs: the secret and the PEM file's key. */
+  static List<JWK> fixed(JwtConfig config) {
     List<JWK> keys = new ArrayList<>();
     if (!config.secret().isEmpty()) {
       keys.add(
@@ -38,10 +47,7 @@ final class JwtKeySource {
     if (!config.publicKeyPem().isEmpty()) {
       keys.add(pem(config));
     }
-    if (!config.jwksFile().isEmpty()) {
-      keys.addAll(jwks(config.jwksFile()));
-    }
-    return new JWKSet(keys);
+    return keys;
   }
 
   private static JWK pem(JwtConfig config) {
@@ -68,7 +74,12 @@ final class JwtKeySource {
     return key;
   }
 
-  private static List<JWK> jwks(String file) {
+  /**
+   * The keys of a JWK set file, each by its public half (symmetric keys as they are).
+   *
+   * @throws ConfigException if the file cannot be read, is not a JWK set or holds no key
+   */
+  static List<JWK> jwks(String file) {
     String name = "auth.jwt.jwksFile: " + file;
     JWKSet set;
     try {

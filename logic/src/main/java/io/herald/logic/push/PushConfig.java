@@ -46,8 +46,15 @@ public record PushConfig(KafkaProducerConfig kafka, Api api, MessageIdsConfig me
    * @param maxBodyBytes the largest message body (default 4096, the wire protocol's default; at
    *     most 1000000)
    * @param maxTargets the most keys or mids one push may name (default 1000; at most 100000)
+   * @param scopedTokens tokens with their own scopes and push rate limits ({@link ApiToken}); a
+   *     token may appear once across {@code tokens} and {@code scopedTokens}
    */
-  public record Api(boolean requireToken, List<String> tokens, int maxBodyBytes, int maxTargets) {
+  public record Api(
+      boolean requireToken,
+      List<String> tokens,
+      int maxBodyBytes,
+      int maxTargets,
+      List<ApiToken> scopedTokens) {
     static final int MAX_BODY_BYTES = 1_000_000;
     static final int MAX_TARGETS = 100_000;
 
@@ -55,8 +62,23 @@ public record PushConfig(KafkaProducerConfig kafka, Api api, MessageIdsConfig me
       return new Api(true, List.of(), 4096, 1000);
     }
 
+    /** Plain tokens only, none scoped. */
+    public Api(boolean requireToken, List<String> tokens, int maxBodyBytes, int maxTargets) {
+      this(requireToken, tokens, maxBodyBytes, maxTargets, List.of());
+    }
+
     public Api {
       tokens = tokens == null ? List.of() : List.copyOf(tokens);
+      scopedTokens = scopedTokens == null ? List.of() : List.copyOf(scopedTokens);
+      java.util.Set<String> seen = new java.util.HashSet<>(tokens);
+      for (int i = 0; i < scopedTokens.size(); i++) {
+        Check.notNull("scopedTokens[" + i + "]", scopedTokens.get(i));
+        Check.state(
+            seen.add(scopedTokens.get(i).token()),
+            "scopedTokens[" + i + "]",
+            "<hidden>",
+            "a token not listed elsewhere in push.api.tokens or push.api.scopedTokens");
+      }
       for (int i = 0; i < tokens.size(); i++) {
         String token = tokens.get(i);
         Check.notBlank("tokens[" + i + "]", token);
@@ -78,11 +100,29 @@ public record PushConfig(KafkaProducerConfig kafka, Api api, MessageIdsConfig me
     /** Fails unless a token is configured or none is required. */
     public Api checkTokens() {
       Check.state(
-          !requireToken || !tokens.isEmpty(),
+          !requireToken || !tokens.isEmpty() || !scopedTokens.isEmpty(),
           "tokens",
           "[]",
-          "at least one token while requireToken is true");
+          "at least one token (tokens or scopedTokens) while requireToken is true");
       return this;
+    }
+
+    /** The tokens of {@code scopedTokens} with scope {@code admin}. */
+    public List<String> adminTokens() {
+      return scopedTokens.stream()
+          .filter(token -> token.grants().contains(ApiToken.Scope.ADMIN))
+          .map(ApiToken::token)
+          .toList();
+    }
+
+    /** Every token, the plain ones as {@code [push, read]} without a rate limit. */
+    public List<ApiToken> allTokens() {
+      List<ApiToken> all = new java.util.ArrayList<>(tokens.size() + scopedTokens.size());
+      for (String token : tokens) {
+        all.add(ApiToken.of(token, ApiToken.Scope.PUSH, ApiToken.Scope.READ));
+      }
+      all.addAll(scopedTokens);
+      return List.copyOf(all);
     }
 
     @Override
@@ -92,6 +132,8 @@ public record PushConfig(KafkaProducerConfig kafka, Api api, MessageIdsConfig me
           + ", tokens=<"
           + tokens.size()
           + " hidden>"
+          + ", scopedTokens="
+          + scopedTokens
           + ", maxBodyBytes="
           + maxBodyBytes
           + ", maxTargets="

@@ -123,6 +123,13 @@ public record LogicConfig(
         server.host(),
         "a loopback address such as 127.0.0.1 while auth.mode is trust, which lets any client"
             + " claim any mid; set auth.allowTrustBeyondLoopback: true to force it");
+    // A push API without tokens lets anyone who reaches the port push to every user.
+    Check.state(
+        push.api().requireToken() || Hosts.isLoopback(server.host()),
+        "server.host",
+        server.host(),
+        "a loopback address such as 127.0.0.1 while push.api.requireToken is false, which lets"
+            + " anyone who reaches the port push, read online counts and inboxes");
   }
 
   /**

@@ -10,6 +10,7 @@ import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import io.herald.balancer.NodeSelectors;
 import io.herald.im.jdbc.JdbcImStore;
 import io.herald.logic.admin.AdminConsole;
+import io.herald.logic.api.BearerTokens;
 import io.herald.logic.api.GoimNodes;
 import io.herald.logic.api.GoimNodesHttpApi;
 import io.herald.logic.api.GoimPushHttpApi;
@@ -239,23 +240,18 @@ public final class LogicServer {
           Server.builder()
               .port(port(config.server().httpPort()))
               .port(port(config.server().grpcPort()));
+      // One set of callers for every API, so a token's push rate limit holds across them.
+      BearerTokens callers = BearerTokens.of(config.push().api());
       GrpcServiceBuilder grpc =
           GrpcService.builder()
               .addService(logic)
               .addService(
                   new PushGrpcService(
-                          pushes,
-                          online,
-                          stores.inbox(),
-                          config.push().api(),
-                          meters,
-                          tracing,
-                          pushAdmission)
+                          pushes, online, stores.inbox(), callers, meters, tracing, pushAdmission)
                       .grpcService());
       if (im != null) {
         grpc.addService(
-            new ImGrpcService(im.service(), im.groups(), config.push().api(), meters)
-                .grpcService());
+            new ImGrpcService(im.service(), im.groups(), callers, meters).grpcService());
       }
       TrustedProxies.trust(builder, config.server().trustedProxies())
           .service(
@@ -268,13 +264,20 @@ public final class LogicServer {
           .service("/live", OperatorServices.health(() -> Health.UP))
           .service("/metrics", OperatorServices.metrics(meters));
       new GoimPushHttpApi(
-              pushes, online, stores.inbox(), config.push().api(), meters, tracing, pushAdmission)
+              pushes,
+              online,
+              stores.inbox(),
+              config.push().api(),
+              callers,
+              meters,
+              tracing,
+              pushAdmission)
           .bindTo(builder);
       new GoimNodesHttpApi(nodes, registry, online).bindTo(builder);
       if (im != null) {
-        new ImHttpApi(im, config.push().api(), config.im().maxMessageBytes()).bindTo(builder);
+        new ImHttpApi(im, callers, config.im().maxMessageBytes()).bindTo(builder);
       }
-      if (config.admin().enabled()) {
+      if (AdminConsole.enabled(config.admin(), config.push().api())) {
         new AdminConsole(
                 config.admin(),
                 registry,

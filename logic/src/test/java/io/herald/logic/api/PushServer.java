@@ -7,11 +7,13 @@ import io.herald.logic.ids.SnowflakeMessageIds;
 import io.herald.logic.inbox.Inbox;
 import io.herald.logic.kafka.KafkaProducerConfig;
 import io.herald.logic.online.OnlineView;
+import io.herald.logic.overload.Admission;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.push.PushService;
 import io.herald.logic.queue.KafkaPushQueue;
 import io.herald.logic.session.SessionStore;
 import io.herald.logic.support.TestSessions;
+import io.herald.ops.tracing.Tracing;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,8 +39,12 @@ final class PushServer implements AutoCloseable {
 
   /** With {@code inbox} for stored pushes and inbox reads. */
   PushServer(KafkaProducerConfig kafka, Inbox inbox) {
+    this(kafka, inbox, new PushConfig.Api(true, List.of(TOKEN, OTHER_TOKEN), 4096, 3));
+  }
+
+  /** With the tokens and limits of {@code api}. */
+  PushServer(KafkaProducerConfig kafka, Inbox inbox, PushConfig.Api api) {
     this.inbox = inbox;
-    PushConfig.Api api = new PushConfig.Api(true, List.of(TOKEN, OTHER_TOKEN), 4096, 3);
     queue = new KafkaPushQueue(kafka, meters);
     PushService pushes =
         new PushService(
@@ -50,10 +56,16 @@ final class PushServer implements AutoCloseable {
             api,
             Clock.systemUTC());
     OnlineView online = TestSessions.online();
-    PushGrpcService grpc = new PushGrpcService(pushes, online, inbox, api, meters);
+    // One set of callers for HTTP and gRPC, as LogicServer has; rate limits on a frozen clock.
+    BearerTokens tokens = BearerTokens.of(api, () -> 0L);
+    PushGrpcService grpc =
+        new PushGrpcService(
+            pushes, online, inbox, tokens, meters, Tracing.off(), Admission.unbounded());
     ServerBuilder sb =
         Server.builder().http(0).gracefulShutdownTimeout(Duration.ZERO, Duration.ZERO);
-    new GoimPushHttpApi(pushes, online, inbox, api, meters).bindTo(sb);
+    new GoimPushHttpApi(
+            pushes, online, inbox, api, tokens, meters, Tracing.off(), Admission.unbounded())
+        .bindTo(sb);
     sb.service(
         GrpcService.builder()
             .addService(grpc.grpcService())

@@ -28,7 +28,9 @@ class PushConfigTest {
     assertThat(config.api().maxTargets()).isEqualTo(1000);
     assertThat(config.api().requireToken()).isTrue();
     assertThatThrownBy(() -> config.api().checkTokens())
-        .hasMessage("tokens: [] (expected: at least one token while requireToken is true)");
+        .hasMessage(
+            "tokens: [] (expected: at least one token (tokens or scopedTokens) while requireToken"
+                + " is true)");
     assertThat(new PushConfig.Api(false, List.of(), 4096, 1000).checkTokens()).isNotNull();
   }
 
@@ -107,5 +109,81 @@ class PushConfigTest {
     assertThat(new PushConfig.Api(true, List.of("very-secret"), 10, 10).toString())
         .doesNotContain("very-secret")
         .contains("1 hidden");
+  }
+
+  @Test
+  void scopedTokensLoadAsObjectsFromYamlAndAsStringsFromTheEnvironment(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("logic.yaml");
+    Files.writeString(
+        file,
+        """
+        api:
+          tokens: [plain-token]
+          scopedTokens:
+            - token: backend-a-token
+              scopes: [push]
+              pushesPerSecond: 100
+              pushBurst: 250
+            - token: dashboard-token
+              scopes: [read]
+            - read+push:short-form-token
+        """);
+    ConfigLoader<PushConfig> loader =
+        new ConfigLoader<>(PushConfig.class, PushConfig.defaults(), "LOGIC");
+
+    PushConfig.Api api = loader.load(file, Map.of()).config().api();
+    assertThat(api.scopedTokens())
+        .containsExactly(
+            new ApiToken("backend-a-token", List.of("push"), 100, 250),
+            new ApiToken("dashboard-token", List.of("read"), 0, 0),
+            new ApiToken("short-form-token", List.of("read", "push"), 0, 0));
+    assertThat(api.allTokens().get(0).grants())
+        .containsExactlyInAnyOrder(ApiToken.Scope.PUSH, ApiToken.Scope.READ);
+    assertThat(api.toString()).doesNotContain("-token");
+
+    PushConfig.Api fromEnv =
+        loader
+            .load(
+                null,
+                Map.of(
+                    "LOGIC_API_SCOPEDTOKENS",
+                    "read:env-reader-token,admin:env-admin-token-0123456789"))
+            .config()
+            .api();
+    assertThat(fromEnv.scopedTokens())
+        .extracting(ApiToken::token)
+        .containsExactly("env-reader-token", "env-admin-token-0123456789");
+    assertThat(fromEnv.adminTokens()).containsExactly("env-admin-token-0123456789");
+  }
+
+  @Test
+  void badScopedTokensAreNamedWithoutShowingTheToken() {
+    assertThatThrownBy(() -> ApiToken.parse("write:some-token"))
+        .hasMessage(
+            "token: <hidden> (expected: scope[+scope]:token with scopes push, read, admin)");
+    assertThatThrownBy(() -> ApiToken.parse("secret-half:other-half"))
+        .hasMessageNotContaining("secret-half");
+    assertThatThrownBy(() -> new ApiToken("a-token", List.of("write"), 0, 0))
+        .hasMessage("scopes[0]: write (expected: one of push, read, admin)");
+    assertThatThrownBy(() -> ApiToken.parse("no-scope-given"))
+        .hasMessageStartingWith("token: <hidden> (expected: scope[+scope]:token");
+    assertThatThrownBy(() -> ApiToken.parse("admin:short-admin"))
+        .hasMessage(
+            "token: <hidden, 11 characters> (expected: at least 16 characters for scope admin)");
+    assertThatThrownBy(() -> new ApiToken("a-token", List.of("push"), -1, 0))
+        .hasMessageStartingWith("pushesPerSecond: -1");
+    assertThatThrownBy(
+            () ->
+                new PushConfig.Api(
+                    true,
+                    List.of("same-token"),
+                    10,
+                    10,
+                    List.of(ApiToken.parse("read:same-token"))))
+        .hasMessage(
+            "scopedTokens[0]: <hidden> (expected: a token not listed elsewhere in push.api.tokens"
+                + " or push.api.scopedTokens)");
+    assertThat(new ApiToken("t0k3n-value", List.of("push"), 5, 0).pushBurst()).isEqualTo(5);
   }
 }

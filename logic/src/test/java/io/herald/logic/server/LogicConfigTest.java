@@ -187,6 +187,32 @@ class LogicConfigTest {
     assertThat(LOADER.load(null, Map.of()).config().server().host()).isEqualTo("0.0.0.0");
   }
 
+  /** A push API without tokens is served on loopback only: the start is refused otherwise. */
+  @Test
+  void anOpenPushApiKeepsLogicOnLoopback() {
+    Map<String, String> open = Map.of("LOGIC_PUSH_API_REQUIRETOKEN", "false");
+
+    assertThatThrownBy(() -> LOADER.load(Path.of("..", "deploy", "logic.yaml"), open))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            Path.of("..", "deploy", "logic.yaml")
+                + ": server.host: 0.0.0.0 (expected: a loopback address such as 127.0.0.1 while"
+                + " push.api.requireToken is false, which lets anyone who reaches the port push,"
+                + " read online counts and inboxes)");
+    for (String host : List.of("10.0.1.5", "logic.internal", "::")) {
+      assertThatThrownBy(() -> LOADER.load(null, with(open, "LOGIC_SERVER_HOST", host)))
+          .hasMessageStartingWith("config: server.host: " + host + " (expected: a loopback");
+    }
+    assertThat(
+            LOADER
+                .load(null, with(open, "LOGIC_SERVER_HOST", "127.0.0.1"))
+                .config()
+                .push()
+                .api()
+                .requireToken())
+        .isFalse();
+  }
+
   private static Map<String, String> with(Map<String, String> env, String name, String value) {
     Map<String, String> more = new HashMap<>(env);
     more.put(name, value);
