@@ -9,6 +9,7 @@ import io.herald.logic.push.PushConfig;
 import io.herald.logic.receive.ReceiveConfig;
 import io.herald.logic.server.LogicConfig;
 import io.herald.logic.store.StoreConfig;
+import io.herald.ops.tls.InternalTls;
 import io.herald.registry.RegistryConfig;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -104,7 +105,8 @@ final class StandaloneConfigs {
             listen.wsPath(),
             listen.tls(),
             listen.proxyProtocol(),
-            listen.transport()),
+            listen.transport(),
+            InternalTls.OFF),
         d.protocol(),
         d.heartbeat(),
         d.limits(),
