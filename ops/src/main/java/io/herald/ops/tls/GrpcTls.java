@@ -1,8 +1,10 @@
 package io.herald.ops.tls;
 
 import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.ServerCredentials;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.TlsServerCredentials;
@@ -139,6 +141,19 @@ public final class GrpcTls implements AutoCloseable {
       return InsecureChannelCredentials.create();
     }
     return TlsChannelCredentials.newBuilder().keyManager(keys).trustManager(trust).build();
+  }
+
+  /**
+   * A channel builder to {@code target} with these credentials, checking the server's certificate
+   * for {@link InternalTls#serverName()} when one is set.
+   */
+  public ManagedChannelBuilder<?> channelBuilder(String target) {
+    ManagedChannelBuilder<?> builder = Grpc.newChannelBuilder(target, channelCredentials());
+    String serverName = serverNameOrNull();
+    if (serverName != null) {
+      builder.overrideAuthority(serverName);
+    }
+    return builder;
   }
 
   /**
