@@ -3,9 +3,7 @@ package io.herald.comet.logic;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
-import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.herald.comet.config.CometConfig;
 import io.herald.ops.tls.GrpcTls;
@@ -73,13 +71,7 @@ public final class GrpcLogicClient implements LogicClient {
   }
 
   private static ManagedChannel channel(GrpcTls tls, String target) {
-    ManagedChannelBuilder<?> builder =
-        Grpc.newChannelBuilder(target, tls.channelCredentials())
-            .defaultLoadBalancingPolicy("round_robin");
-    if (tls.serverNameOrNull() != null) {
-      builder.overrideAuthority(tls.serverNameOrNull());
-    }
-    return builder.build();
+    return tls.channelBuilder(target).defaultLoadBalancingPolicy("round_robin").build();
   }
 
   /**

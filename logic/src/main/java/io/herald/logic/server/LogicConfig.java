@@ -11,6 +11,7 @@ import io.herald.logic.inbox.InboxConfig;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.receive.ReceiveConfig;
 import io.herald.logic.store.StoreConfig;
+import io.herald.ops.tls.InternalTls;
 import io.herald.registry.RegistryConfig;
 import io.herald.wire.chat.ChatMessage;
 import java.time.Duration;
@@ -37,6 +38,8 @@ import java.util.List;
  *     push.api.maxBodyBytes}
  * @param admin the operators' console ({@code docs/console.md}): off until {@code admin.tokens}
  *     names a token, none of which may also be a push API token
+ * @param cometTls mutual TLS to the Comets' gRPC ports (off: plaintext); with Comets reached by pod
+ *     IP, set {@code serverName} to the name every Comet's certificate carries
  */
 public record LogicConfig(
     Server server,
@@ -51,7 +54,8 @@ public record LogicConfig(
     List<String> singleLoginPlatforms,
     Duration cometCallTimeout,
     ImConfig im,
-    AdminConfig admin) {
+    AdminConfig admin,
+    InternalTls cometTls) {
 
   /** goim's Logic ports. */
   public static final int DEFAULT_HTTP_PORT = 3111;
@@ -72,11 +76,45 @@ public record LogicConfig(
         List.of(),
         Duration.ofSeconds(2),
         ImConfig.defaults(),
-        AdminConfig.defaults());
+        AdminConfig.defaults(),
+        InternalTls.OFF);
+  }
+
+  /** Plaintext to the Comets. */
+  public LogicConfig(
+      Server server,
+      AuthConfig auth,
+      StoreConfig store,
+      InboxConfig inbox,
+      PushConfig push,
+      ReceiveConfig receive,
+      RegistryConfig registry,
+      SelectionConfig selection,
+      GoimNodes.Config nodes,
+      List<String> singleLoginPlatforms,
+      Duration cometCallTimeout,
+      ImConfig im,
+      AdminConfig admin) {
+    this(
+        server,
+        auth,
+        store,
+        inbox,
+        push,
+        receive,
+        registry,
+        selection,
+        nodes,
+        singleLoginPlatforms,
+        cometCallTimeout,
+        im,
+        admin,
+        InternalTls.OFF);
   }
 
   public LogicConfig {
     Check.notNull("server", server);
+    cometTls = cometTls == null ? InternalTls.OFF : cometTls;
     Check.notNull("auth", auth);
     Check.notNull("store", store);
     Check.notNull("inbox", inbox);
@@ -127,9 +165,18 @@ public record LogicConfig(
    * @param httpPort goim's HTTP port (3111)
    * @param grpcPort goim's gRPC port (3119)
    * @param trustedProxies CIDRs whose {@code X-Forwarded-For} names the client
+   * @param grpcTls mutual TLS on the gRPC port: every caller (the Comets, push API callers over
+   *     gRPC) must present a certificate from its trusted CAs; off: plaintext
    */
-  public record Server(String host, int httpPort, int grpcPort, List<String> trustedProxies) {
+  public record Server(
+      String host, int httpPort, int grpcPort, List<String> trustedProxies, InternalTls grpcTls) {
+    /** Plaintext gRPC. */
+    public Server(String host, int httpPort, int grpcPort, List<String> trustedProxies) {
+      this(host, httpPort, grpcPort, trustedProxies, InternalTls.OFF);
+    }
+
     public Server {
+      grpcTls = grpcTls == null ? InternalTls.OFF : grpcTls;
       Check.notBlank("host", host);
       Check.port("httpPort", httpPort);
       Check.port("grpcPort", grpcPort);
