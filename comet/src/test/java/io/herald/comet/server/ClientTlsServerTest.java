@@ -4,8 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import io.herald.comet.config.CometConfig;
 import io.herald.config.ConfigException;
+import io.herald.ops.tls.GrpcTls;
+import io.herald.ops.tls.InternalTls;
+import io.herald.proto.comet.v1.CometGrpc;
+import io.herald.proto.comet.v1.RoomsRequest;
+import io.herald.proto.comet.v1.RoomsResponse;
 import io.herald.testkit.FreePorts;
 import io.herald.testkit.tls.TestPki;
 import io.herald.testkit.wire.WireClient;
@@ -24,6 +33,7 @@ import java.security.cert.Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
@@ -50,18 +60,22 @@ class ClientTlsServerTest {
   private TestPki.Issued first;
   private CometServer server;
   private int tcpTlsPort;
+  private int grpcPort;
 
   @BeforeEach
   void start() throws Exception {
     chain = dir.resolve("comet.crt");
     key = dir.resolve("comet.key");
     first = ca.issue("comet-first", "127.0.0.1").write(chain, key);
+    ca.write(dir.resolve("ca.crt"));
+    ca.issue("job", "127.0.0.1").write(dir.resolve("job.crt"), dir.resolve("job.key"));
     tcpTlsPort = FreePorts.next();
     CometConfig config =
         TestConfigs.comet(
             "comet-tls",
             yaml ->
                 yaml.put("listen", "tcpTlsPort", Integer.toString(tcpTlsPort))
+                    .put("listen", "grpcTls", internalTls("comet"))
                     .put(
                         "listen",
                         "tls",
@@ -70,8 +84,19 @@ class ClientTlsServerTest {
                             + "', privateKey: '"
                             + key
                             + "', reloadInterval: 50ms}"));
+    grpcPort = config.listen().grpcPort();
     server = new CometServer(config, Clock.systemUTC(), meters, StandInLogic::new);
     server.start();
+  }
+
+  private String internalTls(String name) {
+    return "{enabled: true, certificateChain: '"
+        + dir.resolve(name.equals("comet") ? "comet.crt" : name + ".crt")
+        + "', privateKey: '"
+        + dir.resolve(name.equals("comet") ? "comet.key" : name + ".key")
+        + "', trustedCertificates: '"
+        + dir.resolve("ca.crt")
+        + "'}";
   }
 
   @AfterEach
@@ -181,6 +206,42 @@ class ClientTlsServerTest {
                     new CometConfig.Tls(expiredChain.toString(), expiredKey.toString())))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("expired at");
+  }
+
+  @Test
+  void theGrpcPortServesOnlyCallersWithACertificateFromItsCa() throws Exception {
+    InternalTls job =
+        new InternalTls(
+            true,
+            dir.resolve("job.crt").toString(),
+            dir.resolve("job.key").toString(),
+            dir.resolve("ca.crt").toString(),
+            "",
+            Duration.ofMinutes(1));
+    String target = "127.0.0.1:" + grpcPort;
+    try (GrpcTls tls = GrpcTls.client("job", "comet", "delivery.cometTls", job, meters)) {
+      ManagedChannel channel = tls.channelBuilder(target).build();
+      try {
+        assertThat(rooms(channel).getRoomCountsMap()).isEmpty();
+      } finally {
+        channel.shutdownNow();
+      }
+    }
+    ManagedChannel plaintext =
+        Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+    try {
+      assertThatThrownBy(() -> rooms(plaintext))
+          .isInstanceOf(StatusRuntimeException.class)
+          .hasMessageStartingWith("UNAVAILABLE");
+    } finally {
+      plaintext.shutdownNow();
+    }
+  }
+
+  private static RoomsResponse rooms(ManagedChannel channel) {
+    return CometGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .rooms(RoomsRequest.getDefaultInstance());
   }
 
   private void replace(TestPki.Issued next) throws IOException {
