@@ -51,6 +51,13 @@ public final class GrpcTls implements AutoCloseable {
    */
   public static GrpcTls server(
       String service, String link, String key, InternalTls config, MeterRegistry meters) {
+    if (!config.serverName().isEmpty()) {
+      throw new ConfigException(
+          key
+              + ".serverName: "
+              + config.serverName()
+              + " (expected: empty; it names the server a client expects)");
+    }
     return start(service, link, key, config, meters, Verification.CERTIFICATE_ONLY_VERIFICATION);
   }
 

@@ -179,21 +179,14 @@ class GrpcTlsTest {
 
   @ParameterizedTest
   @EnumSource(Transport.class)
-  void aClientWithACertificateFromTheTrustedCaIsServed(Transport transport) throws Exception {
+  void aClientWithACertificateFromTheCaIsServedAndOneWithoutOrFromAnotherCaOrInPlaintextIsNot(
+      Transport transport) throws Exception {
     serve(transport, tls("server", "ca.crt"));
 
     try (GrpcTls client =
         GrpcTls.client("test", "logic", "logic.tls", tls("client", "ca.crt"), meters)) {
       assertThat(call(client)).isEqualTo("echo hi");
     }
-  }
-
-  @ParameterizedTest
-  @EnumSource(Transport.class)
-  void aClientWithoutACertificateOrWithOneFromAnotherCaOrInPlaintextIsRefused(Transport transport)
-      throws Exception {
-    serve(transport, tls("server", "ca.crt"));
-
     ChannelCredentials noCertificate =
         TlsChannelCredentials.newBuilder().trustManager(dir.resolve("ca.crt").toFile()).build();
     assertThatThrownBy(() -> call(noCertificate, null))
@@ -210,10 +203,10 @@ class GrpcTlsTest {
         .hasMessageStartingWith("UNAVAILABLE");
   }
 
-  @ParameterizedTest
-  @EnumSource(Transport.class)
-  void aClientRefusesAServerFromAnotherCaOrNotNamingTheHostDialled(Transport transport)
-      throws Exception {
+  /** The client's checks are grpc-java's whatever the server runs on: one transport will do. */
+  @Test
+  void aClientRefusesAServerFromAnotherCaOrNotNamingTheHostDialled() throws Exception {
+    Transport transport = Transport.GRPC_NETTY;
     otherCa
         .issue("impostor", "127.0.0.1")
         .write(dir.resolve("impostor.crt"), dir.resolve("impostor.key"));
