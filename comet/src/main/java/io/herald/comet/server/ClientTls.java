@@ -117,7 +117,7 @@ final class ClientTls implements Supplier<SslContext>, AutoCloseable {
 
   private static ConfigException invalid(CometConfig.Tls config, Exception e) {
     return new ConfigException(
-        "listen.tls: cannot use certificateChain "
+        "listen.tls: cannot load certificateChain "
             + config.certificateChain()
             + " and privateKey "
             + config.privateKey()

@@ -198,7 +198,7 @@ class ClientTlsServerTest {
     assertThatThrownBy(
             () -> ClientTls.build(new CometConfig.Tls(expiredChain.toString(), key.toString())))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("listen.tls: cannot use certificateChain " + expiredChain)
+        .hasMessageContaining("listen.tls: cannot load certificateChain " + expiredChain)
         .hasMessageContaining("not the private key of the certificate");
     assertThatThrownBy(
             () ->

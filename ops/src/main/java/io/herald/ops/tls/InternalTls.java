@@ -28,9 +28,18 @@ public record InternalTls(
     String serverName,
     Duration reloadInterval) {
 
-  /** Plaintext (the default). */
+  /**
+   * Plaintext (the default), with the files where a Kubernetes TLS secret (plus its {@code ca.crt})
+   * mounted at {@code /etc/herald/mtls} puts them, so turning it on takes {@code enabled: true}.
+   */
   public static final InternalTls OFF =
-      new InternalTls(false, "", "", "", "", Duration.ofMinutes(1));
+      new InternalTls(
+          false,
+          "/etc/herald/mtls/tls.crt",
+          "/etc/herald/mtls/tls.key",
+          "/etc/herald/mtls/ca.crt",
+          "",
+          Duration.ofMinutes(1));
 
   public InternalTls {
     certificateChain = strip(certificateChain);
