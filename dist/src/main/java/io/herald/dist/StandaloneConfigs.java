@@ -9,6 +9,7 @@ import io.herald.logic.push.PushConfig;
 import io.herald.logic.receive.ReceiveConfig;
 import io.herald.logic.server.LogicConfig;
 import io.herald.logic.store.StoreConfig;
+import io.herald.ops.tls.InternalTls;
 import io.herald.registry.RegistryConfig;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -74,7 +75,8 @@ final class StandaloneConfigs {
         d.cometCallTimeout(),
         d.im().withEnabled(true),
         new AdminConfig(List.of(adminToken)),
-        d.overload());
+        d.overload(),
+        d.cometTls());
   }
 
   /** The Comet, calling the standalone Logic's gRPC port {@code logicGrpcPort}. */
@@ -106,7 +108,8 @@ final class StandaloneConfigs {
             listen.wsPath(),
             listen.tls(),
             listen.proxyProtocol(),
-            listen.transport()),
+            listen.transport(),
+            InternalTls.OFF),
         d.protocol(),
         d.heartbeat(),
         d.limits(),

@@ -2,9 +2,11 @@ package io.herald.comet.config;
 
 import io.herald.config.Check;
 import io.herald.config.Hosts;
+import io.herald.ops.tls.InternalTls;
 import io.herald.registry.RegistryConfig;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -63,7 +65,8 @@ public record CometConfig(
             l.wsPath(),
             l.tls(),
             l.proxyProtocol(),
-            l.transport()),
+            l.transport(),
+            l.grpcTls()),
         d.protocol(),
         d.heartbeat(),
         d.limits(),
@@ -89,7 +92,8 @@ public record CometConfig(
             "/sub",
             new Tls("", ""),
             ProxyProtocol.OFF,
-            Transport.AUTO),
+            Transport.AUTO,
+            InternalTls.OFF),
         new Protocol(4096, Duration.ofSeconds(10), 32),
         new Heartbeat(
             Duration.ofMinutes(4),
@@ -99,7 +103,7 @@ public record CometConfig(
             Duration.ofMinutes(5)),
         new Limits(50, 100, 1000, 200, 1000),
         new Outbound(32 * 1024, 64 * 1024, Duration.ofSeconds(10)),
-        new Logic("127.0.0.1:3119", Duration.ofSeconds(3)),
+        new Logic("127.0.0.1:3119", Duration.ofSeconds(3), InternalTls.OFF),
         RegistryConfig.redisDefaults(),
         Duration.ofSeconds(10),
         Duration.ofSeconds(30),
@@ -247,6 +251,8 @@ public record CometConfig(
    * @param transport the Netty transport of the client listeners: {@code auto} (epoll where
    *     available, else NIO), or {@code io_uring}, {@code epoll} or {@code nio}, which must be
    *     available
+   * @param grpcTls mutual TLS on the gRPC port (Job and Logic must then present a client
+   *     certificate); off: plaintext
    */
   public record Listen(
       String host,
@@ -259,7 +265,8 @@ public record CometConfig(
       String wsPath,
       Tls tls,
       ProxyProtocol proxyProtocol,
-      Transport transport) {
+      Transport transport,
+      InternalTls grpcTls) {
     public Listen {
       Check.notBlank("host", host);
       Check.port("tcpPort", tcpPort);
@@ -284,6 +291,7 @@ public record CometConfig(
       onlyIfOn("wss", proxyProtocol.wss(), "wssPort", wssPort);
       onlyIfOn("tcpTls", proxyProtocol.tcpTls(), "tcpTlsPort", tcpTlsPort);
       Check.notNull("transport", transport);
+      grpcTls = grpcTls == null ? InternalTls.OFF : grpcTls;
     }
 
     /** A PROXY switch on a listener that is off is a mistake (a typo in the key or the port). */
@@ -336,11 +344,86 @@ public record CometConfig(
     }
   }
 
-  /** PEM files for the TLS listeners. */
-  public record Tls(String certificateChain, String privateKey) {
+  /**
+   * TLS on the client listeners (WSS and TCP+TLS): the certificate, which versions and cipher
+   * suites are offered, and how often the files are checked for a new certificate (a change is used
+   * for new connections without a restart; a pair that cannot be used is refused, logged and
+   * counted, and the one in use stays).
+   *
+   * @param certificateChain the certificate chain (PEM), leaf first
+   * @param privateKey its private key (PEM, PKCS#8)
+   * @param protocols TLS versions: {@code TLSv1.3} and/or {@code TLSv1.2} (older ones are broken)
+   * @param ciphers cipher suites, from {@link #MODERN_CIPHERS} (forward-secret AEAD only)
+   * @param reloadInterval how often the files are read for a change
+   */
+  public record Tls(
+      String certificateChain,
+      String privateKey,
+      List<String> protocols,
+      List<String> ciphers,
+      Duration reloadInterval) {
+    /** The versions offered by default: TLS 1.3 and 1.2. */
+    public static final List<String> MODERN_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    /**
+     * The suites allowed and offered by default: TLS 1.3's, and for TLS 1.2 ECDHE key exchange with
+     * AES-GCM or ChaCha20-Poly1305 (forward secrecy, authenticated encryption; no CBC, RSA key
+     * exchange, SHA-1 MACs or 3DES).
+     */
+    public static final List<String> MODERN_CIPHERS =
+        List.of(
+            "TLS_AES_128_GCM_SHA256",
+            "TLS_AES_256_GCM_SHA384",
+            "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
+    /** The given files with the default versions, suites and reload interval. */
+    public Tls(String certificateChain, String privateKey) {
+      this(certificateChain, privateKey, null, null, null);
+    }
+
     public Tls {
       certificateChain = certificateChain == null ? "" : certificateChain.strip();
       privateKey = privateKey == null ? "" : privateKey.strip();
+      protocols = protocols == null ? MODERN_PROTOCOLS : List.copyOf(protocols);
+      ciphers = ciphers == null ? MODERN_CIPHERS : List.copyOf(ciphers);
+      reloadInterval = reloadInterval == null ? Duration.ofMinutes(1) : reloadInterval;
+      Check.state(!protocols.isEmpty(), "protocols", protocols, "TLSv1.3 and/or TLSv1.2");
+      for (String protocol : protocols) {
+        Check.state(
+            MODERN_PROTOCOLS.contains(protocol),
+            "protocols",
+            protocol,
+            "TLSv1.3 or TLSv1.2 (SSLv3, TLSv1 and TLSv1.1 are broken)");
+      }
+      Check.state(!ciphers.isEmpty(), "ciphers", ciphers, "suites from " + MODERN_CIPHERS);
+      for (String cipher : ciphers) {
+        Check.state(
+            MODERN_CIPHERS.contains(cipher),
+            "ciphers",
+            cipher,
+            "a forward-secret AEAD suite, one of " + MODERN_CIPHERS);
+      }
+      Check.state(
+          !protocols.contains("TLSv1.3") || ciphers.stream().anyMatch(Tls::tls13),
+          "ciphers",
+          ciphers,
+          "at least one TLS 1.3 suite (TLS_AES_* or TLS_CHACHA20_*) while protocols has TLSv1.3");
+      Check.state(
+          !protocols.contains("TLSv1.2") || ciphers.stream().anyMatch(c -> !tls13(c)),
+          "ciphers",
+          ciphers,
+          "at least one TLS 1.2 suite (TLS_ECDHE_*) while protocols has TLSv1.2");
+      Check.positive("reloadInterval", reloadInterval);
+    }
+
+    private static boolean tls13(String cipher) {
+      return !cipher.startsWith("TLS_ECDHE_");
     }
   }
 
@@ -482,11 +565,18 @@ public record CometConfig(
    *
    * @param target Logic's gRPC address, {@code host:port} (goim's 3119)
    * @param callTimeout the deadline of each call
+   * @param tls mutual TLS to Logic's gRPC port; off: plaintext
    */
-  public record Logic(String target, Duration callTimeout) {
+  public record Logic(String target, Duration callTimeout, InternalTls tls) {
+    /** Plaintext to {@code target}. */
+    public Logic(String target, Duration callTimeout) {
+      this(target, callTimeout, InternalTls.OFF);
+    }
+
     public Logic {
       Check.notBlank("target", target);
       Check.positive("callTimeout", callTimeout);
+      tls = tls == null ? InternalTls.OFF : tls;
     }
   }
 

@@ -3,11 +3,10 @@ package io.herald.comet.logic;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.herald.comet.config.CometConfig;
+import io.herald.ops.tls.GrpcTls;
 import io.herald.proto.logic.v1.AckRequest;
 import io.herald.proto.logic.v1.AckResponse;
 import io.herald.proto.logic.v1.ConnectRequest;
@@ -54,15 +53,25 @@ public final class GrpcLogicClient implements LogicClient {
   private final LogicFutureStub stub;
   private final long callTimeoutNanos;
   private final MeterRegistry meters;
+  private GrpcTls tls;
 
-  /** A channel to {@code config.target()}; it connects at the first call. */
+  /**
+   * A channel to {@code config.target()}, plaintext or mutual TLS as {@code config.tls()} says; it
+   * connects at the first call.
+   *
+   * @throws io.herald.config.ConfigException if TLS is on and its files cannot be used
+   */
   public GrpcLogicClient(CometConfig.Logic config, MeterRegistry meters) {
-    this(
-        Grpc.newChannelBuilder(config.target(), InsecureChannelCredentials.create())
-            .defaultLoadBalancingPolicy("round_robin")
-            .build(),
-        config.callTimeout(),
-        meters);
+    this(GrpcTls.client("comet", "logic", "logic.tls", config.tls(), meters), config, meters);
+  }
+
+  private GrpcLogicClient(GrpcTls tls, CometConfig.Logic config, MeterRegistry meters) {
+    this(channel(tls, config.target()), config.callTimeout(), meters);
+    this.tls = tls;
+  }
+
+  private static ManagedChannel channel(GrpcTls tls, String target) {
+    return tls.channelBuilder(target).defaultLoadBalancingPolicy("round_robin").build();
   }
 
   /**
@@ -174,6 +183,9 @@ public final class GrpcLogicClient implements LogicClient {
   /** Shuts the channel down, letting calls in flight finish within a few seconds. */
   @Override
   public void close() {
+    if (tls != null) {
+      tls.close();
+    }
     channel.shutdown();
     try {
       if (!channel.awaitTermination(CLOSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -17,6 +17,7 @@ import io.herald.comet.transport.TcpChannelInitializer;
 import io.herald.comet.transport.TransportContext;
 import io.herald.comet.transport.WebSocketChannelInitializer;
 import io.herald.config.Durations;
+import io.herald.ops.tls.GrpcTls;
 import io.herald.ops.tracing.GrpcTracing;
 import io.herald.ops.tracing.Tracing;
 import io.herald.registry.NodeRenewal;
@@ -24,8 +25,6 @@ import io.herald.registry.Registries;
 import io.herald.registry.Registry;
 import io.herald.registry.RegistryListener;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.handler.ssl.SslContext;
-import io.netty.util.ReferenceCountUtil;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -164,10 +163,14 @@ final class CometParts {
     cursors.start();
     stops.push(grace -> cursors.stop());
 
+    GrpcTls grpcTls =
+        GrpcTls.server("comet", "grpc", "listen.grpcTls", config.listen().grpcTls(), meters);
+    stops.push(grace -> grpcTls.close());
     GrpcEndpoint grpc =
         new GrpcEndpoint(
             config.listen().host(),
             config.listen().grpcPort(),
+            grpcTls.serverCredentials(),
             new CometGrpcService(
                 new Pusher(buckets, meters, deliveries),
                 buckets,
@@ -183,12 +186,12 @@ final class CometParts {
     stops.push(grpc::stop);
 
     CometConfig.Listen listen = config.listen();
-    SslContext tls =
+    ClientTls tls =
         listen.wssPort() != 0 || listen.tcpTlsPort() != 0
-            ? Listeners.sslContext(listen.tls())
+            ? ClientTls.start(listen.tls(), meters)
             : null;
     if (tls != null) {
-      stops.push(grace -> ReferenceCountUtil.release(tls));
+      stops.push(grace -> tls.close());
     }
     Listeners listeners = new Listeners(loops, listen.host());
     this.listeners = listeners;
@@ -224,7 +227,7 @@ final class CometParts {
       Listeners listeners,
       LogicClient logic,
       CometInstance self,
-      SslContext tls,
+      ClientTls tls,
       Deliveries deliveries,
       CursorBatcher cursors) {
     CometConfig.Listen listen = config.listen();

@@ -7,12 +7,15 @@ import io.herald.comet.logic.GrpcLogicClient;
 import io.herald.comet.logic.LogicClient;
 import io.herald.comet.session.Buckets;
 import io.herald.config.Durations;
+import io.herald.ops.tls.GrpcTls;
 import io.herald.ops.tracing.Tracing;
 import io.herald.proto.common.v1.NodeAddress;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.registry.Registry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Clock;
@@ -219,16 +222,20 @@ public final class CometServer {
   }
 
   /**
-   * Loads the TLS certificate chain and key {@code config} names when a TLS listener is on, as
-   * {@link #start()} would: what a launcher checks before it waits for Logic and the registry.
+   * Loads the TLS certificate chain and key {@code config} names when a TLS listener is on, and the
+   * mutual TLS files of the gRPC port and the link to Logic when those are on, as {@link #start()}
+   * would: what a launcher checks before it waits for Logic and the registry.
    *
    * @throws io.herald.config.ConfigException naming the files and why they cannot be used
    */
   public static void checkTls(CometConfig config) {
     CometConfig.Listen listen = config.listen();
     if (listen.wssPort() != 0 || listen.tcpTlsPort() != 0) {
-      ReferenceCountUtil.release(Listeners.sslContext(listen.tls()));
+      ReferenceCountUtil.release(ClientTls.build(listen.tls()));
     }
+    MeterRegistry unused = new SimpleMeterRegistry();
+    GrpcTls.server("comet", "grpc", "listen.grpcTls", listen.grpcTls(), unused).close();
+    GrpcTls.client("comet", "logic", "logic.tls", config.logic().tls(), unused).close();
   }
 
   /**

@@ -1,8 +1,8 @@
 package io.herald.comet.server;
 
 import io.grpc.BindableService;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -20,20 +20,21 @@ final class GrpcEndpoint {
 
   /**
    * Serves {@code service} behind {@code errors} and {@code tracing} (which reads each call's trace
-   * context) on {@code host:port}.
+   * context) on {@code host:port}, plaintext or mutual TLS as {@code credentials} say.
    *
    * @throws IllegalStateException if the port cannot be bound
    */
   GrpcEndpoint(
       String host,
       int port,
+      ServerCredentials credentials,
       BindableService service,
       ServerInterceptor errors,
       ServerInterceptor tracing) {
     InetSocketAddress address = new InetSocketAddress(host, port);
     try {
       server =
-          NettyServerBuilder.forAddress(address, InsecureServerCredentials.create())
+          NettyServerBuilder.forAddress(address, credentials)
               .addService(ServerInterceptors.intercept(service, errors, tracing))
               .build()
               .start();

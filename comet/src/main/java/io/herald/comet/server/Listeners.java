@@ -1,7 +1,5 @@
 package io.herald.comet.server;
 
-import io.herald.comet.config.CometConfig;
-import io.herald.config.ConfigException;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -12,14 +10,10 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.io.File;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,28 +88,6 @@ final class Listeners {
     }
     for (Channel server : servers) {
       server.closeFuture().awaitUninterruptibly(timeout.toMillis());
-    }
-  }
-
-  /**
-   * The TLS context of the WSS and TCP+TLS listeners, from PEM files.
-   *
-   * @throws ConfigException naming both files and why they cannot be used
-   */
-  static SslContext sslContext(CometConfig.Tls tls) {
-    try {
-      return SslContextBuilder.forServer(
-              new File(tls.certificateChain()), new File(tls.privateKey()))
-          .build();
-    } catch (SSLException | IllegalArgumentException e) {
-      throw new ConfigException(
-          "listen.tls: cannot load certificateChain "
-              + tls.certificateChain()
-              + " and privateKey "
-              + tls.privateKey()
-              + ": "
-              + e.getMessage(),
-          e);
     }
   }
 

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.ssl.SslContext;
+import java.util.function.Supplier;
 
 /**
  * What every client pipeline has, TCP or WebSocket alike: the head (connection admission, TLS) and
@@ -37,7 +38,7 @@ abstract class ClientChannelInitializer extends ChannelInitializer<Channel> {
   static final String AUTH = "auth";
   static final String CONNECTION = "connection";
 
-  private final SslContext ssl;
+  private final Supplier<SslContext> ssl;
   private final ClientListener listener;
   private final ProxyHeaders proxyOrNull;
   // Shared by every channel: both are immutable settings, not per-connection state.
@@ -47,7 +48,8 @@ abstract class ClientChannelInitializer extends ChannelInitializer<Channel> {
   /**
    * @param sslOrNull the server's TLS context for a TLS listener; {@code null} for plain
    */
-  ClientChannelInitializer(TransportContext context, TransportKind kind, SslContext sslOrNull) {
+  ClientChannelInitializer(
+      TransportContext context, TransportKind kind, Supplier<SslContext> sslOrNull) {
     this.ssl = sslOrNull;
     this.listener = new ClientListener(context, kind);
     CometConfig.ProxyProtocol proxy = context.config().listen().proxyProtocol();
@@ -87,7 +89,7 @@ abstract class ClientChannelInitializer extends ChannelInitializer<Channel> {
     }
     pipeline.addLast(LIMITER, listener.limiter());
     if (ssl != null) {
-      pipeline.addLast(TLS, ssl.newHandler(channel.alloc()));
+      pipeline.addLast(TLS, ssl.get().newHandler(channel.alloc()));
     }
     addCodec(pipeline);
     pipeline.addLast(AUTH, new AuthHandler(listener));

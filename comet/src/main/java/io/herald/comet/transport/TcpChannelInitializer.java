@@ -5,6 +5,7 @@ import io.herald.wire.codec.FrameDecoder;
 import io.herald.wire.codec.TcpFrameEncoder;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SslContext;
+import java.util.function.Supplier;
 
 /**
  * The pipeline of a client connection over TCP (goim's port 3101), or TCP with TLS:
@@ -21,7 +22,7 @@ public final class TcpChannelInitializer extends ClientChannelInitializer {
   /**
    * @param sslOrNull the server's TLS context for a TCP+TLS listener; {@code null} for plain TCP
    */
-  public TcpChannelInitializer(TransportContext context, SslContext sslOrNull) {
+  public TcpChannelInitializer(TransportContext context, Supplier<SslContext> sslOrNull) {
     super(context, sslOrNull == null ? TransportKind.TCP : TransportKind.TCP_TLS, sslOrNull);
   }
 

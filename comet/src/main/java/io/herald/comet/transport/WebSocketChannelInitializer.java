@@ -5,6 +5,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
+import java.util.function.Supplier;
 
 /**
  * The pipeline of a client connection over WebSocket (goim's port 3102, path {@code /sub}) or WSS
@@ -38,7 +39,7 @@ public final class WebSocketChannelInitializer extends ClientChannelInitializer 
   /**
    * @param sslOrNull the server's TLS context for a WSS listener; {@code null} for plain WebSocket
    */
-  public WebSocketChannelInitializer(TransportContext context, SslContext sslOrNull) {
+  public WebSocketChannelInitializer(TransportContext context, Supplier<SslContext> sslOrNull) {
     super(context, sslOrNull == null ? TransportKind.WS : TransportKind.WSS, sslOrNull);
     this.upgrade =
         new WebSocketUpgrade(

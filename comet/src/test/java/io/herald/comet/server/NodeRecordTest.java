@@ -7,6 +7,7 @@ import io.herald.comet.config.Transport;
 import io.herald.comet.session.Buckets;
 import io.herald.comet.session.Connection;
 import io.herald.comet.session.TransportKind;
+import io.herald.ops.tls.InternalTls;
 import io.herald.proto.registry.v1.CometNode;
 import io.herald.proto.registry.v1.NodeState;
 import io.herald.wire.ProtocolVersion;
@@ -34,7 +35,8 @@ class NodeRecordTest {
             "/sub",
             new CometConfig.Tls(wssPort == 0 ? "" : "c.pem", wssPort == 0 ? "" : "k.pem"),
             CometConfig.ProxyProtocol.OFF,
-            Transport.AUTO),
+            Transport.AUTO,
+            InternalTls.OFF),
         defaults.protocol(),
         defaults.heartbeat(),
         defaults.limits(),

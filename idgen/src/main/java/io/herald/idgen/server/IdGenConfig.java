@@ -6,6 +6,7 @@ import io.herald.idgen.db.DatabaseConfig;
 import io.herald.idgen.lease.LeaseConfig;
 import io.herald.idgen.segment.SegmentConfig;
 import io.herald.idgen.time.TimeLayoutConfig;
+import io.herald.ops.tls.InternalTls;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -92,9 +93,17 @@ public record IdGenConfig(
    *
    * @param host the address to bind, e.g. {@code 0.0.0.0}
    * @param port gRPC and HTTP port; 0 binds a free one (tests)
+   * @param tls mutual TLS on that port: every caller (Logic's gRPC, HTTP {@code /ids}, {@code
+   *     /health}, {@code /metrics}) must present a certificate from its trusted CAs; off: plaintext
    */
-  public record Server(String host, int port) {
+  public record Server(String host, int port, InternalTls tls) {
+    /** Plaintext. */
+    public Server(String host, int port) {
+      this(host, port, InternalTls.OFF);
+    }
+
     public Server {
+      tls = tls == null ? InternalTls.OFF : tls;
       Check.notBlank("host", host);
       Check.inRange("port", port, 0, 65535);
     }

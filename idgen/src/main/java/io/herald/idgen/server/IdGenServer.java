@@ -2,6 +2,7 @@ package io.herald.idgen.server;
 
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.healthcheck.HealthCheckService;
 import io.herald.idgen.Mode;
@@ -16,8 +17,10 @@ import io.herald.idgen.segment.SegmentTagConfig;
 import io.herald.idgen.service.IdService;
 import io.herald.idgen.time.TimeIds;
 import io.herald.idgen.time.TimeWaiter;
+import io.herald.ops.armeria.ArmeriaTls;
 import io.herald.ops.armeria.GrpcStatusHandler;
 import io.herald.ops.armeria.OperatorServices;
+import io.herald.ops.tls.GrpcTls;
 import io.herald.redis.RedisLink;
 import io.lettuce.core.codec.StringCodec;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -59,6 +62,7 @@ public final class IdGenServer {
   private SegmentIds segments;
   private ScheduledExecutorService renewals;
   private Server server;
+  private GrpcTls tls;
   private volatile boolean serving;
 
   public IdGenServer(IdGenConfig config, Clock clock, PrometheusMeterRegistry meters) {
@@ -79,6 +83,7 @@ public final class IdGenServer {
       return;
     }
     try {
+      tls = GrpcTls.server("idgen", "grpc", "server.tls", config.server().tls(), meters);
       IdService ids = startGenerators();
       server = build(ids);
       server.start().join();
@@ -173,8 +178,15 @@ public final class IdGenServer {
   }
 
   private Server build(IdService ids) {
-    return Server.builder()
-        .http(new InetSocketAddress(config.server().host(), config.server().port()))
+    InetSocketAddress address =
+        new InetSocketAddress(config.server().host(), config.server().port());
+    ServerBuilder builder = Server.builder();
+    if (tls.enabled()) {
+      ArmeriaTls.requireClientCertificates(builder.https(address), tls);
+    } else {
+      builder.http(address);
+    }
+    return builder
         .service(
             GrpcService.builder()
                 .addService(new IdGenGrpcService(ids))
@@ -223,6 +235,10 @@ public final class IdGenServer {
     if (server != null) {
       server.stop().join();
       server = null;
+    }
+    if (tls != null) {
+      tls.close();
+      tls = null;
     }
     if (renewals != null) {
       renewals.shutdownNow();

@@ -2,6 +2,7 @@ package io.herald.job.config;
 
 import io.herald.config.Check;
 import io.herald.config.Durations;
+import io.herald.ops.tls.InternalTls;
 import java.time.Duration;
 
 /**
@@ -20,6 +21,8 @@ import java.time.Duration;
  * @param maxKeysPerCall the most keys one PushMsg call names (default 1000, the Comet's limit)
  * @param maxPushesPerCall the most unicast pushes queued for one Comet that go in one PushMsgs call
  *     (default 100; 1-1000, the Comet's limit; 1 sends one PushMsg per push, as before)
+ * @param cometTls mutual TLS to the Comets' gRPC ports (off: plaintext); with Comets reached by pod
+ *     IP, set {@code serverName} to the name every Comet's certificate carries
  */
 public record DeliveryConfig(
     Duration callTimeout,
@@ -28,7 +31,8 @@ public record DeliveryConfig(
     Duration giveUpAfter,
     Duration unknownCometGrace,
     int maxKeysPerCall,
-    int maxPushesPerCall) {
+    int maxPushesPerCall,
+    InternalTls cometTls) {
 
   public static DeliveryConfig defaults() {
     return new DeliveryConfig(
@@ -38,7 +42,28 @@ public record DeliveryConfig(
         Duration.ofMinutes(5),
         Duration.ofSeconds(5),
         1000,
-        100);
+        100,
+        InternalTls.OFF);
+  }
+
+  /** Plaintext to the Comets. */
+  public DeliveryConfig(
+      Duration callTimeout,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      Duration giveUpAfter,
+      Duration unknownCometGrace,
+      int maxKeysPerCall,
+      int maxPushesPerCall) {
+    this(
+        callTimeout,
+        initialBackoff,
+        maxBackoff,
+        giveUpAfter,
+        unknownCometGrace,
+        maxKeysPerCall,
+        maxPushesPerCall,
+        InternalTls.OFF);
   }
 
   public DeliveryConfig {
@@ -58,6 +83,7 @@ public record DeliveryConfig(
         Durations.format(unknownCometGrace),
         ">= 0");
     Check.inRange("maxKeysPerCall", maxKeysPerCall, 1, 1000);
+    cometTls = cometTls == null ? InternalTls.OFF : cometTls;
     Check.inRange("maxPushesPerCall", maxPushesPerCall, 1, 1000);
   }
 }

@@ -1,9 +1,8 @@
 package io.herald.job.lanes;
 
 import io.grpc.ClientInterceptor;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.herald.ops.tls.GrpcTls;
 import io.herald.proto.comet.v1.CometGrpc;
 import io.herald.proto.registry.v1.CometNode;
 import java.util.HashMap;
@@ -20,10 +19,15 @@ final class CometChannels implements AutoCloseable {
 
   private final Map<String, Open> channels = new HashMap<>();
   private final ClientInterceptor interceptor;
+  private final GrpcTls tls;
 
-  /** Channels whose calls go through {@code interceptor} (trace context into the metadata). */
-  CometChannels(ClientInterceptor interceptor) {
+  /**
+   * Channels whose calls go through {@code interceptor} (trace context into the metadata), with
+   * {@code tls}'s credentials (plaintext or mutual TLS), which {@link #close()} closes.
+   */
+  CometChannels(ClientInterceptor interceptor, GrpcTls tls) {
     this.interceptor = interceptor;
+    this.tls = tls;
   }
 
   /** A stub on {@code node}'s channel, opening or replacing the channel as needed. */
@@ -36,9 +40,7 @@ final class CometChannels implements AutoCloseable {
       open =
           new Open(
               node.getGrpcAddress(),
-              Grpc.newChannelBuilder(node.getGrpcAddress(), InsecureChannelCredentials.create())
-                  .intercept(interceptor)
-                  .build());
+              tls.channelBuilder(node.getGrpcAddress()).intercept(interceptor).build());
       channels.put(node.getServerId(), open);
     }
     return CometGrpc.newFutureStub(open.channel());
@@ -72,5 +74,6 @@ final class CometChannels implements AutoCloseable {
   public void close() {
     channels.values().forEach(open -> open.channel().shutdownNow());
     channels.clear();
+    tls.close();
   }
 }

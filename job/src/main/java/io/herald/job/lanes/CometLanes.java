@@ -5,6 +5,7 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import io.grpc.Status;
 import io.herald.job.config.DeliveryConfig;
+import io.herald.ops.tls.GrpcTls;
 import io.herald.ops.tracing.GrpcTracing;
 import io.herald.ops.tracing.PushAttributes;
 import io.herald.ops.tracing.Tracing;
@@ -111,7 +112,11 @@ public final class CometLanes {
       Tracing tracing) {
     this.registry = registry;
     this.tracing = tracing;
-    this.channels = new CometChannels(GrpcTracing.clientInterceptor(tracing));
+    this.channels =
+        new CometChannels(
+            GrpcTracing.clientInterceptor(tracing),
+            GrpcTls.client(
+                "job", "comet", "delivery.cometTls", delivery.cometTls(), metrics.registry()));
     this.policy = new RetryPolicy(delivery);
     this.callTimeoutMillis = delivery.callTimeout().toMillis();
     this.pushesPerCall = delivery.maxPushesPerCall();

@@ -23,8 +23,11 @@ public final class LaneMetrics {
   private final Map<CallKind, Counter> retries = new EnumMap<>(CallKind.class);
   private final Map<CallKind, Timer> latency = new EnumMap<>(CallKind.class);
 
+  private final MeterRegistry meters;
+
   /** Registers the meters (when the dispatcher is built, before it starts). */
   public LaneMetrics(MeterRegistry meters) {
+    this.meters = meters;
     for (CallKind kind : CallKind.values()) {
       Map<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
       for (Outcome outcome : Outcome.values()) {
@@ -64,5 +67,10 @@ public final class LaneMetrics {
     if (acceptUnixMs > 0 && nowMillis >= acceptUnixMs) {
       latency.get(kind).record(Duration.ofMillis(nowMillis - acceptUnixMs));
     }
+  }
+
+  /** The registry the meters are in (for the Comet links' TLS reload counts). */
+  MeterRegistry registry() {
+    return meters;
   }
 }

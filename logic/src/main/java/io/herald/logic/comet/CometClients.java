@@ -4,10 +4,10 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.herald.logic.session.Session;
+import io.herald.ops.tls.GrpcTls;
+import io.herald.ops.tls.InternalTls;
 import io.herald.proto.comet.v1.CometGrpc;
 import io.herald.proto.comet.v1.CometGrpc.CometFutureStub;
 import io.herald.proto.comet.v1.DrainRequest;
@@ -40,13 +40,23 @@ public final class CometClients implements AutoCloseable {
 
   private final RegistryView registry;
   private final Duration deadline;
+  private final GrpcTls tls;
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
 
   private record Channel(String address, ManagedChannel channel) {}
 
   public CometClients(RegistryView registry, Duration deadline) {
+    this(registry, deadline, GrpcTls.client("logic", "comet", "cometTls", InternalTls.OFF, null));
+  }
+
+  /**
+   * Calls the Comets with {@code tls}'s credentials (plaintext or mutual TLS), which {@link
+   * #close()} closes.
+   */
+  public CometClients(RegistryView registry, Duration deadline, GrpcTls tls) {
     this.registry = registry;
     this.deadline = deadline;
+    this.tls = tls;
   }
 
   /**
@@ -150,9 +160,7 @@ public final class CometClients implements AutoCloseable {
                 existing.channel().shutdown();
               }
               return new Channel(
-                  node.getGrpcAddress(),
-                  Grpc.newChannelBuilder(node.getGrpcAddress(), InsecureChannelCredentials.create())
-                      .build());
+                  node.getGrpcAddress(), tls.channelBuilder(node.getGrpcAddress()).build());
             })
         .channel();
   }
@@ -161,5 +169,6 @@ public final class CometClients implements AutoCloseable {
   public void close() {
     channels.values().forEach(channel -> channel.channel().shutdownNow());
     channels.clear();
+    tls.close();
   }
 }

@@ -3,13 +3,13 @@ package io.herald.logic.ids;
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.MoreExecutors;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.herald.ops.tls.GrpcTls;
 import io.herald.proto.idgen.v1.IdGenGrpc;
 import io.herald.proto.idgen.v1.NextIdsRequest;
 import io.herald.proto.idgen.v1.NextIdsResponse;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -22,18 +22,21 @@ import java.util.concurrent.TimeUnit;
  */
 final class IdGenBlocks implements IdGenMessageIds.BlockSource {
   private final MessageIdsConfig.IdGen config;
+  private final MeterRegistry meters;
+  private GrpcTls tls;
   private volatile ManagedChannel channel;
   private volatile boolean lastFailed;
 
-  IdGenBlocks(MessageIdsConfig.IdGen config) {
+  IdGenBlocks(MessageIdsConfig.IdGen config, MeterRegistry meters) {
     this.config = config;
+    this.meters = meters;
   }
 
   @Override
   public synchronized void start() {
     if (channel == null) {
-      channel =
-          Grpc.newChannelBuilder(config.target(), InsecureChannelCredentials.create()).build();
+      tls = GrpcTls.client("logic", "idgen", "push.messageIds.idgen.tls", config.tls(), meters);
+      channel = tls.channelBuilder(config.target()).build();
     }
   }
 
@@ -95,6 +98,7 @@ final class IdGenBlocks implements IdGenMessageIds.BlockSource {
     if (channel != null) {
       channel.shutdownNow();
       channel = null;
+      tls.close();
     }
   }
 

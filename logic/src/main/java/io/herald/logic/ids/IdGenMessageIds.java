@@ -93,7 +93,7 @@ public final class IdGenMessageIds implements MessageIds {
 
   /** Ids from the IdGen server at {@code config.target()}, over gRPC. */
   public static IdGenMessageIds create(MessageIdsConfig.IdGen config, MeterRegistry meters) {
-    return new IdGenMessageIds(config, new IdGenBlocks(config), DELAYED_EXECUTOR, meters);
+    return new IdGenMessageIds(config, new IdGenBlocks(config, meters), DELAYED_EXECUTOR, meters);
   }
 
   IdGenMessageIds(

@@ -1,6 +1,7 @@
 package io.herald.logic.ids;
 
 import io.herald.config.Check;
+import io.herald.ops.tls.InternalTls;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,6 +55,7 @@ public record MessageIdsConfig(String source, int instanceId, IdGen idgen) {
    *     (default 250); it should cover the pushes made during one call to IdGen
    * @param timeout the deadline of one {@code NextIds} call (default 2 s)
    * @param retryDelay how long to wait after a failed call before the next (default 1 s)
+   * @param tls mutual TLS to IdGen's gRPC port; off: plaintext
    */
   public record IdGen(
       String target,
@@ -61,7 +63,19 @@ public record MessageIdsConfig(String source, int instanceId, IdGen idgen) {
       int blockSize,
       int lowWater,
       Duration timeout,
-      Duration retryDelay) {
+      Duration retryDelay,
+      InternalTls tls) {
+    /** Plaintext to IdGen. */
+    public IdGen(
+        String target,
+        String tag,
+        int blockSize,
+        int lowWater,
+        Duration timeout,
+        Duration retryDelay) {
+      this(target, tag, blockSize, lowWater, timeout, retryDelay, InternalTls.OFF);
+    }
+
     /** IdGen's own bound on one {@code NextIds} call. */
     static final int MAX_BLOCK_SIZE = 10_000;
 
@@ -94,6 +108,7 @@ public record MessageIdsConfig(String source, int instanceId, IdGen idgen) {
           "1 to blockSize " + blockSize);
       Check.positive("timeout", timeout);
       Check.positive("retryDelay", retryDelay);
+      tls = tls == null ? InternalTls.OFF : tls;
     }
   }
 }

@@ -12,6 +12,7 @@ import io.herald.logic.overload.OverloadConfig;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.receive.ReceiveConfig;
 import io.herald.logic.store.StoreConfig;
+import io.herald.ops.tls.InternalTls;
 import io.herald.registry.RegistryConfig;
 import io.herald.wire.chat.ChatMessage;
 import java.time.Duration;
@@ -40,6 +41,8 @@ import java.util.List;
  *     names a token, none of which may also be a push API token
  * @param overload the bounds on pushes and Connects in flight, past which they are refused at once
  *     with a retryable answer ({@link OverloadConfig})
+ * @param cometTls mutual TLS to the Comets' gRPC ports (off: plaintext); with Comets reached by pod
+ *     IP, set {@code serverName} to the name every Comet's certificate carries
  */
 public record LogicConfig(
     Server server,
@@ -55,7 +58,8 @@ public record LogicConfig(
     Duration cometCallTimeout,
     ImConfig im,
     AdminConfig admin,
-    OverloadConfig overload) {
+    OverloadConfig overload,
+    InternalTls cometTls) {
 
   /** goim's Logic ports. */
   public static final int DEFAULT_HTTP_PORT = 3111;
@@ -77,11 +81,13 @@ public record LogicConfig(
         Duration.ofSeconds(2),
         ImConfig.defaults(),
         AdminConfig.defaults(),
-        OverloadConfig.defaults());
+        OverloadConfig.defaults(),
+        InternalTls.OFF);
   }
 
   public LogicConfig {
     Check.notNull("server", server);
+    cometTls = cometTls == null ? InternalTls.OFF : cometTls;
     Check.notNull("auth", auth);
     Check.notNull("store", store);
     Check.notNull("inbox", inbox);
@@ -140,9 +146,18 @@ public record LogicConfig(
    * @param httpPort goim's HTTP port (3111)
    * @param grpcPort goim's gRPC port (3119)
    * @param trustedProxies CIDRs whose {@code X-Forwarded-For} names the client
+   * @param grpcTls mutual TLS on the gRPC port: every caller (the Comets, push API callers over
+   *     gRPC) must present a certificate from its trusted CAs; off: plaintext
    */
-  public record Server(String host, int httpPort, int grpcPort, List<String> trustedProxies) {
+  public record Server(
+      String host, int httpPort, int grpcPort, List<String> trustedProxies, InternalTls grpcTls) {
+    /** Plaintext gRPC. */
+    public Server(String host, int httpPort, int grpcPort, List<String> trustedProxies) {
+      this(host, httpPort, grpcPort, trustedProxies, InternalTls.OFF);
+    }
+
     public Server {
+      grpcTls = grpcTls == null ? InternalTls.OFF : grpcTls;
       Check.notBlank("host", host);
       Check.port("httpPort", httpPort);
       Check.port("grpcPort", grpcPort);

@@ -43,9 +43,11 @@ import io.herald.logic.store.StoreBackend;
 import io.herald.logic.store.StoreWatch;
 import io.herald.ops.Health;
 import io.herald.ops.Readiness;
+import io.herald.ops.armeria.ArmeriaTls;
 import io.herald.ops.armeria.GrpcStatusHandler;
 import io.herald.ops.armeria.OperatorServices;
 import io.herald.ops.armeria.TrustedProxies;
+import io.herald.ops.tls.GrpcTls;
 import io.herald.ops.tracing.Tracing;
 import io.herald.registry.Registries;
 import io.herald.registry.Registry;
@@ -157,7 +159,11 @@ public final class LogicServer {
       stops.push(online::stop);
       UpstreamSink upstream = UpstreamSinks.create(config.receive());
       stops.push(upstream::close);
-      CometClients comets = new CometClients(registry, config.cometCallTimeout());
+      CometClients comets =
+          new CometClients(
+              registry,
+              config.cometCallTimeout(),
+              GrpcTls.client("logic", "comet", "cometTls", config.cometTls(), meters));
       stops.push(comets::close);
       store.onReset(incarnation -> comets.resyncAll(incarnation));
       store.start();
@@ -236,10 +242,19 @@ public final class LogicServer {
                   new Readiness.Check(
                       "message_ids",
                       () -> done(idsReady) ? null : "no block of ids from IdGen yet")));
+      GrpcTls grpcTls =
+          GrpcTls.server("logic", "grpc", "server.grpcTls", config.server().grpcTls(), meters);
+      stops.push(grpcTls::close);
       ServerBuilder builder =
           Server.builder()
-              .port(port(config.server().httpPort()))
-              .port(port(config.server().grpcPort()));
+              .port(port(config.server().httpPort(), SessionProtocol.HTTP))
+              .port(
+                  port(
+                      config.server().grpcPort(),
+                      grpcTls.enabled() ? SessionProtocol.HTTPS : SessionProtocol.HTTP));
+      if (grpcTls.enabled()) {
+        ArmeriaTls.requireClientCertificates(builder, grpcTls);
+      }
       // One set of callers for every API, so a token's push rate limit holds across them.
       BearerTokens callers = BearerTokens.of(config.push().api());
       GrpcServiceBuilder grpc =
@@ -352,9 +367,8 @@ public final class LogicServer {
     return idgen;
   }
 
-  private ServerPort port(int port) {
-    return new ServerPort(
-        new InetSocketAddress(config.server().host(), port), SessionProtocol.HTTP);
+  private ServerPort port(int port, SessionProtocol protocol) {
+    return new ServerPort(new InetSocketAddress(config.server().host(), port), protocol);
   }
 
   public int httpPort() {
