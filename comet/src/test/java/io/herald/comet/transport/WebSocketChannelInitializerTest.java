@@ -104,6 +104,19 @@ class WebSocketChannelInitializerTest {
   }
 
   @Test
+  void aClientLeavingInTheMiddleOfItsUpgradeRequestIsNoProtocolError() {
+    // Found by WebSocketFuzzTest: the HTTP decoder hands on the cut-off request when the
+    // connection closes; there is no one left to answer, and the client broke no rule.
+    server.writeInbound(
+        Unpooled.copiedBuffer("GET /sub HTTP/1.1\r\nHost: comet.exa", StandardCharsets.US_ASCII));
+
+    server.close();
+
+    assertThat(drainServerOutput()).isEmpty();
+    assertThat(fixture.count("herald.comet.protocol.errors", "reason", "bad_websocket")).isZero();
+  }
+
+  @Test
   void anotherPathIsNotFound() {
     assertThat(upgrade("/other")).startsWith("HTTP/1.1 404");
     assertThat(server.isOpen()).isFalse();

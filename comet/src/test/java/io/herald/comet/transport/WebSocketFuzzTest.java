@@ -90,6 +90,10 @@ class WebSocketFuzzTest {
     channel.close();
     drain(channel, written);
     channel.finishAndReleaseAll();
+    String atClose = newProtocolError();
+    if (atClose != null) {
+      throw new AssertionError("protocol error " + atClose + " counted as the server closed");
+    }
     FIXTURE.logic.connects.clear();
     FIXTURE.logic.disconnects.clear();
     FIXTURE.logic.heartbeats.clear();
