@@ -117,6 +117,25 @@ class WebSocketChannelInitializerTest {
   }
 
   @Test
+  void bytesAfterAnErrorFoundPastTheCodecAreNotDecoded() {
+    // Found by WebSocketFuzzTest: a malformed op-9 batch closes the connection in the client
+    // handler; the WebSocket frame after it in the same read must not be decoded (and counted).
+    upgrade("/sub");
+    clientEncoder.writeOutbound(
+        new BinaryWebSocketFrame(frame(ProtocolVersion.V1, Op.RAW, 0, "xx")));
+    ByteBuf batch = clientEncoder.readOutbound();
+    ByteBuf unmasked = Unpooled.wrappedBuffer(new byte[] {(byte) 0x82, 0x00});
+
+    server.writeInbound(Unpooled.wrappedBuffer(batch, unmasked));
+
+    assertThat(server.isOpen()).isFalse();
+    assertThat(fixture.count("herald.comet.protocol.errors", "reason", "malformed_batch"))
+        .isEqualTo(1);
+    assertThat(fixture.count("herald.comet.protocol.errors", "reason", "bad_websocket")).isZero();
+    assertThat(closeCode()).as("policy violation").isEqualTo(1008);
+  }
+
+  @Test
   void anotherPathIsNotFound() {
     assertThat(upgrade("/other")).startsWith("HTTP/1.1 404");
     assertThat(server.isOpen()).isFalse();
