@@ -57,7 +57,12 @@ class WebSocketFuzzTest {
           @Override
           protected void append(ILoggingEvent event) {
             if (event.getLevel().isGreaterOrEqual(Level.WARN)) {
-              WARNINGS.add(event.getFormattedMessage() + " " + event.getThrowableProxy());
+              var thrown = event.getThrowableProxy();
+              WARNINGS.add(
+                  event.getFormattedMessage()
+                      + (thrown == null
+                          ? ""
+                          : ": " + thrown.getClassName() + " " + thrown.getMessage()));
             }
           }
         };
