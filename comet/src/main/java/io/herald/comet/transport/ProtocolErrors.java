@@ -4,6 +4,7 @@ import io.herald.comet.proxy.ClientAddress;
 import io.herald.wire.ProtocolException;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.io.IOException;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  *       herald.comet.protocol.errors{reason=<tag>}}; a broken TLS handshake or WebSocket frame
  *       likewise, as {@code tls} / {@code bad_websocket} ({@code frame_too_large} for a WebSocket
  *       message over the limit);
- *   <li>an {@link IOException} (connection reset, broken pipe) is the peer leaving: DEBUG;
+ *   <li>an {@link IOException} (connection reset, broken pipe), or a {@link
+ *       PrematureChannelClosureException} (it closed in the middle of its upgrade request), is the
+ *       peer leaving: DEBUG;
  *   <li>anything else is a bug here: WARN with the stack trace.
  * </ul>
  *
@@ -51,7 +54,8 @@ final class ProtocolErrors {
             reason,
             cause.getMessage());
       }
-    } else if (find(cause, IOException.class) != null) {
+    } else if (find(cause, IOException.class) != null
+        || find(cause, PrematureChannelClosureException.class) != null) {
       log.debug("Closing {}: {}", ClientAddress.ip(ctx.channel()), cause.toString());
     } else {
       log.warn("Closing {} after an unexpected error", ClientAddress.ip(ctx.channel()), cause);

@@ -46,8 +46,9 @@ import java.util.List;
  *       form, a close frame with a one-byte or invalid body): {@code bad_websocket}, 1002.
  * </ul>
  *
- * After the first error every further byte is discarded; the error goes down the pipeline to the
- * client handler, whose {@link ProtocolErrors} counts and logs it and closes the channel.
+ * After the first error (or once the channel is closed, by an error found further down the
+ * pipeline) every further byte is discarded; the error goes down the pipeline to the client
+ * handler, whose {@link ProtocolErrors} counts and logs it and closes the channel.
  *
  * <p>Outbound: a {@link Frame} becomes one binary message (an op-9 frame whole), header and frame
  * in one buffer; a {@link ByteBuf} is already a whole WebSocket message (a room payload, framed
@@ -116,7 +117,9 @@ public final class WebSocketCodec extends ByteToMessageDecoder implements Channe
 
   @Override
   protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-    if (discarding) {
+    // Closed by an error found past this handler (a malformed op-9 batch, say): what follows in the
+    // same read is not decoded, so one connection raises one error.
+    if (discarding || !ctx.channel().isOpen()) {
       in.skipBytes(in.readableBytes());
       return;
     }
@@ -303,8 +306,8 @@ public final class WebSocketCodec extends ByteToMessageDecoder implements Channe
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    // The decoder first reads what is left of the input, which may continue a fragmented message:
-    // the fragments so far must still be there for it, and are released after.
+    // The decoder's close handling runs first (the channel is closed: it decodes nothing more);
+    // the fragments of an unfinished message are released after it.
     super.channelInactive(ctx);
     releaseFragments();
   }

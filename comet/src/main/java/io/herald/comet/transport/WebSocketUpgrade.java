@@ -43,9 +43,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * Each refusal is logged at DEBUG; all but the 404 are counted as {@code
- * herald.comet.protocol.errors{reason=bad_websocket}}. No extension or subprotocol is negotiated.
- * The time to upgrade counts in the AUTH handler's {@code protocol.handshakeTimeout}. Stateless:
- * one per initializer.
+ * herald.comet.protocol.errors{reason=bad_websocket}}. A request cut off by the client closing the
+ * connection is neither answered nor counted. No extension or subprotocol is negotiated. The time
+ * to upgrade counts in the AUTH handler's {@code protocol.handshakeTimeout}. Stateless: one per
+ * initializer.
  */
 @Sharable
 final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
@@ -75,7 +76,9 @@ final class WebSocketUpgrade extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof FullHttpRequest request)) {
+    if (!(msg instanceof FullHttpRequest request) || !ctx.channel().isActive()) {
+      // A request the HTTP decoder hands on as the connection closes is cut off: the client left,
+      // it broke no rule, and no one is there to answer.
       ReferenceCountUtil.release(msg);
       return;
     }

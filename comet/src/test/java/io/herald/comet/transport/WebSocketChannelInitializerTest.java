@@ -104,6 +104,38 @@ class WebSocketChannelInitializerTest {
   }
 
   @Test
+  void aClientLeavingInTheMiddleOfItsUpgradeRequestIsNoProtocolError() {
+    // Found by WebSocketFuzzTest: the HTTP decoder hands on the cut-off request when the
+    // connection closes; there is no one left to answer, and the client broke no rule.
+    server.writeInbound(
+        Unpooled.copiedBuffer("GET /sub HTTP/1.1\r\nHost: comet.exa", StandardCharsets.US_ASCII));
+
+    server.close();
+
+    assertThat(drainServerOutput()).isEmpty();
+    assertThat(fixture.count("herald.comet.protocol.errors", "reason", "bad_websocket")).isZero();
+  }
+
+  @Test
+  void bytesAfterAnErrorFoundPastTheCodecAreNotDecoded() {
+    // Found by WebSocketFuzzTest: a malformed op-9 batch closes the connection in the client
+    // handler; the WebSocket frame after it in the same read must not be decoded (and counted).
+    upgrade("/sub");
+    clientEncoder.writeOutbound(
+        new BinaryWebSocketFrame(frame(ProtocolVersion.V1, Op.RAW, 0, "xx")));
+    ByteBuf batch = clientEncoder.readOutbound();
+    ByteBuf unmasked = Unpooled.wrappedBuffer(new byte[] {(byte) 0x82, 0x00});
+
+    server.writeInbound(Unpooled.wrappedBuffer(batch, unmasked));
+
+    assertThat(server.isOpen()).isFalse();
+    assertThat(fixture.count("herald.comet.protocol.errors", "reason", "malformed_batch"))
+        .isEqualTo(1);
+    assertThat(fixture.count("herald.comet.protocol.errors", "reason", "bad_websocket")).isZero();
+    assertThat(closeCode()).as("policy violation").isEqualTo(1008);
+  }
+
+  @Test
   void anotherPathIsNotFound() {
     assertThat(upgrade("/other")).startsWith("HTTP/1.1 404");
     assertThat(server.isOpen()).isFalse();
