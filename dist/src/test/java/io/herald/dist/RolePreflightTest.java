@@ -276,8 +276,8 @@ class RolePreflightTest {
         .startsWith("config: auth.jwt: no key (expected: one of auth.jwt.secret,");
     assertThat(failsAtOnce(noTokens, "logic"))
         .isEqualTo(
-            "config: push.api.tokens: [] (expected: at least one token while requireToken is"
-                + " true)");
+            "config: push.api.tokens: [] (expected: at least one token (tokens or scopedTokens)"
+                + " while requireToken is true)");
     assertThat(failsAtOnce(noPem, "logic"))
         .isEqualTo(
             "config: auth.jwt.publicKeyPem: /nonexistent/jwt.pem: cannot be read (no such file)");
