@@ -504,7 +504,8 @@ public final class SoakCommand implements Callable<Integer> {
         leaks += found.size();
       }
     }
-    System.out.printf("LEAK: lines in %d logs (roles and clients): %d%n", logs.size(), leaks);
+    System.out.printf(
+        "Netty leak reports in %d logs (roles and clients): %d%n", logs.size(), leaks);
     return leaks;
   }
 
