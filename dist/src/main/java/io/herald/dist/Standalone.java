@@ -99,7 +99,7 @@ final class Standalone implements Role.Running {
       stops.push(logic::stop);
 
       CometConfig cometConfig =
-          load(Roles.COMET, StandaloneConfigs.comet(logicConfig.server().grpcPort()));
+          load(Roles.COMET, StandaloneConfigs.comet(logicConfig.server().grpcPort(), adminToken));
       this.cometConfig = cometConfig;
       comet = new CometServer(cometConfig, clock, meters, registry, tracing.tracing());
       comet.start();

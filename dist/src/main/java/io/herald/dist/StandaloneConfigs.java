@@ -20,8 +20,9 @@ import java.util.List;
  * in-process registry, and for Logic in-memory sessions, {@code trust} authentication, no push API
  * token, upstream messages to the log, chat (IM) on, kept in the embedded H2 file {@code
  * ./data/im/im}, and the admin console on behind a token made at each start ({@link
- * #newAdminToken()}), which the banner prints. The user's environment ({@code LOGIC_*}, {@code
- * COMET_*}, ...) overrides these as it overrides a config file.
+ * #newAdminToken()}), which the banner prints and which also guards the Comet's {@code Drain}. The
+ * user's environment ({@code LOGIC_*}, {@code COMET_*}, ...) overrides these as it overrides a
+ * config file.
  */
 final class StandaloneConfigs {
   /** Where every standalone listener binds: nothing is reachable from other machines. */
@@ -74,13 +75,17 @@ final class StandaloneConfigs {
         d.singleLoginPlatforms(),
         d.cometCallTimeout(),
         d.im().withEnabled(true),
-        new AdminConfig(List.of(adminToken)),
+        new AdminConfig(List.of(adminToken), adminToken),
         d.overload(),
         d.cometTls());
   }
 
-  /** The Comet, calling the standalone Logic's gRPC port {@code logicGrpcPort}. */
-  static CometConfig comet(int logicGrpcPort) {
+  /**
+   * The Comet, calling the standalone Logic's gRPC port {@code logicGrpcPort}, its {@code Drain}
+   * behind {@code adminToken} (the console's, which Logic sends), so the console drains it even
+   * when the user's environment binds it beyond loopback.
+   */
+  static CometConfig comet(int logicGrpcPort, String adminToken) {
     CometConfig d = CometConfig.serviceDefaults();
     CometConfig.Node node = d.node();
     CometConfig.Listen listen = d.listen();
@@ -118,7 +123,8 @@ final class StandaloneConfigs {
         d.registry().withBackend(RegistryConfig.MEMORY),
         d.onlineReport(),
         d.drain(),
-        d.delivery());
+        d.delivery(),
+        new CometConfig.Admin(List.of(adminToken)));
   }
 
   static BalancerConfig balancer() {

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * playwright-core from {@code src/test/js/admin-console.mjs}: a wrong token is refused with the
  * API's reason; the right one shows both Comets under their regions with their connections; a push
  * sent from the form reaches the client of the user it names; a Comet drained from its button,
- * after the confirmation, is marked draining in its table — and really drains.
+ * after the confirmation, is marked draining in its table — and really drains (the Comets take a
+ * drain only with the token the console sends them, {@code admin.cometToken}).
  *
  * <p>Needs Node 20 or later, npm and {@code /usr/bin/chromium} (as {@link DemoPageIT}); missing,
  * they fail the test on CI and skip it elsewhere.
@@ -54,6 +55,7 @@ import org.junit.jupiter.api.Test;
 @RealKafka
 class AdminConsoleIT {
   private static final String TOKEN = "console-it-admin-token-0123456789";
+  private static final String COMET_TOKEN = "console-it-comet-token-0123456789";
   private static final Duration STEP = Duration.ofSeconds(30);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long EAST_MID = 7_001;
@@ -88,7 +90,7 @@ class AdminConsoleIT {
     LogicServer logic =
         new LogicServer(
             RoleConfigs.logic(backends, httpPort, logicGrpc)
-                .set("admin", "{tokens: [" + TOKEN + "]}")
+                .set("admin", "{tokens: [" + TOKEN + "], cometToken: " + COMET_TOKEN + "}")
                 .load(LogicConfig.class, LogicConfig.defaults(), "LOGIC"),
             Clock.systemUTC(),
             meters());
@@ -210,6 +212,8 @@ class AdminConsoleIT {
                     + ", capacity: 1000, grpcAddress: '127.0.0.1:"
                     + ports.grpc()
                     + "'}")
+            // Drain only with the token Logic's console sends (admin.cometToken).
+            .set("admin", "{tokens: [" + COMET_TOKEN + "]}")
             // Generous on a loaded machine: a first call to Logic sets up its channel.
             .set("logic", "{target: '127.0.0.1:" + logicGrpc + "', callTimeout: 10s}");
     CometServer comet =

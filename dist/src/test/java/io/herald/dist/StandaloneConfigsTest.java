@@ -40,7 +40,8 @@ class StandaloneConfigsTest {
                 "RECEIVE_SINK", "log",
                 "REGISTRY_BACKEND", "memory",
                 "IM_ENABLED", "true",
-                "ADMIN_TOKENS", token));
+                "ADMIN_TOKENS", token,
+                "ADMIN_COMETTOKEN", token));
 
     assertThat(StandaloneConfigs.logic(token)).isEqualTo(expected);
   }
@@ -54,7 +55,8 @@ class StandaloneConfigsTest {
   }
 
   @Test
-  void cometIsOnLoopbackCallingTheStandaloneLogic() {
+  void cometIsOnLoopbackCallingTheStandaloneLogicItsDrainBehindTheConsolesToken() {
+    String token = StandaloneConfigs.newAdminToken();
     CometConfig expected =
         fromStrings(
             Roles.COMET,
@@ -62,9 +64,10 @@ class StandaloneConfigsTest {
                 "NODE_SERVERID", "standalone",
                 "LISTEN_HOST", "127.0.0.1",
                 "LOGIC_TARGET", "127.0.0.1:4119",
-                "REGISTRY_BACKEND", "memory"));
+                "REGISTRY_BACKEND", "memory",
+                "ADMIN_TOKENS", token));
 
-    assertThat(StandaloneConfigs.comet(4119)).isEqualTo(expected);
+    assertThat(StandaloneConfigs.comet(4119, token)).isEqualTo(expected);
   }
 
   @Test
@@ -82,7 +85,7 @@ class StandaloneConfigsTest {
   void theUsersEnvironmentOverridesTheStandaloneSettings() {
     CometConfig comet =
         Roles.COMET
-            .withDefaults(StandaloneConfigs.comet(3119))
+            .withDefaults(StandaloneConfigs.comet(3119, StandaloneConfigs.newAdminToken()))
             .load(
                 null,
                 Map.of(

@@ -2,6 +2,7 @@ package io.herald.comet.config;
 
 import io.herald.config.Check;
 import io.herald.config.Hosts;
+import io.herald.ops.auth.BearerToken;
 import io.herald.ops.tls.InternalTls;
 import io.herald.registry.RegistryConfig;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.regex.Pattern;
  * @param onlineReport how often room counts go to Logic
  * @param drain how long draining lets clients leave before closing the rest
  * @param delivery acked and stored deliveries: resends, inbox notices, cursors, SYNC replies
+ * @param admin who may call the gRPC {@code Drain}
  */
 public record CometConfig(
     Node node,
@@ -38,7 +40,8 @@ public record CometConfig(
     RegistryConfig registry,
     Duration onlineReport,
     Duration drain,
-    Delivery delivery) {
+    Delivery delivery,
+    Admin admin) {
 
   private static final Pattern HOST_PORT = Pattern.compile("\\S+:(\\d{1,5})");
 
@@ -75,7 +78,8 @@ public record CometConfig(
         d.registry(),
         d.onlineReport(),
         d.drain(),
-        d.delivery());
+        d.delivery(),
+        d.admin());
   }
 
   public static CometConfig defaults() {
@@ -107,7 +111,8 @@ public record CometConfig(
         RegistryConfig.redisDefaults(),
         Duration.ofSeconds(10),
         Duration.ofSeconds(30),
-        Delivery.defaults());
+        Delivery.defaults(),
+        Admin.NONE);
   }
 
   public CometConfig {
@@ -122,6 +127,7 @@ public record CometConfig(
     Check.positive("onlineReport", onlineReport);
     Check.positive("drain", drain);
     Check.notNull("delivery", delivery);
+    admin = admin == null ? Admin.NONE : admin;
     if (listen.wssPort() != 0 || listen.tcpTlsPort() != 0) {
       Check.notBlank("listen.tls.certificateChain", listen.tls().certificateChain());
       Check.notBlank("listen.tls.privateKey", listen.tls().privateKey());
@@ -629,6 +635,33 @@ public record CometConfig(
           ">= initialDelay");
       Check.inRange("maxAttempts", maxAttempts, 1, 100);
       Check.inRange("window", window, 1, 4096);
+    }
+  }
+
+  /**
+   * Who may call the gRPC {@code Drain}, the one operator's call on the Comet's gRPC port (Logic's
+   * admin console makes it with its {@code admin.cometToken}). With tokens, a call must carry
+   * {@code authorization: Bearer <one of them>}. Without, it is served only where the port itself
+   * keeps strangers out: bound to a loopback address, or mutual TLS ({@code listen.grpcTls}); on
+   * any other address it is refused (SIGTERM still drains).
+   *
+   * @param tokens the accepted bearer tokens, any of them (list two while rotating one); each at
+   *     least {@value BearerToken#MIN_ADMIN_LENGTH} characters, without whitespace
+   */
+  public record Admin(List<String> tokens) {
+    public static final Admin NONE = new Admin(List.of());
+
+    public Admin {
+      tokens = tokens == null ? List.of() : List.copyOf(tokens);
+      for (int i = 0; i < tokens.size(); i++) {
+        BearerToken.checkConfigured(
+            "tokens[" + i + "]", tokens.get(i), BearerToken.MIN_ADMIN_LENGTH);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "Admin[tokens=<" + tokens.size() + " hidden>]";
     }
   }
 }

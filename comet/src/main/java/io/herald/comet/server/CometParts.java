@@ -1,6 +1,7 @@
 package io.herald.comet.server;
 
 import io.herald.comet.config.CometConfig;
+import io.herald.comet.grpc.AdminCalls;
 import io.herald.comet.grpc.CometGrpcErrors;
 import io.herald.comet.grpc.CometGrpcService;
 import io.herald.comet.grpc.Drainer;
@@ -17,6 +18,7 @@ import io.herald.comet.transport.TcpChannelInitializer;
 import io.herald.comet.transport.TransportContext;
 import io.herald.comet.transport.WebSocketChannelInitializer;
 import io.herald.config.Durations;
+import io.herald.config.Hosts;
 import io.herald.ops.tls.GrpcTls;
 import io.herald.ops.tracing.GrpcTracing;
 import io.herald.ops.tracing.Tracing;
@@ -29,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -166,6 +169,7 @@ final class CometParts {
     GrpcTls grpcTls =
         GrpcTls.server("comet", "grpc", "listen.grpcTls", config.listen().grpcTls(), meters);
     stops.push(grace -> grpcTls.close());
+    AdminCalls adminCalls = adminCalls(config);
     GrpcEndpoint grpc =
         new GrpcEndpoint(
             config.listen().host(),
@@ -181,6 +185,7 @@ final class CometParts {
                 hooks.drainer(),
                 resync::requested,
                 tracing),
+            adminCalls,
             new CometGrpcErrors(hooks.stopping(), meters),
             GrpcTracing.serverInterceptor(tracing));
     stops.push(grpc::stop);
@@ -286,6 +291,25 @@ final class CometParts {
         log.warn("Stopping a part of Comet {} failed", config.node().serverId(), e);
       }
     }
+  }
+
+  /**
+   * Who may call {@code Drain} on the gRPC port: {@code admin.tokens}, or anyone who reaches a port
+   * bound to loopback or behind mutual TLS. Says at start when no one may (the port is bound beyond
+   * loopback without either), so an operator finds out before the console's drain fails.
+   */
+  private static AdminCalls adminCalls(CometConfig config) {
+    CometConfig.Listen listen = config.listen();
+    boolean portIsPrivate = Hosts.isLoopback(listen.host()) || listen.grpcTls().enabled();
+    List<String> tokens = config.admin().tokens();
+    if (tokens.isEmpty() && !portIsPrivate) {
+      log.info(
+          "gRPC Drain refused on {}:{}: it is bound beyond loopback without admin.tokens or"
+              + " listen.grpcTls (SIGTERM still drains; docs/security.md)",
+          listen.host(),
+          listen.grpcPort());
+    }
+    return new AdminCalls(tokens, portIsPrivate);
   }
 
   private void deregister(NodeRenewal renewal, Duration timeout) {

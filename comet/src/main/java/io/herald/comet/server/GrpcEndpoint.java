@@ -19,8 +19,9 @@ final class GrpcEndpoint {
   private final Server server;
 
   /**
-   * Serves {@code service} behind {@code errors} and {@code tracing} (which reads each call's trace
-   * context) on {@code host:port}, plaintext or mutual TLS as {@code credentials} say.
+   * Serves {@code service} behind {@code tracing} (which reads each call's trace context), {@code
+   * errors} and {@code admin} (which guards the operator's calls), in that order, on {@code
+   * host:port}, plaintext or mutual TLS as {@code credentials} say.
    *
    * @throws IllegalStateException if the port cannot be bound
    */
@@ -29,13 +30,14 @@ final class GrpcEndpoint {
       int port,
       ServerCredentials credentials,
       BindableService service,
+      ServerInterceptor admin,
       ServerInterceptor errors,
       ServerInterceptor tracing) {
     InetSocketAddress address = new InetSocketAddress(host, port);
     try {
       server =
           NettyServerBuilder.forAddress(address, credentials)
-              .addService(ServerInterceptors.intercept(service, errors, tracing))
+              .addService(ServerInterceptors.intercept(service, admin, errors, tracing))
               .build()
               .start();
     } catch (IOException e) {

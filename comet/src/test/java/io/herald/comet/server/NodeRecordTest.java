@@ -45,7 +45,8 @@ class NodeRecordTest {
         defaults.registry(),
         defaults.onlineReport(),
         defaults.drain(),
-        defaults.delivery());
+        defaults.delivery(),
+        defaults.admin());
   }
 
   private static CometConfig.Node node(String tcp, String ws, String wss, String grpc) {

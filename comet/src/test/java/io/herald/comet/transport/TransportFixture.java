@@ -142,7 +142,8 @@ final class TransportFixture {
             defaults.registry(),
             defaults.onlineReport(),
             defaults.drain(),
-            delivery);
+            delivery,
+            defaults.admin());
     deliveries = new Deliveries(delivery, meters);
     cursors =
         new CursorBatcher(logic, "comet-test", delivery.cursorFlush(), UNUSED_SCHEDULER, meters);

@@ -1,39 +1,36 @@
 package io.herald.logic.admin;
 
-import io.herald.config.Check;
+import io.herald.ops.auth.BearerToken;
 import java.util.List;
 
 /**
- * The operators' console ({@code /herald/admin/}, {@code docs/console.md}): who may use it. With no
- * token the console is off — its paths answer 404 — and Logic says so at start.
+ * The operators' console ({@code /herald/admin/}, {@code docs/console.md}): who may use it, and
+ * what it shows a Comet when it drains one. With no token the console is off — its paths answer 404
+ * — and Logic says so at start.
  *
  * @param tokens the accepted admin bearer tokens, any of them (a list, so a new token can be added
- *     before the old one is removed); each at least {@value #MIN_TOKEN_LENGTH} characters, without
- *     whitespace, and none of them also a push API token ({@code push.api.tokens}, checked by
- *     {@code LogicConfig}): a backend allowed to push is not thereby allowed to drain Comets
+ *     before the old one is removed); each at least {@value BearerToken#MIN_ADMIN_LENGTH}
+ *     characters, without whitespace, and none of them also a push API token ({@code
+ *     push.api.tokens}, checked by {@code LogicConfig}): a backend allowed to push is not thereby
+ *     allowed to drain Comets
+ * @param cometToken the bearer token the console's drain sends with the Comet's gRPC {@code Drain},
+ *     one of the Comets' {@code admin.tokens}; empty: none is sent, which a Comet whose gRPC port
+ *     is on a non-loopback address without mutual TLS refuses (same rules as {@code tokens})
  */
-public record AdminConfig(List<String> tokens) {
-  /** Admin tokens guard draining Comets: no short ones. */
-  static final int MIN_TOKEN_LENGTH = 16;
-
+public record AdminConfig(List<String> tokens, String cometToken) {
   /** The console off. */
   public static AdminConfig defaults() {
-    return new AdminConfig(List.of());
+    return new AdminConfig(List.of(), "");
   }
 
   public AdminConfig {
     tokens = tokens == null ? List.of() : List.copyOf(tokens);
     for (int i = 0; i < tokens.size(); i++) {
-      String token = tokens.get(i);
-      String name = "tokens[" + i + "]";
-      Check.notBlank(name, token);
-      Check.state(
-          token.chars().noneMatch(Character::isWhitespace), name, "<hidden>", "no whitespace");
-      Check.state(
-          token.length() >= MIN_TOKEN_LENGTH,
-          name,
-          "<hidden, " + token.length() + " characters>",
-          "at least " + MIN_TOKEN_LENGTH + " characters");
+      BearerToken.checkConfigured("tokens[" + i + "]", tokens.get(i), BearerToken.MIN_ADMIN_LENGTH);
+    }
+    cometToken = cometToken == null ? "" : cometToken;
+    if (!cometToken.isEmpty()) {
+      BearerToken.checkConfigured("cometToken", cometToken, BearerToken.MIN_ADMIN_LENGTH);
     }
   }
 
@@ -43,11 +40,19 @@ public record AdminConfig(List<String> tokens) {
   }
 
   public AdminConfig withTokens(List<String> newTokens) {
-    return new AdminConfig(newTokens);
+    return new AdminConfig(newTokens, cometToken);
+  }
+
+  public AdminConfig withCometToken(String token) {
+    return new AdminConfig(tokens, token);
   }
 
   @Override
   public String toString() {
-    return "AdminConfig[tokens=<" + tokens.size() + " hidden>]";
+    return "AdminConfig[tokens=<"
+        + tokens.size()
+        + " hidden>, cometToken="
+        + (cometToken.isEmpty() ? "" : "<hidden>")
+        + "]";
   }
 }

@@ -91,7 +91,7 @@ public final class AdminConsole {
     this.comets = new CometTable(registry, onlineView, clock);
     this.online = new OnlineSummary(onlineView);
     this.push = new ConsolePush(pushes);
-    this.drain = new ConsoleDrain(registry, cometClients);
+    this.drain = new ConsoleDrain(registry, cometClients, config.cometToken());
     // The message escaped in JSON (at most 6 characters a byte), the targets, and room to spare.
     this.maxRequestLength = 6L * api.maxBodyBytes() + 64L * api.maxTargets() + 4096;
   }

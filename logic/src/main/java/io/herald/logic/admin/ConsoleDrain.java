@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * }</pre>
  *
  * A second drain changes nothing and answers {@code already_draining: true} with the first
- * deadline. An unregistered Comet is 404, one that does not answer 502.
+ * deadline. An unregistered Comet is 404; one that does not answer, or refuses the token, 502 with
+ * its reason.
  */
 final class ConsoleDrain {
   /** The longest grace the Comet accepts. */
@@ -32,10 +33,16 @@ final class ConsoleDrain {
 
   private final RegistryView registry;
   private final CometClients comets;
+  private final String cometToken;
 
-  ConsoleDrain(RegistryView registry, CometClients comets) {
+  /**
+   * @param cometToken sent with each drain as the Comet's admin token ({@code admin.cometToken});
+   *     empty: none
+   */
+  ConsoleDrain(RegistryView registry, CometClients comets, String cometToken) {
     this.registry = registry;
     this.comets = comets;
+    this.cometToken = cometToken;
   }
 
   CompletableFuture<Map<String, Object>> drain(String serverId, JsonNode request) {
@@ -53,7 +60,7 @@ final class ConsoleDrain {
                             + registered()
                             + ")"));
     return comets
-        .drain(node.getServerId(), grace)
+        .drain(node.getServerId(), grace, cometToken)
         .thenApply(
             response -> {
               Map<String, Object> answer = new LinkedHashMap<>();

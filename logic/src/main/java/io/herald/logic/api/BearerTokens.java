@@ -2,12 +2,10 @@ package io.herald.logic.api;
 
 import io.herald.logic.push.ApiToken;
 import io.herald.logic.push.PushConfig;
-import java.nio.charset.StandardCharsets;
+import io.herald.ops.auth.BearerToken;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -24,8 +22,6 @@ import java.util.function.LongSupplier;
  * are read at start).
  */
 public final class BearerTokens {
-  private static final String SCHEME = "bearer ";
-
   /** What a request's {@code Authorization} header earns it. */
   public enum Outcome {
     ALLOWED,
@@ -55,10 +51,12 @@ public final class BearerTokens {
 
   private final boolean required;
   private final List<Entry> entries;
+  private final List<byte[]> digests;
 
   private BearerTokens(boolean required, List<Entry> entries) {
     this.required = required;
     this.entries = entries;
+    this.digests = entries.stream().map(Entry::digest).toList();
   }
 
   /**
@@ -77,7 +75,7 @@ public final class BearerTokens {
     for (ApiToken token : api.allTokens()) {
       entries.add(
           new Entry(
-              digest(token.token()),
+              BearerToken.digest(token.token()),
               token.grants(),
               token.limited()
                   ? new TokenRate(token.pushesPerSecond(), token.pushBurst(), nanoTicker)
@@ -99,7 +97,7 @@ public final class BearerTokens {
     return new BearerTokens(
         true,
         tokens.stream()
-            .map(token -> new Entry(digest(token), Set.of(ApiToken.Scope.ADMIN), null))
+            .map(token -> new Entry(BearerToken.digest(token), Set.of(ApiToken.Scope.ADMIN), null))
             .toList());
   }
 
@@ -112,31 +110,20 @@ public final class BearerTokens {
     if (!required) {
       return Verdict.ALLOWED;
     }
-    if (authorization == null || authorization.isBlank()) {
-      return refused(
-          Outcome.UNAUTHENTICATED,
-          "missing bearer token (expected: Authorization: Bearer <token>)");
+    BearerToken.Presented presented = BearerToken.read(authorization);
+    if (!presented.present()) {
+      return refused(Outcome.UNAUTHENTICATED, presented.problem());
     }
-    if (authorization.length() < SCHEME.length()
-        || !authorization.substring(0, SCHEME.length()).toLowerCase(Locale.ROOT).equals(SCHEME)) {
-      return refused(
-          Outcome.UNAUTHENTICATED, "not a bearer token (expected: Authorization: Bearer <token>)");
-    }
-    byte[] presented = digest(authorization.substring(SCHEME.length()).strip());
-    Entry found = null;
-    for (Entry entry : entries) {
-      if (MessageDigest.isEqual(entry.digest(), presented)) {
-        found = entry;
-      }
-    }
-    if (found == null) {
+    int found = BearerToken.indexOf(digests, presented.token());
+    if (found < 0) {
       return refused(Outcome.UNAUTHENTICATED, "invalid bearer token");
     }
-    if (!found.scopes().contains(scope)) {
+    Entry entry = entries.get(found);
+    if (!entry.scopes().contains(scope)) {
       return refused(Outcome.FORBIDDEN, "token lacks scope " + scope.key());
     }
-    if (scope == ApiToken.Scope.PUSH && found.rate() != null) {
-      long waitNanos = found.rate().tryTake();
+    if (scope == ApiToken.Scope.PUSH && entry.rate() != null) {
+      long waitNanos = entry.rate().tryTake();
       if (waitNanos > 0) {
         long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L));
         return new Verdict(
@@ -150,13 +137,5 @@ public final class BearerTokens {
 
   private static Verdict refused(Outcome outcome, String reason) {
     return new Verdict(outcome, reason, 0);
-  }
-
-  private static byte[] digest(String token) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 }

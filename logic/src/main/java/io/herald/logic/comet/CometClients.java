@@ -5,6 +5,8 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
 import io.herald.logic.session.Session;
 import io.herald.ops.tls.GrpcTls;
 import io.herald.ops.tls.InternalTls;
@@ -37,6 +39,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class CometClients implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CometClients.class);
+
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final RegistryView registry;
   private final Duration deadline;
@@ -87,13 +92,25 @@ public final class CometClients implements AutoCloseable {
 
   /**
    * Asks {@code serverId} to drain ({@code Comet.Drain}) over {@code grace}, or over the Comet's
-   * own default when {@code grace} is zero, with no hints: its clients ask the Balancer again.
+   * own default when {@code grace} is zero, with no hints: its clients ask the Balancer again. The
+   * call carries {@code authorization: Bearer <adminToken>} unless {@code adminToken} is empty.
    * Completes with the Comet's answer; exceptionally when the Comet is not registered ({@link
-   * NoSuchElementException}) or the call fails.
+   * NoSuchElementException}) or the call fails (UNAUTHENTICATED or PERMISSION_DENIED when the Comet
+   * does not accept the token).
    */
-  public CompletableFuture<DrainResponse> drain(String serverId, Duration grace) {
+  public CompletableFuture<DrainResponse> drain(
+      String serverId, Duration grace, String adminToken) {
     DrainRequest request = DrainRequest.newBuilder().setGraceMs(grace.toMillis()).build();
-    return call(serverId, stub -> stub.drain(request));
+    return call(serverId, stub -> bearer(stub, adminToken).drain(request));
+  }
+
+  private static CometFutureStub bearer(CometFutureStub stub, String token) {
+    if (token.isEmpty()) {
+      return stub;
+    }
+    Metadata headers = new Metadata();
+    headers.put(AUTHORIZATION, "Bearer " + token);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   /** {@link #resync}s every registered Comet, in the background; failures are logged. */

@@ -3,6 +3,7 @@ package io.herald.logic.push;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.herald.config.Check;
+import io.herald.ops.auth.BearerToken;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -49,7 +50,7 @@ public record ApiToken(String token, List<String> scopes, int pushesPerSecond, i
   }
 
   /** Admin tokens guard draining Comets: no short ones (as {@code admin.tokens}). */
-  public static final int MIN_ADMIN_TOKEN_LENGTH = 16;
+  public static final int MIN_ADMIN_TOKEN_LENGTH = BearerToken.MIN_ADMIN_LENGTH;
 
   static final int MAX_RATE = 1_000_000;
 

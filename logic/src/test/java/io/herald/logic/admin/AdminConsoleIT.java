@@ -13,7 +13,12 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.stub.StreamObserver;
 import io.herald.logic.server.LogicConfig;
 import io.herald.logic.server.LogicServer;
@@ -68,12 +73,16 @@ import org.slf4j.LoggerFactory;
 class AdminConsoleIT {
   private static final String TOKEN = "admin-token-0123456789abcdef";
   private static final String NEXT_TOKEN = "admin-token-rotated-0123456789";
+  private static final String COMET_TOKEN = "comet-drain-token-0123456789";
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   private static final String PUSH_TOKEN = "push-token-0123456789abcdef";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private final HttpClient http = HttpClient.newHttpClient();
   private final List<DrainRequest> drains = new CopyOnWriteArrayList<>();
+  private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private PrometheusMeterRegistry meters;
   private LogicServer logic;
@@ -109,7 +118,9 @@ class AdminConsoleIT {
                     + topicName
                     + "}",
                 "api: {requireToken: true, tokens: [" + PUSH_TOKEN + "]}")
-            .set("admin", "{tokens: [" + TOKEN + ", " + NEXT_TOKEN + "]}");
+            .set(
+                "admin",
+                "{tokens: [" + TOKEN + ", " + NEXT_TOKEN + "], cometToken: " + COMET_TOKEN + "}");
     LogicConfig config = yaml.load(LogicConfig.class, LogicConfig.defaults(), "LOGIC");
     meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     logic = new LogicServer(config, Clock.systemUTC(), meters);
@@ -120,19 +131,28 @@ class AdminConsoleIT {
     standInComet =
         Grpc.newServerBuilderForPort(cometPort, InsecureServerCredentials.create())
             .addService(
-                new CometGrpc.CometImplBase() {
-                  @Override
-                  public void drain(DrainRequest request, StreamObserver<DrainResponse> out) {
-                    drains.add(request);
-                    out.onNext(
-                        DrainResponse.newBuilder()
-                            .setConnections(7)
-                            .setDeadlineUnixMs(1_800_000_000_000L)
-                            .setAlreadyDraining(drains.size() > 1)
-                            .build());
-                    out.onCompleted();
-                  }
-                })
+                ServerInterceptors.intercept(
+                    new CometGrpc.CometImplBase() {
+                      @Override
+                      public void drain(DrainRequest request, StreamObserver<DrainResponse> out) {
+                        drains.add(request);
+                        out.onNext(
+                            DrainResponse.newBuilder()
+                                .setConnections(7)
+                                .setDeadlineUnixMs(1_800_000_000_000L)
+                                .setAlreadyDraining(drains.size() > 1)
+                                .build());
+                        out.onCompleted();
+                      }
+                    },
+                    new ServerInterceptor() {
+                      @Override
+                      public <Q, R> ServerCall.Listener<Q> interceptCall(
+                          ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+                        authorizations.add(String.valueOf(headers.get(AUTHORIZATION)));
+                        return next.startCall(call, headers);
+                      }
+                    }))
             .build()
             .start();
     deadPort = FreePorts.next();
@@ -416,6 +436,7 @@ class AdminConsoleIT {
   @Test
   void aDrainReachesTheCometsGrpcServiceWithItsGrace() throws Exception {
     drains.clear();
+    authorizations.clear();
     JsonNode first = json(post("comets/east-1/drain", "{\"grace_seconds\":45}"), 200);
     JsonNode again = json(post("comets/east-1/drain", ""), 200);
 
@@ -425,6 +446,9 @@ class AdminConsoleIT {
                 + "\"deadline_unix_ms\":1800000000000,\"already_draining\":false}");
     assertThat(again.get("already_draining").asBoolean()).isTrue();
     assertThat(drains).extracting(DrainRequest::getGraceMs).containsExactly(45_000L, 0L);
+    assertThat(authorizations)
+        .as("admin.cometToken, not the operator's token, goes to the Comet")
+        .containsExactly("Bearer " + COMET_TOKEN, "Bearer " + COMET_TOKEN);
     assertThat(logged.list)
         .map(ILoggingEvent::getFormattedMessage)
         .anyMatch(

@@ -132,7 +132,15 @@ class LogicConfigTest {
             .config();
     assertThat(on.admin().tokens())
         .containsExactly("admin-0123456789abcdef", "admin-fedcba9876543210");
-    assertThat(on.admin().toString()).isEqualTo("AdminConfig[tokens=<2 hidden>]");
+    assertThat(on.admin().toString()).isEqualTo("AdminConfig[tokens=<2 hidden>, cometToken=]");
+    LogicConfig toComets =
+        LOADER.load(deploy, Map.of("LOGIC_ADMIN_COMETTOKEN", "comet-0123456789abcdef")).config();
+    assertThat(toComets.admin().cometToken()).isEqualTo("comet-0123456789abcdef");
+    assertThat(toComets.admin().toString())
+        .isEqualTo("AdminConfig[tokens=<0 hidden>, cometToken=<hidden>]");
+    assertThatThrownBy(() -> LOADER.load(deploy, Map.of("LOGIC_ADMIN_COMETTOKEN", "short comet")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(deploy + ": admin.cometToken: <hidden> (expected: no whitespace)");
 
     assertThatThrownBy(() -> LOADER.load(deploy, Map.of("LOGIC_ADMIN_TOKENS", "short-secret")))
         .isInstanceOf(ConfigException.class)
