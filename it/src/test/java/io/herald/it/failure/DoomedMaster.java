@@ -83,10 +83,10 @@ public record DoomedMaster(
   public String toString() {
     return "127.0.0.1:"
         + port
-        + " (inboxes of users "
-        + inboxes
-        + "; some key of users "
-        + touched
+        + " (the inboxes of "
+        + inboxes.size()
+        + " users, keys of "
+        + touched.size()
         + ")";
   }
 }
