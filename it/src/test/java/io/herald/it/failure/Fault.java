@@ -11,17 +11,23 @@ package io.herald.it.failure;
  * @param inboxLost the fault loses Redis's data: a stored push may be missing for a device that was
  *     told of a reset after it was sent ("Redis comes back empty": "epochs change: clients get a
  *     reset")
+ * @param healsItself no action of the suite heals it (a Redis Cluster promotes a replica; the heal
+ *     only waits), so its recovery time runs from the fault itself until everyone is served again
  */
-public record Fault(String name, boolean repeats, boolean inboxLost) {
+public record Fault(String name, boolean repeats, boolean inboxLost, boolean healsItself) {
   public static Fault of(String name) {
-    return new Fault(name, false, false);
+    return new Fault(name, false, false, false);
   }
 
   public Fault repeating() {
-    return new Fault(name, true, inboxLost);
+    return new Fault(name, true, inboxLost, healsItself);
   }
 
   public Fault losingTheInbox() {
-    return new Fault(name, repeats, true);
+    return new Fault(name, repeats, true, healsItself);
+  }
+
+  public Fault healingItself() {
+    return new Fault(name, repeats, inboxLost, true);
   }
 }

@@ -16,7 +16,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * FaultResult}). For each: a few rounds, the fault, its window (until enough pushes were answered
  * as the fault answers them), the heal; then it waits until every class is delivered again and
  * every device reachable again (the recovery time), and until every push of the fault that must
- * arrive did, and judges them ({@link Verdict}).
+ * arrive did, and judges them ({@link Verdict}). The recovery time runs from the heal; for a fault
+ * that {@linkplain Fault#healsItself() heals itself}, from the fault until everyone is served again
+ * ({@link Verdict#servedAgainMillis}).
  */
 public final class FaultRun {
   /** A generous bound for anything awaited on a loaded 2-core machine. */
@@ -62,7 +64,11 @@ public final class FaultRun {
         .pollInterval(Duration.ofMillis(50))
         .until(
             () -> {
-              recovered.set(Verdict.recoveryMillis(stream.sentSince(healed), healed));
+              recovered.set(
+                  fault.healsItself()
+                      ? Verdict.servedAgainMillis(
+                          stream.sentSince(injected), injected, devices.all())
+                      : Verdict.recoveryMillis(stream.sentSince(healed), healed));
               return recovered.get().isPresent();
             });
     devices.awaitReachedSince(stream, healed, WAIT);

@@ -31,8 +31,12 @@ public final class SdkDevice implements Receiver, AutoCloseable {
   private volatile long lastReset;
 
   SdkDevice(long mid, HeraldCluster.Comet... comets) {
+    this(mid, "fs-" + mid, comets);
+  }
+
+  private SdkDevice(long mid, String key, HeraldCluster.Comet... comets) {
     this.mid = mid;
-    this.key = "fs-" + mid;
+    this.key = key;
     client =
         TestDevices.tcp(mid, comets)
             .key(key)
@@ -69,6 +73,14 @@ public final class SdkDevice implements Receiver, AutoCloseable {
             .build();
   }
 
+  /**
+   * Another device of user {@code mid}, started now and connected: its first SYNC (it holds no
+   * position) reads the user's whole inbox.
+   */
+  public static SdkDevice another(long mid, String key, HeraldCluster.Comet... comets) {
+    return new SdkDevice(mid, key, comets).started();
+  }
+
   SdkDevice started() {
     try {
       client.start().get(60, TimeUnit.SECONDS);
@@ -80,7 +92,7 @@ public final class SdkDevice implements Receiver, AutoCloseable {
 
   @Override
   public String name() {
-    return "sdk " + mid;
+    return "sdk " + key;
   }
 
   @Override

@@ -150,6 +150,43 @@ public final class Verdict {
   }
 
   /**
+   * How long after {@code faultNanos} the system served everyone again, for a fault that hurts some
+   * users only (a cluster master's): until, after the last push answered with an error, a push of
+   * every class ({@link #recoveryMillis}) and one to every device in {@code devices} was answered 0
+   * and delivered; empty until then.
+   */
+  public static OptionalLong servedAgainMillis(
+      List<Push> sinceFault, long faultNanos, List<? extends Receiver> devices) {
+    int lastError = -1;
+    for (int i = 0; i < sinceFault.size(); i++) {
+      if (!sinceFault.get(i).accepted()) {
+        lastError = i;
+      }
+    }
+    List<Push> after = sinceFault.subList(lastError + 1, sinceFault.size());
+    OptionalLong classes = recoveryMillis(after, faultNanos);
+    if (classes.isEmpty()) {
+      return classes;
+    }
+    long latest = classes.getAsLong();
+    for (Receiver device : devices) {
+      Map<Long, Long> seen = device.firstSeen();
+      OptionalLong reached =
+          after.stream()
+              .filter(push -> !push.offline(device))
+              .filter(push -> push.targets().stream().anyMatch(t -> t.receiver() == device))
+              .mapToLong(push -> seen.getOrDefault(push.number(), 0L))
+              .filter(at -> at > 0)
+              .findFirst();
+      if (reached.isEmpty()) {
+        return OptionalLong.empty();
+      }
+      latest = Math.max(latest, (reached.getAsLong() - faultNanos) / 1_000_000);
+    }
+    return OptionalLong.of(latest);
+  }
+
+  /**
    * How long after {@code healedNanos} the system delivered every class again: for each class, the
    * first push sent after it that was answered 0 and reached every device it was for (by its SDK
    * devices' clocks); the latest of those, or empty while a class has none.
