@@ -92,6 +92,50 @@ public final class OverloadCommand implements Callable<Integer> {
   @Option(names = "--kafka", defaultValue = "", description = "a running Kafka; empty: start one")
   String kafka;
 
+  /**
+   * What a run measured, for tests: the push step's answers during the overdrive, the storm's
+   * connections, the lag's drain; zero for a step not run.
+   *
+   * @param overdriveOther answers that were neither accepted nor a 429: errors and timeouts
+   * @param heldAnswering held connections that answered a heartbeat after the storm
+   */
+  public record Outcome(
+      long overdriveAccepted,
+      long overdriveRefused,
+      long overdriveOther,
+      long stormAccepted,
+      long stormRefused,
+      long stormUnanswered,
+      long held,
+      long heldAnswering,
+      long lagPushes,
+      boolean lagDrained) {}
+
+  private long overdriveAccepted;
+  private long overdriveRefused;
+  private long overdriveOther;
+  private long stormAccepted;
+  private long stormRefused;
+  private long stormUnanswered;
+  private long heldConnections;
+  private long heldAnswering;
+  private long lagAccepted;
+  private boolean lagDrained;
+
+  public Outcome outcome() {
+    return new Outcome(
+        overdriveAccepted,
+        overdriveRefused,
+        overdriveOther,
+        stormAccepted,
+        stormRefused,
+        stormUnanswered,
+        heldConnections,
+        heldAnswering,
+        lagAccepted,
+        lagDrained);
+  }
+
   @Override
   public Integer call() throws Exception {
     for (String step : steps) {
@@ -213,6 +257,9 @@ public final class OverloadCommand implements Callable<Integer> {
         sampler.shutdownNow();
         sampler.awaitTermination(30, TimeUnit.SECONDS);
       }
+      overdriveAccepted = over.ok.sum();
+      overdriveRefused = over.overloaded.sum();
+      overdriveOther = over.errors.sum();
       double seconds = durationSeconds;
       Histogram ok = over.okLatency;
       System.out.printf(
@@ -279,9 +326,14 @@ public final class OverloadCommand implements Callable<Integer> {
           comet.value("herald_comet_handshakes_total", "result", "error"),
           comet.value("herald_comet_handshakes_total", "result", "rejected"));
       List<java.net.Socket> heldSockets = before.open();
+      stormAccepted = outcome.accepted();
+      stormRefused = outcome.refused();
+      stormUnanswered = outcome.unanswered();
+      heldConnections = heldSockets.size();
+      heldAnswering = StormClients.heartbeats(heldSockets);
       System.out.printf(
           "held connections answering a heartbeat after the storm: %d of %d%n",
-          StormClients.heartbeats(heldSockets), heldSockets.size());
+          heldAnswering, heldSockets.size());
       long rss = ProcStats.rssBytes(cluster.cometPid());
       long heap = ProcStats.heapAfterGc(cluster.cometPid());
       System.out.printf(
@@ -338,13 +390,15 @@ public final class OverloadCommand implements Callable<Integer> {
             rss / 1048576.0);
       }
       double drained = (System.nanoTime() - restarted) / 1e9;
+      lagAccepted = pushed.ok.sum();
+      lagDrained = consumed >= target && lag == 0 && inFlight == 0;
       System.out.printf(
           "backlog of %,.0f pushes %s in %.1f s after the restart (%,.0f pushes/s, sampled every"
               + " 2 s); Job: in flight at most %.0f (kafka.maxInFlightPerPartition 1000 x 4"
               + " partitions), heap after GC at most %.1f MiB, RSS at most %.1f MiB (-Xmx512m);"
               + " consumed before the stop %.0f%n",
           target,
-          consumed >= target && lag == 0 && inFlight == 0 ? "drained" : "NOT drained",
+          lagDrained ? "drained" : "NOT drained",
           drained,
           target / drained,
           maxInFlight,
