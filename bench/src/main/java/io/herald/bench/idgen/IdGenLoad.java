@@ -13,6 +13,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -25,18 +26,58 @@ import org.HdrHistogram.Recorder;
 public final class IdGenLoad {
   private IdGenLoad() {}
 
+  /**
+   * What the measured part of a run saw.
+   *
+   * @param latency nanoseconds from when each request was sent (paced: was due) to its answer
+   */
+  public record Result(double seconds, long requests, long ids, long errors, Histogram latency) {
+    public double requestsPerSecond() {
+      return requests / seconds;
+    }
+
+    public double idsPerSecond() {
+      return ids / seconds;
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     if (args.length < 5) {
       System.err.println("usage: IdGenLoad host:port tag count inFlight seconds [rate]");
       System.exit(2);
     }
-    String target = args[0];
     String tag = args[1];
     int count = Integer.parseInt(args[2]);
     int inFlight = Integer.parseInt(args[3]);
-    int seconds = Integer.parseInt(args[4]);
     double rate = args.length > 5 ? Double.parseDouble(args[5]) : 0;
+    Result result = run(args[0], tag, count, inFlight, Integer.parseInt(args[4]), rate);
+    Histogram histogram = result.latency();
+    System.out.printf(
+        Locale.ROOT,
+        "tag=%s count=%d inFlight=%d rate=%s seconds=%.1f requests/s=%.0f ids/s=%.0f errors=%d"
+            + " p50=%.3fms p99=%.3fms p99.9=%.3fms max=%.3fms%n",
+        tag,
+        count,
+        inFlight,
+        rate > 0 ? String.format(Locale.ROOT, "%.0f", rate) : "max",
+        result.seconds(),
+        result.requestsPerSecond(),
+        result.idsPerSecond(),
+        result.errors(),
+        histogram.getValueAtPercentile(50) / 1e6,
+        histogram.getValueAtPercentile(99) / 1e6,
+        histogram.getValueAtPercentile(99.9) / 1e6,
+        histogram.getMaxValue() / 1e6);
+  }
 
+  /**
+   * Calls {@code tag} at {@code target} for a warm-up of a third of {@code seconds} (at least 1 s),
+   * then {@code seconds} measured: NextId when {@code count} is 1, else NextIds of {@code count};
+   * paced at {@code rate} requests/s when positive, else keeping {@code inFlight} outstanding.
+   */
+  public static Result run(
+      String target, String tag, int count, int inFlight, int seconds, double rate)
+      throws InterruptedException {
     ManagedChannel channel =
         NettyChannelBuilder.forTarget(target).usePlaintext().directExecutor().build();
     IdGenGrpc.IdGenStub stub = IdGenGrpc.newStub(channel);
@@ -91,24 +132,11 @@ public final class IdGenLoad {
     }
     window.acquire(inFlight);
     double elapsed = (System.nanoTime() - measuredStart) / 1e9;
-    var histogram = latency.getIntervalHistogram();
-    System.out.printf(
-        Locale.ROOT,
-        "tag=%s count=%d inFlight=%d rate=%s seconds=%.1f requests/s=%.0f ids/s=%.0f errors=%d"
-            + " p50=%.3fms p99=%.3fms p99.9=%.3fms max=%.3fms%n",
-        tag,
-        count,
-        inFlight,
-        rate > 0 ? String.format(Locale.ROOT, "%.0f", rate) : "max",
-        elapsed,
-        requests.get() / elapsed,
-        ids.get() / elapsed,
-        errors.get(),
-        histogram.getValueAtPercentile(50) / 1e6,
-        histogram.getValueAtPercentile(99) / 1e6,
-        histogram.getValueAtPercentile(99.9) / 1e6,
-        histogram.getMaxValue() / 1e6);
+    Result result =
+        new Result(
+            elapsed, requests.get(), ids.get(), errors.get(), latency.getIntervalHistogram());
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    return result;
   }
 
   private static long size(NextIdsResponse reply) {

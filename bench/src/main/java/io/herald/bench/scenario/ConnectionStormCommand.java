@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +17,10 @@ import picocli.CommandLine.Option;
  * Scenario 4, connection storm: every client of a Comet that died comes back at once. Client
  * processes ready their connections, then all are told to go together and connect as fast as they
  * can; the figure is connections authenticated per second into one Comet, each through Logic
- * (sessions in a real Redis by default).
+ * (sessions in a real Redis by default). Logic's {@code overload.connectsInFlight} and the Comet's
+ * {@code limits.maxHandshakes} are raised to the storm's size: with their defaults the excess of a
+ * storm this large is refused at once (what {@code overload --steps storm} measures), and these
+ * clients do not retry.
  */
 @Command(
     name = "connection-storm",
@@ -88,6 +92,12 @@ public final class ConnectionStormCommand implements Callable<Integer> {
       if (store.equals("redis")) {
         cluster.withRedis();
       }
+      // The storm measures how fast one Comet takes connections, not the bounds that refuse a
+      // storm's excess (bench/run overload --steps storm does): both are raised to its size.
+      String everyone = Integer.toString(Math.max(connections, warmup));
+      cluster.withEnv(
+          Map.of("LOGIC_OVERLOAD_CONNECTSINFLIGHT", everyone),
+          Map.of("COMET_LIMITS_MAXHANDSHAKES", everyone));
       Path recording = dir.resolve("comet.jfr");
       cluster.start(
           heap,
