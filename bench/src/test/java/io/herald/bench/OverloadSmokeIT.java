@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * {@code bench/run overload}'s three steps, each for a few seconds on a small cluster of its own
- * (redis-server, the test kit's Kafka broker, Logic, a Comet and Job as processes), with bounds low
- * enough that each step reaches them: the overdrive is refused with 429 past {@code
+ * {@code bench/run overload}'s three steps, each for a few seconds, one after another on one small
+ * cluster (redis-server, the test kit's Kafka broker, Logic, a Comet and Job as processes), with
+ * bounds low enough that each step reaches them: the overdrive is refused with 429 past {@code
  * overload.pushesInFlight} and never errs or hangs, the storm past {@code limits.maxConnections} is
  * refused while the held connections still answer, and the backlog Job finds after a restart
  * drains. The figures need the full run (docs/benchmarks.md, "Overload").
@@ -28,6 +28,7 @@ class OverloadSmokeIT {
         new CommandLine(overload)
             .execute(
                 "--steps=push,storm,lag",
+                "--one-cluster",
                 "--probe-seconds=2",
                 "--probe-outstanding=16",
                 "--duration=3",

@@ -92,6 +92,13 @@ public final class OverloadCommand implements Callable<Integer> {
   @Option(names = "--kafka", defaultValue = "", description = "a running Kafka; empty: start one")
   String kafka;
 
+  @Option(
+      names = "--one-cluster",
+      description =
+          "run every step on one cluster, one after another (quicker, for the smoke test); by"
+              + " default each step has a cluster of its own")
+  boolean oneCluster;
+
   /**
    * What a run measured, for tests: the push step's answers during the overdrive, the storm's
    * connections, the lag's drain; zero for a step not run.
@@ -143,30 +150,42 @@ public final class OverloadCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--steps: " + step + " (expected: push, storm, lag)");
       }
     }
-    for (String step : steps) {
-      Path dir = Files.createTempDirectory("herald-bench-overload-" + step);
-      LocalKafka started = null;
-      try {
-        String bootstrap = kafka;
-        String topic;
-        if (bootstrap.isEmpty()) {
-          started = LocalKafka.start("bench-");
-          bootstrap = started.broker().bootstrapServers();
-          topic = started.broker().newTopic(4);
-        } else {
-          topic = UnicastCommand.createTopic(bootstrap);
-        }
-        try (LocalCluster cluster = new LocalCluster(dir, "", "")) {
-          cluster.withRedis();
-          cluster.withKafka(bootstrap, topic);
-          cluster.withEnv(
-              Map.of(
-                  "LOGIC_OVERLOAD_PUSHESINFLIGHT", Integer.toString(pushesInFlight),
-                  "LOGIC_OVERLOAD_PUSHBYTESINFLIGHT", Long.toString(pushBytesInFlight)),
-              Map.of(
-                  "COMET_LIMITS_MAXHANDSHAKES", Integer.toString(maxHandshakes),
-                  "COMET_LIMITS_MAXCONNECTIONS", Integer.toString(maxConnections)));
-          cluster.start("512m");
+    if (oneCluster) {
+      run(steps);
+    } else {
+      for (String step : steps) {
+        run(List.of(step));
+      }
+    }
+    return 0;
+  }
+
+  /** Runs {@code these} steps in turn on one cluster of their own. */
+  private void run(List<String> these) throws Exception {
+    Path dir = Files.createTempDirectory("herald-bench-overload-" + String.join("-", these));
+    LocalKafka started = null;
+    try {
+      String bootstrap = kafka;
+      String topic;
+      if (bootstrap.isEmpty()) {
+        started = LocalKafka.start("bench-");
+        bootstrap = started.broker().bootstrapServers();
+        topic = started.broker().newTopic(4);
+      } else {
+        topic = UnicastCommand.createTopic(bootstrap);
+      }
+      try (LocalCluster cluster = new LocalCluster(dir, "", "")) {
+        cluster.withRedis();
+        cluster.withKafka(bootstrap, topic);
+        cluster.withEnv(
+            Map.of(
+                "LOGIC_OVERLOAD_PUSHESINFLIGHT", Integer.toString(pushesInFlight),
+                "LOGIC_OVERLOAD_PUSHBYTESINFLIGHT", Long.toString(pushBytesInFlight)),
+            Map.of(
+                "COMET_LIMITS_MAXHANDSHAKES", Integer.toString(maxHandshakes),
+                "COMET_LIMITS_MAXCONNECTIONS", Integer.toString(maxConnections)));
+        cluster.start("512m");
+        for (String step : these) {
           System.out.printf(
               "overload %s %s: logs in %s%n", step, LocalDate.now(ZoneOffset.UTC), dir);
           switch (step) {
@@ -175,13 +194,12 @@ public final class OverloadCommand implements Callable<Integer> {
             default -> lag(cluster);
           }
         }
-      } finally {
-        if (started != null) {
-          started.close();
-        }
+      }
+    } finally {
+      if (started != null) {
+        started.close();
       }
     }
-    return 0;
   }
 
   private void push(LocalCluster cluster) throws Exception {

@@ -123,17 +123,24 @@ final class StormClients implements AutoCloseable {
     return new Outcome(results[0], results[1], results[2], (System.nanoTime() - started) / 1e9);
   }
 
-  /** How many of the first {@code count} accepted connections answer a heartbeat. */
+  /**
+   * How many of {@code sockets} answer a heartbeat: its reply among the frames that arrive within
+   * the sockets' read timeout (pushes to a held connection may come before it, and are skipped).
+   */
   static long heartbeats(List<Socket> sockets) {
     long answered = 0;
     for (Socket socket : sockets) {
       try {
         socket.getOutputStream().write(frame(HEARTBEAT, 2, ""));
-        if (readOp(socket) == HEARTBEAT_REPLY) {
+        int op;
+        do {
+          op = readOp(socket);
+        } while (op != HEARTBEAT_REPLY && op != -1);
+        if (op == HEARTBEAT_REPLY) {
           answered++;
         }
       } catch (IOException e) {
-        // not answered
+        // not answered (closed, or no reply within the read timeout)
       }
     }
     return answered;
