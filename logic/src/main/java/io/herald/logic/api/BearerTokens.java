@@ -1,5 +1,6 @@
 package io.herald.logic.api;
 
+import io.herald.logic.overload.TokenRate;
 import io.herald.logic.push.ApiToken;
 import io.herald.logic.push.PushConfig;
 import io.herald.ops.auth.BearerToken;
