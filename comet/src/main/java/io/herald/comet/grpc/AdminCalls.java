@@ -31,9 +31,6 @@ public final class AdminCalls implements ServerInterceptor {
   /** The calls guarded. */
   static final Set<String> GUARDED = Set.of(CometGrpc.getDrainMethod().getFullMethodName());
 
-  private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-
   private final List<byte[]> tokens;
   private final boolean portIsPrivate;
 
@@ -54,7 +51,7 @@ public final class AdminCalls implements ServerInterceptor {
     if (!GUARDED.contains(method)) {
       return next.startCall(call, headers);
     }
-    Status refusal = refusal(headers.get(AUTHORIZATION));
+    Status refusal = refusal(headers.get(BearerToken.GRPC_AUTHORIZATION));
     if (refusal == null) {
       return next.startCall(call, headers);
     }

@@ -6,6 +6,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import io.herald.logic.push.ApiToken;
+import io.herald.ops.auth.BearerToken;
 import java.util.Locale;
 
 /**
@@ -18,8 +19,6 @@ import java.util.Locale;
  * result=unauthorized|forbidden|rate_limited}).
  */
 final class BearerAuthInterceptor implements ServerInterceptor {
-  static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   static final Metadata.Key<String> RETRY_AFTER =
       Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
 
@@ -35,7 +34,8 @@ final class BearerAuthInterceptor implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     String method = call.getMethodDescriptor().getBareMethodName();
-    BearerTokens.Verdict verdict = tokens.check(headers.get(AUTHORIZATION), scope(method));
+    BearerTokens.Verdict verdict =
+        tokens.check(headers.get(BearerToken.GRPC_AUTHORIZATION), scope(method));
     if (verdict.allowed()) {
       return next.startCall(call, headers);
     }

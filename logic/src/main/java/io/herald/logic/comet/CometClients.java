@@ -8,6 +8,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
 import io.herald.logic.session.Session;
+import io.herald.ops.auth.BearerToken;
 import io.herald.ops.tls.GrpcTls;
 import io.herald.ops.tls.InternalTls;
 import io.herald.proto.comet.v1.CometGrpc;
@@ -39,9 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CometClients implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CometClients.class);
-
-  private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final RegistryView registry;
   private final Duration deadline;
@@ -109,7 +107,7 @@ public final class CometClients implements AutoCloseable {
       return stub;
     }
     Metadata headers = new Metadata();
-    headers.put(AUTHORIZATION, "Bearer " + token);
+    headers.put(BearerToken.GRPC_AUTHORIZATION, "Bearer " + token);
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 

@@ -15,6 +15,7 @@ import io.grpc.stub.MetadataUtils;
 import io.herald.logic.support.TestKafka;
 import io.herald.logic.support.TestSessions;
 import io.herald.logic.support.TopicReader;
+import io.herald.ops.auth.BearerToken;
 import io.herald.proto.push.v1.OnlineRoomRequest;
 import io.herald.proto.push.v1.OnlineTopRequest;
 import io.herald.proto.push.v1.OnlineTotalRequest;
@@ -251,7 +252,7 @@ class PushGrpcServiceIT {
   private static PushGrpc.PushBlockingStub withToken(
       PushGrpc.PushBlockingStub stub, String authorization) {
     Metadata headers = new Metadata();
-    headers.put(BearerAuthInterceptor.AUTHORIZATION, authorization);
+    headers.put(BearerToken.GRPC_AUTHORIZATION, authorization);
     return stub.withDeadlineAfter(20, TimeUnit.SECONDS)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }

@@ -21,6 +21,7 @@ import io.herald.logic.push.ApiToken;
 import io.herald.logic.push.PushConfig;
 import io.herald.logic.support.TestKafka;
 import io.herald.logic.support.TestSessions;
+import io.herald.ops.auth.BearerToken;
 import io.herald.proto.push.v1.OnlineTotalRequest;
 import io.herald.proto.push.v1.PushAllRequest;
 import io.herald.proto.push.v1.PushGrpc;
@@ -91,7 +92,7 @@ class ScopedTokensIT {
 
   private static PushGrpc.PushBlockingStub grpc(String token) {
     Metadata headers = new Metadata();
-    headers.put(BearerAuthInterceptor.AUTHORIZATION, "Bearer " + token);
+    headers.put(BearerToken.GRPC_AUTHORIZATION, "Bearer " + token);
     return PushGrpc.newBlockingStub(channel)
         .withDeadlineAfter(20, TimeUnit.SECONDS)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));

@@ -1,5 +1,6 @@
 package io.herald.ops.auth;
 
+import io.grpc.Metadata;
 import io.herald.config.Check;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -17,6 +18,10 @@ import java.util.Locale;
 public final class BearerToken {
   /** The shortest admin token accepted: admin tokens guard draining Comets. */
   public static final int MIN_ADMIN_LENGTH = 16;
+
+  /** The gRPC metadata a bearer token travels in ({@code authorization}). */
+  public static final Metadata.Key<String> GRPC_AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   /** What a refusal tells the caller to send. */
   public static final String EXPECTED = "expected: Authorization: Bearer <token>";
